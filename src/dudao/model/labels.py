@@ -1,0 +1,46 @@
+"""Enumerations that carry their Chinese term.
+
+Identifiers are English; what users read first is Chinese. Every enum in the
+model stores a stable English value (what files and JSON carry) and a Chinese
+label (what tables and messages show). YAML authors may write either.
+
+>>> from dudao.model.jurisdiction import Level
+>>> Level.COUNTY.value, Level.COUNTY.label
+('county', '县级')
+>>> Level.parse("县级") is Level.parse("county") is Level.COUNTY
+True
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Self
+
+
+class LabelledEnum(str, Enum):
+    """A string enum whose members are declared as ``NAME = ("value", "中文")``."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    def __str__(self) -> str:
+        return self.value
+
+    @classmethod
+    def parse(cls, text: str | Self) -> Self:
+        """Return the member named by its English value or its Chinese label.
+
+        Raises ``ValueError`` listing the accepted spellings otherwise.
+        """
+        if isinstance(text, cls):
+            return text
+        for member in cls:
+            if text in (member.value, member.label):
+                return member
+        choices = "、".join(f"{m.label}（{m.value}）" for m in cls)
+        raise ValueError(f"'{text}' 不是有效的取值，可选：{choices}")
