@@ -24,6 +24,7 @@ Codes
 from __future__ import annotations
 
 import re
+
 import attrs
 
 from dudao.model.labels import LabelledEnum
@@ -156,4 +157,3 @@ class Jurisdiction:
 
 
 NATION = Jurisdiction(NATION_CODE, "中华人民共和国", JurisdictionKind.NATION)
-

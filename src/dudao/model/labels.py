@@ -13,11 +13,11 @@ True
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Self
 
 
-class LabelledEnum(str, Enum):
+class LabelledEnum(StrEnum):
     """A string enum whose members are declared as ``NAME = ("value", "中文")``."""
 
     label: str
@@ -27,9 +27,6 @@ class LabelledEnum(str, Enum):
         member._value_ = value
         member.label = label
         return member
-
-    def __str__(self) -> str:
-        return self.value
 
     @classmethod
     def parse(cls, text: str | Self) -> Self:

@@ -1,0 +1,108 @@
+"""The one cattrs converter that turns YAML/JSON data into model objects and back.
+
+Strict where policy staff make mistakes, lenient where YAML is ambiguous:
+
+* unknown keys are errors (a typo must not silently fall back to a default);
+* enums accept the English value or the Chinese label (``kind: 开发区``);
+* text fields accept whole numbers (``code: 450100``) but not lists, maps or
+  booleans; dates accept ``2020-05-14`` quoted or not;
+* classes with a ``parse`` classmethod and a canonical ``str`` (文号, citations)
+  are written as one string.
+
+>>> from dudao.model.jurisdiction import Jurisdiction
+>>> j = converter.structure({"code": 450100, "name": "南宁市", "kind": "地级市",
+...                          "parent": "450000"}, Jurisdiction)
+>>> j.kind.value, converter.unstructure(j)["kind"]
+('prefecture_city', 'prefecture_city')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import cattrs
+
+from dudao.model.labels import LabelledEnum
+
+converter = cattrs.Converter(forbid_extra_keys=True)
+
+
+def _structure_str(value: Any, _: type) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise TypeError(f"应为文本，实际为 {_describe(value)}")
+
+
+def _structure_int(value: Any, _: type) -> int:
+    if isinstance(value, bool):
+        raise TypeError(f"应为整数，实际为 {_describe(value)}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        return int(value)
+    raise TypeError(f"应为整数，实际为 {_describe(value)}")
+
+
+def _structure_float(value: Any, _: type) -> float:
+    if isinstance(value, bool):
+        raise TypeError(f"应为数值，实际为 {_describe(value)}")
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            pass
+    raise TypeError(f"应为数值，实际为 {_describe(value)}")
+
+
+def _structure_bool(value: Any, _: type) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise TypeError(f"应为 true 或 false，实际为 {_describe(value)}")
+
+
+def _structure_date(value: Any, _: type) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise TypeError(f"应为日期（如 2020-05-14），实际为 {_describe(value)}")
+
+
+def _describe(value: Any) -> str:
+    kinds = {bool: "布尔值", int: "整数", float: "数值", str: "文本", list: "列表", dict: "映射"}
+    kind = kinds.get(type(value), type(value).__name__)
+    text = repr(value) if not isinstance(value, list | dict) else ""
+    return f"{kind} {text}".strip()
+
+
+converter.register_structure_hook(str, _structure_str)
+converter.register_structure_hook(int, _structure_int)
+converter.register_structure_hook(float, _structure_float)
+converter.register_structure_hook(bool, _structure_bool)
+converter.register_structure_hook(dt.date, _structure_date)
+converter.register_unstructure_hook(dt.date, lambda d: d.isoformat())
+
+# Registered on the base class: LabelledEnum is a str subclass, and cattrs would
+# otherwise dispatch its members to the plain-str hooks.
+converter.register_structure_hook(
+    LabelledEnum, lambda value, t: t.parse(_structure_str(value, str))
+)
+converter.register_unstructure_hook(LabelledEnum, lambda e: e.value)
+
+
+def register_text_type(cls: type) -> None:
+    """Read and write ``cls`` as one string through ``cls.parse`` and ``str``."""
+    converter.register_structure_hook(cls, lambda value, _: cls.parse(_structure_str(value, str)))
+    converter.register_unstructure_hook(cls, str)

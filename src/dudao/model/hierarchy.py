@@ -1,0 +1,425 @@
+"""The jurisdiction hierarchy: a single rooted tree of :class:`Jurisdiction`.
+
+Invariants, checked when a hierarchy is built (every violation is reported, not
+just the first, each as a :class:`~dudao.errors.Problem` with a stable code):
+
+* ``duplicate-code``: every code appears once;
+* ``unknown-parent``: every parent is in the tree;
+* ``no-root`` / ``multiple-roots``: exactly one unit has no parent;
+* ``cycle``: following parents from any unit reaches the root;
+* ``level-not-descending``: a child's level is strictly below its parent's;
+* ``code-prefix``: a code agrees with its parent's code —
+  a prefecture ``XXYY00`` and a county ``XXYYZZ`` share ``XX`` / ``XXYY`` with the
+  province / prefecture above; a township's 9-digit code starts with its county's
+  code; a development zone's id starts with its parent's code. Documented
+  exceptions: county-level units directly under a province are allowed when the
+  province is a municipality (北京市东城区 110101) or the county's code has ``90``
+  in digits 3–4, GB/T 2260's mark for 省直辖县级行政单位 (仙桃市 429004,
+  济源市 419001, 海南 4690xx, 新疆 6590xx); a township under a development zone
+  shares the zone's prefecture (first 4 digits).
+
+Queries are answered from precomputed ``parent``/``depth`` maps and an Euler
+tour (entry/exit index per node), so ``contains`` is O(1), ``descendants`` is a
+slice, and the lowest common ancestor walks parents — networkx's general LCA is
+far too slow to call in a loop (``../shared/reference/conventions.md`` §4).
+
+>>> from dudao.model.jurisdiction import Jurisdiction as J, NATION
+>>> h = Hierarchy([
+...     NATION,
+...     J("450000", "广西壮族自治区", "autonomous_region", "000000"),
+...     J("450100", "南宁市", "prefecture_city", "450000"),
+...     J("450103", "青秀区", "district", "450100"),
+...     J("450108", "良庆区", "district", "450100"),
+...     J("450300", "桂林市", "prefecture_city", "450000"),
+... ])
+>>> [j.name for j in h.path("450103")]
+['中华人民共和国', '广西壮族自治区', '南宁市', '青秀区']
+>>> h.contains("450100", "450108"), h.contains("450100", "450300")
+(True, False)
+>>> h.lca("450103", "450300").name
+'广西壮族自治区'
+>>> h.supervisor("450103").name
+'南宁市'
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from functools import cached_property
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from dudao.errors import DudaoError, Problem
+from dudao.model.jurisdiction import (
+    Jurisdiction,
+    JurisdictionKind,
+    Level,
+    code_form,
+    zone_prefix,
+)
+
+#: Where a unit came from, for error messages: (file, line), either may be None.
+Origin = tuple[str | None, int | None]
+
+
+def _prefix_problem(unit: Jurisdiction, parent: Jurisdiction) -> str | None:
+    """Why ``unit``'s code does not agree with ``parent``'s, or None if it does."""
+    code, pcode = unit.code, parent.code
+    form, pform = code_form(code), code_form(pcode)
+    if form == "zone":
+        if zone_prefix(code) != pcode:
+            return f"开发区代码 {code} 的前缀应为上级代码 {pcode}"
+        return None
+    if form == "township":
+        ok = code[:4] == pcode[:4] if pform == "zone" else code[:6] == pcode
+        return None if ok else f"乡镇代码 {code} 应以上级代码 {pcode[:6]} 开头"
+    if pform != "gb2260":
+        return f"{code} 不能隶属于 {pcode}"
+    if parent.level is Level.NATIONAL:
+        return None if code.endswith("0000") else f"省级代码 {code} 应以 0000 结尾"
+    if unit.level is Level.PREFECTURE:
+        ok = code[:2] == pcode[:2] and code[4:] == "00"
+        return None if ok else f"地市级代码 {code} 应为 {pcode[:2]}XX00"
+    if parent.level is Level.PREFECTURE:
+        return None if code[:4] == pcode[:4] else f"县级代码 {code} 应以 {pcode[:4]} 开头"
+    if parent.level is Level.PROVINCE:
+        if code[:2] != pcode[:2]:
+            return f"县级代码 {code} 应以 {pcode[:2]} 开头"
+        if parent.kind is JurisdictionKind.MUNICIPALITY or code[2:4] == "90":
+            return None
+        return (
+            f"县级单位 {code} 直属于省级单位 {pcode}，但既非直辖市辖区，"
+            "也不是省直辖县级单位（代码第3–4位为 90）"
+        )
+    return f"{code} 不能隶属于 {pcode}"
+
+
+class Hierarchy:
+    """A validated tree of jurisdictions with fast structural queries.
+
+    Build it from units in any order; ``origins`` maps a code to the file and
+    line it came from so that errors can say where to fix it. Raises
+    :class:`~dudao.errors.DudaoError` listing every violated invariant.
+    """
+
+    def __init__(
+        self,
+        units: Iterable[Jurisdiction],
+        *,
+        origins: Mapping[str, Origin] | None = None,
+    ) -> None:
+        self._origins = dict(origins or {})
+        self._units: dict[str, Jurisdiction] = {}
+        problems: list[Problem] = []
+        for unit in units:
+            if unit.code in self._units:
+                problems.append(self._duplicate(self._units[unit.code], unit))
+                continue
+            self._units[unit.code] = unit
+        problems += self._check_structure()
+        if problems:
+            raise DudaoError(problems)
+        self._index()
+
+    # ----------------------------------------------------------- validation
+    def _problem(self, code: str, message: str, kind: str, hint: str | None = None) -> Problem:
+        source, line = self._origins.get(code, (None, None))
+        return Problem(message, source=source, line=line, hint=hint, code=kind)
+
+    def _duplicate(self, first: Jurisdiction, second: Jurisdiction) -> Problem:
+        where = self._origins.get(first.code, (None, None))
+        seen = f"{where[0]}:{where[1]}" if where[0] else "先前的定义"
+        return self._problem(
+            second.code,
+            f"区划代码 {second.code} 重复：“{second.name}”与“{first.name}”（{seen}）",
+            "duplicate-code",
+            "每个区划代码只能定义一次；若是插件补充的单位，请删去重复的一处",
+        )
+
+    def _check_structure(self) -> list[Problem]:
+        units = self._units
+        problems: list[Problem] = []
+        roots = [u for u in units.values() if u.parent is None]
+        if not roots:
+            problems.append(
+                Problem(
+                    "层级中没有根节点（每个单位都有上级）",
+                    code="no-root",
+                    hint="根节点（通常是国家 000000）的 parent 应为空",
+                )
+            )
+        elif len(roots) > 1:
+            names = "、".join(f"{u.code} {u.name}" for u in roots[:10])
+            problems.append(
+                Problem(
+                    f"层级应只有一个根节点，现有 {len(roots)} 个：{names}",
+                    code="multiple-roots",
+                    hint="为这些单位填写 parent",
+                )
+            )
+        for unit in units.values():
+            if unit.parent is None:
+                continue
+            parent = units.get(unit.parent)
+            if parent is None:
+                problems.append(
+                    self._problem(
+                        unit.code,
+                        f"{unit.code} {unit.name} 的上级 {unit.parent} 不存在",
+                        "unknown-parent",
+                        self._suggest(unit.parent),
+                    )
+                )
+                continue
+            if unit.level.depth <= parent.level.depth:
+                problems.append(
+                    self._problem(
+                        unit.code,
+                        f"{unit.code} {unit.name}（{unit.level.label}）不能隶属于同级或更低级的 "
+                        f"{parent.code} {parent.name}（{parent.level.label}）",
+                        "level-not-descending",
+                        "检查 kind 与 parent 是否填错",
+                    )
+                )
+            why = _prefix_problem(unit, parent)
+            if why:
+                problems.append(
+                    self._problem(unit.code, why, "code-prefix", "检查代码或上级是否填错")
+                )
+        problems += self._find_cycles()
+        return problems
+
+    def _find_cycles(self) -> list[Problem]:
+        # Colour walk over parent pointers: O(n), reports each cycle once.
+        state: dict[str, int] = {}  # 1 = on current path, 2 = done
+        problems = []
+        for start in self._units:
+            path: list[str] = []
+            code: str | None = start
+            while code is not None and code in self._units and state.get(code) is None:
+                state[code] = 1
+                path.append(code)
+                code = self._units[code].parent
+            if code is not None and state.get(code) == 1:
+                cycle = path[path.index(code) :]
+                names = " → ".join(f"{c} {self._units[c].name}" for c in [*cycle, code])
+                problems.append(
+                    self._problem(
+                        code, f"上级关系成环：{names}", "cycle", "至少改正其中一个单位的 parent"
+                    )
+                )
+            for c in path:
+                state[c] = 2
+        return problems
+
+    def _suggest(self, code: str) -> str:
+        close = difflib.get_close_matches(code, self._units.keys(), n=3, cutoff=0.6)
+        if close:
+            return "是否是：" + "、".join(f"{c} {self._units[c].name}" for c in close)
+        return "检查代码是否正确，或先加载提供该单位的插件"
+
+    # ------------------------------------------------------------- indexing
+    def _index(self) -> None:
+        children: dict[str, list[str]] = {code: [] for code in self._units}
+        for unit in self._units.values():
+            if unit.parent is not None:
+                children[unit.parent].append(unit.code)
+        self._children = {c: tuple(sorted(kids)) for c, kids in children.items()}
+        self._root = next(u.code for u in self._units.values() if u.parent is None)
+        # Iterative pre-order walk: order, depth and Euler-tour intervals.
+        order: list[str] = []
+        depth: dict[str, int] = {self._root: 0}
+        exit_: dict[str, int] = {}
+        stack: list[tuple[str, bool]] = [(self._root, False)]
+        while stack:
+            code, done = stack.pop()
+            if done:
+                exit_[code] = len(order)
+                continue
+            order.append(code)
+            stack.append((code, True))
+            for kid in reversed(self._children[code]):
+                depth[kid] = depth[code] + 1
+                stack.append((kid, False))
+        self._order = order
+        self._enter = {code: i for i, code in enumerate(order)}
+        self._exit = exit_
+        self._depth = depth
+
+    # -------------------------------------------------------------- queries
+    @property
+    def root(self) -> Jurisdiction:
+        return self._units[self._root]
+
+    def __len__(self) -> int:
+        return len(self._units)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._units
+
+    def __iter__(self) -> Iterator[Jurisdiction]:
+        """Units in pre-order (parents before children, siblings by code)."""
+        return (self._units[c] for c in self._order)
+
+    def get(self, code: str) -> Jurisdiction:
+        """The unit with this code; a clear error naming close matches otherwise."""
+        try:
+            return self._units[code]
+        except KeyError:
+            raise DudaoError(
+                Problem(f"未知的区划代码 '{code}'", code="unknown-code", hint=self._suggest(code))
+            ) from None
+
+    __getitem__ = get
+
+    def origin(self, code: str) -> Origin:
+        """The (file, line) a unit was defined at, if known."""
+        return self._origins.get(code, (None, None))
+
+    def parent(self, code: str) -> Jurisdiction | None:
+        p = self.get(code).parent
+        return None if p is None else self._units[p]
+
+    def children(self, code: str) -> tuple[Jurisdiction, ...]:
+        self.get(code)
+        return tuple(self._units[c] for c in self._children[code])
+
+    def depth(self, code: str) -> int:
+        """Distance from the root (0 for the root)."""
+        self.get(code)
+        return self._depth[code]
+
+    def ancestors(self, code: str) -> tuple[Jurisdiction, ...]:
+        """Units above ``code``, nearest first."""
+        out = []
+        p = self.get(code).parent
+        while p is not None:
+            out.append(self._units[p])
+            p = self._units[p].parent
+        return tuple(out)
+
+    def path(self, code: str) -> tuple[Jurisdiction, ...]:
+        """Units from the root down to ``code`` inclusive."""
+        return (*reversed(self.ancestors(code)), self.get(code))
+
+    def descendants(self, code: str) -> tuple[Jurisdiction, ...]:
+        """Units strictly below ``code``, in pre-order."""
+        self.get(code)
+        lo, hi = self._enter[code] + 1, self._exit[code]
+        return tuple(self._units[c] for c in self._order[lo:hi])
+
+    def subtree_codes(self, code: str) -> tuple[str, ...]:
+        """Codes of ``code`` and everything below it, in pre-order."""
+        self.get(code)
+        return tuple(self._order[self._enter[code] : self._exit[code]])
+
+    def subtree(self, code: str) -> Hierarchy:
+        """A hierarchy of ``code`` and everything below it, rooted at ``code``."""
+        codes = self.subtree_codes(code)
+        units = [self._units[c] for c in codes]
+        root = units[0]
+        units[0] = Jurisdiction(root.code, root.name, root.kind, None)
+        return Hierarchy(units, origins={c: self._origins[c] for c in codes if c in self._origins})
+
+    def contains(self, scope: str, code: str) -> bool:
+        """True when ``code`` is ``scope`` or lies below it. O(1)."""
+        self.get(scope)
+        self.get(code)
+        return self._enter[scope] <= self._enter[code] < self._exit[scope]
+
+    def contains_many(self, scope: str, codes: Collection[str] | pd.Series) -> np.ndarray:
+        """Vectorised :meth:`contains` over many codes; unknown codes give False."""
+        self.get(scope)
+        pos = self._positions.get_indexer(pd.Index(codes))
+        lo, hi = self._enter[scope], self._exit[scope]
+        return (pos >= lo) & (pos < hi)
+
+    @cached_property
+    def _positions(self) -> pd.Index:
+        return pd.Index(self._order)
+
+    def lca(self, a: str, b: str) -> Jurisdiction:
+        """Lowest common ancestor by walking parents from the deeper unit."""
+        self.get(a)
+        self.get(b)
+        da, db = self._depth[a], self._depth[b]
+        while da > db:
+            a, da = self._units[a].parent, da - 1  # type: ignore[assignment]
+        while db > da:
+            b, db = self._units[b].parent, db - 1  # type: ignore[assignment]
+        while a != b:
+            a, b = self._units[a].parent, self._units[b].parent  # type: ignore[assignment]
+        return self._units[a]
+
+    def at_level(self, level: Level, within: str | None = None) -> tuple[Jurisdiction, ...]:
+        """Units of one level, optionally only those under ``within``."""
+        units: Iterable[Jurisdiction] = (
+            self if within is None else (self.get(within), *self.descendants(within))
+        )
+        return tuple(u for u in units if u.level is level)
+
+    def ancestor_at(self, code: str, level: Level) -> Jurisdiction | None:
+        """The unit of ``level`` on the path to ``code`` (``code`` itself included)."""
+        return next((u for u in self.path(code) if u.level is level), None)
+
+    def find(self, name: str) -> tuple[Jurisdiction, ...]:
+        """Units with exactly this Chinese name (names repeat: 城关镇, 市辖区 …)."""
+        return tuple(u for u in self if u.name == name)
+
+    # ---------------------------------------------------------- governance
+    def supervisor(self, code: str) -> Jurisdiction | None:
+        """The government whose supervision body supervises ``code``.
+
+        《教育督导条例》 第十四条: governments at county level and above supervise the
+        government one level below; a development zone answers to the government
+        that manages it. The root has no supervisor.
+        """
+        return self.parent(code)
+
+    def evaluator(self, code: str, *, township_evaluation: bool = False) -> Jurisdiction | None:
+        """Who evaluates ``code``'s performance of its education duties (履行教育职责评价).
+
+        厅发〔2020〕26号 二（三）: the province evaluates its prefectures and the
+        prefecture its counties (development zones included); the nation evaluates
+        provinces. Townships are evaluated by their county only where a region
+        turns that on (岳阳市2023年教育督导工作要点 5).
+        """
+        unit = self.get(code)
+        if unit.level is Level.TOWNSHIP and not township_evaluation:
+            return None
+        return self.parent(code)
+
+    def evaluated_by(
+        self, code: str, *, township_evaluation: bool = False
+    ) -> tuple[Jurisdiction, ...]:
+        """The units that ``code`` evaluates (the inverse of :meth:`evaluator`)."""
+        return tuple(
+            kid
+            for kid in self.children(code)
+            if self.evaluator(kid.code, township_evaluation=township_evaluation) is not None
+        )
+
+    # --------------------------------------------------------- composition
+    def extend(
+        self, units: Iterable[Jurisdiction], *, origins: Mapping[str, Origin] | None = None
+    ) -> Hierarchy:
+        """A new hierarchy with more units (e.g. those a plugin contributes)."""
+        return Hierarchy([*self, *units], origins={**self._origins, **(origins or {})})
+
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        """The tree as a networkx DiGraph (edges parent → child, node attr ``unit``).
+
+        Built on first use; the query methods above do not need it.
+        """
+        g = nx.DiGraph()
+        g.add_nodes_from((c, {"unit": u}) for c, u in self._units.items())
+        g.add_edges_from((u.parent, c) for c, u in self._units.items() if u.parent is not None)
+        return g
+
+    def codes(self) -> list[str]:
+        """All codes in pre-order."""
+        return list(self._order)
