@@ -23,6 +23,7 @@ from typing import Any
 
 import cattrs
 
+from dudao.model.documents import Citation, DocumentNumber
 from dudao.model.labels import LabelledEnum
 
 converter = cattrs.Converter(forbid_extra_keys=True)
@@ -106,3 +107,7 @@ def register_text_type(cls: type) -> None:
     """Read and write ``cls`` as one string through ``cls.parse`` and ``str``."""
     converter.register_structure_hook(cls, lambda value, _: cls.parse(_structure_str(value, str)))
     converter.register_unstructure_hook(cls, str)
+
+
+register_text_type(DocumentNumber)
+register_text_type(Citation)

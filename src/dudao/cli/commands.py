@@ -1,0 +1,193 @@
+"""The commands themselves; each one parses options, calls the library, prints."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.table import Table
+from rich.tree import Tree
+
+from dudao.cli.output import print_json, stderr, stdout
+from dudao.errors import DudaoError, Problem
+from dudao.io import yamlio
+from dudao.io.schema import json_schema
+from dudao.model.hierarchy import Hierarchy
+from dudao.plugins.checks import check_file
+from dudao.plugins.files import FILE_KINDS
+from dudao.plugins.manager import PluginSet, load_plugins
+
+FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="输出格式：table 供人阅读，json 供脚本使用",
+)
+
+
+@click.command()
+@FORMAT
+def plugins(fmt: str) -> None:
+    """列出已安装的地区插件：名称、版本、管辖范围、所基于的插件、加载错误。"""
+    loaded = load_plugins()
+    hierarchy, problem = _try_hierarchy(loaded)
+    rows = [
+        {
+            "name": p.name,
+            "title": p.title,
+            "version": p.version,
+            "scope": p.scope,
+            "scope_name": _name(hierarchy, p.scope),
+            "builds_on": list(p.builds_on),
+            "distribution": p.distribution,
+            "error": p.error,
+        }
+        for p in loaded
+    ]
+    if fmt == "json":
+        print_json({"plugins": rows, "errors": [str(x) for x in problem]})
+    else:
+        table = Table(title="dudao 插件", title_justify="left")
+        for header in ("名称", "标题", "版本", "管辖范围", "基于", "状态"):
+            table.add_column(header)
+        for r in rows:
+            scope = f"{r['scope']} {r['scope_name'] or ''}".strip() if r["scope"] else "—"
+            status = "[green]已加载[/]" if r["error"] is None else f"[red]失败：{r['error']}[/]"
+            table.add_row(
+                r["name"],
+                r["title"] or "—",
+                r["version"] or "—",
+                scope,
+                "、".join(r["builds_on"]) or "—",
+                status,
+            )
+        if not rows:
+            stderr.print(
+                "没有安装任何插件。插件是 entry point 组 dudao 中的发行包，见 docs/plugins.md。"
+            )
+        else:
+            stdout.print(table)
+        for p in problem:
+            stderr.print(f"[red]区划合并错误[/]：{p}")
+    if any(r["error"] for r in rows) or problem:
+        raise SystemExit(1)
+
+
+def _try_hierarchy(loaded: PluginSet) -> tuple[Hierarchy | None, list[Problem]]:
+    try:
+        return loaded.hierarchy(), []
+    except DudaoError as exc:
+        return None, exc.problems
+
+
+def _name(hierarchy: Hierarchy | None, code: str | None) -> str | None:
+    if hierarchy is None or code is None or code not in hierarchy:
+        return None
+    return hierarchy.get(code).name
+
+
+@click.group()
+def hierarchy() -> None:
+    """行政区划层级（全国区划 + 插件补充的开发区、乡镇）。"""
+
+
+@hierarchy.command("show")
+@click.argument("code")
+@click.option("--depth", type=int, default=None, help="只显示往下若干层")
+@FORMAT
+def hierarchy_show(code: str, depth: int | None, fmt: str) -> None:
+    """显示 CODE 及其下级单位组成的树，例如 dudao hierarchy show 450100。"""
+    h = load_plugins().hierarchy()
+    root = h.get(code)
+    limit = h.depth(code) + depth if depth is not None else None
+
+    def node(c: str) -> dict:
+        u = h.get(c)
+        kids = [] if limit is not None and h.depth(c) >= limit else h.children(c)
+        return {
+            "code": u.code,
+            "name": u.name,
+            "kind": u.kind.value,
+            "level": u.level.value,
+            "children": [node(k.code) for k in kids],
+        }
+
+    data = node(root.code)
+    if fmt == "json":
+        path = [{"code": u.code, "name": u.name} for u in h.ancestors(code)][::-1]
+        print_json({"path": path, "tree": data})
+        return
+
+    def label(d: dict) -> str:
+        u = h.get(d["code"])
+        return f"[bold]{u.name}[/]  {u.code}  [dim]{u.kind.label}[/]"
+
+    def grow(tree: Tree, d: dict) -> None:
+        for kid in d["children"]:
+            grow(tree.add(label(kid)), kid)
+
+    above = " › ".join(u.name for u in reversed(h.ancestors(code)))
+    tree = Tree(label(data))
+    grow(tree, data)
+    if above:
+        stdout.print(f"[dim]{above}[/]")
+    stdout.print(tree)
+    count = len(h.descendants(code))
+    stdout.print(f"[dim]共 {count} 个下级单位[/]")
+
+
+@click.command()
+@click.argument("kind", required=False)
+@click.option("--list", "list_kinds", is_flag=True, help="列出所有文件类型")
+def schema(kind: str | None, list_kinds: bool) -> None:
+    """输出 KIND 类 YAML 文件的 JSON Schema（draft-07），供编辑器校验。"""
+    if list_kinds or kind is None:
+        for k in FILE_KINDS.values():
+            stdout.print(f"{k.name:<14} {k.filename:<22} {k.title}")
+        return
+    if kind not in FILE_KINDS:
+        raise DudaoError(
+            Problem(
+                f"未知的文件类型 '{kind}'",
+                code="unknown-kind",
+                hint="可选：" + "、".join(FILE_KINDS),
+            )
+        )
+    click.echo(json.dumps(json_schema(FILE_KINDS[kind].cls), ensure_ascii=False, indent=2))
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--kind", type=click.Choice(sorted(FILE_KINDS)), help="文件类型（默认按文件名判断）")
+def validate(files: tuple[Path, ...], kind: str | None) -> None:
+    """检查插件 YAML 文件：语法、字段、代码与引用；每个问题一行，指明文件、行号和字段。"""
+    by_filename = {k.filename: k for k in FILE_KINDS.values()}
+    loaded = load_plugins()
+    problems: list[Problem] = []
+    for path in files:
+        file_kind = FILE_KINDS[kind] if kind else by_filename.get(path.name)
+        if file_kind is None:
+            problems.append(
+                Problem(
+                    "无法判断文件类型",
+                    source=str(path),
+                    code="unknown-kind",
+                    hint="用 --kind 指定，或按约定命名：" + "、".join(by_filename),
+                )
+            )
+            continue
+        try:
+            doc = yamlio.read(path)
+            obj = yamlio.structure(doc, file_kind.cls)
+            problems += [doc.locate(p) for p in check_file(obj, loaded)]
+        except DudaoError as exc:
+            problems += exc.problems
+    if problems:
+        raise DudaoError(problems)
+    stderr.print(f"[green]通过[/]：{len(files)} 个文件没有发现问题")
+
+
+ALL = [plugins, hierarchy, schema, validate]

@@ -1,0 +1,46 @@
+"""The kinds of YAML file a plugin folder holds, with the class each structures into.
+
+``dudao schema KIND`` exports a JSON Schema for each kind so editors can check
+files as policy staff type.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from dudao.model.bodies import Committee, MemberUnit
+from dudao.model.jurisdiction import Jurisdiction
+from dudao.plugins.info import PluginInfo
+
+
+@attrs.frozen
+class JurisdictionsFile:
+    """``jurisdictions.yaml``: units a plugin adds to the tree."""
+
+    units: tuple[Jurisdiction, ...] = ()
+
+
+@attrs.frozen
+class MemberUnitsFile:
+    """``member_units.yaml``: units that may sit on committees in the plugin's scope."""
+
+    units: tuple[MemberUnit, ...] = ()
+
+
+@attrs.frozen
+class FileKind:
+    name: str
+    filename: str
+    cls: type
+    title: str
+
+
+FILE_KINDS: dict[str, FileKind] = {
+    k.name: k
+    for k in [
+        FileKind("plugin", "plugin.yaml", PluginInfo, "插件清单：名称、管辖范围、依据文件"),
+        FileKind("jurisdictions", "jurisdictions.yaml", JurisdictionsFile, "插件补充的行政单位"),
+        FileKind("member-units", "member_units.yaml", MemberUnitsFile, "督导委员会成员单位名录"),
+        FileKind("committee", "committee.yaml", Committee, "一级政府的教育督导委员会"),
+    ]
+}

@@ -1,0 +1,81 @@
+"""A plugin made of YAML files only — what policy staff write.
+
+A region's package points its entry point at a :class:`YamlPlugin` over its
+data folder::
+
+    # dudao_nanning/plugin.py
+    from pathlib import Path
+    from dudao.plugins.yaml_plugin import YamlPlugin
+
+    plugin = YamlPlugin(Path(__file__).parent / "data")
+
+The folder holds ``plugin.yaml`` (required) and any of the files listed in
+:data:`dudao.plugins.files.FILE_KINDS`. Files are read on first use.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from dudao.io import yamlio
+from dudao.model.bodies import MemberUnit
+from dudao.model.jurisdiction import Jurisdiction
+from dudao.plugins.files import JurisdictionsFile, MemberUnitsFile
+from dudao.plugins.info import PluginInfo, Sourced
+from dudao.plugins.markers import hookimpl
+
+
+def display_path(path: Path) -> str:
+    """A path as users should see it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+class YamlPlugin:
+    """Implements the hooks by reading YAML files from ``folder``."""
+
+    def __init__(self, folder: Path | str) -> None:
+        self.folder = Path(folder)
+
+    def __repr__(self) -> str:
+        return f"YamlPlugin({display_path(self.folder)!r})"
+
+    def _read(self, filename: str) -> yamlio.YamlDocument | None:
+        path = self.folder / filename
+        if not path.exists():
+            return None
+        doc = yamlio.read(path)
+        return yamlio.YamlDocument(doc.data, doc.node, display_path(path))
+
+    def _items(self, filename: str, cls: type, field: str = "units") -> list[Sourced[Any]]:
+        doc = self._read(filename)
+        if doc is None:
+            return []
+        parsed = yamlio.structure(doc, cls)
+        return [
+            Sourced(item, doc.source, doc.line_of((field, i)))
+            for i, item in enumerate(getattr(parsed, field))
+        ]
+
+    @cached_property
+    def info(self) -> PluginInfo:
+        doc = self._read("plugin.yaml")
+        if doc is None:
+            raise FileNotFoundError(f"{display_path(self.folder)} 中缺少 plugin.yaml")
+        return yamlio.structure(doc, PluginInfo)
+
+    @hookimpl
+    def dudao_plugin_info(self) -> PluginInfo:
+        return self.info
+
+    @hookimpl
+    def dudao_jurisdictions(self) -> list[Sourced[Jurisdiction]]:
+        return self._items("jurisdictions.yaml", JurisdictionsFile)
+
+    @hookimpl
+    def dudao_member_units(self) -> list[Sourced[MemberUnit]]:
+        return self._items("member_units.yaml", MemberUnitsFile)
