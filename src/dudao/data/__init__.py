@@ -1,0 +1,1 @@
+"""Data files shipped with dudao (see the *.SOURCE.md file beside each)."""
