@@ -21,7 +21,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import attrs
 import cattrs
+from cattrs.cols import homogenous_tuple_structure_factory, is_sequence, list_structure_factory
+from cattrs.gen import make_dict_structure_fn
 
 from dudao.model.documents import Citation, DocumentNumber
 from dudao.model.labels import LabelledEnum
@@ -101,6 +104,36 @@ converter.register_structure_hook(
     LabelledEnum, lambda value, t: t.parse(_structure_str(value, str))
 )
 converter.register_unstructure_hook(LabelledEnum, lambda e: e.value)
+
+
+def _check_mapping(cls: type) -> Any:
+    # A list or a number where a mapping belongs would otherwise surface as an
+    # AttributeError from deep inside cattrs.
+    inner = make_dict_structure_fn(cls, converter)
+
+    def hook(value: Any, _: type) -> Any:
+        if not isinstance(value, dict):
+            raise TypeError(f"应为映射（字段: 值），实际为 {_describe(value)}")
+        return inner(value, cls)
+
+    return hook
+
+
+def _check_sequence(cls: type) -> Any:
+    origin = getattr(cls, "__origin__", None)
+    make = homogenous_tuple_structure_factory if origin is tuple else list_structure_factory
+    inner = make(cls, converter)
+
+    def hook(value: Any, _: type) -> Any:
+        if not isinstance(value, list | tuple):
+            raise TypeError(f"应为列表（每项以 - 开头），实际为 {_describe(value)}")
+        return inner(value, cls)
+
+    return hook
+
+
+converter.register_structure_hook_factory(attrs.has, _check_mapping)
+converter.register_structure_hook_factory(is_sequence, _check_sequence)
 
 
 def register_text_type(cls: type) -> None:

@@ -83,6 +83,28 @@ for _tag, _pattern, _first in [
     )
 
 
+class StrictDumper(yaml.SafeDumper):
+    """Writes YAML that :class:`StrictLoader` and YAML 1.1 readers both read back unchanged.
+
+    It knows both sets of scalar rules and quotes any string that either would
+    read as a number, boolean or date (``'000000'``, ``'no'``, ``'1.5e3'``).
+    """
+
+    yaml_implicit_resolvers = {
+        first: [*yaml.SafeDumper.yaml_implicit_resolvers.get(first, []), *resolvers]
+        for first, resolvers in StrictLoader.yaml_implicit_resolvers.items()
+    } | {
+        first: resolvers
+        for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()
+        if first not in StrictLoader.yaml_implicit_resolvers
+    }
+
+
+def dump(data: Any) -> str:
+    """Plain data (e.g. ``converter.unstructure(obj)``) as block-style UTF-8 YAML."""
+    return yaml.dump(data, Dumper=StrictDumper, allow_unicode=True, sort_keys=False)
+
+
 @attrs.frozen
 class YamlDocument:
     """Parsed YAML data together with its node tree, for locating errors."""
@@ -182,7 +204,7 @@ def read(path: str | Path) -> YamlDocument:
     except UnicodeDecodeError as exc:
         raise DudaoError(
             Problem(
-                f"文件不是 UTF-8 编码（第 {exc.start} 字节）",
+                f"文件不是 UTF-8 编码（第 {exc.start + 1} 个字节）",
                 source=str(path),
                 hint="用编辑器另存为 UTF-8",
                 code="bad-encoding",
@@ -194,15 +216,29 @@ def read(path: str | Path) -> YamlDocument:
 def structure(doc: YamlDocument, cls: type[T], *, root: tuple[PathStep, ...] = ()) -> T:
     """Structure the data (or the part at ``root``) into ``cls``; locate every error."""
     data = doc.data
+    if data is None and not root:
+        raise DudaoError(
+            Problem(
+                "文件是空的",
+                source=doc.source,
+                code="empty-file",
+                hint="按 dudao schema 给出的结构填写内容",
+            )
+        )
     for step in root:
         data = data[step]
     try:
         return converter.structure(data, cls)
     except Exception as exc:  # cattrs wraps everything it meets; we translate all of it
+        found = list(_explain(exc))
+        # A misspelt field is one mistake, not an unknown field plus a missing one.
+        typos = {(*path[:-1], hint_for) for path, _, _, _, hint_for in found if hint_for}
         problems = [
             doc.locate(Problem(message, path=(*root, *path), hint=hint, code=code))
-            for path, message, hint, code in _explain(exc)
+            for path, message, hint, code, _ in found
+            if not (code == "missing-field" and path in typos)
         ]
+        problems.sort(key=lambda p: p.line or 0)
         raise DudaoError(problems) from None
 
 
@@ -222,7 +258,8 @@ def load(
     return obj
 
 
-Explained = tuple[tuple[PathStep, ...], str, str | None, str]
+# (path, message, hint, code, the field a misspelt key probably meant)
+Explained = tuple[tuple[PathStep, ...], str, str | None, str, str | None]
 
 
 def _explain(exc: BaseException, path: tuple[PathStep, ...] = ()) -> Iterator[Explained]:
@@ -239,16 +276,17 @@ def _explain(exc: BaseException, path: tuple[PathStep, ...] = ()) -> Iterator[Ex
         for key in sorted(exc.extra_fields, key=str):
             close = difflib.get_close_matches(str(key), fields, n=1)
             hint = f"是否是 '{close[0]}'？" if close else f"可用的字段：{', '.join(fields)}"
-            yield (*path, key), f"未知字段 '{key}'", hint, "unknown-field"
+            meant = close[0] if close else None
+            yield (*path, key), f"未知字段 '{key}'", hint, "unknown-field", meant
     elif isinstance(exc, KeyError):
-        yield path, "缺少必填字段", None, "missing-field"
+        yield path, "缺少必填字段", None, "missing-field", None
     elif isinstance(exc, DudaoError):
         for p in exc.problems:
-            yield (*path, *p.path), p.message, p.hint, p.code or "invalid"
+            yield (*path, *p.path), p.message, p.hint, p.code or "invalid", None
     elif isinstance(exc, TypeError | ValueError):
         message = str(exc)
         if not re.search(r"[\u4e00-\u9fff]", message):
             message = f"取值无效：{message}"
-        yield path, message, None, "invalid-value"
+        yield path, message, None, "invalid-value", None
     else:
-        yield path, f"{type(exc).__name__}: {exc}", None, "invalid-value"
+        yield path, f"{type(exc).__name__}: {exc}", None, "invalid-value", None

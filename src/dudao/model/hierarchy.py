@@ -216,7 +216,8 @@ class Hierarchy:
         return problems
 
     def _suggest(self, code: str) -> str:
-        close = difflib.get_close_matches(code, self._units.keys(), n=3, cutoff=0.6)
+        # 0.8: at most one differing character in a 6-digit code counts as a typo
+        close = difflib.get_close_matches(code, self._units.keys(), n=3, cutoff=0.8)
         if close:
             return "是否是：" + "、".join(f"{c} {self._units[c].name}" for c in close)
         return "检查代码是否正确，或先加载提供该单位的插件"

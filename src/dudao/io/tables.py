@@ -1,0 +1,949 @@
+"""Schools and inspectors as validated columnar tables (CSV, Excel, Parquet).
+
+A national dataset holds ~520,000 schools and ~150,000 inspectors, so these
+tables never become Python objects: they are read into pandas columns and
+checked with column operations. Each table is described by a small declarative
+:class:`TableSpec` (:data:`SCHOOLS`, :data:`INSPECTORS`); :func:`load_table`
+reads a file, :func:`validate_table` checks a frame already in memory. Both
+return a frame with exactly the spec's columns, in spec order, or raise one
+:class:`~dudao.errors.DudaoError` carrying every problem found.
+
+Headers may be the English column names or their Chinese names (``学校代码``);
+enum cells may be the English value or the Chinese label (``小学``). All cells
+are read as text first, so codes keep their leading zeros and forms like
+``450100-gaoxin``; leading and trailing spaces are dropped and an empty cell is a
+missing value.
+
+Result dtypes (see :attr:`Column.dtype`):
+
+* ``str`` columns: pandas' string dtype ``str`` (``StringDtype(na_value=nan)``,
+  the pandas 3 default; Arrow-backed when pyarrow is installed); missing is NaN;
+* ``int``: ``int64`` when every row has a value (required, or optional with a
+  default such as ``consecutive_terms``), else nullable ``Int64``;
+* ``float``: ``float64`` (missing is NaN);
+* ``date``: ``datetime64[s]`` at midnight (day precision, so placeholder dates
+  like 9999-12-31 still fit); missing is NaT;
+* ``enum``: an unordered ``Categorical`` whose categories are the enum's English
+  values in declaration order.
+
+Problems name the file as given, the row a person sees and the column
+(``path=(column,)``). Rows: for CSV and Excel the row in the file with the
+header as row 1, so the first data row is 2 (for CSV this is the line number
+unless a quoted cell spans lines); for Parquet and in-memory frames the 1-based
+record index. Completely empty rows of a CSV or Excel file are skipped. At most
+:data:`MAX_REPORTED` problems are spelled out per (code, column), followed by one
+summary problem counting the rest.
+
+``load_table`` accepts a path or an open file; for a file object pass
+``source=`` to name it (its suffix chooses the format, CSV by default):
+
+>>> import io
+>>> text = '''学校代码,学校名称,学段,办学性质,在校生数,县级区划代码
+... 450103-0001,南宁市第一示范小学,小学,公办,1850,450103
+... 450103-0002,南宁市第二中学,junior,public,-3,450199
+... '''
+>>> load_table(io.StringIO(text), SCHOOLS, source="schools.csv", county_codes={"450103"})
+Traceback (most recent call last):
+...
+dudao.errors.DudaoError: schools.csv 第3行 students: 在校生数不能为负数：-3（请填写不小于 0 的数）
+schools.csv 第3行 county: 县级区划代码 '450199' 不是已知的县级区划代码（共 1 行：第 3 行）（...）
+>>> df = load_table(io.StringIO(text.replace("-3", "960")), SCHOOLS, source="schools.csv")
+>>> df[["school_id", "stage", "students"]]
+     school_id    stage  students
+0  450103-0001  primary      1850
+1  450103-0002   junior       960
+>>> [str(df[c].dtype) for c in ("school_id", "stage", "students", "township")]
+['str', 'category', 'int64', 'str']
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import difflib
+import importlib
+import io
+import os
+import re
+from collections.abc import Callable, Collection
+from pathlib import Path
+from typing import IO, Any, Literal
+
+import attrs
+import numpy as np
+import pandas as pd
+from pandas.api import types as ptypes
+
+from dudao.errors import DudaoError, Problem
+from dudao.model.labels import LabelledEnum
+from dudao.model.people import AssessmentResult, InspectorKind
+from dudao.model.schools import Ownership, Stage
+
+__all__ = [
+    "INSPECTORS",
+    "MAX_REPORTED",
+    "SCHOOLS",
+    "STRING_DTYPE",
+    "Column",
+    "TableSpec",
+    "load_table",
+    "validate_table",
+]
+
+MAX_REPORTED = 20
+"""Problems spelled out per (code, column); the rest are counted in one summary."""
+
+ColumnType = Literal["str", "int", "float", "date", "enum"]
+RefersTo = Literal["county", "jurisdiction"]
+
+
+def _string_dtype() -> Any:
+    try:
+        return pd.StringDtype(na_value=np.nan)  # pandas ≥ 2.3: the "str" dtype
+    except TypeError:  # older pandas: plain object columns
+        return np.dtype(object)
+
+
+STRING_DTYPE: Any = _string_dtype()
+"""The dtype of text columns in loaded tables."""
+
+_DATE_DTYPE = "datetime64[s]"
+_MAX_EXACT_INT = 2**53  # beyond this a float cannot carry the integer exactly
+
+
+# --------------------------------------------------------------------------- spec
+
+
+@attrs.frozen
+class Column:
+    """One column of a table: its CSV header name, type and checks.
+
+    ``required`` means the column must be present and every row must have a
+    value; an optional column may be absent (it is then all missing, or
+    ``default``). ``refers_to`` is ``"county"`` (a known county-level code) or
+    ``"jurisdiction"`` (a known code of any level).
+    """
+
+    name: str
+    type: ColumnType = attrs.field(
+        validator=attrs.validators.in_(("str", "int", "float", "date", "enum"))
+    )
+    required: bool = True
+    unique: bool = False
+    enum: type[LabelledEnum] | None = None
+    ge: float | None = None
+    refers_to: RefersTo | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional(attrs.validators.in_(("county", "jurisdiction"))),
+    )
+    label_zh: str = ""
+    default: float | str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if (self.type == "enum") != (self.enum is not None):
+            raise ValueError(f"列 {self.name}: enum 仅且必须用于 type='enum'")
+        if self.default is not None and self.required:
+            raise ValueError(f"列 {self.name}: 必填列不能有默认值")
+
+    @property
+    def label(self) -> str:
+        """What messages call the column: the Chinese name, else the English one."""
+        return self.label_zh or self.name
+
+    @property
+    def dtype(self) -> Any:
+        """The dtype of this column in a loaded table."""
+        if self.type == "str":
+            return STRING_DTYPE
+        if self.type == "int":
+            return "int64" if self.required or self.default is not None else "Int64"
+        if self.type == "float":
+            return "float64"
+        if self.type == "date":
+            return _DATE_DTYPE
+        assert self.enum is not None
+        return pd.CategoricalDtype([m.value for m in self.enum], ordered=False)
+
+
+@attrs.frozen
+class TableSpec:
+    """A table: its name, Chinese name and columns (in output order)."""
+
+    name: str
+    label_zh: str
+    columns: tuple[Column, ...] = attrs.field(converter=tuple)
+
+    def __getitem__(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(name)
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def dtypes(self) -> dict[str, Any]:
+        return {c.name: c.dtype for c in self.columns}
+
+    def empty(self) -> pd.DataFrame:
+        """A table with no rows and the result dtypes."""
+        return pd.DataFrame({c.name: pd.Series([], dtype=c.dtype) for c in self.columns})
+
+    def aliases(self) -> dict[str, str]:
+        """Accepted header → column name (the English name and the Chinese name)."""
+        out = {c.name: c.name for c in self.columns}
+        out.update({c.label_zh: c.name for c in self.columns if c.label_zh})
+        return out
+
+    def describe_headers(self) -> str:
+        def names(cols: list[Column]) -> str:
+            return "、".join(f"{c.name}（{c.label_zh}）" for c in cols)
+
+        required = [c for c in self.columns if c.required]
+        optional = [c for c in self.columns if not c.required]
+        text = f"必填列：{names(required)}"
+        return f"{text}；可选列：{names(optional)}" if optional else text
+
+
+SCHOOLS = TableSpec(
+    "schools",
+    "学校",
+    [
+        Column("school_id", "str", unique=True, label_zh="学校代码"),
+        Column("name", "str", label_zh="学校名称"),
+        Column("stage", "enum", enum=Stage, label_zh="学段"),
+        Column("ownership", "enum", enum=Ownership, label_zh="办学性质"),
+        Column("students", "int", ge=0, label_zh="在校生数"),
+        Column("county", "str", refers_to="county", label_zh="县级区划代码"),
+        Column("township", "str", required=False, label_zh="乡镇代码"),
+        Column("zone", "str", required=False, label_zh="责任区"),
+    ],
+)
+
+INSPECTORS = TableSpec(
+    "inspectors",
+    "督学",
+    [
+        Column("inspector_id", "str", unique=True, label_zh="督学编号"),
+        Column("name", "str", label_zh="姓名"),
+        Column("kind", "enum", enum=InspectorKind, label_zh="类别"),
+        Column("appointing", "str", refers_to="jurisdiction", label_zh="聘任单位区划代码"),
+        Column("term_start", "date", label_zh="任期开始"),
+        Column("term_end", "date", required=False, label_zh="任期结束"),
+        Column("consecutive_terms", "int", required=False, ge=1, default=1, label_zh="连任届数"),
+        Column("trained_on", "date", required=False, label_zh="岗前培训日期"),
+        Column("training_hours", "float", required=False, ge=0, label_zh="年度培训学时"),
+        Column("zone", "str", required=False, label_zh="责任区"),
+        Column("assessment_year", "int", required=False, label_zh="考核年度"),
+        Column("assessment", "enum", required=False, enum=AssessmentResult, label_zh="考核结果"),
+    ],
+)
+
+
+# ------------------------------------------------------------------------ public
+
+
+def load_table(
+    path: str | os.PathLike[str] | IO[str] | IO[bytes],
+    spec: TableSpec,
+    *,
+    known_codes: Collection[str] | None = None,
+    county_codes: Collection[str] | None = None,
+    source: str | None = None,
+) -> pd.DataFrame:
+    """Read and validate a table from ``.csv``/``.tsv`` (UTF-8, BOM or not),
+    ``.xlsx`` (first sheet; needs ``dudao[excel]``) or ``.parquet`` (needs
+    ``dudao[parquet]``), chosen by the suffix of ``source`` or ``path``.
+
+    ``county_codes`` are the known county-level codes (checked by columns with
+    ``refers_to="county"``), ``known_codes`` the known codes of any level
+    (``refers_to="jurisdiction"``); ``None`` skips that check. ``source`` is
+    the name used in problems (default: ``path`` as given).
+
+    Raises :class:`DudaoError` with every problem found, including file-level
+    ones (missing file, bad encoding, corrupt workbook: ``unreadable-file``).
+    """
+    if source is None:
+        source = str(path) if isinstance(path, str | os.PathLike) else "<stream>"
+    suffix = Path(source).suffix.lower() or ".csv"
+    if suffix in (".csv", ".tsv"):
+        raw = _read_csv(path, source, "\t" if suffix == ".tsv" else ",")
+    elif suffix in (".xlsx", ".xlsm"):
+        raw = _read_excel(path, source)
+    elif suffix == ".parquet":
+        raw = _read_parquet(path, source)
+    else:
+        raise DudaoError(
+            Problem(
+                f"不支持的文件类型 '{suffix}'",
+                source=source,
+                code="unreadable-file",
+                hint="支持 .csv、.tsv、.xlsx、.parquet；旧版 .xls 请在 Excel 中另存为 .xlsx",
+            )
+        )
+    return _validate(raw, spec, source=source, known_codes=known_codes, county_codes=county_codes)
+
+
+def validate_table(
+    df: pd.DataFrame,
+    spec: TableSpec,
+    *,
+    source: str,
+    known_codes: Collection[str] | None = None,
+    county_codes: Collection[str] | None = None,
+    first_row: int = 1,
+) -> pd.DataFrame:
+    """Validate an in-memory frame against ``spec`` and return the typed table.
+
+    Columns may be text (as read from a file) or already typed (ints, dates,
+    categoricals); headers may be English or Chinese. Problems number rows by
+    position, the first row being ``first_row``. ``df`` is not modified.
+
+    >>> df = pd.DataFrame({"inspector_id": ["GX-1"], "name": ["李明"], "kind": ["兼职"],
+    ...                    "appointing": ["450103"], "term_start": ["2021-09-01"]})
+    >>> t = validate_table(df, INSPECTORS, source="synthetic")
+    >>> t.loc[0, "kind"], t.loc[0, "consecutive_terms"], str(t["term_start"].dtype)
+    ('part_time', np.int64(1), 'datetime64[s]')
+    """
+    frame = df.set_axis(range(df.shape[1]), axis=1)
+    raw = _Raw(
+        frame,
+        [_header_text(h) for h in df.columns],
+        np.arange(first_row, first_row + len(df), dtype=np.int64),
+        header_row=None,
+        drop_blank=False,
+    )
+    return _validate(raw, spec, source=source, known_codes=known_codes, county_codes=county_codes)
+
+
+# ------------------------------------------------------------------------ reading
+
+
+@attrs.define
+class _Raw:
+    """Cells as read, before validation: positional columns and header texts."""
+
+    frame: pd.DataFrame
+    header: list[str]
+    rows: np.ndarray  # the row number a person sees, per record
+    header_row: int | None  # where header problems point (None: no header row)
+    drop_blank: bool  # skip rows with every cell empty (blank lines in files)
+
+
+def _unreadable(source: str, message: str, hint: str, row: int | None = None) -> DudaoError:
+    return DudaoError(Problem(message, source=source, row=row, hint=hint, code="unreadable-file"))
+
+
+def _header_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value).strip().lstrip("\ufeff")
+
+
+def _read_bytes(path: str | os.PathLike[str] | IO[str] | IO[bytes], source: str) -> bytes:
+    try:
+        if isinstance(path, str | os.PathLike):
+            return Path(path).read_bytes()
+        data = path.read()
+    except FileNotFoundError:
+        raise _unreadable(source, "找不到文件", "检查文件路径和文件名") from None
+    except IsADirectoryError:
+        raise _unreadable(source, "这是一个目录，不是文件", "请给出表格文件的路径") from None
+    except OSError as exc:
+        raise _unreadable(source, f"无法读取文件：{exc.strerror or exc}", "检查文件权限") from None
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
+_ENCODING_HINT = "请将文件另存为 UTF-8 编码（Excel：另存为 →“CSV UTF-8（逗号分隔）”）"
+
+
+def _read_csv(path: str | os.PathLike[str] | IO[str] | IO[bytes], source: str, sep: str) -> _Raw:
+    data = _read_bytes(path, source)
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    if not data.strip():
+        raise _unreadable(source, "文件为空", "第一行应为表头，其后每行一条记录")
+    frame = _read_csv_arrow(data, sep)
+    if frame is None:  # no pyarrow, or a file it rejects: the pandas parser reports exactly
+        frame = _read_csv_pandas(data, sep, source)
+    header = [_header_text(h) for h in frame.iloc[0]]
+    body = frame.iloc[1:].reset_index(drop=True)
+    rows = np.arange(2, len(body) + 2, dtype=np.int64)
+    return _Raw(body, header, rows, header_row=1, drop_blank=True)
+
+
+def _read_csv_arrow(data: bytes, sep: str) -> pd.DataFrame | None:
+    """Parse with pyarrow's multi-threaded reader (about 5x the pandas C parser)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+    except ImportError:
+        return None
+    end = data.find(b"\n")
+    try:
+        first = (data if end < 0 else data[:end]).decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError:
+        return None
+    width = len(next(csv.reader([first], delimiter=sep), []))
+    names = [f"c{i}" for i in range(width)]
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(
+                delimiter=sep, newlines_in_values=True, ignore_empty_lines=False
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        frame = table.to_pandas()
+    except (pa.ArrowException, ValueError):
+        return None
+    return frame.set_axis(range(width), axis=1)
+
+
+def _read_csv_pandas(data: bytes, sep: str, source: str) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(data),
+            sep=sep,
+            header=None,
+            dtype=str,
+            keep_default_na=False,  # "NA", "null" stay text; only empty cells are missing
+            skip_blank_lines=False,  # keep row numbers equal to line numbers
+            encoding="utf-8",
+            engine="c",
+        )
+    except UnicodeDecodeError:
+        raise _unreadable(source, "文件不是 UTF-8 编码", _ENCODING_HINT) from None
+    except pd.errors.EmptyDataError:
+        raise _unreadable(source, "文件为空", "第一行应为表头，其后每行一条记录") from None
+    except (pd.errors.ParserError, ValueError) as exc:
+        text = str(exc)
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text)
+        if found:
+            want, line, saw = found.groups()
+            raise _unreadable(
+                source,
+                f"该行有 {saw} 个字段，而表头只有 {want} 列",
+                "检查该行是否多了逗号；含逗号的内容须用英文双引号括起",
+                row=int(line),
+            ) from None
+        raise _unreadable(
+            source, f"无法解析 CSV：{text}", "检查引号是否成对、分隔符是否一致"
+        ) from None
+    return frame.set_axis(range(frame.shape[1]), axis=1)
+
+
+def _require(module: str, what: str, extra: str, source: str) -> None:
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        raise DudaoError(
+            Problem(
+                f"读取{what}需要安装 {module.split('.')[0]}",
+                source=source,
+                code="missing-dependency",
+                hint=f"pip install 'dudao[{extra}]'",
+            )
+        ) from None
+
+
+def _read_excel(path: str | os.PathLike[str] | IO[str] | IO[bytes], source: str) -> _Raw:
+    _require("openpyxl", " Excel 文件", "excel", source)
+    data = _read_bytes(path, source)
+    try:
+        frame = pd.read_excel(
+            io.BytesIO(data),
+            sheet_name=0,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            engine="openpyxl",
+        )
+    except Exception as exc:  # openpyxl and zipfile raise many kinds; all mean "not readable"
+        raise _unreadable(
+            source,
+            f"无法读取 Excel 文件：{exc}",
+            "确认文件是 .xlsx 格式且未损坏、未加密；旧版 .xls 请另存为 .xlsx",
+        ) from None
+    if frame.shape[0] == 0:
+        raise _unreadable(source, "第一个工作表为空", "第一行应为表头，其后每行一条记录")
+    frame = frame.set_axis(range(frame.shape[1]), axis=1)
+    header = [_header_text(h) for h in frame.iloc[0]]
+    body = frame.iloc[1:].reset_index(drop=True)
+    rows = np.arange(2, len(body) + 2, dtype=np.int64)
+    return _Raw(body, header, rows, header_row=1, drop_blank=True)
+
+
+def _read_parquet(path: str | os.PathLike[str] | IO[str] | IO[bytes], source: str) -> _Raw:
+    _require("pyarrow.parquet", " Parquet 文件", "parquet", source)
+    import pyarrow.parquet as pq
+
+    data = _read_bytes(path, source)
+    try:
+        table = pq.read_table(io.BytesIO(data))
+        header = [str(n) for n in table.column_names]
+        # Give columns positional names so duplicate headers survive the conversion.
+        table = table.rename_columns([f"c{i}" for i in range(len(header))])
+        frame = table.to_pandas(date_as_object=False)
+    except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
+        raise _unreadable(
+            source, f"无法读取 Parquet 文件：{exc}", "确认文件是完整的 Parquet 文件"
+        ) from None
+    frame = frame.set_axis(range(frame.shape[1]), axis=1)
+    rows = np.arange(1, len(frame) + 1, dtype=np.int64)
+    return _Raw(frame, header, rows, header_row=None, drop_blank=False)
+
+
+# ---------------------------------------------------------------------- cells
+
+
+def _as_text(s: pd.Series) -> pd.Series:
+    """Cells as stripped text (NaN where missing), whatever their dtype."""
+    if ptypes.is_float_dtype(s.dtype) and not ptypes.is_bool_dtype(s.dtype):
+        v = s.to_numpy(dtype=float, na_value=np.nan)
+        finite = np.isfinite(v)
+        if (np.floor(v[finite]) == v[finite]).all() and (np.abs(v[finite]) < _MAX_EXACT_INT).all():
+            s = s.astype("Int64")  # 450103.0 from a numeric column means "450103"
+    text = s.astype(STRING_DTYPE)
+    if np.dtype(object) == STRING_DTYPE:
+        return text.where(s.notna()).str.strip()
+    return text.str.strip()
+
+
+@attrs.define
+class _Cells:
+    """A column's cells factorised: checks and parsing run once per distinct value."""
+
+    codes: np.ndarray  # index into ``text`` per row; -1 where missing
+    text: pd.Series  # stripped text of each distinct value (never empty)
+
+    @classmethod
+    def of(cls, s: pd.Series) -> _Cells:
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+        text = _as_text(pd.Series(uniques)).reset_index(drop=True)
+        empty = (text.isna() | (text == "")).to_numpy()
+        if empty.any():  # blank or whitespace-only cells are missing values
+            codes = np.where((codes >= 0) & empty[np.maximum(codes, 0)], -1, codes)
+        return cls(np.asarray(codes, dtype=np.intp), text)
+
+    @property
+    def missing(self) -> np.ndarray:
+        return self.codes < 0
+
+    def per_row(self, per_unique: np.ndarray, fill: Any) -> np.ndarray:
+        """Spread a per-distinct-value array to rows, ``fill`` where missing."""
+        if len(per_unique) == 0:
+            return np.full(len(self.codes), fill, dtype=per_unique.dtype)
+        out = per_unique[np.maximum(self.codes, 0)]
+        if self.missing.any():
+            out = out.copy()
+            out[self.missing] = fill
+        return out
+
+    def text_at(self, position: int) -> str:
+        code = self.codes[position]
+        return "" if code < 0 else str(self.text.iloc[code])
+
+
+@attrs.define
+class _Parsed:
+    """One column after parsing: values (where not missing or bad) and masks."""
+
+    values: Any  # array-like of the result dtype (before missing/default handling)
+    missing: np.ndarray
+    bad: np.ndarray  # present but not parseable (bad-int, bad-date, ...)
+    text_at: Callable[[int], str]
+    numbers: np.ndarray | None = None  # float view for range checks
+
+
+def _parse_str(s: pd.Series) -> _Parsed:
+    text = _as_text(s)
+    missing = (text.isna() | (text == "")).to_numpy()
+    values = text.where(~missing) if missing.any() else text
+    return _Parsed(
+        values.reset_index(drop=True),
+        missing,
+        np.zeros(len(s), dtype=bool),
+        lambda i: "" if missing[i] else str(text.iloc[i]),
+    )
+
+
+def _parse_int(s: pd.Series) -> _Parsed:
+    if ptypes.is_integer_dtype(s.dtype) and not ptypes.is_bool_dtype(s.dtype):
+        missing = s.isna().to_numpy()
+        values = s.to_numpy(dtype=np.int64, na_value=0)
+        return _Parsed(
+            values, missing, np.zeros(len(s), bool), lambda i: str(s.iloc[i]), values.astype(float)
+        )
+    cells = _Cells.of(s)
+    if ptypes.is_bool_dtype(s.dtype):
+        numbers = np.full(len(cells.text), np.nan)
+    else:
+        numbers = pd.to_numeric(cells.text.astype(object), errors="coerce").to_numpy(
+            dtype=float, na_value=np.nan
+        )
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(numbers) & (np.floor(numbers) == numbers)
+        ok &= np.abs(numbers) < _MAX_EXACT_INT
+    values_u = np.where(ok, numbers, 0).astype(np.int64)
+    bad = cells.per_row(~ok, False)
+    values = cells.per_row(values_u, 0)
+    return _Parsed(values, cells.missing, bad, cells.text_at, values.astype(float))
+
+
+def _parse_float(s: pd.Series) -> _Parsed:
+    if ptypes.is_numeric_dtype(s.dtype) and not ptypes.is_bool_dtype(s.dtype):
+        values = s.to_numpy(dtype=float, na_value=np.nan)
+        missing = np.isnan(values)
+        bad = np.isinf(values)
+        return _Parsed(values, missing, bad, lambda i: str(s.iloc[i]), values)
+    cells = _Cells.of(s)
+    if ptypes.is_bool_dtype(s.dtype):
+        numbers = np.full(len(cells.text), np.nan)
+    else:
+        numbers = pd.to_numeric(cells.text.astype(object), errors="coerce").to_numpy(
+            dtype=float, na_value=np.nan
+        )
+    ok = np.isfinite(numbers)
+    values = cells.per_row(np.where(ok, numbers, np.nan), np.nan)
+    return _Parsed(values, cells.missing, cells.per_row(~ok, False), cells.text_at, values)
+
+
+# YYYY-MM-DD, also with / or . and Excel's " 00:00:00"; 2021年9月1日.
+_DATE_RE = re.compile(
+    r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+    r"|(\d{4})年(\d{1,2})月(\d{1,2})日"
+)
+
+
+def _parse_date(s: pd.Series) -> _Parsed:
+    if ptypes.is_datetime64_any_dtype(s.dtype):
+        dt = s.dt.tz_localize(None) if getattr(s.dt, "tz", None) is not None else s
+        values = dt.dt.normalize().astype(_DATE_DTYPE).to_numpy()
+        missing = np.isnat(values)
+        return _Parsed(values, missing, np.zeros(len(s), bool), lambda i: str(s.iloc[i]))
+    cells = _Cells.of(s)
+    parts = cells.text.astype(object).str.fullmatch(_DATE_RE.pattern)
+    groups = cells.text.astype(object).str.extract(_DATE_RE.pattern)
+    year = groups[0].fillna(groups[3])
+    month = groups[1].fillna(groups[4])
+    day = groups[2].fillna(groups[5])
+    iso = (year + "-" + month.str.zfill(2) + "-" + day.str.zfill(2)).where(parts.fillna(False))
+    parsed = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
+    values_u = parsed.astype(_DATE_DTYPE).to_numpy() if len(parsed) else np.array([], _DATE_DTYPE)
+    ok = ~np.isnat(values_u)
+    values = cells.per_row(values_u, np.datetime64("NaT", "s"))
+    return _Parsed(values, cells.missing, cells.per_row(~ok, False), cells.text_at)
+
+
+def _parse_enum(s: pd.Series, enum: type[LabelledEnum]) -> _Parsed:
+    categories = [m.value for m in enum]
+    spellings = {m.value: i for i, m in enumerate(enum)} | {m.label: i for i, m in enumerate(enum)}
+    cells = _Cells.of(s)
+    index_u = cells.text.map(spellings).to_numpy(dtype=float, na_value=np.nan)
+    ok = ~np.isnan(index_u)
+    codes = cells.per_row(np.where(ok, index_u, -1).astype(np.int64), -1)
+    values = pd.Categorical.from_codes(codes, categories=categories)
+    return _Parsed(values, cells.missing, cells.per_row(~ok, False), cells.text_at)
+
+
+# ---------------------------------------------------------------------- validation
+
+
+_BAD_CODES = {"int": "bad-int", "float": "bad-float", "date": "bad-date", "enum": "bad-enum"}
+
+
+def _bad_value(column: Column, value: str) -> tuple[str, str]:
+    """Message and hint for a cell that does not parse as the column's type."""
+    if column.type == "int":
+        return (
+            f"{column.label} '{value}' 不是整数",
+            "请填写不带小数、千位分隔符和单位的整数，如 1850",
+        )
+    if column.type == "float":
+        return f"{column.label} '{value}' 不是数值", "请填写数值，如 24 或 12.5"
+    if column.type == "date":
+        return (
+            f"{column.label} '{value}' 不是有效日期",
+            "请按 YYYY-MM-DD 填写，如 2021-09-01",
+        )
+    assert column.enum is not None
+    choices = "、".join(f"{m.label}（{m.value}）" for m in column.enum)
+    return f"{column.label} '{value}' 不是有效的取值", f"可选：{choices}"
+
+
+class _Report:
+    """Collects problems, spelling out at most ``MAX_REPORTED`` per (code, column)."""
+
+    def __init__(self, source: str, rows: np.ndarray) -> None:
+        self.source = source
+        self.rows = rows
+        self.problems: list[Problem] = []
+
+    def add(self, message: str, *, code: str, path: tuple[str, ...] = (), **where: Any) -> None:
+        self.problems.append(Problem(message, path=path, source=self.source, code=code, **where))
+
+    def cells(
+        self,
+        mask: np.ndarray,
+        column: Column,
+        code: str,
+        describe: Callable[[int], tuple[str, str]],
+    ) -> None:
+        """One problem per row in ``mask``; ``describe(position)`` → (message, hint)."""
+        positions = np.flatnonzero(mask)
+        hint = ""
+        for position in positions[:MAX_REPORTED]:
+            message, hint = describe(int(position))
+            self.add(
+                message, code=code, path=(column.name,), row=int(self.rows[position]), hint=hint
+            )
+        self.more(len(positions), column, code, hint)
+
+    def more(self, count: int, column: Column, code: str, hint: str) -> None:
+        if count > MAX_REPORTED:
+            self.add(
+                f"{column.label}（{column.name}）另有 {count - MAX_REPORTED} 处同类问题",
+                code=code,
+                path=(column.name,),
+                hint=hint,
+            )
+
+    def groups(
+        self,
+        mask: np.ndarray,
+        values: pd.Series,
+        column: Column,
+        code: str,
+        describe: Callable[[str, np.ndarray], tuple[str, str, int]],
+    ) -> None:
+        """One problem per distinct value among the rows in ``mask``, in order of first
+        appearance; ``describe(value, rows)`` → (message, hint, row to point at)."""
+        positions = np.flatnonzero(mask)
+        if len(positions) == 0:
+            return
+        group, distinct = pd.factorize(values.iloc[positions], sort=False)
+        hint = ""
+        for k in range(min(len(distinct), MAX_REPORTED)):
+            rows = self.rows[positions[group == k]]
+            message, hint, row = describe(str(distinct[k]), rows)
+            self.add(message, code=code, path=(column.name,), row=row, hint=hint)
+        self.more(len(distinct), column, code, hint)
+
+
+def _row_list(rows: np.ndarray, limit: int = 10) -> str:
+    shown = "、".join(str(r) for r in rows[:limit])
+    return f"第 {shown} 行" + (f" 等 {len(rows)} 行" if len(rows) > limit else "")
+
+
+def _map_header(raw: _Raw, spec: TableSpec, report: _Report) -> dict[str, int]:
+    """Spec column name → position in the raw frame; header problems to ``report``."""
+    aliases = spec.aliases()
+    found: dict[str, int] = {}
+    where = {"row": raw.header_row}
+    for position, header in enumerate(raw.header):
+        name = aliases.get(header)
+        if name is None:
+            if header == "":
+                if raw.frame.shape[0] and _Cells.of(raw.frame[position]).missing.all():
+                    continue  # a trailing separator: an empty, unnamed column
+                if raw.frame.shape[0] == 0:
+                    continue
+                report.add(
+                    f"第 {position + 1} 列有数据但没有表头",
+                    code="unknown-column",
+                    hint=f"补上列名或删除该列；{spec.describe_headers()}",
+                    **where,
+                )
+                continue
+            candidates = list(aliases)
+            close = difflib.get_close_matches(header, candidates, n=1, cutoff=0.6)
+            if close:
+                column = spec[aliases[close[0]]]
+                hint = f"是否是 '{close[0]}'（{column.name}，{column.label_zh}）？"
+            else:
+                hint = f"删除该列或改为已知列名；{spec.describe_headers()}"
+            report.add(
+                f"未知的列 '{header}'", code="unknown-column", path=(header,), hint=hint, **where
+            )
+        elif name in found:
+            first = raw.header[found[name]]
+            report.add(
+                f"列 {name}（{spec[name].label_zh}）出现了两次：'{first}' 和 '{header}'",
+                code="duplicate-column",
+                path=(name,),
+                hint="只保留其中一列",
+                **where,
+            )
+        else:
+            found[name] = position
+    for column in spec.columns:
+        if column.required and column.name not in found:
+            report.add(
+                f"缺少必填列 {column.name}（{column.label_zh}）",
+                code="missing-column",
+                path=(column.name,),
+                hint=f"表头可用英文或中文列名；{spec.describe_headers()}",
+                **where,
+            )
+    return found
+
+
+def _parse(column: Column, s: pd.Series) -> _Parsed:
+    if column.type == "str":
+        return _parse_str(s)
+    if column.type == "int":
+        return _parse_int(s)
+    if column.type == "float":
+        return _parse_float(s)
+    if column.type == "date":
+        return _parse_date(s)
+    assert column.enum is not None
+    return _parse_enum(s, column.enum)
+
+
+def _validate(
+    raw: _Raw,
+    spec: TableSpec,
+    *,
+    source: str,
+    known_codes: Collection[str] | None,
+    county_codes: Collection[str] | None,
+) -> pd.DataFrame:
+    report = _Report(source, raw.rows)
+    found = _map_header(raw, spec, report)
+    parsed = {name: _parse(spec[name], raw.frame[pos]) for name, pos in found.items()}
+
+    if raw.drop_blank and parsed:
+        blank = np.logical_and.reduce([p.missing for p in parsed.values()])
+        if blank.any():  # blank lines are not records: drop them, keep the row numbers
+            keep = ~blank
+            frame = raw.frame[keep].reset_index(drop=True)
+            raw = attrs.evolve(raw, frame=frame, rows=raw.rows[keep], drop_blank=False)
+            report.rows = raw.rows
+            parsed = {name: _parse(spec[name], frame[pos]) for name, pos in found.items()}
+
+    n = len(raw.rows)
+    out: dict[str, Any] = {}
+    for column in spec.columns:
+        p = parsed.get(column.name)
+        if p is None:
+            out[column.name] = _fill_absent(column, n)
+            continue
+        _check(column, p, report, known_codes=known_codes, county_codes=county_codes)
+        out[column.name] = _finish(column, p)
+
+    if report.problems:
+        raise DudaoError(report.problems)
+    return pd.DataFrame(out, index=pd.RangeIndex(n))
+
+
+def _check(
+    column: Column,
+    p: _Parsed,
+    report: _Report,
+    *,
+    known_codes: Collection[str] | None,
+    county_codes: Collection[str] | None,
+) -> None:
+    label = column.label
+    if column.required:
+        report.cells(
+            p.missing,
+            column,
+            "missing-value",
+            lambda i: (f"{label}为空", f"{label}（{column.name}）是必填项，请填写"),
+        )
+    if column.type in _BAD_CODES:
+        report.cells(
+            p.bad, column, _BAD_CODES[column.type], lambda i: _bad_value(column, p.text_at(i))
+        )
+    present = ~p.missing & ~p.bad
+
+    if column.ge is not None and p.numbers is not None:
+        with np.errstate(invalid="ignore"):
+            low = present & (p.numbers < column.ge)
+        ge = f"{column.ge:g}"
+        if column.ge == 0:
+            code, hint = "negative", "请填写不小于 0 的数"
+        else:
+            code, hint = "below-minimum", f"请填写不小于 {ge} 的数"
+        report.cells(
+            low,
+            column,
+            code,
+            lambda i: (
+                f"{label}不能为负数：{p.text_at(i)}"
+                if column.ge == 0
+                else f"{label}不能小于 {ge}：{p.text_at(i)}",
+                hint,
+            ),
+        )
+
+    if column.unique:
+        values = pd.Series(p.values)
+        dup = present & values.duplicated(keep=False).to_numpy()
+        report.groups(
+            dup,
+            values,
+            column,
+            "duplicate-id",
+            lambda v, rows: (
+                f"{label} '{v}' 重复出现 {len(rows)} 次：{_row_list(rows)}",
+                f"{label}须唯一：删除重复的记录或更正编号",
+                int(rows[1]),
+            ),
+        )
+
+    codes = {"county": county_codes, "jurisdiction": known_codes}.get(column.refers_to or "")
+    if column.refers_to and codes is not None:
+        values = pd.Series(p.values)
+        known = values.isin(codes if isinstance(codes, set | frozenset) else set(codes))
+        unknown = present & ~known.to_numpy()
+        level = "县级区划代码" if column.refers_to == "county" else "区划代码"
+        report.groups(
+            unknown,
+            values,
+            column,
+            "unknown-code",
+            lambda v, rows: (
+                f"{label} '{v}' 不是已知的{level}（共 {len(rows)} 行：{_row_list(rows)}）",
+                "请对照 GB/T 2260 核对代码；开发区等没有国标代码的单位须由提供它的插件登记",
+                int(rows[0]),
+            ),
+        )
+
+
+def _finish(column: Column, p: _Parsed) -> Any:
+    """The result column: parsed values with missing cells as NA (or the default)."""
+    if column.type == "int":
+        values = np.asarray(p.values, dtype=np.int64)
+        if column.default is not None:
+            return np.where(p.missing, int(column.default), values)
+        if column.required:
+            return values
+        return pd.arrays.IntegerArray(values, p.missing.copy())
+    if column.type == "float":
+        values = np.asarray(p.values, dtype=float)
+        if column.default is not None:
+            values = np.where(p.missing, float(column.default), values)
+        return values
+    if column.type == "str":
+        values = pd.Series(p.values).astype(STRING_DTYPE)
+        if column.default is not None:
+            values = values.fillna(str(column.default))
+        return values.array
+    return p.values
+
+
+def _fill_absent(column: Column, n: int) -> Any:
+    """An optional column that the input does not have."""
+    if column.default is not None:
+        return pd.Series([column.default] * n, dtype=column.dtype).array
+    return pd.Series([None] * n, dtype=column.dtype).array
