@@ -17,6 +17,7 @@ from dudao.model.hierarchy import Hierarchy
 from dudao.plugins.checks import check_file
 from dudao.plugins.files import FILE_KINDS
 from dudao.plugins.manager import PluginSet, load_plugins
+from dudao.plugins.yaml_plugin import display_path
 
 FORMAT = click.option(
     "--format",
@@ -182,7 +183,8 @@ def validate(files: tuple[Path, ...], kind: str | None) -> None:
         try:
             doc = yamlio.read(path)
             obj = yamlio.structure(doc, file_kind.cls)
-            problems += [doc.locate(p) for p in check_file(obj, loaded)]
+            shown = display_path(path)
+            problems += [doc.locate(p) for p in check_file(obj, loaded, source=shown)]
         except DudaoError as exc:
             problems += exc.problems
     if problems:

@@ -834,7 +834,8 @@ def _validate(
     for column in spec.columns:
         p = parsed.get(column.name)
         if p is None:
-            out[column.name] = _fill_absent(column, n)
+            if not column.required:  # an absent required column is already a problem
+                out[column.name] = _fill_absent(column, n)
             continue
         _check(column, p, report, known_codes=known_codes, county_codes=county_codes)
         out[column.name] = _finish(column, p)

@@ -236,9 +236,10 @@ def _to_title(value: str) -> str:
 class Document:
     """A source document: its 文号 (if one is printed), issuer, date, title.
 
-    ``public`` records the mark 此件公开发布 (True) or 此件不予公开 (False); it
-    has no default, so whoever encodes an unmarked document decides explicitly.
-    ``number`` may be given as text; ``title`` is stored without 《》.
+    ``public`` records the mark 此件公开发布 (True) or 此件不予公开 (False), and
+    None when the original carries neither mark — unknown is not "not public".
+    ``number`` may be given as text and is None when none is printed; ``date``
+    is None when the scan lost it. ``title`` is stored without 《》.
 
     >>> d = Document(number="桂教督委办〔2023〕11号",
     ...              issuer="广西壮族自治区人民政府教育督导委员会办公室",
@@ -253,13 +254,16 @@ class Document:
     '《关于深化新时代教育督导体制机制改革的意见》'
     """
 
-    number: DocumentNumber | None = attrs.field(converter=_to_number)
+    number: DocumentNumber | None = attrs.field(default=None, converter=_to_number)
     issuer: str = attrs.field(validator=attrs.validators.min_len(1))
     date: datetime.date | None = attrs.field(
-        validator=attrs.validators.optional(attrs.validators.instance_of(datetime.date))
+        default=None,
+        validator=attrs.validators.optional(attrs.validators.instance_of(datetime.date)),
     )
     title: str = attrs.field(converter=_to_title, validator=attrs.validators.min_len(1))
-    public: bool = attrs.field(validator=attrs.validators.instance_of(bool))
+    public: bool | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(bool))
+    )
 
     @property
     def key(self) -> str:

@@ -228,7 +228,9 @@ class Hierarchy:
         for unit in self._units.values():
             if unit.parent is not None:
                 children[unit.parent].append(unit.code)
-        self._children = {c: tuple(sorted(kids)) for c, kids in children.items()}
+        # GB/T 2260 units first, then development zones (their ids sort oddly).
+        order_key = lambda c: (code_form(c) == "zone", c)  # noqa: E731
+        self._children = {c: tuple(sorted(kids, key=order_key)) for c, kids in children.items()}
         self._root = next(u.code for u in self._units.values() if u.parent is None)
         # Iterative pre-order walk: order, depth and Euler-tour intervals.
         order: list[str] = []

@@ -47,24 +47,44 @@ def check_committee(committee: Committee, plugins: PluginSet) -> Iterator[Proble
             )
 
 
-def check_jurisdictions(file: JurisdictionsFile, plugins: PluginSet) -> Iterator[Problem]:
-    """The units fit into the tree (parents exist, codes agree, nothing duplicated)."""
+def check_jurisdictions(
+    file: JurisdictionsFile, plugins: PluginSet, *, source: str | None = None
+) -> Iterator[Problem]:
+    """The units fit into the tree: parents exist, codes agree, nothing is defined twice.
+
+    A unit already in the tree is fine only when it came from this very file (an
+    installed plugin's own file being validated); otherwise it is a duplicate.
+    """
     hierarchy = plugins.hierarchy()
-    known = {u.code for u in file.units}
+    index = {u.code: i for i, u in enumerate(file.units)}
+    new = []
+    for i, unit in enumerate(file.units):
+        if unit.code not in hierarchy:
+            new.append(unit)
+            continue
+        origin, _ = hierarchy.origin(unit.code)
+        if source is not None and origin is not None and origin.startswith(source):
+            continue
+        owner = origin or "dudao 自带的全国区划"
+        yield Problem(
+            f"区划代码 {unit.code} 已由 {owner} 定义",
+            path=("units", i),
+            code="duplicate-code",
+            hint="同一单位只能定义一次；删去这一处或换用新代码",
+        )
     try:
-        hierarchy.extend(u for u in file.units if u.code not in hierarchy)
+        hierarchy.extend(new)
     except DudaoError as exc:
-        index = {u.code: i for i, u in enumerate(file.units)}
         for p in exc.problems:
-            code = next((c for c in known if c in p.message), None)
+            code = next((c for c in index if c in p.message), None)
             path = ("units", index[code]) if code is not None else ()
             yield p.located(path=path)
 
 
-def check_file(obj: object, plugins: PluginSet) -> list[Problem]:
-    """Run the cross-checks that apply to a structured file."""
+def check_file(obj: object, plugins: PluginSet, *, source: str | None = None) -> list[Problem]:
+    """Run the cross-checks that apply to a structured file read from ``source``."""
     if isinstance(obj, Committee):
         return list(check_committee(obj, plugins))
     if isinstance(obj, JurisdictionsFile):
-        return list(check_jurisdictions(obj, plugins))
+        return list(check_jurisdictions(obj, plugins, source=source))
     return []

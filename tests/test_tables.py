@@ -1,0 +1,629 @@
+"""Tests for dudao.io.tables: columnar schools and inspectors tables."""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dudao.errors import DudaoError, Problem
+from dudao.io.tables import (
+    INSPECTORS,
+    MAX_REPORTED,
+    SCHOOLS,
+    STRING_DTYPE,
+    Column,
+    TableSpec,
+    load_table,
+    validate_table,
+)
+from dudao.model.people import AssessmentResult, InspectorKind
+from dudao.model.schools import Ownership, Stage
+
+COUNTIES = {"450103", "450102", "450100-gaoxin", "000123"}
+KNOWN = COUNTIES | {"450000", "450100"}
+
+SCHOOLS_CSV = """\
+school_id,name,stage,ownership,students,county,township,zone
+450103-0001,南宁市第一示范小学,primary,public,1850,450103,450103001,Z1
+450103-0002,南宁市第二中学,junior,private,960,450103,,
+000123-0001,高新区实验幼儿园,kindergarten,public,0,450100-gaoxin,,Z2
+"""
+
+INSPECTORS_CSV = """\
+inspector_id,name,kind,appointing,term_start,term_end,consecutive_terms,trained_on,training_hours,zone,assessment_year,assessment
+GX-0001,李明,part_time,450103,2021-09-01,2024-08-31,2,2021-08-15,24.5,Z1,2022,excellent
+GX-0002,王芳,full_time,450000,2020-01-01,,,,,,,
+"""
+
+
+def expected_schools() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "school_id": pd.array(["450103-0001", "450103-0002", "000123-0001"], STRING_DTYPE),
+            "name": pd.array(
+                ["南宁市第一示范小学", "南宁市第二中学", "高新区实验幼儿园"], STRING_DTYPE
+            ),
+            "stage": pd.Categorical(
+                ["primary", "junior", "kindergarten"], categories=[m.value for m in Stage]
+            ),
+            "ownership": pd.Categorical(
+                ["public", "private", "public"], categories=[m.value for m in Ownership]
+            ),
+            "students": np.array([1850, 960, 0], dtype=np.int64),
+            "county": pd.array(["450103", "450103", "450100-gaoxin"], STRING_DTYPE),
+            "township": pd.array(["450103001", None, None], STRING_DTYPE),
+            "zone": pd.array(["Z1", None, "Z2"], STRING_DTYPE),
+        }
+    )
+
+
+def expected_inspectors() -> pd.DataFrame:
+    def dates(*values: str | None) -> np.ndarray:
+        return np.array([v or "NaT" for v in values], dtype="datetime64[s]")
+
+    return pd.DataFrame(
+        {
+            "inspector_id": pd.array(["GX-0001", "GX-0002"], STRING_DTYPE),
+            "name": pd.array(["李明", "王芳"], STRING_DTYPE),
+            "kind": pd.Categorical(
+                ["part_time", "full_time"], categories=[m.value for m in InspectorKind]
+            ),
+            "appointing": pd.array(["450103", "450000"], STRING_DTYPE),
+            "term_start": dates("2021-09-01", "2020-01-01"),
+            "term_end": dates("2024-08-31", None),
+            "consecutive_terms": np.array([2, 1], dtype=np.int64),
+            "trained_on": dates("2021-08-15", None),
+            "training_hours": np.array([24.5, np.nan]),
+            "zone": pd.array(["Z1", None], STRING_DTYPE),
+            "assessment_year": pd.array([2022, None], dtype="Int64"),
+            "assessment": pd.Categorical(
+                ["excellent", None], categories=[m.value for m in AssessmentResult]
+            ),
+        }
+    )
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def problems_of(
+    excinfo: pytest.ExceptionInfo[DudaoError], code: str | None = None
+) -> list[Problem]:
+    return [p for p in excinfo.value.problems if code is None or p.code == code]
+
+
+def only(excinfo: pytest.ExceptionInfo[DudaoError], code: str) -> Problem:
+    found = problems_of(excinfo, code)
+    assert len(found) == 1, excinfo.value.problems
+    return found[0]
+
+
+def edit_csv(text: str, row: int, column: str, value: str) -> str:
+    """``text`` with the cell at (file row, column) replaced; the header is row 1."""
+    lines = text.splitlines()
+    header = lines[0].split(",")
+    cells = lines[row - 1].split(",")
+    cells[header.index(column)] = value
+    lines[row - 1] = ",".join(cells)
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(params=["pyarrow", "pandas"])
+def csv_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with pyarrow's CSV reader and with the pandas fallback parser."""
+    if request.param == "pandas":
+        monkeypatch.setitem(sys.modules, "pyarrow.csv", None)
+    return request.param
+
+
+# ----------------------------------------------------------------- round trips
+
+
+def test_csv_round_trip(tmp_path: Path, csv_parser: str) -> None:
+    path = write(tmp_path, "schools.csv", SCHOOLS_CSV)
+    df = load_table(path, SCHOOLS, county_codes=COUNTIES)
+    pd.testing.assert_frame_equal(df, expected_schools())
+    df = load_table(write(tmp_path, "i.csv", INSPECTORS_CSV), INSPECTORS, known_codes=KNOWN)
+    pd.testing.assert_frame_equal(df, expected_inspectors())
+
+
+def test_written_by_pandas_round_trip(tmp_path: Path, csv_parser: str) -> None:
+    for spec, expected in ((SCHOOLS, expected_schools()), (INSPECTORS, expected_inspectors())):
+        path = tmp_path / f"{spec.name}.csv"
+        expected.to_csv(path, index=False)
+        pd.testing.assert_frame_equal(load_table(path, spec), expected)
+
+
+def test_xlsx_round_trip(tmp_path: Path) -> None:
+    for spec, expected in ((SCHOOLS, expected_schools()), (INSPECTORS, expected_inspectors())):
+        path = tmp_path / f"{spec.name}.xlsx"
+        expected.to_excel(path, index=False)  # dates become Excel date cells
+        pd.testing.assert_frame_equal(load_table(path, spec), expected)
+
+
+def test_parquet_round_trip(tmp_path: Path) -> None:
+    for spec, expected in ((SCHOOLS, expected_schools()), (INSPECTORS, expected_inspectors())):
+        path = tmp_path / f"{spec.name}.parquet"
+        expected.to_parquet(path, index=False)
+        pd.testing.assert_frame_equal(load_table(path, spec, known_codes=KNOWN), expected)
+        # Text-only Parquet (every column a string) loads the same.
+        path = tmp_path / f"{spec.name}-text.parquet"
+        pd.read_csv(io.StringIO(expected.to_csv(index=False)), dtype=str).to_parquet(path)
+        pd.testing.assert_frame_equal(load_table(path, spec), expected)
+
+
+def test_tsv_and_string_io(tmp_path: Path) -> None:
+    tsv = write(tmp_path, "schools.tsv", SCHOOLS_CSV.replace(",", "\t"))
+    pd.testing.assert_frame_equal(load_table(tsv, SCHOOLS), expected_schools())
+    df = load_table(io.StringIO(SCHOOLS_CSV), SCHOOLS, source="upload.csv")
+    pd.testing.assert_frame_equal(df, expected_schools())
+    df = load_table(io.BytesIO(SCHOOLS_CSV.encode()), SCHOOLS, source="upload.csv")
+    pd.testing.assert_frame_equal(df, expected_schools())
+
+
+def test_bom_csv(tmp_path: Path, csv_parser: str) -> None:
+    path = write(tmp_path, "schools.csv", "\ufeff" + SCHOOLS_CSV)
+    pd.testing.assert_frame_equal(load_table(path, SCHOOLS), expected_schools())
+
+
+def test_chinese_headers_and_labels(tmp_path: Path, csv_parser: str) -> None:
+    text = """\
+学校代码,学校名称,学段,办学性质,在校生数,县级区划代码,乡镇代码,责任区
+450103-0001,南宁市第一示范小学,小学,公办,1850,450103,450103001,Z1
+450103-0002,南宁市第二中学,初中,民办,960,450103,,
+000123-0001,高新区实验幼儿园,幼儿园,public,0,450100-gaoxin,,Z2
+"""
+    df = load_table(write(tmp_path, "学校.csv", text), SCHOOLS, county_codes=COUNTIES)
+    pd.testing.assert_frame_equal(df, expected_schools())
+
+    header = "督学编号,姓名,类别,聘任单位区划代码,任期开始,任期结束,连任届数,岗前培训日期,年度培训学时,责任区,考核年度,考核结果"
+    rows = INSPECTORS_CSV.splitlines()[1:]
+    rows[0] = rows[0].replace("part_time", "兼职").replace("excellent", "优秀")
+    rows[1] = rows[1].replace("full_time", "专职")
+    text = "\n".join([header, *rows]) + "\n"
+    df = load_table(write(tmp_path, "督学.csv", text), INSPECTORS, known_codes=KNOWN)
+    pd.testing.assert_frame_equal(df, expected_inspectors())
+
+
+def test_codes_stay_text(tmp_path: Path, csv_parser: str) -> None:
+    text = SCHOOLS_CSV.replace("450103001", "000000001")
+    df = load_table(write(tmp_path, "s.csv", text), SCHOOLS)
+    assert df["school_id"].tolist()[2] == "000123-0001"
+    assert df["township"].tolist()[0] == "000000001"
+
+
+def test_whitespace_is_trimmed_and_blank_cells_are_missing(tmp_path: Path) -> None:
+    text = edit_csv(SCHOOLS_CSV, 2, "county", " 450103\u3000")
+    text = edit_csv(text, 2, "zone", "   ")
+    df = load_table(write(tmp_path, "s.csv", text), SCHOOLS, county_codes=COUNTIES)
+    assert df.loc[0, "county"] == "450103"
+    assert pd.isna(df.loc[0, "zone"])
+
+
+def test_dates_in_common_spellings(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "inspector_id": ["a", "b", "c", "d"],
+            "name": ["甲", "乙", "丙", "丁"],
+            "kind": ["专职"] * 4,
+            "appointing": ["450103"] * 4,
+            "term_start": ["2021-9-1", "2021/09/01", "2021年9月1日", "2021-09-01 00:00:00"],
+        }
+    )
+    df = validate_table(frame, INSPECTORS, source="t")
+    assert (df["term_start"] == pd.Timestamp("2021-09-01")).all()
+
+
+def test_header_only_gives_empty_typed_table(tmp_path: Path, csv_parser: str) -> None:
+    path = write(tmp_path, "s.csv", SCHOOLS_CSV.splitlines()[0] + "\n")
+    pd.testing.assert_frame_equal(load_table(path, SCHOOLS), SCHOOLS.empty())
+    path = write(tmp_path, "i.csv", INSPECTORS_CSV.splitlines()[0] + "\n")
+    pd.testing.assert_frame_equal(load_table(path, INSPECTORS), INSPECTORS.empty())
+
+
+def test_validate_typed_frame() -> None:
+    frame = pd.DataFrame(
+        {
+            "inspector_id": ["GX-1", "GX-2"],
+            "name": ["李明", "王芳"],
+            "kind": [InspectorKind.PART_TIME, InspectorKind.FULL_TIME],
+            "appointing": [450103, 450000],  # numbers become their decimal text
+            "term_start": pd.to_datetime(["2021-09-01", "2020-01-01"]),
+            "consecutive_terms": [2, 1],
+            "training_hours": [24, 30],
+        }
+    )
+    df = validate_table(frame, INSPECTORS, source="synthetic", known_codes=KNOWN)
+    assert df["appointing"].tolist() == ["450103", "450000"]
+    assert df["kind"].tolist() == ["part_time", "full_time"]
+    assert df.dtypes.to_dict() == INSPECTORS.dtypes()
+    assert frame["appointing"].tolist() == [450103, 450000]  # input untouched
+
+
+# -------------------------------------------------------------------- problems
+
+
+def load_error(tmp_path: Path, text: str, spec: TableSpec = SCHOOLS, name: str = "s.csv"):
+    path = write(tmp_path, name, text)
+    with pytest.raises(DudaoError) as excinfo:
+        load_table(path, spec, county_codes=COUNTIES, known_codes=KNOWN)
+    for p in excinfo.value.problems:
+        assert p.source == str(path)
+        assert p.message and p.hint, p
+    return excinfo
+
+
+def test_missing_column(tmp_path: Path) -> None:
+    text = "\n".join(
+        ",".join(c for i, c in enumerate(line.split(",")) if i != 4)
+        for line in SCHOOLS_CSV.splitlines()
+    )
+    p = only(load_error(tmp_path, text), "missing-column")
+    assert (p.row, p.path) == (1, ("students",))
+    assert "school_id（学校代码）" in p.hint and "在校生数" in p.message
+
+
+def test_unknown_column(tmp_path: Path) -> None:
+    p = only(load_error(tmp_path, SCHOOLS_CSV.replace("students", "studnets")), "unknown-column")
+    assert (p.row, p.path) == (1, ("studnets",))
+    assert "'students'" in p.hint
+    p = only(
+        load_error(tmp_path, SCHOOLS_CSV.replace("在校生数", "x").replace(",zone", ",zone,备注")),
+        "unknown-column",
+    )
+    assert p.path == ("备注",)
+
+
+def test_trailing_separator_is_not_a_column(tmp_path: Path, csv_parser: str) -> None:
+    text = "\n".join(line + "," for line in SCHOOLS_CSV.splitlines()) + "\n"
+    pd.testing.assert_frame_equal(
+        load_table(write(tmp_path, "s.csv", text), SCHOOLS), expected_schools()
+    )
+
+
+def test_duplicate_column(tmp_path: Path) -> None:
+    text = SCHOOLS_CSV.replace("zone\n", "zone,学校名称\n").replace("Z1\n", "Z1,x\n")
+    text = re.sub(r"(?m)^(?!school_id)(.*[^x])$", r"\1,", text)
+    p = only(load_error(tmp_path, text), "duplicate-column")
+    assert (p.row, p.path) == (1, ("name",))
+
+
+@pytest.mark.parametrize(
+    ("spec", "row", "column", "value", "code", "in_message"),
+    [
+        (SCHOOLS, 3, "name", "", "missing-value", "学校名称为空"),
+        (SCHOOLS, 3, "stage", "  ", "missing-value", "学段为空"),
+        (SCHOOLS, 2, "students", "many", "bad-int", "'many'"),
+        (SCHOOLS, 4, "students", "12.5", "bad-int", "'12.5'"),
+        (SCHOOLS, 2, "stage", "大学", "bad-enum", "'大学'"),
+        (SCHOOLS, 3, "students", "-5", "negative", "-5"),
+        (SCHOOLS, 4, "county", "450199", "unknown-code", "'450199'"),
+        (INSPECTORS, 2, "training_hours", "abc", "bad-float", "'abc'"),
+        (INSPECTORS, 3, "term_start", "2021-13-01", "bad-date", "'2021-13-01'"),
+        (INSPECTORS, 2, "trained_on", "2021-02-30", "bad-date", "'2021-02-30'"),
+        (INSPECTORS, 2, "consecutive_terms", "0", "below-minimum", "不能小于 1"),
+        (INSPECTORS, 3, "assessment", "良好", "bad-enum", "'良好'"),
+        (INSPECTORS, 3, "appointing", "999999", "unknown-code", "'999999'"),
+    ],
+)
+def test_cell_problem(
+    tmp_path: Path,
+    csv_parser: str,
+    spec: TableSpec,
+    row: int,
+    column: str,
+    value: str,
+    code: str,
+    in_message: str,
+) -> None:
+    base = SCHOOLS_CSV if spec is SCHOOLS else INSPECTORS_CSV
+    excinfo = load_error(tmp_path, edit_csv(base, row, column, value), spec)
+    p = only(excinfo, code)
+    assert (p.row, p.path) == (row, (column,))
+    assert in_message in p.message
+    assert len(excinfo.value.problems) == 1, excinfo.value.problems
+
+
+def test_bad_enum_hint_lists_labels(tmp_path: Path) -> None:
+    p = only(load_error(tmp_path, edit_csv(SCHOOLS_CSV, 2, "stage", "大学")), "bad-enum")
+    assert "小学（primary）" in p.hint and "幼儿园（kindergarten）" in p.hint
+
+
+def test_duplicate_id(tmp_path: Path) -> None:
+    text = edit_csv(SCHOOLS_CSV, 4, "school_id", "450103-0001")
+    p = only(load_error(tmp_path, text), "duplicate-id")
+    assert (p.row, p.path) == (4, ("school_id",))
+    assert "'450103-0001'" in p.message and "第 2、4 行" in p.message
+
+
+def test_unknown_code_groups_rows_and_is_skipped_without_codes(tmp_path: Path) -> None:
+    text = edit_csv(edit_csv(SCHOOLS_CSV, 2, "county", "450199"), 4, "county", "450199")
+    p = only(load_error(tmp_path, text), "unknown-code")
+    assert (p.row, p.path) == (2, ("county",))
+    assert "第 2、4 行" in p.message and "GB/T 2260" in p.hint
+    assert len(load_table(write(tmp_path, "ok.csv", text), SCHOOLS)) == 3  # no codes: no check
+
+
+def test_all_problems_reported(tmp_path: Path) -> None:
+    text = edit_csv(SCHOOLS_CSV, 2, "students", "x")
+    text = edit_csv(text, 3, "stage", "?")
+    text = edit_csv(text, 4, "name", "")
+    excinfo = load_error(tmp_path, text.replace("zone", "zones"))
+    found = sorted((p.code, p.row, p.path) for p in excinfo.value.problems)
+    assert found == [
+        ("bad-enum", 3, ("stage",)),
+        ("bad-int", 2, ("students",)),
+        ("missing-value", 4, ("name",)),
+        ("unknown-column", 1, ("zones",)),
+    ]
+
+
+def test_blank_lines_keep_row_numbers(tmp_path: Path, csv_parser: str) -> None:
+    lines = SCHOOLS_CSV.splitlines()
+    text = "\n".join(
+        [
+            lines[0],
+            lines[1],
+            "",
+            ",,,,,,,",
+            lines[2],
+            edit_csv(SCHOOLS_CSV, 4, "students", "-1").splitlines()[3],
+            "",
+            "",
+        ]
+    )
+    p = only(load_error(tmp_path, text), "negative")
+    assert p.row == 6
+    df = load_table(write(tmp_path, "ok.csv", text.replace("-1", "0")), SCHOOLS)
+    pd.testing.assert_frame_equal(df, expected_schools())
+
+
+def test_xlsx_problem_rows(tmp_path: Path) -> None:
+    frame = expected_schools().astype(object)
+    frame.loc[1, "students"] = "许多"
+    path = tmp_path / "s.xlsx"
+    frame.to_excel(path, index=False)
+    with pytest.raises(DudaoError) as excinfo:
+        load_table(path, SCHOOLS)
+    p = only(excinfo, "bad-int")
+    assert (p.row, p.path, p.source) == (3, ("students",), str(path))
+
+
+def test_parquet_problem_rows(tmp_path: Path) -> None:
+    frame = expected_schools()
+    frame.loc[2, "students"] = -7
+    path = tmp_path / "s.parquet"
+    frame.to_parquet(path)
+    with pytest.raises(DudaoError) as excinfo:
+        load_table(path, SCHOOLS)
+    p = only(excinfo, "negative")
+    assert (p.row, p.path) == (3, ("students",))  # 1-based record index
+
+
+def test_cap_per_code_and_column(tmp_path: Path) -> None:
+    rows = [f"S{i},学校{i},primary,public,{'n/a' if i < 200 else 5},450103" for i in range(250)]
+    text = "school_id,name,stage,ownership,students,county\n" + "\n".join(rows) + "\n"
+    excinfo = load_error(tmp_path, text)
+    bad = problems_of(excinfo, "bad-int")
+    assert len(bad) == MAX_REPORTED + 1 == len(excinfo.value.problems)
+    assert [p.row for p in bad[:MAX_REPORTED]] == list(range(2, 2 + MAX_REPORTED))
+    summary = bad[-1]
+    assert summary.row is None and summary.path == ("students",)
+    assert "另有 180 处同类问题" in summary.message
+
+
+def test_cap_applies_to_groups(tmp_path: Path) -> None:
+    rows = [f"S{i % 30},学校{i},primary,public,1,450103" for i in range(60)]
+    text = "school_id,name,stage,ownership,students,county\n" + "\n".join(rows) + "\n"
+    dup = problems_of(load_error(tmp_path, text), "duplicate-id")
+    assert len(dup) == MAX_REPORTED + 1
+    assert "另有 10 处同类问题" in dup[-1].message
+
+
+# ---------------------------------------------------------------- unreadable
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(DudaoError) as excinfo:
+        load_table(tmp_path / "nope.csv", SCHOOLS)
+    p = only(excinfo, "unreadable-file")
+    assert p.source == str(tmp_path / "nope.csv") and "找不到文件" in p.message
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "in_message"),
+    [
+        ("gbk.csv", SCHOOLS_CSV.encode("gbk"), "UTF-8"),
+        ("empty.csv", b"", "文件为空"),
+        ("broken.xlsx", b"not a zip file", "Excel"),
+        ("broken.parquet", b"PAR1 garbage", "Parquet"),
+        ("schools.xls", b"\xd0\xcf\x11\xe0", "不支持"),
+        ("ragged.csv", (SCHOOLS_CSV + "a,b,primary,public,1,450103,x,y,extra\n").encode(), "字段"),
+    ],
+)
+def test_unreadable_file(
+    tmp_path: Path, csv_parser: str, name: str, content: bytes, in_message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(DudaoError) as excinfo:
+        load_table(path, SCHOOLS)
+    p = only(excinfo, "unreadable-file")
+    assert in_message in p.message and p.hint and p.source == str(path)
+    if name == "ragged.csv":
+        assert p.row == 5
+    if name == "gbk.csv":
+        assert "UTF-8" in p.hint
+
+
+def test_short_row_gives_missing_values(tmp_path: Path, csv_parser: str) -> None:
+    problems = problems_of(load_error(tmp_path, SCHOOLS_CSV + "S9,学校\n"))
+    assert {(p.code, p.row) for p in problems} == {("missing-value", 5)}
+    assert [p.path for p in problems] == [("stage",), ("ownership",), ("students",), ("county",)]
+
+
+@pytest.mark.parametrize(
+    ("module", "suffix", "extra"),
+    [("openpyxl", ".xlsx", "dudao[excel]"), ("pyarrow.parquet", ".parquet", "dudao[parquet]")],
+)
+def test_missing_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: str, suffix: str, extra: str
+) -> None:
+    monkeypatch.setitem(sys.modules, module, None)
+    with pytest.raises(DudaoError) as excinfo:
+        load_table(tmp_path / f"t{suffix}", SCHOOLS)
+    p = only(excinfo, "missing-dependency")
+    assert f"pip install '{extra}'" in p.hint
+
+
+# ------------------------------------------------------------------ properties
+
+_text = (
+    st.text(st.characters(categories=["L", "N", "P", "S", "Zs"]), min_size=1, max_size=6)
+    .map(str.strip)
+    .filter(bool)
+)
+_date = st.dates(
+    min_value=pd.Timestamp("1990-01-01").date(), max_value=pd.Timestamp("2040-12-31").date()
+)
+
+
+def _opt(strategy: st.SearchStrategy) -> st.SearchStrategy:
+    return st.none() | strategy
+
+
+@st.composite
+def valid_inspectors(draw: st.DrawFn) -> pd.DataFrame:
+    n = draw(st.integers(0, 12))
+    ids = draw(st.lists(_text, min_size=n, max_size=n, unique=True))
+    col = lambda strategy: draw(st.lists(strategy, min_size=n, max_size=n))  # noqa: E731
+
+    def dates(values: list) -> np.ndarray:
+        return np.array([v or "NaT" for v in values], dtype="datetime64[s]")
+
+    def cat(values: list, enum: type) -> pd.Categorical:
+        return pd.Categorical(values, categories=[m.value for m in enum])
+
+    return pd.DataFrame(
+        {
+            "inspector_id": pd.array(ids, STRING_DTYPE),
+            "name": pd.array(col(_text), STRING_DTYPE),
+            "kind": cat(col(st.sampled_from([m.value for m in InspectorKind])), InspectorKind),
+            "appointing": pd.array(col(st.sampled_from(sorted(KNOWN))), STRING_DTYPE),
+            "term_start": dates(col(_date)),
+            "term_end": dates(col(_opt(_date))),
+            "consecutive_terms": np.array(col(st.integers(1, 9)), dtype=np.int64),
+            "trained_on": dates(col(_opt(_date))),
+            "training_hours": np.array(
+                [
+                    np.nan if v is None else v
+                    for v in col(_opt(st.integers(0, 999).map(lambda x: x / 10)))
+                ],
+                dtype=float,
+            ),
+            "zone": pd.array(col(_opt(_text)), STRING_DTYPE),
+            "assessment_year": pd.array(col(_opt(st.integers(2000, 2030))), dtype="Int64"),
+            "assessment": cat(
+                col(_opt(st.sampled_from([m.value for m in AssessmentResult]))), AssessmentResult
+            ),
+        },
+        index=pd.RangeIndex(n),
+    )
+
+
+@given(valid_inspectors())
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_valid_frames_load_unchanged(tmp_path: Path, df: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(validate_table(df, INSPECTORS, source="t", known_codes=KNOWN), df)
+    path = tmp_path / "inspectors.csv"
+    df.to_csv(path, index=False)
+    pd.testing.assert_frame_equal(load_table(path, INSPECTORS, known_codes=KNOWN), df)
+
+
+_school_cell = {
+    "school_id": st.sampled_from(["S1", "S2", "S3", "S4", "S5", "", "S1 "]),
+    "name": st.sampled_from(["甲校", "乙校", "", " "]),
+    "stage": st.sampled_from(["primary", "小学", "初中", "university", ""]),
+    "ownership": st.sampled_from(["public", "民办", "state", ""]),
+    "students": st.sampled_from(["0", "12", "1850", "-3", "x", "1.5", ""]),
+    "county": st.sampled_from(["450103", "000123", "999999", "450100-gaoxin", "", "450199"]),
+    "township": st.sampled_from(["", "450103001"]),
+    "zone": st.sampled_from(["", "Z1"]),
+}
+_school_rows = st.lists(st.fixed_dictionaries(_school_cell), min_size=1, max_size=15)
+_GROUPED = {"duplicate-id", "unknown-code"}
+
+
+def _problem_keys(frame: pd.DataFrame, order: list[int]) -> list[tuple]:
+    """Problems of ``frame`` permuted by ``order``, with rows mapped back to ``frame``'s."""
+    shuffled = frame.iloc[order].reset_index(drop=True)
+    try:
+        validate_table(shuffled, SCHOOLS, source="t", county_codes=COUNTIES)
+    except DudaoError as exc:
+        problems = exc.problems
+    else:
+        return []
+    keys = []
+    for p in problems:
+        if p.code in _GROUPED:  # one problem per value: compare the value and all its rows
+            value = re.search(r"'([^']*)'", p.message).group(1)
+            rows = re.search(r"第 ([\d、]+) 行", p.message).group(1).split("、")
+            keys.append((p.code, p.path, value, sorted(order[int(r) - 1] for r in rows)))
+        else:
+            keys.append((p.code, p.path, order[p.row - 1]))
+    return sorted(keys, key=repr)
+
+
+@given(_school_rows, st.randoms(use_true_random=False))
+@settings(max_examples=150, deadline=None)
+def test_row_order_does_not_change_problems(rows: list[dict], rnd) -> None:
+    frame = pd.DataFrame(rows, dtype=object)
+    order = list(range(len(frame)))
+    shuffled = order[:]
+    rnd.shuffle(shuffled)
+    assert _problem_keys(frame, order) == _problem_keys(frame, shuffled)
+
+
+def test_spec_columns() -> None:
+    assert SCHOOLS.names == [
+        "school_id",
+        "name",
+        "stage",
+        "ownership",
+        "students",
+        "county",
+        "township",
+        "zone",
+    ]
+    assert INSPECTORS.names == [
+        "inspector_id",
+        "name",
+        "kind",
+        "appointing",
+        "term_start",
+        "term_end",
+        "consecutive_terms",
+        "trained_on",
+        "training_hours",
+        "zone",
+        "assessment_year",
+        "assessment",
+    ]
+    assert SCHOOLS["county"].refers_to == "county"
+    assert INSPECTORS["appointing"].refers_to == "jurisdiction"
+    assert SCHOOLS.aliases()["在校生数"] == "students"
+    with pytest.raises(ValueError, match="enum"):
+        Column("x", "enum")
