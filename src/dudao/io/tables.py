@@ -53,7 +53,7 @@ schools.csv 第3行 county: 县级区划代码 '450199' 不是已知的县级区
 0  450103-0001  primary      1850
 1  450103-0002   junior       960
 >>> [str(df[c].dtype) for c in ("school_id", "stage", "students", "township")]
-['str', 'category', 'int64', 'str']
+['str', 'category', 'int64', 'category']
 """
 
 from __future__ import annotations
@@ -138,6 +138,9 @@ class Column:
     )
     label_zh: str = ""
     default: float | str | None = None
+    # Code columns repeat a few thousand values over half a million rows: stored
+    # as categories they group, join and test subtree membership far faster.
+    categorical: bool = False
 
     def __attrs_post_init__(self) -> None:
         if (self.type == "enum") != (self.enum is not None):
@@ -154,6 +157,8 @@ class Column:
     def dtype(self) -> Any:
         """The dtype of this column in a loaded table."""
         if self.type == "str":
+            if self.categorical:  # categories of text, also when there are none yet
+                return pd.CategoricalDtype(pd.Index([], dtype=STRING_DTYPE))
             return STRING_DTYPE
         if self.type == "int":
             return "int64" if self.required or self.default is not None else "Int64"
@@ -215,9 +220,9 @@ SCHOOLS = TableSpec(
         Column("stage", "enum", enum=Stage, label_zh="学段"),
         Column("ownership", "enum", enum=Ownership, label_zh="办学性质"),
         Column("students", "int", ge=0, label_zh="在校生数"),
-        Column("county", "str", refers_to="county", label_zh="县级区划代码"),
-        Column("township", "str", required=False, label_zh="乡镇代码"),
-        Column("zone", "str", required=False, label_zh="责任区"),
+        Column("county", "str", refers_to="county", label_zh="县级区划代码", categorical=True),
+        Column("township", "str", required=False, label_zh="乡镇代码", categorical=True),
+        Column("zone", "str", required=False, label_zh="责任区", categorical=True),
     ],
 )
 
@@ -228,13 +233,19 @@ INSPECTORS = TableSpec(
         Column("inspector_id", "str", unique=True, label_zh="督学编号"),
         Column("name", "str", label_zh="姓名"),
         Column("kind", "enum", enum=InspectorKind, label_zh="类别"),
-        Column("appointing", "str", refers_to="jurisdiction", label_zh="聘任单位区划代码"),
+        Column(
+            "appointing",
+            "str",
+            refers_to="jurisdiction",
+            label_zh="聘任单位区划代码",
+            categorical=True,
+        ),
         Column("term_start", "date", label_zh="任期开始"),
         Column("term_end", "date", required=False, label_zh="任期结束"),
         Column("consecutive_terms", "int", required=False, ge=1, default=1, label_zh="连任届数"),
         Column("trained_on", "date", required=False, label_zh="岗前培训日期"),
         Column("training_hours", "float", required=False, ge=0, label_zh="年度培训学时"),
-        Column("zone", "str", required=False, label_zh="责任区"),
+        Column("zone", "str", required=False, label_zh="责任区", categorical=True),
         Column("assessment_year", "int", required=False, label_zh="考核年度"),
         Column("assessment", "enum", required=False, enum=AssessmentResult, label_zh="考核结果"),
     ],
@@ -487,10 +498,15 @@ def _read_parquet(path: str | os.PathLike[str] | IO[str] | IO[bytes], source: st
     data = _read_bytes(path, source)
     try:
         table = pq.read_table(io.BytesIO(data))
+        # pandas stores an unnamed non-default index as a column: it is not data.
+        table = table.drop_columns(
+            [n for n in table.column_names if re.fullmatch(r"__index_level_\d+__", n)]
+        )
         header = [str(n) for n in table.column_names]
-        # Give columns positional names so duplicate headers survive the conversion.
+        # Positional names let duplicate headers survive the conversion; without the
+        # pandas metadata (which names the old columns) every column converts plainly.
         table = table.rename_columns([f"c{i}" for i in range(len(header))])
-        frame = table.to_pandas(date_as_object=False)
+        frame = table.replace_schema_metadata(None).to_pandas(date_as_object=False)
     except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
         raise _unreadable(
             source, f"无法读取 Parquet 文件：{exc}", "确认文件是完整的 Parquet 文件"
@@ -572,6 +588,20 @@ def _parse_str(s: pd.Series) -> _Parsed:
         np.zeros(len(s), dtype=bool),
         lambda i: "" if missing[i] else str(text.iloc[i]),
     )
+
+
+def _parse_code(s: pd.Series) -> _Parsed:
+    """Text stored as categories, built from the factorisation the checks use anyway."""
+    cells = _Cells.of(s)
+    text = cells.text.where(cells.text != "")
+    # values that differ only in surrounding spaces are one category
+    inner, categories = pd.factorize(text, sort=True, use_na_sentinel=True)
+    if len(inner):
+        codes = np.where(cells.codes >= 0, inner[np.maximum(cells.codes, 0)], -1)
+    else:  # every cell missing
+        codes = np.full(len(cells.codes), -1, dtype=np.intp)
+    values = pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=STRING_DTYPE))
+    return _Parsed(values, codes < 0, np.zeros(len(s), dtype=bool), cells.text_at)
 
 
 def _parse_int(s: pd.Series) -> _Parsed:
@@ -751,10 +781,8 @@ def _map_header(raw: _Raw, spec: TableSpec, report: _Report) -> dict[str, int]:
         name = aliases.get(header)
         if name is None:
             if header == "":
-                if raw.frame.shape[0] and _Cells.of(raw.frame[position]).missing.all():
+                if len(raw.frame) == 0 or _Cells.of(raw.frame[position]).missing.all():
                     continue  # a trailing separator: an empty, unnamed column
-                if raw.frame.shape[0] == 0:
-                    continue
                 report.add(
                     f"第 {position + 1} 列有数据但没有表头",
                     code="unknown-column",
@@ -797,7 +825,7 @@ def _map_header(raw: _Raw, spec: TableSpec, report: _Report) -> dict[str, int]:
 
 def _parse(column: Column, s: pd.Series) -> _Parsed:
     if column.type == "str":
-        return _parse_str(s)
+        return _parse_code(s) if column.categorical else _parse_str(s)
     if column.type == "int":
         return _parse_int(s)
     if column.type == "float":
@@ -935,6 +963,8 @@ def _finish(column: Column, p: _Parsed) -> Any:
         if column.default is not None:
             values = np.where(p.missing, float(column.default), values)
         return values
+    if column.type == "str" and column.categorical:
+        return p.values
     if column.type == "str":
         values = pd.Series(p.values).astype(STRING_DTYPE)
         if column.default is not None:

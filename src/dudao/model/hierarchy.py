@@ -334,11 +334,25 @@ class Hierarchy:
         return self._enter[scope] <= self._enter[code] < self._exit[scope]
 
     def contains_many(self, scope: str, codes: Collection[str] | pd.Series) -> np.ndarray:
-        """Vectorised :meth:`contains` over many codes; unknown codes give False."""
+        """Vectorised :meth:`contains` over many codes; unknown codes give False.
+
+        Codes repeat heavily (half a million schools, a few thousand counties), so
+        only the distinct values are looked up; a categorical column is used as is.
+        """
         self.get(scope)
-        pos = self._positions.get_indexer(pd.Index(codes))
+        pos = self.positions(codes)
         lo, hi = self._enter[scope], self._exit[scope]
         return (pos >= lo) & (pos < hi)
+
+    def positions(self, codes: Collection[str] | pd.Series) -> np.ndarray:
+        """Pre-order index of each code (-1 when unknown), for vectorised subtree tests."""
+        if isinstance(codes, pd.Series) and isinstance(codes.dtype, pd.CategoricalDtype):
+            cat = codes.array
+        else:
+            cat = pd.Categorical(np.asarray(codes, dtype=object))
+        where = self._positions.get_indexer(cat.categories)
+        out = np.where(cat.codes >= 0, where[cat.codes], -1)
+        return out
 
     @cached_property
     def _positions(self) -> pd.Index:
