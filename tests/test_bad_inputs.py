@@ -304,13 +304,19 @@ def test_validate_reports_a_zone_code_another_plugin_owns(tmp_path: Path) -> Non
     other = tmp_path / "jurisdictions.yaml"
     other.write_text(ZONE.replace("南宁高新区", "另一个高新区"), encoding="utf-8")
     with pytest.raises(DudaoError) as info:
-        yamlio.load(other, JurisdictionsFile,
-                    validate=lambda f: check_jurisdictions(f, plugins, source=str(other)))
+        yamlio.load(
+            other,
+            JurisdictionsFile,
+            validate=lambda f: check_jurisdictions(f, plugins, source=str(other)),
+        )
     owner_file = tmp_path / "a" / "jurisdictions.yaml"
     assert [str(p) for p in info.value.problems] == [
         f"{other}:2 units[0]: 区划代码 450100-gaoxin 已由 {owner_file}（插件 alpha） 定义"
         "（同一单位只能定义一次；删去这一处或换用新代码）"
     ]
     # the owner's own file validates cleanly
-    yamlio.load(owner_file, JurisdictionsFile,
-                validate=lambda f: check_jurisdictions(f, plugins, source=str(owner_file)))
+    yamlio.load(
+        owner_file,
+        JurisdictionsFile,
+        validate=lambda f: check_jurisdictions(f, plugins, source=str(owner_file)),
+    )

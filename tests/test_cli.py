@@ -1,0 +1,143 @@
+"""The command line, run as users run it: exit codes, output formats, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dudao.cli import cli
+
+REGIONS = {"guangxi": "450000", "nanning": "450100", "weinan": "610500", "yueyang": "430600"}
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_plugins_lists_the_four_regions_with_scopes_as_json() -> None:
+    code, out, _ = run("plugins", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    rows = {p["name"]: p for p in data["plugins"]}
+    assert {name: rows[name]["scope"] for name in REGIONS} == REGIONS
+    assert rows["nanning"]["builds_on"] == ["guangxi"]
+    assert rows["nanning"]["scope_name"] == "南宁市"
+    assert all(rows[name]["error"] is None for name in REGIONS)
+    assert rows["guangxi"]["version"] == "0.1.0"
+    assert data["errors"] == []
+
+
+def test_plugins_table() -> None:
+    code, out, _ = run("plugins")
+    assert code == 0
+    for name, scope in REGIONS.items():
+        assert name in out and scope in out
+
+
+def test_plugins_reports_a_broken_one_and_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DUDAO_DISABLE_PLUGINS", "guangxi")
+    code, out, _ = run("plugins", "--format", "json")
+    rows = {p["name"]: p for p in json.loads(out)["plugins"]}
+    assert "guangxi" not in rows
+    assert rows["nanning"]["error"] == "依赖的插件 guangxi 未安装"
+    assert code == 1
+
+
+def test_hierarchy_show_nanning_tree() -> None:
+    code, out, _ = run("hierarchy", "show", "450100")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "中华人民共和国 › 广西壮族自治区"
+    assert lines[1].split() == ["南宁市", "450100", "地级市"]
+    for name in (
+        "青秀区",
+        "良庆区",
+        "西乡塘区",
+        "武鸣区",
+        "上林县",
+        "横州市",
+        "南宁高新技术产业开发区",
+    ):
+        assert name in out
+    assert lines[-1] == "共 15 个下级单位"
+
+
+def test_hierarchy_show_json_with_depth() -> None:
+    code, out, _ = run("hierarchy", "show", "450000", "--depth", "1", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["path"] == [{"code": "000000", "name": "中华人民共和国"}]
+    tree = data["tree"]
+    assert tree["name"] == "广西壮族自治区" and tree["kind"] == "autonomous_region"
+    assert len(tree["children"]) == 14  # Guangxi's 14 prefecture-level cities
+    assert all(child["children"] == [] for child in tree["children"])
+
+
+def test_unknown_code_is_a_clean_error() -> None:
+    code, out, err = run("hierarchy", "show", "450199")
+    assert code == 2 and out == ""
+    assert err.splitlines() == ["错误：", "  未知的区划代码 '450199'（是否是：450109 邕宁区）"]
+
+
+def test_schema_export_for_every_kind() -> None:
+    code, out, _ = run("schema", "committee")
+    schema = json.loads(out)
+    assert code == 0
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert schema["$defs"]["Membership"]["required"] == ["unit"]
+    code, out, _ = run("schema", "jurisdictions")
+    kinds = json.loads(out)["$defs"]["JurisdictionKind"]["enum"]
+    assert "development_zone" in kinds and "开发区" in kinds
+
+
+def test_schema_unknown_kind() -> None:
+    code, _, err = run("schema", "rules")
+    assert code == 2
+    assert "未知的文件类型 'rules'" in err
+
+
+def test_schema_validates_the_shipped_plugin_files() -> None:
+    import jsonschema
+
+    from dudao.io.schema import json_schema
+    from dudao.io.yamlio import read
+    from dudao.plugins.files import FILE_KINDS
+
+    root = Path(__file__).parent.parent / "plugins"
+    by_name = {k.filename: k for k in FILE_KINDS.values()}
+    files = sorted(root.glob("*/src/dudao_*/data/*.yaml"))
+    assert len(files) >= 7
+    for path in files:
+        schema = json_schema(by_name[path.name].cls)
+        as_editor_sees_it = json.loads(json.dumps(read(path).data, default=str))
+        jsonschema.validate(as_editor_sees_it, schema)
+
+
+def test_validate_passes_the_shipped_files_and_fails_a_bad_one(tmp_path: Path) -> None:
+    root = Path(__file__).parent.parent / "plugins"
+    files = [str(p) for p in sorted(root.glob("*/src/dudao_*/data/*.yaml"))]
+    code, _, err = run("validate", *files)
+    assert code == 0 and f"通过：{len(files)} 个文件没有发现问题" in err
+    bad = tmp_path / "committee.yaml"
+    bad.write_text(
+        "jurisdiction: 450100\nname: 南宁市\nmembers:\n  - unit: 市财政厅\n", encoding="utf-8"
+    )
+    code, _, err = run("validate", str(bad))
+    assert code == 2
+    assert f"{bad}:4 members[0].unit: 未知的成员单位 '市财政厅'（是否是：" in err
+
+
+def test_installed_script_never_shows_a_traceback(tmp_path: Path) -> None:
+    exe = shutil.which("dudao") or str(Path(__file__).parent.parent / ".venv/bin/dudao")
+    bad = tmp_path / "plugin.yaml"
+    bad.write_text("name: [x\n", encoding="utf-8")
+    proc = subprocess.run([exe, "validate", str(bad)], capture_output=True, text=True, check=False)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert f"{bad}:2: YAML 语法错误" in proc.stderr

@@ -1,0 +1,53 @@
+"""The docs stay in step with the code: every hook documented, every enum in the glossary."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
+
+import pytest
+
+from dudao.model.labels import LabelledEnum
+from dudao.plugins import hookspecs
+
+DOCS = Path(__file__).parent.parent / "docs"
+
+
+def _hook_names() -> list[str]:
+    return [n for n, _ in inspect.getmembers(hookspecs.DudaoSpec) if n.startswith("dudao_")]
+
+
+def test_every_hook_is_documented_and_nothing_else() -> None:
+    text = (DOCS / "hooks.md").read_text(encoding="utf-8")
+    documented = re.findall(r"^## `(dudao_\w+)\(\)`$", text, flags=re.MULTILINE)
+    assert sorted(documented) == sorted(_hook_names())
+
+
+@pytest.mark.parametrize("name", _hook_names())
+def test_every_hook_spec_has_a_docstring_with_an_example(name: str) -> None:
+    doc = inspect.getdoc(getattr(hookspecs.DudaoSpec, name)) or ""
+    assert "Example::" in doc and "@hookimpl" in doc
+
+
+def _enums() -> list[type[LabelledEnum]]:
+    out, stack = [], list(LabelledEnum.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        out.append(cls)
+        stack += cls.__subclasses__()
+    return sorted(out, key=lambda c: c.__name__)
+
+
+@pytest.mark.parametrize("enum", _enums(), ids=lambda c: c.__name__)
+def test_glossary_lists_every_enum_value_with_its_chinese_label(enum: type[LabelledEnum]) -> None:
+    text = (DOCS / "glossary.md").read_text(encoding="utf-8")
+    section = text.split(f"### `{enum.__name__}`", 1)
+    assert len(section) == 2, f"docs/glossary.md lacks a section for {enum.__name__}"
+    table = section[1].split("###", 1)[0]
+    rows = {
+        tuple(c.strip() for c in line.strip("|").split("|")[:2])
+        for line in table.splitlines()
+        if line.startswith("|")
+    }
+    assert {(m.value, m.label) for m in enum} <= rows
