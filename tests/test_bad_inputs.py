@@ -134,7 +134,9 @@ class Raises:
 
 def test_a_plugin_that_raises_is_reported_and_the_others_load(tmp_path: Path) -> None:
     good = _plugin(tmp_path / "a", "alpha", "450100", ZONE)
-    plugins = load_plugins(autoload=False, extra={"alpha": good, "broken": Raises()})
+    plugins = load_plugins(
+        autoload=False, national=False, extra={"alpha": good, "broken": Raises()}
+    )
     broken = plugins.get("broken")
     assert broken.error is not None
     assert broken.error.startswith("RuntimeError: 数据库连接失败（")
@@ -147,7 +149,7 @@ def test_a_plugin_whose_hook_raises_later_is_dropped_whole(tmp_path: Path) -> No
     bad = _plugin(
         folder, "beta", "450100", "units:\n  - code: 450100-x\n    name: 区\n    kind: 乡村\n"
     )
-    plugins = load_plugins(autoload=False, extra={"beta": bad})
+    plugins = load_plugins(autoload=False, national=False, extra={"beta": bad})
     hierarchy = plugins.hierarchy()
     assert "450100-x" not in hierarchy
     error = plugins.get("beta").error
@@ -160,7 +162,7 @@ def test_a_plugin_whose_hook_raises_later_is_dropped_whole(tmp_path: Path) -> No
 def test_two_plugins_contributing_one_unit_are_both_named(tmp_path: Path) -> None:
     a = _plugin(tmp_path / "a", "alpha", "450100", ZONE)
     b = _plugin(tmp_path / "b", "beta", "450100", ZONE)
-    plugins = load_plugins(autoload=False, extra={"alpha": a, "beta": b})
+    plugins = load_plugins(autoload=False, national=False, extra={"alpha": a, "beta": b})
     with pytest.raises(DudaoError) as info:
         plugins.hierarchy()
     assert [str(p) for p in info.value.problems] == [
@@ -172,7 +174,9 @@ def test_two_plugins_contributing_one_unit_are_both_named(tmp_path: Path) -> Non
 def test_a_unit_the_national_divisions_already_have_is_a_duplicate(tmp_path: Path) -> None:
     units = "units:\n  - code: 450103\n    name: 青秀区\n    kind: 市辖区\n    parent: 450100\n"
     plugins = load_plugins(
-        autoload=False, extra={"alpha": _plugin(tmp_path / "a", "alpha", "450100", units)}
+        autoload=False,
+        national=False,
+        extra={"alpha": _plugin(tmp_path / "a", "alpha", "450100", units)},
     )
     with pytest.raises(DudaoError) as info:
         plugins.hierarchy()
@@ -188,7 +192,9 @@ def test_a_cycle_among_contributed_units(tmp_path: Path) -> None:
         "  - {code: '450103902', name: 乙街道, kind: 街道, parent: '450103901'}\n"
     )
     plugins = load_plugins(
-        autoload=False, extra={"alpha": _plugin(tmp_path / "a", "alpha", "450100", units)}
+        autoload=False,
+        national=False,
+        extra={"alpha": _plugin(tmp_path / "a", "alpha", "450100", units)},
     )
     with pytest.raises(DudaoError) as info:
         plugins.hierarchy()
@@ -203,7 +209,9 @@ def test_a_cycle_among_contributed_units(tmp_path: Path) -> None:
 def test_a_unit_outside_the_plugin_scope(tmp_path: Path) -> None:
     units = "units:\n  - code: 610500-gaoxin\n    name: 渭南高新区\n    kind: 开发区\n    parent: 610500\n"
     plugins = load_plugins(
-        autoload=False, extra={"alpha": _plugin(tmp_path / "a", "alpha", "450100", units)}
+        autoload=False,
+        national=False,
+        extra={"alpha": _plugin(tmp_path / "a", "alpha", "450100", units)},
     )
     with pytest.raises(DudaoError) as info:
         plugins.hierarchy()
@@ -214,7 +222,7 @@ def test_a_unit_outside_the_plugin_scope(tmp_path: Path) -> None:
 
 def test_unknown_scope_and_unknown_jurisdiction_codes(tmp_path: Path) -> None:
     plugins = load_plugins(
-        autoload=False, extra={"alpha": _plugin(tmp_path / "a", "alpha", "459999")}
+        autoload=False, national=False, extra={"alpha": _plugin(tmp_path / "a", "alpha", "459999")}
     )
     with pytest.raises(DudaoError) as info:
         plugins.hierarchy()
@@ -223,13 +231,13 @@ def test_unknown_scope_and_unknown_jurisdiction_codes(tmp_path: Path) -> None:
 
 def test_a_plugin_building_on_a_missing_plugin_does_not_load(tmp_path: Path) -> None:
     city = _plugin(tmp_path / "c", "city", "450100", builds_on="[province]")
-    plugins = load_plugins(autoload=False, extra={"city": city})
+    plugins = load_plugins(autoload=False, national=False, extra={"city": city})
     assert plugins.get("city").error == "依赖的插件 province 未安装"
 
 
 def test_a_plugin_building_on_a_broken_plugin_does_not_load(tmp_path: Path) -> None:
     city = _plugin(tmp_path / "c", "city", "450100", builds_on="[broken]")
-    plugins = load_plugins(autoload=False, extra={"broken": Raises(), "city": city})
+    plugins = load_plugins(autoload=False, national=False, extra={"broken": Raises(), "city": city})
     assert plugins.get("city").error == "依赖的插件 broken 加载失败"
 
 
@@ -243,14 +251,14 @@ def test_a_misspelled_hook_fails_that_plugin_loudly() -> None:
         def dudao_jurisdiction(self) -> list:  # missing the final s
             return []
 
-    plugins = load_plugins(autoload=False, extra={"typo": Typo()})
+    plugins = load_plugins(autoload=False, national=False, extra={"typo": Typo()})
     error = plugins.get("typo").error
     assert error is not None and "dudao_jurisdiction" in error
 
 
 def test_manifest_name_must_match_the_entry_point(tmp_path: Path) -> None:
     plugins = load_plugins(
-        autoload=False, extra={"beta": _plugin(tmp_path / "a", "alpha", "450100")}
+        autoload=False, national=False, extra={"beta": _plugin(tmp_path / "a", "alpha", "450100")}
     )
     assert plugins.get("beta").error == (
         "ValueError: 插件清单中的名称 'alpha' 与入口点名称 'beta' 不一致（"
@@ -263,7 +271,7 @@ def test_disable_plugins_switch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     plugins = load_plugins(
         autoload=False, extra={"alpha": _plugin(tmp_path / "a", "alpha", "450100")}
     )
-    assert len(plugins) == 0
+    assert [p.name for p in plugins] == ["national"]  # the built-in one is always there
 
 
 def test_unknown_member_unit_names_file_line_and_field(tmp_path: Path) -> None:
@@ -288,7 +296,7 @@ def test_unknown_member_unit_names_file_line_and_field(tmp_path: Path) -> None:
         "  - unit: 市教育局\n  - unit: 市财政局\n  - unit: 市财政局x\n",
         encoding="utf-8",
     )
-    plugins = load_plugins(autoload=False, extra={"gx": Catalogue()})
+    plugins = load_plugins(autoload=False, national=False, extra={"gx": Catalogue()})
     with pytest.raises(DudaoError) as info:
         yamlio.load(path, Committee, validate=lambda c: check_committee(c, plugins))
     assert [str(p) for p in info.value.problems] == [
@@ -300,7 +308,7 @@ def test_validate_reports_a_zone_code_another_plugin_owns(tmp_path: Path) -> Non
     from dudao.plugins.checks import check_jurisdictions
 
     owner = _plugin(tmp_path / "a", "alpha", "450100", ZONE)
-    plugins = load_plugins(autoload=False, extra={"alpha": owner})
+    plugins = load_plugins(autoload=False, national=False, extra={"alpha": owner})
     other = tmp_path / "jurisdictions.yaml"
     other.write_text(ZONE.replace("南宁高新区", "另一个高新区"), encoding="utf-8")
     with pytest.raises(DudaoError) as info:

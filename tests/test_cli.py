@@ -97,9 +97,9 @@ def test_schema_export_for_every_kind() -> None:
 
 
 def test_schema_unknown_kind() -> None:
-    code, _, err = run("schema", "rules")
+    code, _, err = run("schema", "regeln")
     assert code == 2
-    assert "未知的文件类型 'rules'" in err
+    assert "未知的文件类型 'regeln'" in err
 
 
 def test_schema_validates_the_shipped_plugin_files() -> None:

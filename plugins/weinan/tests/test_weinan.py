@@ -78,7 +78,7 @@ def test_a_broken_plugin_does_not_stop_weinan() -> None:
     assert not broken.ok
     assert "RuntimeError" in broken.error
     assert "清单损坏" in broken.error
-    assert [p.name for p in plugins.active] == ["weinan"]
+    assert [p.name for p in plugins.active] == ["national", "weinan"]
     assert "610500-gaoxin" in plugins.hierarchy()
 
 

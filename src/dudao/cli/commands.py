@@ -9,6 +9,7 @@ import click
 from rich.table import Table
 from rich.tree import Tree
 
+from dudao.cli.check import check, explain, rules
 from dudao.cli.output import print_json, stderr, stdout
 from dudao.errors import DudaoError, Problem
 from dudao.io import yamlio
@@ -192,4 +193,4 @@ def validate(files: tuple[Path, ...], kind: str | None) -> None:
     stderr.print(f"[green]通过[/]：{len(files)} 个文件没有发现问题")
 
 
-ALL = [plugins, hierarchy, schema, validate]
+ALL = [check, rules, explain, plugins, hierarchy, schema, validate]

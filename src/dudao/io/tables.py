@@ -75,6 +75,7 @@ import pandas as pd
 from pandas.api import types as ptypes
 
 from dudao.errors import DudaoError, Problem
+from dudao.model.activities import FilingKind, MeetingKind, SupervisionKind, SupervisionTarget
 from dudao.model.labels import LabelledEnum
 from dudao.model.people import AssessmentResult, InspectorKind
 from dudao.model.schools import Ownership, Stage
@@ -250,6 +251,89 @@ INSPECTORS = TableSpec(
         Column("assessment", "enum", required=False, enum=AssessmentResult, label_zh="考核结果"),
     ],
 )
+
+
+ZONES = TableSpec(
+    "zones",
+    "督学责任区",
+    [
+        Column("zone_id", "str", unique=True, label_zh="责任区编号"),
+        Column("name", "str", label_zh="责任区名称"),
+        Column("county", "str", refers_to="county", label_zh="县级区划代码", categorical=True),
+    ],
+)
+
+VISITS = TableSpec(
+    "visits",
+    "经常性督导记录",
+    [
+        Column("school_id", "str", label_zh="学校代码", categorical=True),
+        Column("inspector_id", "str", required=False, label_zh="督学编号", categorical=True),
+        Column("date", "date", label_zh="日期"),
+    ],
+)
+
+SUPERVISIONS = TableSpec(
+    "supervisions",
+    "督导活动",
+    [
+        Column("supervision_id", "str", unique=True, label_zh="编号"),
+        Column("kind", "enum", enum=SupervisionKind, label_zh="类别"),
+        Column(
+            "body", "str", refers_to="jurisdiction", label_zh="组织单位区划代码", categorical=True
+        ),
+        Column("target_kind", "enum", enum=SupervisionTarget, label_zh="对象类别"),
+        Column("target", "str", label_zh="对象代码", categorical=True),
+        Column("date", "date", label_zh="日期"),
+    ],
+)
+
+FILINGS = TableSpec(
+    "filings",
+    "向上级报告",
+    [
+        Column(
+            "jurisdiction",
+            "str",
+            refers_to="jurisdiction",
+            label_zh="报告单位区划代码",
+            categorical=True,
+        ),
+        Column("kind", "enum", enum=FilingKind, label_zh="类别"),
+        Column("year", "int", label_zh="年度"),
+        Column("filed_on", "date", label_zh="报送日期"),
+    ],
+)
+
+MEETINGS = TableSpec(
+    "meetings",
+    "督导委员会会议",
+    [
+        Column(
+            "jurisdiction", "str", refers_to="jurisdiction", label_zh="区划代码", categorical=True
+        ),
+        Column("kind", "enum", enum=MeetingKind, label_zh="类别"),
+        Column("date", "date", label_zh="日期"),
+    ],
+)
+
+BUDGETS = TableSpec(
+    "budgets",
+    "教育督导工作经费",
+    [
+        Column(
+            "jurisdiction", "str", refers_to="jurisdiction", label_zh="区划代码", categorical=True
+        ),
+        Column("year", "int", label_zh="年度"),
+        Column("amount", "float", ge=0, label_zh="纳入预算金额（万元）"),
+    ],
+)
+
+#: Every table a dataset folder may hold, by file stem.
+TABLES: dict[str, TableSpec] = {
+    t.name: t
+    for t in (SCHOOLS, INSPECTORS, ZONES, VISITS, SUPERVISIONS, FILINGS, MEETINGS, BUDGETS)
+}
 
 
 # ------------------------------------------------------------------------ public

@@ -62,7 +62,7 @@ from dudao.model.jurisdiction import (
 )
 
 #: Where a unit came from, for error messages: (file, line), either may be None.
-Origin = tuple[str | None, int | None]
+SourceLine = tuple[str | None, int | None]
 
 
 def _prefix_problem(unit: Jurisdiction, parent: Jurisdiction) -> str | None:
@@ -109,7 +109,7 @@ class Hierarchy:
         self,
         units: Iterable[Jurisdiction],
         *,
-        origins: Mapping[str, Origin] | None = None,
+        origins: Mapping[str, SourceLine] | None = None,
     ) -> None:
         self._origins = dict(origins or {})
         self._units: dict[str, Jurisdiction] = {}
@@ -278,7 +278,7 @@ class Hierarchy:
 
     __getitem__ = get
 
-    def origin(self, code: str) -> Origin:
+    def origin(self, code: str) -> SourceLine:
         """The (file, line) a unit was defined at, if known."""
         return self._origins.get(code, (None, None))
 
@@ -343,6 +343,12 @@ class Hierarchy:
         pos = self.positions(codes)
         lo, hi = self._enter[scope], self._exit[scope]
         return (pos >= lo) & (pos < hi)
+
+    def span(self, code: str) -> tuple[int, int]:
+        """Pre-order interval ``[enter, exit)`` of ``code``'s subtree: a unit lies below
+        ``code`` exactly when its :meth:`positions` value falls in it."""
+        self.get(code)
+        return self._enter[code], self._exit[code]
 
     def positions(self, codes: Collection[str] | pd.Series) -> np.ndarray:
         """Pre-order index of each code (-1 when unknown), for vectorised subtree tests."""
@@ -421,7 +427,7 @@ class Hierarchy:
 
     # --------------------------------------------------------- composition
     def extend(
-        self, units: Iterable[Jurisdiction], *, origins: Mapping[str, Origin] | None = None
+        self, units: Iterable[Jurisdiction], *, origins: Mapping[str, SourceLine] | None = None
     ) -> Hierarchy:
         """A new hierarchy with more units (e.g. those a plugin contributes)."""
         return Hierarchy([*self, *units], origins={**self._origins, **(origins or {})})

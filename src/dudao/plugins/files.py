@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import attrs
 
+from dudao.law.parameters import ParametersFile
 from dudao.model.bodies import Committee, MemberUnit
+from dudao.model.dataset import CommitteesFile, DatasetInfo
 from dudao.model.jurisdiction import Jurisdiction
 from dudao.plugins.info import PluginInfo
+from dudao.rules.statements import RulesFile
 
 
 @attrs.frozen
@@ -42,5 +45,11 @@ FILE_KINDS: dict[str, FileKind] = {
         FileKind("jurisdictions", "jurisdictions.yaml", JurisdictionsFile, "插件补充的行政单位"),
         FileKind("member-units", "member_units.yaml", MemberUnitsFile, "督导委员会成员单位名录"),
         FileKind("committee", "committee.yaml", Committee, "一级政府的教育督导委员会"),
+        FileKind("parameters", "parameters.yaml", ParametersFile, "参数：带日期和引用的数值与设置"),
+        FileKind(
+            "rules", "rules.yaml", RulesFile, "采用或停用已有规则（本地引用、日期、严重程度）"
+        ),
+        FileKind("dataset", "dataset.yaml", DatasetInfo, "数据集说明：名称、范围、检查日期"),
+        FileKind("committees", "committees.yaml", CommitteesFile, "数据集中的督导委员会"),
     ]
 }

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from dudao.law.parameters import Parameter
 from dudao.model.bodies import MemberUnit
 from dudao.model.jurisdiction import Jurisdiction
 from dudao.plugins.info import PluginInfo, Sourced
 from dudao.plugins.markers import hookspec
+from dudao.rules.base import Rule
+from dudao.rules.statements import RuleStatement
 
 
 class DudaoSpec:
@@ -67,4 +70,59 @@ class DudaoSpec:
             @hookimpl
             def dudao_member_units(self):
                 return [MemberUnit("自治区教育厅", aliases=("教育厅",))]
+        """
+
+    @hookspec
+    def dudao_parameters(self) -> Iterable[Parameter | Sourced[Parameter]]:
+        """State parameters of the law: named numbers and settings, each value dated
+        and cited (the inspector ratio, a supervision cycle, a filing deadline).
+
+        Called when the law book is assembled. A parameter applies in the plugin's
+        scope (or a ``scope`` inside it); for a target the value from the most
+        specific scope in force wins, so a region refines the national value by
+        stating the same id. Two values of one id at one scope with overlapping
+        dates are an error naming both. A number no document gives must carry
+        ``sample=True``.
+
+        Example::
+
+            @hookimpl
+            def dudao_parameters(self):
+                return [Parameter("inspector.schools_per_inspector", "每名督学负责的学校数",
+                                  values=(ParameterValue(5, cite=Citation.parse(
+                                      "厅发〔2020〕26号 三（一）"), since=date(2020, 5, 14)),))]
+        """
+
+    @hookspec
+    def dudao_rules(self) -> Iterable[Rule | Sourced[Rule]]:
+        """Add rules, or replace a rule of the same id inside the plugin's scope.
+
+        Called when the law book is assembled. A rule is a :class:`~dudao.rules.Rule`
+        instance; it runs over every dataset whose scope meets the plugin's, and the
+        engine keeps only the targets in the region it governs. Most regions need
+        no rule of their own: national rules read parameters, which YAML sets.
+
+        Example::
+
+            @hookimpl
+            def dudao_rules(self):
+                return [TownshipEvaluationCoverage()]
+        """
+
+    @hookspec
+    def dudao_rule_statements(self) -> Iterable[RuleStatement | Sourced[RuleStatement]]:
+        """Adopt an existing rule in the plugin's scope with the region's own citation,
+        dates and severity, or switch it off there.
+
+        Called when the law book is assembled, after every plugin's
+        :func:`dudao_rules`. The statement becomes a version of that rule at the
+        plugin's scope, so inside the scope findings cite the region's clause.
+
+        Example::
+
+            @hookimpl
+            def dudao_rule_statements(self):
+                return [RuleStatement("zone-coverage",
+                                      cite=(Citation.parse("厅发〔2020〕26号 二（四）"),),
+                                      since=date(2020, 5, 14))]
         """

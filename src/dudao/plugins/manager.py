@@ -38,14 +38,20 @@ import pluggy
 
 from dudao.errors import DudaoError, Problem
 from dudao.io.divisions import load_divisions
+from dudao.law.book import Entry, LawBook
+from dudao.law.entries import Origin, Validity
+from dudao.law.parameters import Parameter, parameter_entries
 from dudao.model.bodies import MemberUnit
-from dudao.model.hierarchy import Hierarchy, Origin
+from dudao.model.documents import Citation
+from dudao.model.hierarchy import Hierarchy, SourceLine
 from dudao.model.jurisdiction import Jurisdiction
 from dudao.plugins import hookspecs
 from dudao.plugins.info import PluginInfo, Sourced
 from dudao.plugins.markers import PROJECT
+from dudao.rules.statements import RuleStatement
 
 GROUP = "dudao"
+NATIONAL = "national"  # the built-in plugin holding the national texts
 
 
 @attrs.define
@@ -159,7 +165,7 @@ class PluginSet:
     def _hierarchy(self) -> Hierarchy:
         base = Hierarchy(load_divisions())
         added: list[Jurisdiction] = []
-        origins: dict[str, Origin] = {}
+        origins: dict[str, SourceLine] = {}
         owner: dict[str, LoadedPlugin] = {}
         problems: list[Problem] = []
         for plugin, item in self._collect("dudao_jurisdictions"):
@@ -235,6 +241,93 @@ class PluginSet:
                     )
         return problems
 
+    def law_book(self, hierarchy: Hierarchy | None = None, extra: Iterable[Entry] = ()) -> LawBook:
+        """Every parameter value and rule the plugins state, as scoped, dated, cited entries.
+
+        ``hierarchy`` defaults to :meth:`hierarchy` (pass a dataset's extended one);
+        ``extra`` entries (a dataset's own parameters, a reform) join the plugins'.
+        A parameter value without a citation is an error unless it is marked
+        ``sample: true`` (sample data, labelled as such) or sets nothing (null).
+        """
+        hierarchy = hierarchy or self.hierarchy()
+        entries: list[Entry] = []
+        problems: list[Problem] = []
+        for plugin, item in self._collect("dudao_parameters"):
+            param: Parameter = item.value
+            origin = Origin(plugin.name, item.source, item.line)
+            scope = param.scope or plugin.scope
+            if scope not in hierarchy or not hierarchy.contains(plugin.scope, scope):
+                problems.append(
+                    Problem(
+                        f"参数 {param.id} 的范围 {scope} 不在插件 {plugin.name} 的管辖范围 "
+                        f"{plugin.scope} 之内",
+                        source=item.source,
+                        line=item.line,
+                        code="out-of-scope",
+                    )
+                )
+                continue
+            made, wrong = parameter_entries(param, scope, origin)
+            entries += made
+            problems += wrong
+        for plugin, item in self._collect("dudao_rules"):
+            rule = item.value
+            try:
+                cites = tuple(Citation.parse(c) for c in rule.cite)
+            except DudaoError as exc:
+                problems += [p.located(source=item.source, line=item.line) for p in exc.problems]
+                continue
+            entries.append(
+                Entry(
+                    "rule",
+                    rule.id,
+                    plugin.scope,
+                    Validity(rule.since, rule.until),
+                    rule,
+                    cites,
+                    Origin(plugin.name, item.source, item.line),
+                    rule.title,
+                )
+            )
+        entries += self._stated_rules(entries, problems)
+        if problems:
+            raise DudaoError(problems)
+        return LawBook(hierarchy, [*entries, *extra])
+
+    def _stated_rules(self, entries: list[Entry], problems: list[Problem]) -> list[Entry]:
+        """Rules a plugin states in YAML: an existing rule adopted in its scope with its
+        own citation, dates and severity, or switched off there (``enabled: false``)."""
+        templates = {e.id: e.value for e in entries if e.kind == "rule"}
+        out = []
+        for plugin, item in self._collect("dudao_rule_statements"):
+            stated: RuleStatement = item.value
+            template = templates.get(stated.id)
+            if template is None:
+                problems.append(
+                    Problem(
+                        f"未知的规则 '{stated.id}'",
+                        source=item.source,
+                        line=item.line,
+                        code="unknown-rule",
+                        hint="dudao rules 列出全部规则的编号",
+                    )
+                )
+                continue
+            rule = stated.apply(template)
+            out.append(
+                Entry(
+                    "rule",
+                    stated.id,
+                    plugin.scope,
+                    Validity(stated.since, stated.until),
+                    rule,
+                    stated.cite,
+                    Origin(plugin.name, item.source, item.line),
+                    template.title,
+                )
+            )
+        return out
+
     def member_units(self, code: str) -> dict[str, MemberUnit]:
         """Member units recognised for ``code``: those of every plugin whose scope
         contains it, by name and alias."""
@@ -257,8 +350,10 @@ def load_plugins(
     autoload: bool = True,
     extra: Mapping[str, object] | None = None,
     blocked: Iterable[str] = (),
+    national: bool = True,
 ) -> PluginSet:
-    """Load the installed plugins (and ``extra`` objects, by name) into a :class:`PluginSet`."""
+    """Load the built-in national plugin, the installed plugins (unless ``autoload`` is
+    off) and ``extra`` objects, by name, into a :class:`PluginSet`."""
     pm = pluggy.PluginManager(PROJECT)
     pm.add_hookspecs(hookspecs.DudaoSpec)
     blocked = set(blocked) | _env_list("DUDAO_DISABLE_PLUGINS")
@@ -288,6 +383,11 @@ def load_plugins(
             if pm.has_plugin(plugin.name):
                 pm.unregister(name=plugin.name)
 
+    if national and NATIONAL not in blocked:
+        from dudao import __version__
+        from dudao.plugins.national import NationalPlugin
+
+        register(LoadedPlugin(NATIONAL, "dudao", __version__), NationalPlugin)
     if autoload and not os.environ.get("DUDAO_NO_PLUGIN_AUTOLOAD"):
         for ep in sorted(md.entry_points(group=GROUP), key=lambda e: e.name):
             if ep.name in blocked or pm.has_plugin(ep.name):

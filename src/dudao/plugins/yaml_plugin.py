@@ -20,11 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from dudao.io import yamlio
+from dudao.law.parameters import Parameter, ParametersFile
 from dudao.model.bodies import MemberUnit
 from dudao.model.jurisdiction import Jurisdiction
 from dudao.plugins.files import JurisdictionsFile, MemberUnitsFile
 from dudao.plugins.info import PluginInfo, Sourced
 from dudao.plugins.markers import hookimpl
+from dudao.rules.statements import RulesFile, RuleStatement
 
 
 def display_path(path: Path) -> str:
@@ -79,3 +81,16 @@ class YamlPlugin:
     @hookimpl
     def dudao_member_units(self) -> list[Sourced[MemberUnit]]:
         return self._items("member_units.yaml", MemberUnitsFile)
+
+    @hookimpl
+    def dudao_parameters(self) -> list[Sourced[Parameter]]:
+        """``parameters.yaml`` and every ``parameters/*.yaml`` (one file per topic)."""
+        files = ["parameters.yaml"] + [
+            f"parameters/{p.name}" for p in sorted((self.folder / "parameters").glob("*.yaml"))
+        ]
+        return [item for f in files for item in self._items(f, ParametersFile, "parameters")]
+
+    @hookimpl
+    def dudao_rule_statements(self) -> list[Sourced[RuleStatement]]:
+        """``rules.yaml``."""
+        return self._items("rules.yaml", RulesFile, "rules")

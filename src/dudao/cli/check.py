@@ -1,0 +1,326 @@
+"""``dudao check``, ``dudao rules`` and ``dudao explain``: the law at work on a dataset."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from pathlib import Path
+
+import click
+import pandas as pd
+from rich.table import Table
+
+from dudao.cli.output import print_json, stdout
+from dudao.errors import DudaoError, Problem
+from dudao.examples import example_path
+from dudao.law.book import LawBook
+from dudao.model.findings import Severity
+from dudao.plugins.manager import PluginSet, load_plugins
+from dudao.rules.engine import CheckResult
+from dudao.rules.engine import check as run_check
+
+SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise DudaoError(
+            Problem(
+                f"日期 '{value}' 格式不对", code="bad-date", hint="写成 YYYY-MM-DD，如 2023-03-01"
+            )
+        ) from None
+
+
+def _dataset(path: str | None) -> Path:
+    return Path(path) if path else example_path("nanning")
+
+
+@click.command()
+@click.argument("dataset", required=False)
+@click.option("--as-of", help="检查日期 YYYY-MM-DD（默认取 dataset.yaml 的 as_of）")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--rule", "rules", multiple=True, help="只运行这些规则（可多次给出）")
+def check(dataset: str | None, as_of: str | None, fmt: str, rules: tuple[str, ...]) -> None:
+    """运行在 DATASET 上有效的全部规则，按区划列出发现的问题。
+
+    不给 DATASET 时使用自带的南宁示例数据集。发现“错误”级问题时以状态 1 结束。
+    """
+    path = _dataset(dataset)
+    plugins = load_plugins()
+    result = run_check(path, plugins, as_of=_date(as_of), only=set(rules) or None)
+    if fmt == "json":
+        print_json(_as_json(result))
+    elif fmt == "markdown":
+        click.echo(_as_markdown(result))
+    else:
+        _print_table(result)
+    if result.has_errors:
+        raise SystemExit(1)
+
+
+def _summary(result: CheckResult) -> dict[str, int]:
+    counts = Counter(result.findings["severity"])
+    return {s.value: counts.get(s.value, 0) for s in Severity}
+
+
+def _as_json(result: CheckResult) -> dict:
+    info = result.dataset.info
+    return {
+        "dataset": {"name": info.name, "scope": info.scope, "sample": info.sample},
+        "as_of": result.as_of.isoformat(),
+        "summary": _summary(result),
+        "rules": [
+            {
+                "rule": r.rule,
+                "title": r.title,
+                "plugin": r.plugin,
+                "scope": r.scope,
+                "checked": r.checked,
+                "failed": r.failed,
+                "skipped": r.skipped,
+            }
+            for r in result.runs
+        ],
+        "findings": json.loads(result.findings.to_json(orient="records", force_ascii=False)),
+    }
+
+
+def _groups(result: CheckResult) -> list[tuple[str, pd.DataFrame]]:
+    h = result.hierarchy
+    order = {c: i for i, c in enumerate(h.codes())}
+    codes = sorted(result.findings["jurisdiction"].unique(), key=lambda c: order.get(c, 10**9))
+    return [(c, result.findings[result.findings["jurisdiction"] == c]) for c in codes]
+
+
+def _title(result: CheckResult, code: str) -> str:
+    h = result.hierarchy
+    return f"{h.get(code).name}（{code}）" if code in h else code
+
+
+def _print_table(result: CheckResult) -> None:
+    info = result.dataset.info
+    stdout.print(
+        f"[bold]{info.name}[/]  范围 {_title(result, info.scope)}  检查日期 {result.as_of}"
+    )
+    if info.sample:
+        stdout.print("[yellow]注意：本数据集为示例数据，不代表实际情况。[/]")
+    for code, group in _groups(result):
+        table = Table(title=_title(result, code), title_justify="left", show_lines=False)
+        for header in ("级别", "规则", "对象", "问题", "依据"):
+            table.add_column(header, overflow="fold")
+        for row in group.itertuples():
+            style = SEVERITY_STYLE.get(row.severity, "")
+            label = Severity.parse(row.severity).label
+            target = row.target_name or row.target
+            table.add_row(f"[{style}]{label}[/]", row.rule, target, row.message, row.citation)
+        stdout.print(table)
+    s = _summary(result)
+    ran = [r for r in result.runs if r.skipped is None]
+    skipped = [r for r in result.runs if r.skipped is not None]
+    stdout.print(
+        f"\n运行规则 {len(ran)} 条，检查对象 {sum(r.checked for r in ran)} 个；"
+        f"发现 错误 {s['error']} 项、警告 {s['warning']} 项、提示 {s['info']} 项。"
+    )
+    for r in skipped:
+        stdout.print(f"[dim]未运行 {r.rule}（{r.title}）：{r.skipped}[/]")
+
+
+def _as_markdown(result: CheckResult) -> str:
+    info = result.dataset.info
+    lines = [
+        f"# {info.name}",
+        "",
+        f"范围：{_title(result, info.scope)}；检查日期：{result.as_of}",
+        "",
+    ]
+    if info.sample:
+        lines += ["> 本数据集为示例数据，不代表实际情况。", ""]
+    for code, group in _groups(result):
+        lines += [
+            f"## {_title(result, code)}",
+            "",
+            "| 级别 | 规则 | 对象 | 问题 | 依据 |",
+            "|---|---|---|---|---|",
+        ]
+        for row in group.itertuples():
+            target = row.target_name or row.target
+            lines.append(
+                f"| {Severity.parse(row.severity).label} | {row.rule} | {target} | "
+                f"{row.message} | {row.citation} |"
+            )
+        lines.append("")
+    s = _summary(result)
+    lines.append(f"共发现 错误 {s['error']} 项、警告 {s['warning']} 项、提示 {s['info']} 项。")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------- rules
+@click.command()
+@click.option("--for", "code", default="000000", show_default=True, help="区划代码")
+@click.option("--as-of", help="日期 YYYY-MM-DD（默认今天）")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def rules(code: str, as_of: str | None, fmt: str) -> None:
+    """列出对某一区划在某日有效的全部规则和参数，以及依据和来源插件。"""
+    plugins = load_plugins()
+    book = plugins.law_book()
+    day = _date(as_of) or dt.date.today()
+    unit = book.hierarchy.get(code)
+    rows = _law_rows(book, code, day)
+    if fmt == "json":
+        print_json({"for": code, "name": unit.name, "as_of": day.isoformat(), **rows})
+        return
+    stdout.print(f"[bold]{unit.name}（{code}）[/] 于 {day} 有效的规定")
+    for kind, label in (("rules", "规则"), ("parameters", "参数")):
+        table = Table(title=label, title_justify="left")
+        for header in (
+            "编号",
+            "名称",
+            "取值" if kind == "parameters" else "适用范围",
+            "依据",
+            "来源",
+        ):
+            table.add_column(header, overflow="fold")
+        for r in rows[kind]:
+            middle = r["display"] if kind == "parameters" else r["scope"]
+            table.add_row(r["id"], r["title"], middle, r["citation"] or "—", r["plugin"])
+        stdout.print(table)
+
+
+def _law_rows(book: LawBook, code: str, day: dt.date) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {"rules": [], "parameters": []}
+    for entry in book.in_force("rule", code, day):
+        if entry.value is None:
+            continue
+        out["rules"].append(
+            {
+                "id": entry.id,
+                "title": entry.title,
+                "scope": entry.scope,
+                "citation": entry.citation_text(),
+                "plugin": entry.origin.plugin,
+                "since": entry.validity.since,
+                "until": entry.validity.until,
+            }
+        )
+    for entry in book.in_force("parameter", code, day):
+        unit = getattr(entry.detail, "unit", None) or ""
+        shown = "未规定" if entry.value is None else f"{entry.value}{unit}"
+        if entry.sample:
+            shown += "（示例数据）"
+        out["parameters"].append(
+            {
+                "id": entry.id,
+                "title": entry.title,
+                "value": entry.value,
+                "display": shown,
+                "sample": entry.sample,
+                "scope": entry.scope,
+                "citation": entry.citation_text(),
+                "plugin": entry.origin.plugin,
+                "since": entry.validity.since,
+                "until": entry.validity.until,
+            }
+        )
+    return out
+
+
+# ----------------------------------------------------------------- explain
+@click.command()
+@click.argument("rule")
+@click.argument("target")
+@click.argument("dataset", required=False)
+@click.option("--as-of", help="检查日期 YYYY-MM-DD")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def explain(rule: str, target: str, dataset: str | None, as_of: str | None, fmt: str) -> None:
+    """说明规则 RULE 对对象 TARGET 的判断是怎样算出来的（使用的数字、参数与依据）。"""
+    plugins = load_plugins()
+    result = run_check(_dataset(dataset), plugins, as_of=_date(as_of), only={rule})
+    if not result.checks:
+        raise DudaoError(
+            Problem(
+                f"规则 '{rule}' 在此数据集上没有运行",
+                code="unknown-rule",
+                hint="dudao rules --for 区划代码 列出有效的规则",
+            )
+        )
+    trace = _trace(result, plugins, rule, target)
+    if fmt == "json":
+        print_json(trace)
+        return
+    verdict = "[green]通过[/]" if trace["ok"] else "[red]不通过[/]"
+    stdout.print(f"[bold]{trace['rule']}[/] {trace['title']} — 对象 {target}：{verdict}")
+    if trace["message"]:
+        stdout.print(f"  {trace['message']}")
+    stdout.print(
+        f"  依据：{trace['citation']}（来自插件 {trace['plugin']}，范围 {trace['scope']}）"
+    )
+    stdout.print("  数据：")
+    for key, value in trace["evidence"].items():
+        stdout.print(f"    {key} = {value}")
+    for p in trace["parameters"]:
+        stdout.print(
+            f"  参数 {p['id']}（{p['title']}）= {p['display']}；依据 {p['citation'] or '—'}；"
+            f"来自 {p['plugin']}"
+        )
+
+
+def _trace(result: CheckResult, plugins: PluginSet, rule: str, target: str) -> dict:
+    from dudao.rules.engine import _python
+
+    for key, frame in result.checks.items():
+        hit = frame[frame["target"].astype(str) == target]
+        if hit.empty:
+            continue
+        row = hit.iloc[0].to_dict()
+        scope = key.split("@", 1)[1]
+        found = result.findings[
+            (result.findings["rule"] == rule) & (result.findings["target"] == target)
+        ]
+        run = next(r for r in result.runs if r.rule == rule and r.scope == scope)
+        law = plugins.law_book(result.hierarchy)
+        entry = law.resolve("rule", rule, row["jurisdiction"], result.as_of)
+        params = [
+            p
+            for p in _law_rows(law, row["jurisdiction"], result.as_of)["parameters"]
+            if entry is not None and p["id"] in entry.value.parameters
+        ]
+        evidence = {
+            k: _python(v)
+            for k, v in row.items()
+            if k not in {"target", "jurisdiction", "ok", "citation", "target_name"}
+        }
+        return {
+            "rule": rule,
+            "title": run.title,
+            "target": target,
+            "ok": bool(row["ok"]),
+            "jurisdiction": row["jurisdiction"],
+            "message": found.iloc[0]["message"] if len(found) else None,
+            "citation": row.get("citation") or (entry.citation_text() if entry else ""),
+            "plugin": run.plugin,
+            "scope": scope,
+            "evidence": evidence,
+            "parameters": params,
+        }
+    raise DudaoError(
+        Problem(
+            f"规则 '{rule}' 没有检查对象 '{target}'",
+            code="unknown-target",
+            hint="对象是区划代码、学校代码、督学编号或责任区编号，视规则而定",
+        )
+    )

@@ -1,0 +1,60 @@
+"""A dataset: what ``dudao check`` reads — the facts of one area on the ground.
+
+A dataset folder holds ``dataset.yaml`` (:class:`DatasetInfo`), optional
+``committees.yaml`` and ``jurisdictions.yaml`` (units such as townships that
+neither the national divisions nor the plugins have), and tables named after
+their kind (``schools.csv``, ``inspectors.parquet``, ``zones.xlsx`` …; see
+``dudao.io.tables.TABLES``). Bulk data stays columnar: the tables are pandas
+DataFrames.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+
+from dudao.model.bodies import Committee
+from dudao.model.jurisdiction import Jurisdiction
+
+
+@attrs.frozen
+class DatasetInfo:
+    """``dataset.yaml``. ``sample: true`` marks data that is illustrative, not real
+    (示例数据); every report on it says so."""
+
+    name: str
+    scope: str
+    as_of: dt.date | None = None
+    description: str | None = None
+    sample: bool = False
+
+
+@attrs.frozen
+class CommitteesFile:
+    """``committees.yaml``."""
+
+    committees: tuple[Committee, ...] = ()
+
+
+@attrs.define
+class Dataset:
+    """Loaded dataset. A table the folder lacks is None: rules that need it are skipped
+    and say so, rather than treating absent records as zero."""
+
+    info: DatasetInfo
+    schools: Any
+    inspectors: Any
+    zones: Any
+    visits: Any = None
+    supervisions: Any = None
+    filings: Any = None
+    meetings: Any = None
+    budgets: Any = None
+    committees: tuple[Committee, ...] = ()
+    units: tuple[Jurisdiction, ...] = ()
+    source: str | None = None
+
+    def table(self, name: str) -> Any:
+        return getattr(self, name)

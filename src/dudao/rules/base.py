@@ -1,0 +1,147 @@
+"""What a rule is, and the context it runs in.
+
+Write a rule by subclassing :class:`Rule`, setting its class attributes and
+implementing :meth:`Rule.check` (vectorised: pandas column operations, no loop
+per school) and :meth:`Rule.message`::
+
+    class MinimumMeetings(Rule):
+        id = "committee-meetings"
+        title = "督导委员会每年至少召开例会"
+        title_en = "The committee holds regular meetings every year"
+        cite = ("南府督委办〔2022〕7号 一",)
+        target_kind = TargetKind.COMMITTEE
+        parameters = ("committee.min_regular_meetings",)
+        needs = ("meetings",)
+
+        def check(self, ctx, region): ...      # → DataFrame: target, jurisdiction, ok, …
+        def message(self, row): ...            # → (中文, English) for one failing row
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from dudao.law.book import Entry, LawBook, Region
+from dudao.model.dataset import Dataset
+from dudao.model.findings import Severity, TargetKind
+from dudao.model.hierarchy import Hierarchy
+from dudao.model.jurisdiction import Jurisdiction, Level
+
+
+@attrs.frozen
+class ParamColumn:
+    """A parameter resolved for each code of a column.
+
+    ``values`` holds the value governing each row (None where no entry governs
+    it or the entry sets nothing); ``cites`` the citation text of that entry;
+    ``sample`` whether it is sample data rather than a cited number.
+    """
+
+    values: np.ndarray
+    cites: np.ndarray
+    sample: np.ndarray
+
+    @property
+    def is_set(self) -> np.ndarray:
+        return np.array([v is not None for v in self.values], dtype=bool)
+
+    def numbers(self) -> np.ndarray:
+        """Values as floats, NaN where unset."""
+        return pd.to_numeric(pd.Series(self.values, dtype=object), errors="coerce").to_numpy(float)
+
+
+@attrs.frozen
+class Context:
+    """Everything a rule may read: the dataset, the tree, the law, the date."""
+
+    dataset: Dataset
+    hierarchy: Hierarchy
+    law: LawBook
+    as_of: dt.date
+
+    @property
+    def scope(self) -> str:
+        return self.dataset.info.scope
+
+    def units(self, levels: Iterable[Level], region: Region | None = None) -> list[Jurisdiction]:
+        """Units of ``levels`` inside the dataset's scope (and ``region``)."""
+        wanted = set(levels)
+        scope = self.hierarchy.get(self.scope)
+        found = [u for u in (scope, *self.hierarchy.descendants(self.scope)) if u.level in wanted]
+        return [u for u in found if region is None or region.contains(u.code)]
+
+    def param(self, id: str, code: str) -> Entry | None:
+        """The parameter entry governing ``code`` today (None if none does)."""
+        return self.law.resolve("parameter", id, code, self.as_of)
+
+    def param_value(self, id: str, code: str) -> Any:
+        entry = self.param(id, code)
+        return None if entry is None else entry.value
+
+    def param_column(self, id: str, codes: Sequence[str] | pd.Series) -> ParamColumn:
+        """:meth:`param` for a whole column, vectorised over scopes."""
+        versions, which = self.law.resolve_many("parameter", id, codes, self.as_of)
+        values = np.array([e.value for e in versions] + [None], dtype=object)
+        cites = np.array([e.citation_text() for e in versions] + [""], dtype=object)
+        sample = np.array([e.sample for e in versions] + [False], dtype=bool)
+        return ParamColumn(values[which], cites[which], sample[which])
+
+    def semester(self) -> tuple[dt.date, dt.date]:
+        """The last semester that ended before the as-of date.
+
+        Convention (示例约定, no national text fixes the dates): the autumn
+        semester runs 1 September – 31 January, the spring one 1 February – 31 July.
+        """
+        d = self.as_of
+        spring_end = dt.date(d.year, 7, 31)
+        autumn_end = dt.date(d.year, 1, 31)
+        if d > spring_end:
+            return dt.date(d.year, 2, 1), spring_end
+        if d > autumn_end:
+            return dt.date(d.year - 1, 9, 1), autumn_end
+        return dt.date(d.year - 1, 2, 1), dt.date(d.year - 1, 7, 31)
+
+
+class Rule(abc.ABC):
+    """Base class of rules; see the module docstring."""
+
+    id: ClassVar[str]
+    title: ClassVar[str]
+    title_en: ClassVar[str]
+    #: The clauses the rule enforces (文号 + 条款, or 《标题》 + 条款).
+    cite: ClassVar[tuple[str, ...]]
+    target_kind: ClassVar[TargetKind]
+    levels: ClassVar[tuple[Level, ...]] = ()
+    severity: ClassVar[Severity] = Severity.ERROR
+    since: ClassVar[dt.date | None] = None
+    until: ClassVar[dt.date | None] = None
+    #: Parameters the rule reads (listed by ``dudao rules``, shown by ``dudao explain``).
+    parameters: ClassVar[tuple[str, ...]] = ()
+    #: Dataset tables without which the rule cannot run (it is then skipped, not failed).
+    needs: ClassVar[tuple[str, ...]] = ()
+
+    @abc.abstractmethod
+    def check(self, ctx: Context, region: Region) -> pd.DataFrame:
+        """One row per checked target: ``target``, ``jurisdiction`` (the code the row
+        is reported under), ``ok``; optionally ``target_name``, ``citation``,
+        ``severity``; every other column is evidence."""
+
+    @abc.abstractmethod
+    def message(self, row: dict[str, Any]) -> tuple[str, str]:
+        """(Chinese, English) message for one failing row."""
+
+    def __repr__(self) -> str:
+        return f"<Rule {self.id}>"
+
+
+def empty_checks(*evidence: str) -> pd.DataFrame:
+    """A checks frame with no rows (for rules that find nothing to check)."""
+    columns = ["target", "jurisdiction", "ok", *evidence]
+    return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})

@@ -1,0 +1,195 @@
+"""Running the rules in force over a dataset and collecting findings.
+
+>>> from dudao.examples import example_path
+>>> from dudao.plugins.manager import load_plugins
+>>> result = check(example_path("nanning"), load_plugins())
+>>> result.findings.columns.tolist()[:4]
+['rule', 'severity', 'target_kind', 'target']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from dudao.errors import DudaoError, Problem
+from dudao.law.book import Entry, Region
+from dudao.model.dataset import Dataset
+from dudao.model.findings import FINDING_COLUMNS, Finding, Severity, TargetKind
+from dudao.model.hierarchy import Hierarchy
+from dudao.rules.base import Context, Rule
+
+if TYPE_CHECKING:
+    from dudao.plugins.manager import PluginSet
+
+_RESERVED = {"target", "target_name", "jurisdiction", "ok", "citation", "severity"}
+
+
+@attrs.frozen
+class RuleRun:
+    """How one version of a rule ran: where, on how many targets, or why it was skipped."""
+
+    rule: str
+    title: str
+    plugin: str
+    scope: str
+    checked: int = 0
+    failed: int = 0
+    skipped: str | None = None
+
+
+@attrs.define
+class CheckResult:
+    """Findings (a DataFrame with :data:`FINDING_COLUMNS`) and how each rule ran."""
+
+    dataset: Dataset
+    hierarchy: Hierarchy
+    as_of: dt.date
+    findings: pd.DataFrame
+    runs: list[RuleRun]
+    checks: dict[str, pd.DataFrame] = attrs.Factory(dict)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool((self.findings["severity"] == Severity.ERROR.value).any())
+
+    def finding(self, i: int) -> Finding:
+        row = self.findings.iloc[i]
+        return Finding(**{c: row[c] for c in FINDING_COLUMNS})
+
+
+def _python(value: Any) -> Any:
+    """Evidence values as plain JSON-friendly Python."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return value
+
+
+def _overlaps_scope(hierarchy: Hierarchy, region: Region, scope: str) -> bool:
+    return hierarchy.contains(region.scope, scope) or hierarchy.contains(scope, region.scope)
+
+
+def _names(ctx: Context, kind: TargetKind, targets: pd.Series) -> pd.Series:
+    ds = ctx.dataset
+    lookup: pd.Series | None = None
+    if kind is TargetKind.SCHOOL:
+        lookup = pd.Series(ds.schools["name"].to_numpy(), index=ds.schools["school_id"].to_numpy())
+    elif kind is TargetKind.INSPECTOR:
+        lookup = pd.Series(
+            ds.inspectors["name"].to_numpy(), index=ds.inspectors["inspector_id"].to_numpy()
+        )
+    elif kind is TargetKind.ZONE:
+        lookup = pd.Series(ds.zones["name"].to_numpy(), index=ds.zones["zone_id"].to_numpy())
+    if lookup is not None:
+        return targets.map(lookup).fillna("")
+    h = ctx.hierarchy
+    return targets.map(lambda c: h.get(c).name if c in h else c)
+
+
+def run_rules(ctx: Context, *, only: set[str] | None = None) -> CheckResult:
+    """Run every rule in force (or those in ``only``) and collect the findings."""
+    frames: list[pd.DataFrame] = []
+    runs: list[RuleRun] = []
+    checks: dict[str, pd.DataFrame] = {}
+    scope_region = Region(ctx.hierarchy, ctx.scope)
+    for rule_id in ctx.law.ids("rule"):
+        if only is not None and rule_id not in only:
+            continue
+        for entry, region in ctx.law.regions("rule", rule_id, ctx.as_of):
+            rule: Rule | None = entry.value
+            if rule is None:  # switched off in this region
+                continue
+            run = RuleRun(rule.id, rule.title, entry.origin.plugin, entry.scope)
+            if not _overlaps_scope(ctx.hierarchy, region, ctx.scope):
+                continue
+            missing = [t for t in rule.needs if ctx.dataset.table(t) is None]
+            if missing:
+                runs.append(attrs.evolve(run, skipped=f"数据集中没有 {'、'.join(missing)} 表"))
+                continue
+            frame = rule.check(ctx, region)
+            keep = region.mask(frame["jurisdiction"]) & scope_region.mask(frame["jurisdiction"])
+            frame = frame.loc[keep].reset_index(drop=True)
+            checks[f"{rule_id}@{entry.scope}"] = frame
+            failing = frame.loc[~frame["ok"].astype(bool)]
+            runs.append(attrs.evolve(run, checked=len(frame), failed=len(failing)))
+            if len(failing):
+                frames.append(_findings(ctx, rule, entry, failing))
+    findings = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame({c: pd.Series([], dtype=object) for c in FINDING_COLUMNS})
+    )
+    order = findings.sort_values(["jurisdiction", "rule", "target"], kind="stable").index
+    findings = findings.loc[order].reset_index(drop=True)
+    return CheckResult(ctx.dataset, ctx.hierarchy, ctx.as_of, findings, runs, checks)
+
+
+def _findings(ctx: Context, rule: Rule, entry: Entry, failing: pd.DataFrame) -> pd.DataFrame:
+    evidence_cols = [c for c in failing.columns if c not in _RESERVED]
+    records = failing.to_dict("records")
+    messages = [rule.message(r) for r in records]
+    default_cite = entry.citation_text()
+    out = pd.DataFrame(
+        {
+            "rule": rule.id,
+            "severity": (
+                failing["severity"].astype(str).to_numpy()
+                if "severity" in failing
+                else rule.severity.value
+            ),
+            "target_kind": rule.target_kind.value,
+            "target": failing["target"].astype(str).to_numpy(),
+            "target_name": (
+                failing["target_name"].astype(str).to_numpy()
+                if "target_name" in failing
+                else _names(ctx, rule.target_kind, failing["target"].astype(str)).to_numpy()
+            ),
+            "jurisdiction": failing["jurisdiction"].astype(str).to_numpy(),
+            "message": [m[0] for m in messages],
+            "message_en": [m[1] for m in messages],
+            "citation": (
+                failing["citation"].astype(str).replace("", default_cite).to_numpy()
+                if "citation" in failing
+                else default_cite
+            ),
+            "evidence": [{c: _python(r[c]) for c in evidence_cols} for r in records],
+            "plugin": entry.origin.plugin,
+        }
+    )
+    return out[list(FINDING_COLUMNS)]
+
+
+def check(
+    dataset: str | Path,
+    plugins: PluginSet,
+    *,
+    as_of: dt.date | None = None,
+    only: set[str] | None = None,
+) -> CheckResult:
+    """Load a dataset folder and run every rule in force on it (the ``dudao check`` job)."""
+    from dudao.io.dataset import load_dataset
+
+    ds, hierarchy = load_dataset(dataset, plugins.hierarchy())
+    day = as_of or ds.info.as_of
+    if day is None:
+        raise DudaoError(
+            Problem(
+                "没有指定检查日期",
+                source=str(dataset),
+                code="no-as-of",
+                hint="用 --as-of 指定，或在 dataset.yaml 中写 as_of",
+            )
+        )
+    law = plugins.law_book(hierarchy)
+    return run_rules(Context(ds, hierarchy, law, day), only=only)
