@@ -82,15 +82,23 @@ class YamlPlugin:
     def dudao_member_units(self) -> list[Sourced[MemberUnit]]:
         return self._items("member_units.yaml", MemberUnitsFile)
 
+    def _topic_files(self, stem: str) -> list[str]:
+        """``stem.yaml`` and every ``stem/*.yaml``: one file per topic keeps them short."""
+        folder = self.folder / stem
+        return [f"{stem}.yaml"] + [f"{stem}/{p.name}" for p in sorted(folder.glob("*.yaml"))]
+
     @hookimpl
     def dudao_parameters(self) -> list[Sourced[Parameter]]:
-        """``parameters.yaml`` and every ``parameters/*.yaml`` (one file per topic)."""
-        files = ["parameters.yaml"] + [
-            f"parameters/{p.name}" for p in sorted((self.folder / "parameters").glob("*.yaml"))
+        """``parameters.yaml`` and ``parameters/*.yaml``."""
+        return [
+            item
+            for f in self._topic_files("parameters")
+            for item in self._items(f, ParametersFile, "parameters")
         ]
-        return [item for f in files for item in self._items(f, ParametersFile, "parameters")]
 
     @hookimpl
     def dudao_rule_statements(self) -> list[Sourced[RuleStatement]]:
-        """``rules.yaml``."""
-        return self._items("rules.yaml", RulesFile, "rules")
+        """``rules.yaml`` and ``rules/*.yaml``."""
+        return [
+            item for f in self._topic_files("rules") for item in self._items(f, RulesFile, "rules")
+        ]
