@@ -159,7 +159,7 @@ def run(
     if ds.units:
         h = h.extend(ds.units)
     law = plugins.law_book(h, extra=extra)
-    return run_rules(Context(ds, h, law, as_of), only=rules)
+    return run_rules(Context(ds, h, law, as_of, plugins.member_units), only=rules)
 
 
 def evidence(result: CheckResult, rule: str, target: str) -> dict[str, Any]:

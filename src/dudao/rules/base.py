@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar
 
 import attrs
@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from dudao.law.book import Entry, LawBook, Region
+from dudao.model.bodies import MemberUnit
 from dudao.model.dataset import Dataset
 from dudao.model.findings import Severity, TargetKind
 from dudao.model.hierarchy import Hierarchy
@@ -65,6 +66,10 @@ class Context:
     hierarchy: Hierarchy
     law: LawBook
     as_of: dt.date
+    #: Committee member units recognised at a code, by name and alias (from the plugins).
+    member_units: Callable[[str], dict[str, MemberUnit]] = attrs.field(
+        default=lambda code: {}, repr=False
+    )
 
     @property
     def scope(self) -> str:
@@ -77,17 +82,23 @@ class Context:
         found = [u for u in (scope, *self.hierarchy.descendants(self.scope)) if u.level in wanted]
         return [u for u in found if region is None or region.contains(u.code)]
 
-    def param(self, id: str, code: str) -> Entry | None:
-        """The parameter entry governing ``code`` today (None if none does)."""
-        return self.law.resolve("parameter", id, code, self.as_of)
+    def param(self, id: str, code: str, on: dt.date | None = None) -> Entry | None:
+        """The parameter entry governing ``code`` on ``on`` (default: the as-of date).
 
-    def param_value(self, id: str, code: str) -> Any:
-        entry = self.param(id, code)
+        Pass ``on`` when a rule judges a past period: a 2022 work point governs
+        what had to happen in 2022, checked in 2023.
+        """
+        return self.law.resolve("parameter", id, code, on or self.as_of)
+
+    def param_value(self, id: str, code: str, on: dt.date | None = None) -> Any:
+        entry = self.param(id, code, on)
         return None if entry is None else entry.value
 
-    def param_column(self, id: str, codes: Sequence[str] | pd.Series) -> ParamColumn:
+    def param_column(
+        self, id: str, codes: Sequence[str] | pd.Series, on: dt.date | None = None
+    ) -> ParamColumn:
         """:meth:`param` for a whole column, vectorised over scopes."""
-        versions, which = self.law.resolve_many("parameter", id, codes, self.as_of)
+        versions, which = self.law.resolve_many("parameter", id, codes, on or self.as_of)
         values = np.array([e.value for e in versions] + [None], dtype=object)
         cites = np.array([e.citation_text() for e in versions] + [""], dtype=object)
         sample = np.array([e.sample for e in versions] + [False], dtype=bool)

@@ -191,5 +191,27 @@ def check(
                 hint="用 --as-of 指定，或在 dataset.yaml 中写 as_of",
             )
         )
-    law = plugins.law_book(hierarchy)
-    return run_rules(Context(ds, hierarchy, law, day), only=only)
+    law = plugins.law_book(hierarchy, extra=dataset_parameters(Path(dataset), ds))
+    return run_rules(Context(ds, hierarchy, law, day, plugins.member_units), only=only)
+
+
+def dataset_parameters(folder: Path, ds: Dataset) -> list[Entry]:
+    """A dataset's own ``parameters.yaml``: scenario or sample values inside its scope,
+    shown with the origin ``dataset``. They may not clash with a plugin's at one scope."""
+    from dudao.io import yamlio
+    from dudao.law.entries import Origin
+    from dudao.law.parameters import ParametersFile, parameter_entries
+
+    path = folder / "parameters.yaml"
+    if not path.exists():
+        return []
+    doc = yamlio.read(path)
+    entries, problems = [], []
+    for i, param in enumerate(yamlio.structure(doc, ParametersFile).parameters):
+        origin = Origin("dataset", doc.source, doc.line_of(("parameters", i)))
+        made, wrong = parameter_entries(param, param.scope or ds.info.scope, origin)
+        entries += made
+        problems += wrong
+    if problems:
+        raise DudaoError(problems)
+    return entries
