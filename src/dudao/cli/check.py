@@ -51,10 +51,14 @@ def _dataset(path: str | None) -> Path:
     show_default=True,
 )
 @click.option("--rule", "rules", multiple=True, help="只运行这些规则（可多次给出）")
-def check(dataset: str | None, as_of: str | None, fmt: str, rules: tuple[str, ...]) -> None:
+@click.option("--exit-zero", is_flag=True, help="发现错误也以状态 0 结束（只看报告时用）")
+def check(
+    dataset: str | None, as_of: str | None, fmt: str, rules: tuple[str, ...], exit_zero: bool
+) -> None:
     """运行在 DATASET 上有效的全部规则，按区划列出发现的问题。
 
-    不给 DATASET 时使用自带的南宁示例数据集。发现“错误”级问题时以状态 1 结束。
+    不给 DATASET 时使用自带的南宁示例数据集。发现“错误”级问题时以状态 1 结束
+    （便于在 CI 中使用），除非给出 --exit-zero。
     """
     path = _dataset(dataset)
     plugins = load_plugins()
@@ -65,7 +69,7 @@ def check(dataset: str | None, as_of: str | None, fmt: str, rules: tuple[str, ..
         click.echo(_as_markdown(result))
     else:
         _print_table(result)
-    if result.has_errors:
+    if result.has_errors and not exit_zero:
         raise SystemExit(1)
 
 

@@ -78,9 +78,12 @@ class Context:
     def units(self, levels: Iterable[Level], region: Region | None = None) -> list[Jurisdiction]:
         """Units of ``levels`` inside the dataset's scope (and ``region``)."""
         wanted = set(levels)
-        scope = self.hierarchy.get(self.scope)
-        found = [u for u in (scope, *self.hierarchy.descendants(self.scope)) if u.level in wanted]
-        return [u for u in found if region is None or region.contains(u.code)]
+        h = self.hierarchy
+        found = [u for u in map(h.get, h.subtree_codes(self.scope)) if u.level in wanted]
+        if region is None or not found:
+            return found
+        keep = region.mask([u.code for u in found])  # one vectorised test, not one per unit
+        return [u for u, k in zip(found, keep, strict=True) if k]
 
     def param(self, id: str, code: str, on: dt.date | None = None) -> Entry | None:
         """The parameter entry governing ``code`` on ``on`` (default: the as-of date).

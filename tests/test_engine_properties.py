@@ -1,0 +1,126 @@
+"""Properties of the whole check: locality, order independence, monotone requirements."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dudao.model.dataset import Dataset
+from dudao.plugins.manager import PluginSet, load_plugins
+from dudao.plugins.yaml_plugin import YamlPlugin
+from dudao.testing import dataset, evidence, inspector, run, school
+
+DAY = dt.date(2023, 3, 1)
+COUNTIES = [
+    "450103",
+    "450108",
+    "450305",
+    "610503",
+]  # 青秀区, 良庆区 (南宁), 叠彩区 (桂林), 华州区 (渭南)
+STAGES = ["kindergarten", "primary", "junior", "senior", "special"]
+
+
+@st.composite
+def datasets(draw: st.DrawFn) -> tuple[list[dict], list[dict], list[dict]]:
+    zone_ids = [f"Z{c}-{i}" for c in COUNTIES for i in (1, 2)]
+    zones = [{"zone_id": z, "name": z, "county": z[1:7]} for z in zone_ids]
+    n = draw(st.integers(0, 25))
+    schools = [
+        school(
+            f"S{i}",
+            draw(st.sampled_from(COUNTIES)),
+            stage=draw(st.sampled_from(STAGES)),
+            students=draw(st.integers(0, 3000)),
+            zone=draw(st.none() | st.sampled_from(zone_ids)),
+        )
+        for i in range(n)
+    ]
+    m = draw(st.integers(0, 10))
+    inspectors = [
+        inspector(
+            f"I{i}",
+            draw(st.sampled_from(COUNTIES)),
+            kind=draw(st.sampled_from(["full_time", "part_time"])),
+            zone=draw(st.none() | st.sampled_from(zone_ids)),
+        )
+        for i in range(m)
+    ]
+    return schools, inspectors, zones
+
+
+def _build(tables: tuple[list[dict], list[dict], list[dict]]) -> Dataset:
+    schools, inspectors, zones = tables
+    return dataset("000000", schools=schools, inspectors=inspectors, zones=zones)
+
+
+def _key(findings: pd.DataFrame) -> set[tuple]:
+    cols = ["rule", "severity", "target", "jurisdiction", "message", "citation"]
+    return set(findings[cols].itertuples(index=False, name=None))
+
+
+BASE = load_plugins(autoload=False)  # the national plugin only
+
+
+def _with_local(tmp: Path) -> PluginSet:
+    """A plugin scoped to 南宁市 that tightens the ratio and switches zone coverage off."""
+    folder = tmp / "local"
+    folder.mkdir(exist_ok=True)
+    (folder / "plugin.yaml").write_text(
+        "name: local\ntitle: 本地\nscope: '450100'\n", encoding="utf-8"
+    )
+    (folder / "parameters.yaml").write_text(
+        "parameters:\n  - id: inspector.schools_per_inspector\n    title: 比例\n    values:\n"
+        "      - value: 2\n        sample: true\n",
+        encoding="utf-8",
+    )
+    (folder / "rules.yaml").write_text(
+        "rules:\n  - id: zone-coverage\n    enabled: false\n", encoding="utf-8"
+    )
+    return load_plugins(autoload=False, extra={"local": YamlPlugin(folder)})
+
+
+@settings(max_examples=25)
+@given(tables=datasets())
+def test_a_plugin_scoped_to_a_subtree_changes_nothing_outside_it(tables, tmp_path_factory) -> None:
+    ds = _build(tables)
+    local = _with_local(tmp_path_factory.mktemp("p"))
+    before = run(ds, DAY, plugins=BASE).findings
+    after = run(ds, DAY, plugins=local).findings
+    h = BASE.hierarchy()
+    outside = lambda f: f[~h.contains_many("450100", f["jurisdiction"])]  # noqa: E731
+    assert _key(outside(before)) == _key(outside(after))
+    # and inside it the local plugin is in force: no zone-coverage finding in 南宁
+    inside = after[h.contains_many("450100", after["jurisdiction"])]
+    assert "zone-coverage" not in set(inside["rule"])
+
+
+@settings(max_examples=25)
+@given(datasets(), st.randoms(use_true_random=False))
+def test_findings_do_not_depend_on_the_order_of_rows(tables, rnd) -> None:
+    schools, inspectors, zones = tables
+    shuffled = (
+        rnd.sample(schools, len(schools)),
+        rnd.sample(inspectors, len(inspectors)),
+        rnd.sample(zones, len(zones)),
+    )
+    a = run(_build(tables), DAY, plugins=BASE).findings
+    b = run(_build(shuffled), DAY, plugins=BASE).findings
+    assert _key(a) == _key(b)
+    assert len(a) == len(b)
+
+
+@settings(max_examples=25)
+@given(datasets(), st.lists(st.sampled_from(COUNTIES), min_size=1, max_size=8))
+def test_required_inspectors_never_decrease_when_schools_are_added(tables, more) -> None:
+    schools, inspectors, zones = tables
+    grown = [*schools, *(school(f"N{i}", c) for i, c in enumerate(more))]
+    before = run(_build(tables), DAY, plugins=BASE, rules={"inspector-staffing"})
+    after = run(_build((grown, inspectors, zones)), DAY, plugins=BASE, rules={"inspector-staffing"})
+    for county in COUNTIES:
+        r0 = evidence(before, "inspector-staffing", county)["required"]
+        r1 = evidence(after, "inspector-staffing", county)["required"]
+        assert r1 >= r0

@@ -1,0 +1,164 @@
+"""The law book: conflicts are refused naming both sources; the most specific scope wins."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dudao.errors import DudaoError
+from dudao.io.divisions import load_divisions
+from dudao.law.book import Entry, LawBook
+from dudao.law.entries import Origin, Validity
+from dudao.model.hierarchy import Hierarchy
+from dudao.plugins.manager import load_plugins
+from dudao.plugins.yaml_plugin import YamlPlugin
+
+H = Hierarchy(load_divisions())
+# A small real subtree: nation, Guangxi, Nanning with two districts, Guilin, and Shaanxi.
+SCOPES = ["000000", "450000", "450100", "450103", "450108", "450300", "610000"]
+DAYS = st.dates(dt.date(2019, 1, 1), dt.date(2024, 12, 31))
+
+
+def entry(
+    scope: str,
+    value: object,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    plugin: str = "p",
+) -> Entry:
+    return Entry(
+        "parameter",
+        "x",
+        scope,
+        Validity(since, until),
+        value,
+        origin=Origin(plugin, f"{plugin}/parameters.yaml", 3),
+    )
+
+
+def test_overlapping_entries_at_one_scope_name_both_sources() -> None:
+    a = entry("450100", 5, since=dt.date(2020, 1, 1), plugin="guangxi")
+    b = entry("450100", 4, since=dt.date(2022, 1, 1), plugin="nanning")
+    with pytest.raises(DudaoError) as info:
+        LawBook(H, [a, b])
+    (problem,) = info.value.problems
+    assert problem.code == "conflicting-entries"
+    assert problem.message == (
+        "x 在 450100 的两条规定有效期重叠：插件 guangxi（guangxi/parameters.yaml:3）"
+        "（2020-01-01 起）与 插件 nanning（nanning/parameters.yaml:3）（2022-01-01 起）"
+    )
+
+
+def test_consecutive_periods_do_not_conflict_and_switch_on_the_day() -> None:
+    old = entry("450100", 5, until=dt.date(2021, 12, 31))
+    new = entry("450100", 4, since=dt.date(2022, 1, 1))
+    book = LawBook(H, [old, new])
+    assert book.resolve("parameter", "x", "450103", dt.date(2021, 12, 31)).value == 5
+    assert book.resolve("parameter", "x", "450103", dt.date(2022, 1, 1)).value == 4
+
+
+def test_an_unknown_scope_is_reported() -> None:
+    with pytest.raises(DudaoError) as info:
+        LawBook(H, [entry("459999", 1)])
+    assert info.value.codes == ["unknown-scope"]
+
+
+@st.composite
+def books(draw: st.DrawFn) -> list[Entry]:
+    """Random entries: at most one per scope, so none conflict."""
+    scopes = draw(st.lists(st.sampled_from(SCOPES), unique=True, min_size=1))
+    out = []
+    for i, scope in enumerate(scopes):
+        since = draw(st.none() | DAYS)
+        until = draw(st.none() | DAYS.filter(lambda d, s=since: s is None or d >= s))
+        out.append(entry(scope, i, since, until))
+    return out
+
+
+@given(books(), DAYS, st.sampled_from(["450103", "450108", "450305", "610502", "110101"]))
+def test_most_specific_scope_in_force_wins(entries: list[Entry], day: dt.date, code: str) -> None:
+    book = LawBook(H, entries)
+    candidates = [e for e in entries if e.validity.in_force(day) and H.contains(e.scope, code)]
+    expected = max(candidates, key=lambda e: H.depth(e.scope), default=None)
+    assert book.resolve("parameter", "x", code, day) == expected
+    # the vectorised form agrees
+    versions, which = book.resolve_many("parameter", "x", [code], day)
+    assert (versions[which[0]] if which[0] >= 0 else None) == expected
+
+
+@given(books(), DAYS)
+def test_regions_partition_the_scopes_in_force(entries: list[Entry], day: dt.date) -> None:
+    book = LawBook(H, entries)
+    regions = book.regions("parameter", "x", day)
+    for code in ["450103", "450108", "450305", "610502", "110101"]:
+        governing = [e for e, r in regions if r.contains(code)]
+        assert governing == (
+            [book.resolve("parameter", "x", code, day)]
+            if book.resolve("parameter", "x", code, day)
+            else []
+        )
+
+
+def _yaml_plugin(folder: Path, scope: str, parameters: str) -> YamlPlugin:
+    folder.mkdir()
+    (folder / "plugin.yaml").write_text(
+        f"name: t\ntitle: 测试\nscope: '{scope}'\n", encoding="utf-8"
+    )
+    (folder / "parameters.yaml").write_text(parameters, encoding="utf-8")
+    return YamlPlugin(folder)
+
+
+def test_an_uncited_value_is_refused_unless_labelled_sample(tmp_path: Path) -> None:
+    bad = "parameters:\n  - id: x\n    title: 某数值\n    values:\n      - value: 7\n"
+    plugins = load_plugins(
+        autoload=False, national=False, extra={"t": _yaml_plugin(tmp_path / "a", "450100", bad)}
+    )
+    with pytest.raises(DudaoError) as info:
+        plugins.law_book()
+    (problem,) = info.value.problems
+    assert (problem.code, problem.message, problem.line) == (
+        "uncited-value",
+        "参数 x 的取值 7 没有引用依据",
+        2,
+    )
+    sample = bad + "        sample: true\n"
+    plugins = load_plugins(
+        autoload=False, national=False, extra={"t": _yaml_plugin(tmp_path / "b", "450100", sample)}
+    )
+    (e,) = plugins.law_book().entries("parameter")
+    assert (e.value, e.sample, e.scope) == (7, True, "450100")
+
+
+def test_a_parameter_outside_the_plugin_scope_is_refused(tmp_path: Path) -> None:
+    text = (
+        "parameters:\n  - id: x\n    title: 某数值\n    scope: '610500'\n    values:\n"
+        "      - value: null\n"
+    )
+    plugins = load_plugins(
+        autoload=False, national=False, extra={"t": _yaml_plugin(tmp_path / "a", "450100", text)}
+    )
+    with pytest.raises(DudaoError) as info:
+        plugins.law_book()
+    assert info.value.codes == ["out-of-scope"]
+
+
+def test_installed_law_guangxi_refines_the_national_ratio() -> None:
+    book = load_plugins().law_book()
+    day = dt.date(2023, 3, 1)
+    nanning = book.resolve("parameter", "inspector.schools_per_inspector", "450103", day)
+    weinan = book.resolve("parameter", "inspector.schools_per_inspector", "610503", day)
+    assert (nanning.value, nanning.origin.plugin, nanning.citation_text()) == (
+        5,
+        "guangxi",
+        "厅发〔2020〕26号 三（一）",
+    )
+    assert (weinan.value, weinan.origin.plugin) == (5, "national")
+    # before the Guangxi opinions took effect the national measure governs Guangxi too
+    before = book.resolve(
+        "parameter", "inspector.schools_per_inspector", "450103", dt.date(2020, 5, 13)
+    )
+    assert before.origin.plugin == "national"
