@@ -51,3 +51,15 @@ def test_glossary_lists_every_enum_value_with_its_chinese_label(enum: type[Label
         if line.startswith("|")
     }
     assert {(m.value, m.label) for m in enum} <= rows
+
+
+def test_datasets_doc_lists_every_table_and_column() -> None:
+    from dudao.io.tables import TABLES
+
+    text = (DOCS / "datasets.md").read_text(encoding="utf-8")
+    for name, spec in TABLES.items():
+        section = text.split(f"### `{name}`", 1)
+        assert len(section) == 2, f"docs/datasets.md lacks the table {name}"
+        body = section[1].split("###", 1)[0]
+        for column in spec.columns:
+            assert f"| `{column.name}` | {column.label_zh} |" in body, (name, column.name)
