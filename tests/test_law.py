@@ -162,3 +162,33 @@ def test_installed_law_guangxi_refines_the_national_ratio() -> None:
         "parameter", "inspector.schools_per_inspector", "450103", dt.date(2020, 5, 13)
     )
     assert before.origin.plugin == "national"
+
+
+def test_evidence_values_become_plain_json() -> None:
+    import numpy as np
+    import pandas as pd
+
+    from dudao.rules.engine import _python
+
+    values = [
+        pd.NaT,
+        np.datetime64("NaT"),
+        np.datetime64("2022-01-02"),
+        pd.Timestamp("2022-01-02 08:00"),
+        np.float64("nan"),
+        np.int64(3),
+        dt.date(2020, 1, 1),
+        None,
+        "x",
+    ]
+    assert [_python(v) for v in values] == [
+        None,
+        None,
+        "2022-01-02",
+        "2022-01-02",
+        None,
+        3,
+        "2020-01-01",
+        None,
+        "x",
+    ]

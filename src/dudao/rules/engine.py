@@ -65,14 +65,21 @@ class CheckResult:
 
 def _python(value: Any) -> Any:
     """Evidence values as plain JSON-friendly Python."""
+    # NaT first: it is also a datetime, and would print as "NaT"
+    if value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
+        if value is pd.NaT:
+            return None
     if isinstance(value, np.generic):
         value = value.item()
+        if isinstance(value, float) and np.isnan(value):
+            return None
     if isinstance(value, pd.Timestamp | dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    if value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
-        return None
     return value
 
 
