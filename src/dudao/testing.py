@@ -101,7 +101,7 @@ def dataset(
     schools: Iterable[Mapping[str, Any]] = (),
     inspectors: Iterable[Mapping[str, Any]] = (),
     zones: Iterable[Mapping[str, Any]] = (),
-    committees: Iterable[Committee] = (),
+    committees: Iterable[Committee] | None = None,
     units: Iterable[Jurisdiction] = (),
     as_of: dt.date | None = None,
     **optional: Iterable[Mapping[str, Any]] | None,
@@ -117,7 +117,7 @@ def dataset(
         schools=table("schools", schools),
         inspectors=table("inspectors", inspectors),
         zones=table("zones", zones),
-        committees=tuple(committees),
+        committees=None if committees is None else tuple(committees),
         units=tuple(units),
         **extra,
     )

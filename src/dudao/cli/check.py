@@ -221,7 +221,8 @@ def _law_rows(book: LawBook, code: str, day: dt.date) -> dict[str, list[dict]]:
         )
     for entry in book.in_force("parameter", code, day):
         unit = getattr(entry.detail, "unit", None) or ""
-        shown = "未规定" if entry.value is None else f"{entry.value}{unit}"
+        value = "、".join(map(str, entry.value)) if isinstance(entry.value, list) else entry.value
+        shown = "未规定" if entry.value is None else f"{value}{unit}"
         if entry.sample:
             shown += "（示例数据）"
         out["parameters"].append(

@@ -170,7 +170,9 @@ def validate(files: tuple[Path, ...], kind: str | None) -> None:
     loaded = load_plugins()
     problems: list[Problem] = []
     for path in files:
-        file_kind = FILE_KINDS[kind] if kind else by_filename.get(path.name)
+        # topic files: parameters/staffing.yaml is a parameters file
+        by_folder = by_filename.get(f"{path.parent.name}.yaml")
+        file_kind = FILE_KINDS[kind] if kind else by_filename.get(path.name) or by_folder
         if file_kind is None:
             problems.append(
                 Problem(

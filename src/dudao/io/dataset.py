@@ -85,7 +85,7 @@ def load_dataset(folder: str | Path, hierarchy: Hierarchy) -> tuple[Dataset, Hie
                 )
     else:
         units = ()
-    committees: tuple = ()
+    committees: tuple | None = None
     if (folder / "committees.yaml").exists():
         committees = yamlio.load(folder / "committees.yaml", CommitteesFile).committees
 

@@ -52,9 +52,10 @@ class Dataset:
     filings: Any = None
     meetings: Any = None
     budgets: Any = None
-    committees: tuple[Committee, ...] = ()
+    committees: tuple[Committee, ...] | None = None  # None: no committees.yaml
     units: tuple[Jurisdiction, ...] = ()
     source: str | None = None
 
     def table(self, name: str) -> Any:
+        """A table, or ``committees``, by name; None when the dataset lacks it."""
         return getattr(self, name)

@@ -277,16 +277,18 @@ class PluginSet:
             except DudaoError as exc:
                 problems += [p.located(source=item.source, line=item.line) for p in exc.problems]
                 continue
+            # a template is registered (so it can be adopted) but governs nothing itself
             entries.append(
                 Entry(
                     "rule",
                     rule.id,
                     plugin.scope,
                     Validity(rule.since, rule.until),
-                    rule,
+                    None if rule.template else rule,
                     cites,
                     Origin(plugin.name, item.source, item.line),
                     rule.title,
+                    detail=rule,
                 )
             )
         entries += self._stated_rules(entries, problems)
@@ -297,7 +299,7 @@ class PluginSet:
     def _stated_rules(self, entries: list[Entry], problems: list[Problem]) -> list[Entry]:
         """Rules a plugin states in YAML: an existing rule adopted in its scope with its
         own citation, dates and severity, or switched off there (``enabled: false``)."""
-        templates = {e.id: e.value for e in entries if e.kind == "rule"}
+        templates = {e.id: e.detail for e in entries if e.kind == "rule"}
         out = []
         for plugin, item in self._collect("dudao_rule_statements"):
             stated: RuleStatement = item.value

@@ -42,6 +42,8 @@ class YamlPlugin:
 
     def __init__(self, folder: Path | str) -> None:
         self.folder = Path(folder)
+        # Parsed once: the law book and member-unit catalogue are built many times.
+        self._cache: dict[str, list[Sourced[Any]]] = {}
 
     def __repr__(self) -> str:
         return f"YamlPlugin({display_path(self.folder)!r})"
@@ -54,14 +56,16 @@ class YamlPlugin:
         return yamlio.YamlDocument(doc.data, doc.node, display_path(path))
 
     def _items(self, filename: str, cls: type, field: str = "units") -> list[Sourced[Any]]:
-        doc = self._read(filename)
-        if doc is None:
-            return []
-        parsed = yamlio.structure(doc, cls)
-        return [
-            Sourced(item, doc.source, doc.line_of((field, i)))
-            for i, item in enumerate(getattr(parsed, field))
-        ]
+        if filename not in self._cache:
+            doc = self._read(filename)
+            if doc is None:
+                return []
+            parsed = yamlio.structure(doc, cls)
+            self._cache[filename] = [
+                Sourced(item, doc.source, doc.line_of((field, i)))
+                for i, item in enumerate(getattr(parsed, field))
+            ]
+        return list(self._cache[filename])
 
     @cached_property
     def info(self) -> PluginInfo:

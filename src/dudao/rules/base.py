@@ -140,6 +140,9 @@ class Rule(abc.ABC):
     parameters: ClassVar[tuple[str, ...]] = ()
     #: Dataset tables without which the rule cannot run (it is then skipped, not failed).
     needs: ClassVar[tuple[str, ...]] = ()
+    #: A rule only a region states: offered for adoption (``rules.yaml``) but in force
+    #: nowhere until a plugin adopts it with its own clause.
+    template: ClassVar[bool] = False
 
     @abc.abstractmethod
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:

@@ -377,17 +377,18 @@ class ZoneComposition(Rule):
     """Each responsibility zone has between the set minimum and maximum of serving
     full-time and of serving part-time inspectors (``inspectors.zone``).
 
-    No national text fixes the numbers (the parameters are null nationally, so nothing is
-    checked); Yueyang sets 2 full-time and 2–3 part-time per zone (《岳阳市2023年教育督导
-    工作要点》 14). Each bound is checked only where set; a zone whose county sets none is
-    not checked. Inspectors are counted in the zone the inspectors table names, whoever
-    appointed them.
+    No national text fixes the numbers, so this is a template: in force only where a
+    region adopts it with its own clause (Yueyang: 2 full-time and 2–3 part-time per zone,
+    《岳阳市2023年教育督导工作要点》 14). Each bound is checked only where set; a zone whose
+    county sets none is not checked. Inspectors are counted in the zone the inspectors
+    table names, whoever appointed them.
     """
 
     id = "zone-composition"
     title = "督学责任区配备规定数量的专职、兼职督学"
     title_en = "Each responsibility zone has the set numbers of full-time and part-time inspectors"
-    cite = ("《教育督导条例》 第十三条",)
+    cite = ()
+    template = True
     target_kind = TargetKind.ZONE
     since = ORDINANCE_IN_FORCE
     parameters = (

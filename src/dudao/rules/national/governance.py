@@ -1,0 +1,635 @@
+"""The supervision bodies themselves: a committee at every level of government, complete
+in its composition, meeting regularly, funded in the budget, and lower bodies reporting
+their annual plans upward.
+
+Sources:
+
+* 中办国办《关于深化新时代教育督导体制机制改革的意见》 (published 2020-02-19; its
+  clause numbering could not be verified from a public text, so it is cited by title);
+* 《教育督导条例》 第五条 "县级以上人民政府应当将教育督导经费列入财政预算" (checked
+  against two public reposts of the full text);
+* 厅发〔2020〕26号 二（一） committees at the three levels, chair, vice chairs, member
+  units, office in the education department, 总督学; 二（二） plans, major matters and
+  results reported upward, a liaison for every member unit; 三（三） funding in the budget;
+* 南府督委办〔2022〕7号: the notice asks counties and development zones to file their
+  2022 work points by 9 April; 一 at least one regular committee meeting;
+* 岳阳市2023年教育督导工作要点 1 (no 文号 printed): funding in the annual budget.
+
+Which units are governments
+    Committees, budgets and meetings belong to the people's governments of provinces,
+    prefectures and counties. Development zones (开发区) are county-level units but not
+    governments: they have an 教育督导部门, not a committee, and no budget of their own in
+    the sense of 第五条. They are left out of every rule here except ``upward-reporting``
+    (Nanning's notice is addressed to 开发区教育督导部门 too).
+
+Judged year (annual obligations)
+    An obligation "in a year" can only be failed once the year is over: a committee may
+    still meet in December. ``committee-meetings`` and ``supervision-funding`` therefore
+    judge the **last calendar year that ended before the as-of date** (as of 2023-03-01:
+    2022; as of 2022-12-31: 2021), and resolve their parameters **as of 31 December of
+    that year** — a 2022 work point (``since 2022-01-01``, ``until 2022-12-31``) governs
+    what had to happen in 2022, even when checked in 2023. The budget is also judged for
+    a finished year, because a budget can still be adjusted during the year.
+
+    ``upward-reporting`` judges the **latest year whose plan is already overdue**: the
+    as-of year when a deadline is set for it and has passed (as of 2022-06-01 with
+    Nanning's "04-09": 2022), otherwise the previous year (as of 2023-03-01: 2022; with no
+    deadline a plan may be filed at any time in its year, so the year is judged once it
+    is over). Parameters for the as-of year are resolved as of the as-of date, those for
+    the previous year as of its 31 December. See :func:`plan_year`.
+
+A target whose parameter is unset (null) is not checked; each row cites the clause that
+set its parameter. The helpers :func:`judged_year` and :func:`plan_year` are the
+conventions themselves, so tests can pin them down.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dudao.errors import DudaoError, Problem
+from dudao.law.book import Region
+from dudao.model.bodies import Committee, MemberUnit
+from dudao.model.findings import TargetKind
+from dudao.model.jurisdiction import Jurisdiction, JurisdictionKind, Level
+from dudao.rules.base import Context, Rule, empty_checks
+
+GOVERNMENT_LEVELS = (Level.PROVINCE, Level.PREFECTURE, Level.COUNTY)
+REFORM_OPINIONS = "《关于深化新时代教育督导体制机制改革的意见》"
+REFORM_PUBLISHED = dt.date(2020, 2, 19)  # 新华社 2020-02-19 电; the issue date is not verified
+ORDINANCE_IN_FORCE = dt.date(2012, 10, 1)  # 《教育督导条例》 施行日期
+#: Citation of a row whose only basis is an uncited sample parameter (示例数据).
+UNCITED_SAMPLE = "示例参数，无文件依据"
+
+_LEVEL_EN = {Level.PROVINCE: "provincial", Level.PREFECTURE: "prefecture-level"}
+_MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
+
+
+# ------------------------------------------------------------------- helpers
+
+
+def governments(ctx: Context, region: Region | None = None) -> list[Jurisdiction]:
+    """Province-, prefecture- and county-level governments in the dataset's scope (and
+    ``region``): development zones are county-level units without a government."""
+    return [
+        u
+        for u in ctx.units(GOVERNMENT_LEVELS, region)
+        if u.kind is not JurisdictionKind.DEVELOPMENT_ZONE
+    ]
+
+
+def government_committees(ctx: Context, region: Region) -> list[Committee]:
+    """The dataset's committees of governments in scope and ``region``, in dataset order
+    (a body a development zone records as a committee is not checked)."""
+    codes = {u.code for u in governments(ctx, region)}
+    return [c for c in ctx.dataset.committees if c.jurisdiction in codes]
+
+
+def judged_year(as_of: dt.date) -> int:
+    """The year an annual obligation is judged for: the last calendar year that ended
+    before ``as_of``.
+
+    >>> judged_year(dt.date(2023, 3, 1)), judged_year(dt.date(2022, 12, 31))
+    (2022, 2021)
+    """
+    return as_of.year - 1
+
+
+def year_end(year: int) -> dt.date:
+    return dt.date(year, 12, 31)
+
+
+def deadline_in(value: Any, year: int) -> dt.date | None:
+    """The date a ``"MM-DD"`` deadline falls on in ``year`` (None when unset).
+
+    >>> deadline_in("04-09", 2022)
+    datetime.date(2022, 4, 9)
+    """
+    if value is None:
+        return None
+    m = _MONTH_DAY.match(str(value).strip())
+    try:
+        if m is None:
+            raise ValueError
+        return dt.date(year, int(m[1]), int(m[2]))
+    except ValueError:
+        raise DudaoError(
+            Problem(
+                f"参数 reporting.plan_deadline 的取值 {value!r} 不是 {year} 年中的“月-日”",
+                code="bad-parameter",
+                hint='写作带引号的“月-日”，如 "04-09"',
+            )
+        ) from None
+
+
+def plan_year(as_of: dt.date, deadline_this_year: Any) -> int:
+    """The year whose annual plan is judged on ``as_of``: the as-of year once a deadline
+    set for it (``"MM-DD"``) has passed — on the deadline day itself there is still
+    time — else the previous year, whose plan was due within that year at the latest.
+
+    >>> plan_year(dt.date(2022, 6, 1), "04-09"), plan_year(dt.date(2022, 4, 9), "04-09")
+    (2022, 2021)
+    >>> plan_year(dt.date(2023, 3, 1), None)
+    2022
+    """
+    due = deadline_in(deadline_this_year, as_of.year)
+    return as_of.year if due is not None and due < as_of else as_of.year - 1
+
+
+def _citations(rule_cites: Iterable[str], *params: Sequence[str]) -> list[str]:
+    """Per row: the rule's clauses, then each parameter's clause not already named."""
+    rule_cites = list(rule_cites)
+    rows = zip(*params, strict=True) if params else ()
+    return ["；".join(dict.fromkeys([*rule_cites, *(c for c in cs if c)])) for cs in rows]
+
+
+def _names(units: Iterable[str]) -> str:
+    return "、".join(units)
+
+
+def _names_en(units: Iterable[str]) -> str:
+    return ", ".join(units)
+
+
+def _canonical(catalogue: dict[str, MemberUnit], name: str) -> str:
+    """A unit's catalogue name, reached from its name or any alias; else the text as given."""
+    unit = catalogue.get(name.strip())
+    return unit.name if unit is not None else name.strip()
+
+
+def _dates(values: Iterable[Any]) -> np.ndarray:
+    """Timestamps as ``datetime.date`` (None where missing), for evidence."""
+    return np.array(
+        [None if v is None or pd.isna(v) else pd.Timestamp(v).date() for v in values], dtype=object
+    )
+
+
+# --------------------------------------------------------- 1 committee established
+
+
+class CommitteeEstablished(Rule):
+    """Every province-, prefecture- and county-level government in scope has an education
+    supervision committee (教育督导委员会) in the dataset's ``committees``.
+
+    Development zones are not checked: they have an 教育督导部门, not a committee.
+
+    A dataset without ``committees.yaml`` says nothing about committees: the rule is
+    then skipped (and says so) rather than failing every government; an empty file
+    does say that none is established. Nationally the basis is the 2020 opinions,
+    cited by title (clause not verified); Guangxi adopts the rule under
+    厅发〔2020〕26号 二（一）.
+    """
+
+    id = "committee-established"
+    title = "各级人民政府设立教育督导委员会"
+    title_en = "Every government has an education supervision committee"
+    cite = (REFORM_OPINIONS,)
+    target_kind = TargetKind.JURISDICTION
+    levels = GOVERNMENT_LEVELS
+    since = REFORM_PUBLISHED
+    needs = ("committees",)
+
+    def check(self, ctx: Context, region: Region) -> pd.DataFrame:
+        units = governments(ctx, region)
+        counts = Counter(c.jurisdiction for c in ctx.dataset.committees)
+        codes = np.array([u.code for u in units], dtype=object)
+        n = np.array([counts.get(c, 0) for c in codes], dtype=int)
+        return pd.DataFrame(
+            {
+                "target": codes,
+                "jurisdiction": codes,
+                "ok": n > 0,
+                "level": np.array([u.level.value for u in units], dtype=object),
+                "committees": n,
+            }
+        )
+
+    def message(self, row: dict[str, Any]) -> tuple[str, str]:
+        level = Level(row["level"])
+        return (
+            f"未设立{level.label}人民政府教育督导委员会",
+            f"No education supervision committee of the "
+            f"{_LEVEL_EN.get(level, 'county-level')} government",
+        )
+
+
+# -------------------------------------------------------- 2 committee composition
+
+
+class CommitteeComposition(Rule):
+    """Each committee has a chair, at least one vice chair, its office in the education
+    department, every required member unit, a liaison for every member unit and, where
+    required, a chief inspector (总督学). One row per committee lists every missing piece.
+
+    Chair and vice chair are checked wherever the rule runs. The rest follows parameters
+    (unset: not checked): ``committee.office_host`` and ``committee.required_member_units``
+    are catalogue names (the plugins' member-unit catalogue maps a local counterpart such
+    as 市教育局 or 县财政局 to the name in the region's text), ``committee.liaison_required``
+    and ``committee.chief_inspector_required`` are true/false. Guangxi reads 二（一）'s
+    "各设区市、县（市、区）要比照自治区做法" as extending the whole arrangement — member
+    units, office and 总督学 — to city and county committees.
+    """
+
+    id = "committee-composition"
+    title = "教育督导委员会组成完整"
+    title_en = "The supervision committee is complete"
+    cite = (REFORM_OPINIONS,)
+    target_kind = TargetKind.COMMITTEE
+    levels = GOVERNMENT_LEVELS
+    since = REFORM_PUBLISHED
+    parameters = (
+        "committee.office_host",
+        "committee.required_member_units",
+        "committee.liaison_required",
+        "committee.chief_inspector_required",
+    )
+
+    def check(self, ctx: Context, region: Region) -> pd.DataFrame:
+        committees = government_committees(ctx, region)
+        columns = (
+            "committee",
+            "missing",
+            "has_chair",
+            "vice_chairs",
+            "office_host",
+            "expected_office_host",
+            "missing_units",
+            "units_without_liaison",
+            "chief_inspector",
+            "sample_parameters",
+        )
+        if not committees:
+            return empty_checks(*columns)
+        rows = [self._row(ctx, c) for c in committees]
+        frame = pd.DataFrame(rows)
+        return frame[["target", "jurisdiction", "ok", "citation", *columns]]
+
+    def _row(self, ctx: Context, c: Committee) -> dict[str, Any]:
+        code = c.jurisdiction
+        host = ctx.param(self.parameters[0], code)
+        required = ctx.param(self.parameters[1], code)
+        liaison = ctx.param(self.parameters[2], code)
+        chief = ctx.param(self.parameters[3], code)
+        applied = [e for e in (host, required, liaison, chief) if e is not None and e.value]
+        # the catalogue is only needed to compare unit names (and is not cheap to build)
+        catalogue = (
+            ctx.member_units(code)
+            if any(e is not None and e.value for e in (host, required))
+            else {}
+        )
+
+        missing: list[str] = []
+        if c.chair is None:
+            missing.append("chair")
+        if not c.vice_chairs:
+            missing.append("vice_chair")
+        expected = host.value if host is not None and host.value else None
+        if expected is not None and (
+            not c.office_host
+            or _canonical(catalogue, c.office_host) != _canonical(catalogue, expected)
+        ):
+            missing.append("office_host")
+        present = {_canonical(catalogue, m.unit) for m in c.members}
+        wanted = [] if required is None or not required.value else required.value
+        absent = [
+            u for u in dict.fromkeys(_canonical(catalogue, w) for w in wanted) if u not in present
+        ]
+        if absent:
+            missing.append("member_units")
+        no_liaison = (
+            [m.unit for m in c.members_without_liaison()]
+            if liaison is not None and liaison.value is True
+            else []
+        )
+        if no_liaison:
+            missing.append("liaisons")
+        if chief is not None and chief.value is True and c.chief_inspector is None:
+            missing.append("chief_inspector")
+        return {
+            "target": code,
+            "jurisdiction": code,
+            "ok": not missing,
+            "citation": "；".join(
+                dict.fromkeys([*self.cite, *(e.citation_text() for e in applied if e.cite)])
+            ),
+            "committee": c.name,
+            "missing": missing,
+            "has_chair": c.chair is not None,
+            "vice_chairs": len(c.vice_chairs),
+            "office_host": c.office_host,
+            "expected_office_host": expected,
+            "missing_units": absent,
+            "units_without_liaison": no_liaison,
+            "chief_inspector": c.chief_inspector.post if c.chief_inspector else None,
+            "sample_parameters": any(e.sample for e in applied),
+        }
+
+    def message(self, row: dict[str, Any]) -> tuple[str, str]:
+        zh: list[str] = []
+        en: list[str] = []
+        missing = row["missing"]
+        if "chair" in missing:
+            zh.append("未设主任")
+            en.append("no chair")
+        if "vice_chair" in missing:
+            zh.append("未设副主任")
+            en.append("no vice chair")
+        if "office_host" in missing:
+            expected = row["expected_office_host"]
+            if row["office_host"]:
+                zh.append(f"办公室设在{row['office_host']}，而非{expected}或其本级对应部门")
+                en.append(
+                    f"office hosted by {row['office_host']}, not by {expected} "
+                    "or its local counterpart"
+                )
+            else:
+                zh.append(f"未明确办公室所在部门（应设在{expected}或其本级对应部门）")
+                en.append(f"no office host given ({expected} or its local counterpart)")
+        if "member_units" in missing:
+            units = row["missing_units"]
+            zh.append(f"缺成员单位 {len(units)} 个：{_names(units)}")
+            en.append(f"{len(units)} member unit(s) missing: {_names_en(units)}")
+        if "liaisons" in missing:
+            units = row["units_without_liaison"]
+            zh.append(f"{len(units)} 个成员单位未设联络员：{_names(units)}")
+            en.append(f"{len(units)} member unit(s) without a liaison: {_names_en(units)}")
+        if "chief_inspector" in missing:
+            zh.append("未设总督学")
+            en.append("no chief inspector")
+        return (
+            "督导委员会组成不完整：" + "；".join(zh),
+            "Committee incomplete: " + "; ".join(en),
+        )
+
+
+# ------------------------------------------------------------ 3 upward reporting
+
+
+class UpwardReporting(Rule):
+    """Each county-level unit (development zones included) filed its annual supervision
+    plan (年度工作计划 / 工作要点) with the body above it for the judged year, by the
+    deadline where one is set.
+
+    厅发〔2020〕26号 二（二）: "下级教育督导机构的年度工作计划、重大事项和督导结果须向上一级
+    教育督导机构报告". Only plans are checked: they are due every year, whereas major
+    matters and results are reported when they arise. Only county-level units are
+    checked (the filings table records what the city receives); a city's own report to
+    the province is not.
+
+    ``reporting.plan_required`` (true/false) switches the duty on; ``reporting.plan_deadline``
+    ("MM-DD") sets the date by which the plan is due in a year (Nanning 2022: "04-09",
+    filing on the day itself is on time). Without a deadline the plan counts if it was
+    filed at all by the as-of date. Which year is judged: see :func:`plan_year`. Plans
+    recorded as filed after the as-of date are ignored.
+
+    The rule is stated here for every region but checks nothing where
+    ``reporting.plan_required`` is unset (nationally: the 2020 opinions are believed to
+    carry the same sentence, but no clause could be verified).
+    """
+
+    id = "upward-reporting"
+    title = "下级教育督导机构向上级报告年度工作计划"
+    title_en = "Lower supervision bodies file their annual plan upward"
+    cite = ("厅发〔2020〕26号 二（二）",)
+    target_kind = TargetKind.JURISDICTION
+    levels = (Level.COUNTY,)
+    parameters = ("reporting.plan_required", "reporting.plan_deadline")
+    needs = ("filings",)
+
+    def check(self, ctx: Context, region: Region) -> pd.DataFrame:
+        evidence = ("year", "deadline", "filed_on", "problem", "sample_parameters")
+        codes = np.array([u.code for u in ctx.units(self.levels, region)], dtype=object)
+        if not len(codes):
+            return empty_checks(*evidence)
+        day = ctx.as_of
+        last = year_end(day.year - 1)
+        required_now = ctx.param_column(self.parameters[0], codes, on=day)
+        required_last = ctx.param_column(self.parameters[0], codes, on=last)
+        deadline_now = ctx.param_column(self.parameters[1], codes, on=day)
+        deadline_last = ctx.param_column(self.parameters[1], codes, on=last)
+
+        this_year = {v: plan_year(day, v) == day.year for v in set(deadline_now.values)}
+        current = np.array([this_year[v] for v in deadline_now.values], dtype=bool)
+        year = np.where(current, day.year, day.year - 1)
+        required = np.where(current, required_now.values, required_last.values)
+        keep = np.array([v is True for v in required], dtype=bool)
+        dl_value = np.where(current, deadline_now.values, deadline_last.values)
+        dl_cite = np.where(current, deadline_now.cites, deadline_last.cites)
+        req_cite = np.where(current, required_now.cites, required_last.cites)
+        sample = np.where(current, required_now.sample, required_last.sample) | np.where(
+            current, deadline_now.sample, deadline_last.sample
+        )
+        codes, year, dl_value, dl_cite, req_cite, sample = (
+            a[keep] for a in (codes, year, dl_value, dl_cite, req_cite, sample)
+        )
+        if not len(codes):
+            return empty_checks(*evidence)
+        deadline = np.array(
+            [deadline_in(v, int(y)) for v, y in zip(dl_value, year, strict=True)], dtype=object
+        )
+
+        f = ctx.dataset.filings
+        plans = f.loc[((f["kind"] == "plan") & (f["filed_on"] <= pd.Timestamp(day))).to_numpy()]
+        first = plans.groupby(
+            [plans["jurisdiction"].astype(object), plans["year"].astype(int)], observed=True
+        )["filed_on"].min()
+        filed = first.reindex(pd.MultiIndex.from_arrays([codes, year.astype(int)]))
+        filed_on = _dates(filed.to_numpy())
+        has = np.array([d is not None for d in filed_on], dtype=bool)
+        late = np.array(
+            [
+                h and due is not None and got > due
+                for h, got, due in zip(has, filed_on, deadline, strict=True)
+            ],
+            dtype=bool,
+        )
+        problem = np.select([~has, late], ["missing", "late"], default="")
+        cites = np.where([v is not None for v in dl_value], dl_cite, "")
+        return pd.DataFrame(
+            {
+                "target": codes,
+                "jurisdiction": codes,
+                "ok": problem == "",
+                "citation": _citations(self.cite, req_cite, cites),
+                "year": year.astype(int),
+                "deadline": deadline,
+                "filed_on": filed_on,
+                "problem": problem,
+                "sample_parameters": sample,
+            }
+        )
+
+    def message(self, row: dict[str, Any]) -> tuple[str, str]:
+        year, deadline = row["year"], row["deadline"]
+        if row["problem"] == "late":
+            return (
+                f"{year} 年度教育督导工作计划逾期报送：{row['filed_on']} 报送，"
+                f"应于 {deadline} 前报送",
+                f"{year} annual supervision plan filed late: on {row['filed_on']}, "
+                f"due by {deadline}",
+            )
+        if deadline is not None:
+            return (
+                f"未向上级报送 {year} 年度教育督导工作计划（应于 {deadline} 前报送）",
+                f"{year} annual supervision plan not filed upward (due by {deadline})",
+            )
+        return (
+            f"未向上级报送 {year} 年度教育督导工作计划",
+            f"{year} annual supervision plan not filed upward",
+        )
+
+
+# ------------------------------------------------------------- 4 regular meetings
+
+
+class CommitteeMeetings(Rule):
+    """Each committee held at least ``committee.min_regular_meetings`` regular meetings
+    (例会; special meetings do not count) in the judged year (:func:`judged_year`).
+
+    No national text sets a number, so this is a template: in force only where a region
+    adopts it (Nanning, 南府督委办〔2022〕7号 一, in its ``rules/governance.yaml``), and it
+    checks only committees whose parameter is set for the judged year; each row cites
+    that parameter's clause.
+    """
+
+    id = "committee-meetings"
+    title = "督导委员会每年至少召开规定次数的例会"
+    title_en = "The committee holds the required regular meetings each year"
+    cite = ()
+    template = True
+    target_kind = TargetKind.COMMITTEE
+    levels = GOVERNMENT_LEVELS
+    parameters = ("committee.min_regular_meetings",)
+    needs = ("meetings", "committees")
+
+    def check(self, ctx: Context, region: Region) -> pd.DataFrame:
+        evidence = (
+            "committee",
+            "year",
+            "regular_meetings",
+            "special_meetings",
+            "required",
+            "sample_parameters",
+        )
+        committees = government_committees(ctx, region)
+        year = judged_year(ctx.as_of)
+        codes = np.array([c.jurisdiction for c in committees], dtype=object)
+        minimum = ctx.param_column(self.parameters[0], codes, on=year_end(year))
+        keep = minimum.is_set
+        if not keep.any():
+            return empty_checks(*evidence)
+        m = ctx.dataset.meetings
+        m = m.loc[(m["date"].dt.year == year).to_numpy()]
+        counts = (
+            pd.crosstab(m["jurisdiction"].astype(object), m["kind"].astype(object))
+            if len(m)
+            else pd.DataFrame()
+        )
+        counts = counts.reindex(index=codes[keep], columns=["regular", "special"], fill_value=0)
+        regular = counts["regular"].to_numpy(dtype=int)
+        need = minimum.numbers()[keep]
+        return pd.DataFrame(
+            {
+                "target": codes[keep],
+                "jurisdiction": codes[keep],
+                "ok": regular >= need,
+                "citation": [c or UNCITED_SAMPLE for c in minimum.cites[keep]],
+                "committee": [c.name for c, k in zip(committees, keep, strict=True) if k],
+                "year": year,
+                "regular_meetings": regular,
+                "special_meetings": counts["special"].to_numpy(dtype=int),
+                "required": need.astype(int),
+                "sample_parameters": minimum.sample[keep],
+            }
+        )
+
+    def message(self, row: dict[str, Any]) -> tuple[str, str]:
+        special = (
+            f"（另有专题会议 {row['special_meetings']} 次，不计入例会）"
+            if row["special_meetings"]
+            else ""
+        )
+        special_en = (
+            f" ({row['special_meetings']} special meeting(s), which are not regular meetings)"
+            if row["special_meetings"]
+            else ""
+        )
+        return (
+            f"{row['year']} 年召开例会 {row['regular_meetings']} 次{special}，"
+            f"少于规定的 {row['required']} 次",
+            f"{row['regular_meetings']} regular meeting(s) in {row['year']}{special_en}, "
+            f"fewer than the {row['required']} required",
+        )
+
+
+# ------------------------------------------------------------------ 5 funding
+
+
+class SupervisionFunding(Rule):
+    """Each government in scope whose ``funding.in_budget_required`` is true for the
+    judged year (:func:`judged_year`) has a budget line for supervision work with an
+    amount above zero in that year (several rows of one year are added up).
+
+    《教育督导条例》 第五条 "县级以上人民政府应当将教育督导经费列入财政预算" (in force
+    2012-10-01); Guangxi restates it in 厅发〔2020〕26号 三（三）, Yueyang's 2023 work points
+    in item 1. Development zones are not checked (no government of their own).
+    """
+
+    id = "supervision-funding"
+    title = "教育督导经费纳入本级财政预算"
+    title_en = "Supervision funding is in the government's budget"
+    cite = ("《教育督导条例》 第五条",)
+    target_kind = TargetKind.JURISDICTION
+    levels = GOVERNMENT_LEVELS
+    since = ORDINANCE_IN_FORCE
+    parameters = ("funding.in_budget_required",)
+    needs = ("budgets",)
+
+    def check(self, ctx: Context, region: Region) -> pd.DataFrame:
+        evidence = ("year", "amount", "budget_rows", "sample_parameters")
+        codes = np.array([u.code for u in governments(ctx, region)], dtype=object)
+        year = judged_year(ctx.as_of)
+        required = ctx.param_column(self.parameters[0], codes, on=year_end(year))
+        keep = np.array([v is True for v in required.values], dtype=bool)
+        if not keep.any():
+            return empty_checks(*evidence)
+        codes = codes[keep]
+        b = ctx.dataset.budgets
+        b = b.loc[(b["year"] == year).to_numpy()]
+        per = b.groupby(b["jurisdiction"].astype(object), observed=True)["amount"].agg(
+            ["sum", "size"]
+        )
+        per = per.reindex(codes)
+        amount = per["sum"].to_numpy(dtype=float)
+        rows = per["size"].fillna(0).to_numpy(dtype=int)
+        return pd.DataFrame(
+            {
+                "target": codes,
+                "jurisdiction": codes,
+                "ok": amount > 0,  # NaN (no row) compares False
+                "citation": _citations(self.cite, required.cites[keep]),
+                "year": year,
+                "amount": np.where(rows > 0, amount, None),
+                "budget_rows": rows,
+                "sample_parameters": required.sample[keep],
+            }
+        )
+
+    def message(self, row: dict[str, Any]) -> tuple[str, str]:
+        year = row["year"]
+        if not row["budget_rows"]:
+            return (
+                f"{year} 年度教育督导经费未列入本级财政预算（没有预算记录）",
+                f"No supervision funding in the {year} budget (no budget record)",
+            )
+        return (
+            f"{year} 年度本级财政预算中的教育督导经费为 0",
+            f"Supervision funding in the {year} budget is zero",
+        )
