@@ -297,7 +297,7 @@ def _trace(result: CheckResult, plugins: PluginSet, rule: str, target: str) -> d
             (result.findings["rule"] == rule) & (result.findings["target"] == target)
         ]
         run = next(r for r in result.runs if r.rule == rule and r.scope == scope)
-        law = plugins.law_book(result.hierarchy)
+        law = result.law or plugins.law_book(result.hierarchy)
         entry = law.resolve("rule", rule, row["jurisdiction"], result.as_of)
         params = [
             p

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from dudao.errors import DudaoError, Problem
-from dudao.law.book import Entry, Region
+from dudao.law.book import Entry, LawBook, Region
 from dudao.model.dataset import Dataset
 from dudao.model.findings import FINDING_COLUMNS, Finding, Severity, TargetKind
 from dudao.model.hierarchy import Hierarchy
@@ -53,6 +53,7 @@ class CheckResult:
     findings: pd.DataFrame
     runs: list[RuleRun]
     checks: dict[str, pd.DataFrame] = attrs.Factory(dict)
+    law: LawBook | None = None  # the law the check applied (plugins + dataset parameters)
 
     @property
     def has_errors(self) -> bool:
@@ -139,7 +140,7 @@ def run_rules(ctx: Context, *, only: set[str] | None = None) -> CheckResult:
     )
     order = findings.sort_values(["jurisdiction", "rule", "target"], kind="stable").index
     findings = findings.loc[order].reset_index(drop=True)
-    return CheckResult(ctx.dataset, ctx.hierarchy, ctx.as_of, findings, runs, checks)
+    return CheckResult(ctx.dataset, ctx.hierarchy, ctx.as_of, findings, runs, checks, ctx.law)
 
 
 def _findings(ctx: Context, rule: Rule, entry: Entry, failing: pd.DataFrame) -> pd.DataFrame:

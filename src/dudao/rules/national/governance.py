@@ -250,6 +250,7 @@ class CommitteeComposition(Rule):
         "committee.liaison_required",
         "committee.chief_inspector_required",
     )
+    needs = ("committees",)
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
         committees = government_committees(ctx, region)

@@ -1,0 +1,470 @@
+"""How often supervision happens: routine visits to schools, comprehensive supervision of
+schools, supervision of lower governments, and a province's annual comprehensive supervision.
+
+《教育督导条例》（国务院令第624号，2012-10-01 施行） 第十四条::
+
+    督学对责任区内学校实施经常性督导每学期不得少于2次。
+    县级以上人民政府对下一级人民政府应当每5年至少实施一次专项督导或者综合督导。
+    县级人民政府负责教育督导的机构对本行政区域内的学校，应当每3至5年实施一次综合督导。
+
+厅发〔2020〕26号 二（二） "自治区教育督导机构每年组织1次综合督导"; 二（四） "以5年为一个
+周期，按职责权限对本行政区域内所辖学校进行一轮综合督导".
+
+The numbers are parameters (``supervision.visits_per_semester``,
+``school.comprehensive_cycle_years``, ``government.supervision_cycle_years``,
+``supervision.annual_comprehensive_min``); a target whose parameter is unset is not
+checked. Conventions shared by the rules below:
+
+* a supervision only counts when its organising body is the target's own government or
+  one above it (a school: the body's subtree contains the school's county; a
+  government: the body is strictly above it) — a record naming any other body is a data
+  error, not 督导 of that target;
+* records dated after the as-of date are ignored;
+* "within N years" means the last one is on or after the as-of date minus N calendar
+  years: it is due again N years after it took place (``due``), and on the due day
+  itself the target still passes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dudao.law.book import Region
+from dudao.model.findings import TargetKind
+from dudao.model.hierarchy import Hierarchy
+from dudao.model.jurisdiction import Level
+from dudao.model.schools import Stage
+from dudao.rules.base import Context, ParamColumn, Rule, empty_checks
+
+ZONED_STAGES = [s.value for s in Stage if s.needs_zone]
+ORDINANCE_IN_FORCE = dt.date(2012, 10, 1)  # 《教育督导条例》 施行日期
+
+SEMESTER_BASIS = "学期起止为约定（秋季学期9月1日至次年1月31日，春季学期2月1日至7月31日），非法定"
+
+
+# ------------------------------------------------------------------- helpers
+
+
+def _text(x: Any) -> str:
+    """A number as people write it: 5 not 5.0."""
+    if isinstance(x, float) and x.is_integer():
+        return str(int(x))
+    return str(x)
+
+
+def _day(x: Any) -> str:
+    return pd.Timestamp(x).date().isoformat()
+
+
+def _citations(rule_cites: Sequence[str], param: ParamColumn) -> np.ndarray:
+    """Per row: the rule's clauses and, where it differs, the clause that set the
+    parameter (a city may set its own number under the province's rule)."""
+    cites = pd.Series(param.cites, dtype=object)
+    joined = {
+        c: "；".join(dict.fromkeys([*rule_cites, *([c] if c else [])])) for c in pd.unique(cites)
+    }
+    return cites.map(joined).to_numpy(dtype=object)
+
+
+def _category_codes(s: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes (-1: missing) and categories of a column, categorical or not."""
+    cat = s.array if isinstance(s.dtype, pd.CategoricalDtype) else pd.Categorical(s.astype(object))
+    return np.asarray(cat.codes, dtype=np.intp), pd.Index(cat.categories, dtype=object)
+
+
+def _spans(hierarchy: Hierarchy, codes: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Pre-order interval [lo, hi) of each code's subtree; (-1, -1) for unknown codes.
+    One lookup per distinct code (bodies number a few thousand at most)."""
+    codes = codes.astype(object)
+    distinct = pd.unique(codes)
+    spans = {c: hierarchy.span(c) if c in hierarchy else (-1, -1) for c in distinct}
+    lo = codes.map({c: s[0] for c, s in spans.items()}).to_numpy(dtype=np.int64)
+    hi = codes.map({c: s[1] for c, s in spans.items()}).to_numpy(dtype=np.int64)
+    return lo, hi
+
+
+def _body_over(
+    hierarchy: Hierarchy, bodies: pd.Series, targets: pd.Series, *, strictly: bool
+) -> np.ndarray:
+    """Whether each body's subtree contains the matching target code (strictly: and is
+    not the target itself)."""
+    lo, hi = _spans(hierarchy, bodies)
+    pos = hierarchy.positions(targets.astype(object))
+    inside = (pos >= 0) & (lo <= pos) & (pos < hi)
+    if strictly:
+        inside &= bodies.astype(object).to_numpy() != targets.astype(object).to_numpy()
+    return inside
+
+
+def _dates(s: pd.Series) -> np.ndarray:
+    """Dates as ``datetime.date`` objects, None where missing: evidence shows them as
+    ISO text or null (a NaT would print as the text 'NaT')."""
+    out = s.dt.date.to_numpy(dtype=object, copy=True)
+    out[s.isna().to_numpy()] = None
+    return out
+
+
+def _cycle(
+    ctx: Context, last: pd.Series, years: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(ok, last, due, years_since) for the last dates ``last`` (NaT: never) and cycle
+    lengths ``years`` (no NaN: unset rows are dropped before). ``due`` is ``last`` plus
+    the cycle in calendar years (29 February + 1 year → 28 February)."""
+    last = pd.to_datetime(last.reset_index(drop=True)).astype("datetime64[s]")
+    due = pd.Series(pd.NaT, index=last.index, dtype="datetime64[s]")
+    for n in pd.unique(years):  # one or two distinct cycle lengths
+        rows = years == n
+        due[rows] = (last[rows] + pd.DateOffset(years=int(n))).astype("datetime64[s]")
+    day = pd.Timestamp(ctx.as_of)
+    ok = (due >= day).to_numpy()  # NaT (never supervised) compares False
+    years_since = ((day - last).dt.days / 365.25).round(1).to_numpy(dtype=float)
+    return ok, _dates(last), _dates(due), years_since
+
+
+def _latest(frame: pd.DataFrame, targets: pd.Series) -> pd.DataFrame:
+    """The latest supervision record of each target (``date``, ``body``, ``kind``; all
+    missing where none), one row per ``targets``, in order. Ties on the date go to the
+    greatest (body, kind), so the answer does not depend on the order of the rows."""
+    records = pd.DataFrame(
+        {
+            "target": frame["target"].astype(object).to_numpy(),
+            "date": frame["date"].to_numpy(),
+            "body": frame["body"].astype(object).to_numpy(),
+            "kind": frame["kind"].astype(object).to_numpy(),
+        }
+    )
+    records = records.sort_values(["date", "body", "kind"], kind="stable")
+    latest = records.drop_duplicates("target", keep="last").set_index("target")
+    return latest.reindex(targets.to_numpy())
+
+
+# --------------------------------------------------------------- 1 routine visits
+
+
+class RoutineVisits(Rule):
+    """Each school that must lie in a responsibility zone gets at least N routine visits
+    (经常性督导) in the last complete semester.
+
+    Counted: visits recorded with no inspector (the record does not say who went; the
+    benefit of the doubt goes to the school) and visits by an inspector whose ``zone``
+    in the inspectors table is the school's zone. Not counted: visits by inspectors of
+    another zone or by inspectors missing from the inspectors table (shown as
+    ``other_records``). The inspectors table gives the current zone, not the zone on the
+    day of the visit, and terms are not checked against visit dates. Several records of
+    one school on one day (two inspectors together, a duplicated row) are one visit:
+    第十四条 counts visits (次), not records.
+
+    The semester is :meth:`Context.semester`, a convention; the evidence says so.
+    """
+
+    id = "routine-visits"
+    title = "责任督学每学期对责任区内学校经常性督导不少于规定次数"
+    title_en = "Zone inspectors visit each school the required number of times a semester"
+    cite = ("《教育督导条例》 第十四条",)
+    target_kind = TargetKind.SCHOOL
+    since = ORDINANCE_IN_FORCE
+    parameters = ("supervision.visits_per_semester",)
+    needs = ("visits",)
+
+    def check(self, ctx: Context, region: Region) -> pd.DataFrame:
+        ds = ctx.dataset
+        schools = ds.schools.loc[ds.schools["stage"].isin(ZONED_STAGES).to_numpy()]
+        start, end = ctx.semester()
+        required = ctx.param_column("supervision.visits_per_semester", schools["county"], on=end)
+        keep = required.is_set
+        schools = schools.loc[keep]
+        school_ids = schools["school_id"].astype(object).to_numpy()
+        school_zone = pd.Series(schools["zone"].astype(object).to_numpy(), index=school_ids)
+
+        visits = ds.visits
+        dates = visits["date"]
+        visits = visits.loc[
+            ((dates >= pd.Timestamp(start)) & (dates <= pd.Timestamp(end))).to_numpy()
+        ]
+        # Work on category codes: visits run to millions of rows, ids to a few hundred
+        # thousand distinct values. Zones become integers (-1: none) in one shared index.
+        ins = ds.inspectors
+        inspector_zone = pd.Series(
+            ins["zone"].astype(object).to_numpy(), index=ins["inspector_id"].astype(object)
+        )
+        s_codes, s_cats = _category_codes(visits["school_id"])
+        i_codes, i_cats = _category_codes(visits["inspector_id"])
+        zones = pd.Index(pd.unique(pd.concat([school_zone, inspector_zone]).dropna()))
+        school_z = np.append(zones.get_indexer(school_zone.reindex(s_cats)), -1)[s_codes]
+        inspector_z = np.append(zones.get_indexer(inspector_zone.reindex(i_cats)), -1)[i_codes]
+        no_inspector = i_codes < 0
+        # a school without a zone (-1) has no zone inspectors
+        by_zone = (school_z >= 0) & (school_z == inspector_z)
+        counted = no_inspector | by_zone
+        day = visits["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+        pairs = pd.DataFrame({"school": s_codes[counted], "day": day[counted]}).drop_duplicates()
+        visit_days = pd.Series(np.bincount(pairs["school"], minlength=len(s_cats)), index=s_cats)
+        others = pd.Series(np.bincount(s_codes[~counted], minlength=len(s_cats)), index=s_cats)
+
+        n = visit_days.reindex(school_ids, fill_value=0).to_numpy(dtype=int)
+        other = others.reindex(school_ids, fill_value=0).to_numpy(dtype=int)
+        need = required.numbers()[keep]
+        return pd.DataFrame(
+            {
+                "target": school_ids,
+                "jurisdiction": schools["county"].astype(object).to_numpy(),
+                "ok": n >= need,
+                "citation": _citations(self.cite, _subset(required, keep)),
+                "zone": school_zone.to_numpy(),
+                "visits": n,
+                "other_records": other,
+                "required": need,
+                "semester_start": start,
+                "semester_end": end,
+                "semester_basis": SEMESTER_BASIS,
+                "sample_parameters": required.sample[keep],
+            }
+        )
+
+    def message(self, row: dict[str, Any]) -> tuple[str, str]:
+        start, end = pd.Timestamp(row["semester_start"]), pd.Timestamp(row["semester_end"])
+        season, season_en = ("秋季", "autumn") if start.month == 9 else ("春季", "spring")
+        other = (
+            f"（另有 {row['other_records']} 条其他督学的记录未计入）"
+            if row["other_records"]
+            else ""
+        )
+        other_en = (
+            f" ({row['other_records']} record(s) by other inspectors not counted)"
+            if row["other_records"]
+            else ""
+        )
+        return (
+            f"{start.year}年{season}学期（{_day(start)}至{_day(end)}，学期起止为约定）"
+            f"责任督学经常性督导 {row['visits']} 次{other}，"
+            f"少于每学期 {_text(row['required'])} 次",
+            f"{row['visits']} routine visit(s) by zone inspectors in the {season_en} "
+            f"{start.year} semester ({_day(start)} to {_day(end)}; semester dates are a "
+            f"convention){other_en}, fewer than the {_text(row['required'])} required",
+        )
+
+
+def _subset(column: ParamColumn, keep: np.ndarray) -> ParamColumn:
+    return ParamColumn(column.values[keep], column.cites[keep], column.sample[keep])
+
+
+# ------------------------------------------------- 2 comprehensive supervision of schools
+
+
+class SchoolComprehensiveCycle(Rule):
+    """Each school had a comprehensive supervision (综合督导, target a school) within the
+    last N years, by its county's body or one above it. A school with none on record fails.
+
+    Nationally N = 5, the upper end of 第十四条's "每3至5年": a school fails only once no
+    reading of the range can excuse it.
+    """
+
+    id = "school-comprehensive-cycle"
+    title = "学校按周期接受综合督导"
+    title_en = "Each school has a comprehensive supervision within the cycle"
+    cite = ("《教育督导条例》 第十四条",)
+    target_kind = TargetKind.SCHOOL
+    since = ORDINANCE_IN_FORCE
+    parameters = ("school.comprehensive_cycle_years",)
+    needs = ("supervisions",)
+
+    def check(self, ctx: Context, region: Region) -> pd.DataFrame:
+        ds = ctx.dataset
+        schools = ds.schools
+        cycle = ctx.param_column("school.comprehensive_cycle_years", schools["county"])
+        keep = cycle.is_set
+        schools = schools.loc[keep]
+        ids = schools["school_id"].astype(object)
+        county = pd.Series(schools["county"].astype(object).to_numpy(), index=ids.to_numpy())
+
+        sup = ds.supervisions
+        sup = sup.loc[
+            (
+                (sup["target_kind"] == "school")
+                & (sup["kind"] == "comprehensive")
+                & (sup["date"] <= pd.Timestamp(ctx.as_of))
+            ).to_numpy()
+        ]
+        target_county = sup["target"].astype(object).map(county)
+        known = target_county.notna().to_numpy()
+        sup = sup.loc[known]
+        by_own = _body_over(ctx.hierarchy, sup["body"], target_county.loc[known], strictly=False)
+        last = _latest(sup.loc[by_own], ids)["date"]
+
+        years = cycle.numbers()[keep]
+        ok, last_day, due, since = _cycle(ctx, last, years)
+        return pd.DataFrame(
+            {
+                "target": ids.to_numpy(),
+                "jurisdiction": county.to_numpy(),
+                "ok": ok,
+                "citation": _citations(self.cite, _subset(cycle, keep)),
+                "last_comprehensive": last_day,
+                "years_since": since,
+                "cycle_years": years,
+                "due": due,
+                "sample_parameters": cycle.sample[keep],
+            }
+        )
+
+    def message(self, row: dict[str, Any]) -> tuple[str, str]:
+        n = _text(row["cycle_years"])
+        if pd.isna(row["last_comprehensive"]):
+            return (
+                f"没有综合督导记录（应每 {n} 年至少一次）",
+                f"No comprehensive supervision on record (due at least every {n} years)",
+            )
+        last, due = _day(row["last_comprehensive"]), _day(row["due"])
+        return (
+            f"上次综合督导在 {last}，距今 {row['years_since']} 年，"
+            f"超过 {n} 年周期（应在 {due} 前再次综合督导）",
+            f"Last comprehensive supervision on {last}, {row['years_since']} years ago: "
+            f"more than the {n}-year cycle (the next was due by {due})",
+        )
+
+
+# ------------------------------------------------------ 3 supervision of governments
+
+
+class GovernmentSupervised(Rule):
+    """Each prefecture- and county-level government (development zones included: they
+    answer to the government that manages them) had a special or comprehensive
+    supervision (target a government) by a government above it within the last N years.
+    """
+
+    id = "government-supervised"
+    title = "上级人民政府按周期对下一级人民政府实施专项或综合督导"
+    title_en = "Each lower government is supervised within the cycle"
+    cite = ("《教育督导条例》 第十四条",)
+    target_kind = TargetKind.JURISDICTION
+    levels = (Level.PREFECTURE, Level.COUNTY)
+    since = ORDINANCE_IN_FORCE
+    parameters = ("government.supervision_cycle_years",)
+    needs = ("supervisions",)
+
+    def check(self, ctx: Context, region: Region) -> pd.DataFrame:
+        units = pd.Series([u.code for u in ctx.units(self.levels, region)], dtype=object)
+        if units.empty:
+            return empty_checks("last_supervision", "years_since", "cycle_years", "due")
+        cycle = ctx.param_column("government.supervision_cycle_years", units)
+        keep = cycle.is_set
+        units = units.loc[keep].reset_index(drop=True)
+
+        sup = ctx.dataset.supervisions
+        sup = sup.loc[
+            (
+                (sup["target_kind"] == "government")
+                & sup["kind"].isin(["special", "comprehensive"])
+                & (sup["date"] <= pd.Timestamp(ctx.as_of))
+            ).to_numpy()
+        ]
+        target = sup["target"].astype(object)
+        sup = sup.loc[target.isin(set(units)).to_numpy()]
+        above = _body_over(ctx.hierarchy, sup["body"], sup["target"], strictly=True)
+        sup = sup.loc[above]
+        latest = _latest(sup, units)
+        last = latest["date"]
+
+        years = cycle.numbers()[keep]
+        ok, last_day, due, since = _cycle(ctx, last, years)
+        return pd.DataFrame(
+            {
+                "target": units.to_numpy(),
+                "jurisdiction": units.to_numpy(),
+                "ok": ok,
+                "citation": _citations(self.cite, _subset(cycle, keep)),
+                "last_supervision": last_day,
+                "last_kind": latest["kind"].to_numpy(dtype=object),
+                "last_body": latest["body"].to_numpy(dtype=object),
+                "years_since": since,
+                "cycle_years": years,
+                "due": due,
+                "sample_parameters": cycle.sample[keep],
+            }
+        )
+
+    def message(self, row: dict[str, Any]) -> tuple[str, str]:
+        n = _text(row["cycle_years"])
+        if pd.isna(row["last_supervision"]):
+            return (
+                f"没有上级人民政府对其实施专项或综合督导的记录（应每 {n} 年至少一次）",
+                f"No special or comprehensive supervision by a higher government on record "
+                f"(due at least every {n} years)",
+            )
+        last, due = _day(row["last_supervision"]), _day(row["due"])
+        return (
+            f"上级人民政府上次对其实施专项或综合督导在 {last}，距今 {row['years_since']} 年，"
+            f"超过 {n} 年周期（应在 {due} 前再次督导）",
+            f"Last supervised by a higher government on {last}, {row['years_since']} years "
+            f"ago: more than the {n}-year cycle (the next was due by {due})",
+        )
+
+
+# ------------------------------------------ 4 a province's annual comprehensive supervision
+
+
+class AnnualComprehensiveSupervision(Rule):
+    """A province-level body organises at least N comprehensive supervisions in each
+    calendar year (records whose ``body`` is the province's code, any target). Checked
+    for the last complete calendar year before the as-of date, with the parameter in
+    force on that year's last day. No national text sets N (the national value is null),
+    so the rule only runs where a region sets it (Guangxi: 厅发〔2020〕26号 二（二）).
+    Nationally it cites 第十三条 only for what a comprehensive supervision is (all the
+    matters of 第十一条), not for a frequency.
+    """
+
+    id = "annual-comprehensive-supervision"
+    title = "省级教育督导机构每年组织综合督导"
+    title_en = "The provincial body organises comprehensive supervision every year"
+    cite = ("《教育督导条例》 第十三条",)
+    target_kind = TargetKind.JURISDICTION
+    levels = (Level.PROVINCE,)
+    since = ORDINANCE_IN_FORCE
+    parameters = ("supervision.annual_comprehensive_min",)
+    needs = ("supervisions",)
+
+    def check(self, ctx: Context, region: Region) -> pd.DataFrame:
+        year = ctx.as_of.year - 1
+        units = pd.Series([u.code for u in ctx.units(self.levels, region)], dtype=object)
+        if units.empty:
+            return empty_checks("year", "comprehensive", "required")
+        required = ctx.param_column(
+            "supervision.annual_comprehensive_min", units, on=dt.date(year, 12, 31)
+        )
+        keep = required.is_set
+        units = units.loc[keep].reset_index(drop=True)
+
+        sup = ctx.dataset.supervisions
+        in_year = (sup["date"] >= pd.Timestamp(year, 1, 1)) & (
+            sup["date"] <= pd.Timestamp(year, 12, 31)
+        )
+        sup = sup.loc[(in_year & (sup["kind"] == "comprehensive")).to_numpy()]
+        counts = sup["body"].astype(object).value_counts()
+        n = counts.reindex(units.to_numpy(), fill_value=0).to_numpy(dtype=int)
+        need = required.numbers()[keep]
+        return pd.DataFrame(
+            {
+                "target": units.to_numpy(),
+                "jurisdiction": units.to_numpy(),
+                "ok": n >= need,
+                "citation": _citations(self.cite, _subset(required, keep)),
+                "year": year,
+                "comprehensive": n,
+                "required": need,
+                "sample_parameters": required.sample[keep],
+            }
+        )
+
+    def message(self, row: dict[str, Any]) -> tuple[str, str]:
+        need = _text(row["required"])
+        return (
+            f"{row['year']}年本级教育督导机构组织综合督导 {row['comprehensive']} 次，"
+            f"少于每年 {need} 次",
+            f"The body organised {row['comprehensive']} comprehensive supervision(s) in "
+            f"{row['year']}, fewer than the {need} required each year",
+        )
