@@ -63,3 +63,15 @@ def test_datasets_doc_lists_every_table_and_column() -> None:
         body = section[1].split("###", 1)[0]
         for column in spec.columns:
             assert f"| `{column.name}` | {column.label_zh} |" in body, (name, column.name)
+
+
+def test_rules_reference_is_current() -> None:
+    import importlib.util
+
+    path = DOCS.parent / "tools" / "make_rules_doc.py"
+    spec = importlib.util.spec_from_file_location("make_rules_doc", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    current = (DOCS / "rules.md").read_text(encoding="utf-8")
+    assert current == module.render(), "run: .venv/bin/python tools/make_rules_doc.py"

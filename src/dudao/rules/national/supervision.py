@@ -412,16 +412,15 @@ class AnnualComprehensiveSupervision(Rule):
     """A province-level body organises at least N comprehensive supervisions in each
     calendar year (records whose ``body`` is the province's code, any target). Checked
     for the last complete calendar year before the as-of date, with the parameter in
-    force on that year's last day. No national text sets N (the national value is null),
-    so the rule only runs where a region sets it (Guangxi: 厅发〔2020〕26号 二（二）).
-    Nationally it cites 第十三条 only for what a comprehensive supervision is (all the
-    matters of 第十一条), not for a frequency.
+    force on that year's last day. No national text sets N, so this is a template: in
+    force only where a region adopts it with its clause (Guangxi: 厅发〔2020〕26号 二（二）).
     """
 
     id = "annual-comprehensive-supervision"
     title = "省级教育督导机构每年组织综合督导"
     title_en = "The provincial body organises comprehensive supervision every year"
-    cite = ("《教育督导条例》 第十三条",)
+    cite = ()
+    template = True
     target_kind = TargetKind.JURISDICTION
     levels = (Level.PROVINCE,)
     since = ORDINANCE_IN_FORCE
