@@ -36,12 +36,15 @@ from typing import Any
 
 import pandas as pd
 
-from dudao.io import yamlio
-from dudao.io.dataset import _find_table, _references, load_dataset
-from dudao.io.tables import TABLES, load_table
-from dudao.model.dataset import CommitteesFile
+from dudao.io.dataset import (
+    _find_table,
+    _read_committees,
+    _references,
+    load_dataset,
+    units_from_table,
+)
+from dudao.io.tables import TABLES, UNITS, load_table
 from dudao.model.jurisdiction import Level
-from dudao.plugins.files import JurisdictionsFile
 from dudao.plugins.manager import load_plugins
 from dudao.rules.base import Context
 from dudao.rules.engine import check, dataset_parameters, run_rules
@@ -76,21 +79,18 @@ def line(label: str, first: float, best: float, repeat: int) -> None:
 def load_breakdown(folder: Path, hierarchy: Any) -> None:
     """The steps of ``load_dataset``, one by one."""
     t = time.perf_counter()
-    doc = yamlio.read(folder / "jurisdictions.yaml")
-    parsed = time.perf_counter()
-    units = yamlio.structure(doc, JurisdictionsFile).units
-    structured = time.perf_counter()
+    units = units_from_table(load_table(_find_table(folder, UNITS.name), UNITS))
+    read = time.perf_counter()
     extended = hierarchy.extend(units)
     built = time.perf_counter()
-    print(f"    jurisdictions.yaml parse         {parsed - t:7.2f} s  ({len(units):,} units)")
-    print(f"    jurisdictions.yaml structure     {structured - parsed:7.2f} s")
-    print(f"    hierarchy.extend                 {built - structured:7.2f} s")
+    print(f"    jurisdictions table              {read - t:7.2f} s  ({len(units):,} units)")
+    print(f"    hierarchy.extend                 {built - read:7.2f} s")
     t = time.perf_counter()
-    doc = yamlio.read(folder / "committees.yaml")
-    parsed = time.perf_counter()
-    committees = yamlio.structure(doc, CommitteesFile).committees
-    print(f"    committees.yaml parse            {parsed - t:7.2f} s  ({len(committees):,})")
-    print(f"    committees.yaml structure        {time.perf_counter() - parsed:7.2f} s")
+    committees = _read_committees(folder, extended)
+    print(
+        f"    committees tables                {time.perf_counter() - t:7.2f} s  "
+        f"({len(committees or ()):,} committees)"
+    )
     known = set(extended.codes())
     counties = {u.code for u in extended if u.level is Level.COUNTY}
     for name, spec in TABLES.items():

@@ -16,10 +16,11 @@ import pandas as pd
 
 from dudao.errors import DudaoError, Problem
 from dudao.io import yamlio
-from dudao.io.tables import TABLES, TableSpec, load_table
+from dudao.io.tables import COMMITTEE_MEMBERS, COMMITTEES, TABLES, UNITS, TableSpec, load_table
+from dudao.model.bodies import Committee, Membership, Officer
 from dudao.model.dataset import CommitteesFile, Dataset, DatasetInfo
 from dudao.model.hierarchy import Hierarchy
-from dudao.model.jurisdiction import Level
+from dudao.model.jurisdiction import Jurisdiction, Level
 
 SUFFIXES = (".csv", ".tsv", ".xlsx", ".parquet")
 REQUIRED_TABLES = ("schools", "inspectors", "zones")
@@ -64,30 +65,21 @@ def load_dataset(folder: str | Path, hierarchy: Hierarchy) -> tuple[Dataset, Hie
                 Problem(f"未知的区划代码 '{info.scope}'", path=("scope",), code="unknown-code")
             )
         )
-    units_file = folder / "jurisdictions.yaml"
-    if units_file.exists():
-        from dudao.plugins.files import JurisdictionsFile  # file kinds live with the plugins
-
-        doc = yamlio.read(units_file)
-        units = yamlio.structure(doc, JurisdictionsFile).units
-        origins = {u.code: (doc.source, doc.line_of(("units", i))) for i, u in enumerate(units)}
+    units, origins = _read_units(folder)
+    if units:
         hierarchy = hierarchy.extend(units, origins=origins)
-        for i, unit in enumerate(units):
+        for unit in units:
             if not hierarchy.contains(info.scope, unit.code):
+                where, line = origins[unit.code]
                 problems.append(
-                    doc.locate(
-                        Problem(
-                            f"{unit.code} {unit.name} 不在数据集范围 {info.scope} 之内",
-                            path=("units", i),
-                            code="out-of-scope",
-                        )
+                    Problem(
+                        f"{unit.code} {unit.name} 不在数据集范围 {info.scope} 之内",
+                        source=where,
+                        line=line,
+                        code="out-of-scope",
                     )
                 )
-    else:
-        units = ()
-    committees: tuple | None = None
-    if (folder / "committees.yaml").exists():
-        committees = yamlio.load(folder / "committees.yaml", CommitteesFile).committees
+    committees = _read_committees(folder, hierarchy)
 
     known = set(hierarchy.codes())
     counties = {u.code for u in hierarchy if u.level is Level.COUNTY}
@@ -111,6 +103,155 @@ def load_dataset(folder: str | Path, hierarchy: Hierarchy) -> tuple[Dataset, Hie
     if problems:
         raise DudaoError(problems)
     return dataset, hierarchy
+
+
+def _read_units(folder: Path) -> tuple[list[Jurisdiction], dict]:
+    """Units the dataset adds: ``jurisdictions.yaml`` by hand, or a table for bulk."""
+    yaml_file = folder / "jurisdictions.yaml"
+    table_file = _find_table(folder, UNITS.name)
+    if yaml_file.exists() and table_file is not None:
+        raise DudaoError(
+            Problem(
+                "区划单位既有 jurisdictions.yaml 又有表格文件",
+                source=str(folder),
+                code="ambiguous-table",
+                hint="只保留其中一种",
+            )
+        )
+    if yaml_file.exists():
+        from dudao.plugins.files import JurisdictionsFile  # file kinds live with the plugins
+
+        doc = yamlio.read(yaml_file)
+        units = list(yamlio.structure(doc, JurisdictionsFile).units)
+        origins = {u.code: (doc.source, doc.line_of(("units", i))) for i, u in enumerate(units)}
+        return units, origins
+    if table_file is None:
+        return [], {}
+    df = load_table(table_file, UNITS)
+    first = 1 if table_file.suffix == ".parquet" else 2
+    units = units_from_table(df)
+    origins = {u.code: (str(table_file), i + first) for i, u in enumerate(units)}
+    return units, origins
+
+
+def units_from_table(df: pd.DataFrame) -> list[Jurisdiction]:
+    """Rows of the jurisdictions table as units."""
+    return [
+        Jurisdiction(code, name, kind, parent)
+        for code, name, kind, parent in zip(
+            df["code"].astype(object),
+            df["name"].astype(object),
+            df["kind"].astype(object),
+            df["parent"].astype(object),
+            strict=True,
+        )
+    ]
+
+
+def _read_committees(folder: Path, hierarchy: Hierarchy) -> tuple[Committee, ...] | None:
+    """``committees.yaml`` by hand, or the committees and committee_members tables for bulk;
+    None when the dataset has neither (rules that need committees are then skipped)."""
+    yaml_file = folder / "committees.yaml"
+    table_file = _find_table(folder, COMMITTEES.name)
+    if yaml_file.exists() and table_file is not None:
+        raise DudaoError(
+            Problem(
+                "委员会既有 committees.yaml 又有表格文件",
+                source=str(folder),
+                code="ambiguous-table",
+                hint="只保留其中一种",
+            )
+        )
+    if yaml_file.exists():
+        return yamlio.load(yaml_file, CommitteesFile).committees
+    if table_file is None:
+        return None
+    known = set(hierarchy.codes())
+    committees = load_table(table_file, COMMITTEES, known_codes=known)
+    members_file = _find_table(folder, COMMITTEE_MEMBERS.name)
+    members = (
+        load_table(members_file, COMMITTEE_MEMBERS, known_codes=known)
+        if members_file is not None
+        else COMMITTEE_MEMBERS.empty()
+    )
+    return committees_from_tables(committees, members)
+
+
+def _posts(text: object) -> tuple[Officer, ...]:
+    """``职务：姓名；职务`` → officers (the name after a full-width colon is optional)."""
+    if not isinstance(text, str) or not text:
+        return ()
+    out = []
+    for part in filter(None, (p.strip() for p in text.split("；"))):
+        post, _, name = part.partition("：")
+        out.append(Officer(post.strip(), name.strip() or None))
+    return tuple(out)
+
+
+def committees_from_tables(
+    committees: pd.DataFrame, members: pd.DataFrame
+) -> tuple[Committee, ...]:
+    """Committees from one row each plus their member units (one row per membership)."""
+    codes = members["jurisdiction"].astype(object).to_numpy()
+    order = np.argsort(codes, kind="stable")
+    codes = codes[order]
+    units = members["unit"].astype(object).to_numpy()[order]
+    liaisons = members["liaison"].astype(object).to_numpy()[order]
+    out = []
+    for row in committees.astype(object).itertuples(index=False):
+        lo, hi = (
+            np.searchsorted(codes, row.jurisdiction, "left"),
+            np.searchsorted(codes, row.jurisdiction, "right"),
+        )
+        memberships = tuple(
+            Membership(u, lz if isinstance(lz, str) else None)
+            for u, lz in zip(units[lo:hi], liaisons[lo:hi], strict=True)
+        )
+        chair = _posts(row.chair)
+        chief = _posts(row.chief_inspector)
+        out.append(
+            Committee(
+                jurisdiction=row.jurisdiction,
+                name=row.name,
+                chair=chair[0] if chair else None,
+                vice_chairs=_posts(row.vice_chairs),
+                members=memberships,
+                office_host=row.office_host if isinstance(row.office_host, str) else None,
+                chief_inspector=chief[0] if chief else None,
+                deputy_chief_inspectors=_posts(row.deputy_chief_inspectors),
+            )
+        )
+    return tuple(out)
+
+
+def committees_to_tables(committees: tuple[Committee, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The inverse of :func:`committees_from_tables` (for writing bulk datasets)."""
+
+    def posts(officers: tuple[Officer | None, ...]) -> str | None:
+        text = [f"{o.post}：{o.name}" if o.name else o.post for o in officers if o]
+        return "；".join(text) or None
+
+    rows = [
+        {
+            "jurisdiction": c.jurisdiction,
+            "name": c.name,
+            "chair": posts((c.chair,)),
+            "vice_chairs": posts(c.vice_chairs),
+            "office_host": c.office_host,
+            "chief_inspector": posts((c.chief_inspector,)),
+            "deputy_chief_inspectors": posts(c.deputy_chief_inspectors),
+        }
+        for c in committees
+    ]
+    members = [
+        {"jurisdiction": c.jurisdiction, "unit": m.unit, "liaison": m.liaison}
+        for c in committees
+        for m in c.members
+    ]
+    return (
+        pd.DataFrame(rows, columns=COMMITTEES.names),
+        pd.DataFrame(members, columns=COMMITTEE_MEMBERS.names),
+    )
 
 
 def _unknown(values: pd.Series, known: pd.Index | pd.Series) -> np.ndarray:

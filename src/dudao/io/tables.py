@@ -76,6 +76,7 @@ from pandas.api import types as ptypes
 
 from dudao.errors import DudaoError, Problem
 from dudao.model.activities import FilingKind, MeetingKind, SupervisionKind, SupervisionTarget
+from dudao.model.jurisdiction import JurisdictionKind
 from dudao.model.labels import LabelledEnum
 from dudao.model.people import AssessmentResult, InspectorKind
 from dudao.model.schools import Ownership, Stage
@@ -326,6 +327,46 @@ BUDGETS = TableSpec(
         ),
         Column("year", "int", label_zh="年度"),
         Column("amount", "float", ge=0, label_zh="纳入预算金额（万元）"),
+    ],
+)
+
+#: Bulk structure as tables: national datasets add ~38,000 townships and ~3,000
+#: committees, which YAML (parsed in pure Python) would take tens of seconds to read.
+UNITS = TableSpec(
+    "jurisdictions",
+    "补充的行政单位",
+    [
+        Column("code", "str", unique=True, label_zh="区划代码"),
+        Column("name", "str", label_zh="名称"),
+        Column("kind", "enum", enum=JurisdictionKind, label_zh="类别"),
+        Column("parent", "str", label_zh="上级区划代码", categorical=True),
+    ],
+)
+
+COMMITTEES = TableSpec(
+    "committees",
+    "教育督导委员会",
+    [
+        Column("jurisdiction", "str", unique=True, refers_to="jurisdiction", label_zh="区划代码"),
+        Column("name", "str", label_zh="名称"),
+        # officers are written 职务：姓名, several separated by ；
+        Column("chair", "str", required=False, label_zh="主任"),
+        Column("vice_chairs", "str", required=False, label_zh="副主任"),
+        Column("office_host", "str", required=False, label_zh="办公室设在"),
+        Column("chief_inspector", "str", required=False, label_zh="总督学"),
+        Column("deputy_chief_inspectors", "str", required=False, label_zh="副总督学"),
+    ],
+)
+
+COMMITTEE_MEMBERS = TableSpec(
+    "committee_members",
+    "教育督导委员会成员单位",
+    [
+        Column(
+            "jurisdiction", "str", refers_to="jurisdiction", label_zh="区划代码", categorical=True
+        ),
+        Column("unit", "str", label_zh="成员单位", categorical=True),
+        Column("liaison", "str", required=False, label_zh="联络员"),
     ],
 )
 

@@ -85,6 +85,14 @@ class Context:
         keep = region.mask([u.code for u in found])  # one vectorised test, not one per unit
         return [u for u, k in zip(found, keep, strict=True) if k]
 
+    def within(self, frame: pd.DataFrame, column: str, region: Region) -> pd.DataFrame:
+        """Rows of ``frame`` whose code in ``column`` lies in ``region`` and the dataset's
+        scope. The engine keeps only those rows anyway; filtering first spares a rule
+        that a region adopts from working through the whole country once per version."""
+        pos = self.hierarchy.positions(frame[column])
+        keep = region.mask_positions(pos) & Region(self.hierarchy, self.scope).mask_positions(pos)
+        return frame.loc[keep]
+
     def param(self, id: str, code: str, on: dt.date | None = None) -> Entry | None:
         """The parameter entry governing ``code`` on ``on`` (default: the as-of date).
 

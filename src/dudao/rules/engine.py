@@ -88,21 +88,32 @@ def _overlaps_scope(hierarchy: Hierarchy, region: Region, scope: str) -> bool:
     return hierarchy.contains(region.scope, scope) or hierarchy.contains(scope, region.scope)
 
 
-def _names(ctx: Context, kind: TargetKind, targets: pd.Series) -> pd.Series:
-    ds = ctx.dataset
-    lookup: pd.Series | None = None
-    if kind is TargetKind.SCHOOL:
-        lookup = pd.Series(ds.schools["name"].to_numpy(), index=ds.schools["school_id"].to_numpy())
-    elif kind is TargetKind.INSPECTOR:
-        lookup = pd.Series(
-            ds.inspectors["name"].to_numpy(), index=ds.inspectors["inspector_id"].to_numpy()
-        )
-    elif kind is TargetKind.ZONE:
-        lookup = pd.Series(ds.zones["name"].to_numpy(), index=ds.zones["zone_id"].to_numpy())
-    if lookup is not None:
-        return targets.map(lookup).fillna("")
-    h = ctx.hierarchy
-    return targets.map(lambda c: h.get(c).name if c in h else c)
+class _Names:
+    """Target names for findings, each lookup built once per run (not once per rule)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._lookups: dict[TargetKind, pd.Series] = {}
+
+    def _lookup(self, kind: TargetKind) -> pd.Series | None:
+        ds = self.ctx.dataset
+        table, key = {
+            TargetKind.SCHOOL: (ds.schools, "school_id"),
+            TargetKind.INSPECTOR: (ds.inspectors, "inspector_id"),
+            TargetKind.ZONE: (ds.zones, "zone_id"),
+        }.get(kind, (None, None))
+        if table is None:
+            return None
+        if kind not in self._lookups:
+            self._lookups[kind] = pd.Series(table["name"].to_numpy(), index=table[key].to_numpy())
+        return self._lookups[kind]
+
+    def __call__(self, kind: TargetKind, targets: pd.Series) -> pd.Series:
+        lookup = self._lookup(kind)
+        if lookup is not None:
+            return targets.map(lookup).fillna("")
+        h = self.ctx.hierarchy
+        return targets.map(lambda c: h.get(c).name if c in h else c)
 
 
 def run_rules(ctx: Context, *, only: set[str] | None = None) -> CheckResult:
@@ -111,6 +122,7 @@ def run_rules(ctx: Context, *, only: set[str] | None = None) -> CheckResult:
     runs: list[RuleRun] = []
     checks: dict[str, pd.DataFrame] = {}
     scope_region = Region(ctx.hierarchy, ctx.scope)
+    names = _Names(ctx)
     for rule_id in ctx.law.ids("rule"):
         if only is not None and rule_id not in only:
             continue
@@ -132,7 +144,7 @@ def run_rules(ctx: Context, *, only: set[str] | None = None) -> CheckResult:
             failing = frame.loc[~frame["ok"].astype(bool)]
             runs.append(attrs.evolve(run, checked=len(frame), failed=len(failing)))
             if len(failing):
-                frames.append(_findings(ctx, rule, entry, failing))
+                frames.append(_findings(rule, entry, failing, names))
     findings = (
         pd.concat(frames, ignore_index=True)
         if frames
@@ -143,7 +155,7 @@ def run_rules(ctx: Context, *, only: set[str] | None = None) -> CheckResult:
     return CheckResult(ctx.dataset, ctx.hierarchy, ctx.as_of, findings, runs, checks, ctx.law)
 
 
-def _findings(ctx: Context, rule: Rule, entry: Entry, failing: pd.DataFrame) -> pd.DataFrame:
+def _findings(rule: Rule, entry: Entry, failing: pd.DataFrame, names: _Names) -> pd.DataFrame:
     evidence_cols = [c for c in failing.columns if c not in _RESERVED]
     records = failing.to_dict("records")
     messages = [rule.message(r) for r in records]
@@ -161,7 +173,7 @@ def _findings(ctx: Context, rule: Rule, entry: Entry, failing: pd.DataFrame) -> 
             "target_name": (
                 failing["target_name"].astype(str).to_numpy()
                 if "target_name" in failing
-                else _names(ctx, rule.target_kind, failing["target"].astype(str)).to_numpy()
+                else names(rule.target_kind, failing["target"].astype(str)).to_numpy()
             ),
             "jurisdiction": failing["jurisdiction"].astype(str).to_numpy(),
             "message": [m[0] for m in messages],

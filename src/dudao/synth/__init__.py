@@ -39,15 +39,14 @@ from typing import Any, Literal
 import attrs
 import numpy as np
 import pandas as pd
-import yaml
 
 from dudao.errors import DudaoError, Problem
 from dudao.io import yamlio
 from dudao.io.convert import converter
-from dudao.io.dataset import SUFFIXES
-from dudao.io.tables import TABLES
+from dudao.io.dataset import SUFFIXES, committees_to_tables
+from dudao.io.tables import COMMITTEE_MEMBERS, COMMITTEES, TABLES, UNITS, TableSpec
 from dudao.model.bodies import Committee
-from dudao.model.dataset import CommitteesFile, DatasetInfo
+from dudao.model.dataset import DatasetInfo
 from dudao.model.hierarchy import Hierarchy
 from dudao.synth import geography, people, records
 from dudao.synth._common import Draw
@@ -139,8 +138,9 @@ def synthesize(
 def write_dataset(
     data: SynthData, folder: str | Path, format: Literal["parquet", "csv"] = "parquet"
 ) -> Path:
-    """Write ``data`` as a dataset folder: ``dataset.yaml``, ``jurisdictions.yaml``
-    (the townships), ``committees.yaml`` and one file per table.
+    """Write ``data`` as a dataset folder: ``dataset.yaml`` and one file per table,
+    including the townships (``jurisdictions``) and the committees (``committees`` and
+    ``committee_members``).
 
     Parquet keeps the English enum values; CSV writes enum cells as their Chinese
     labels (幼儿园, 公办), as people fill them in. A table file of the same name
@@ -155,12 +155,18 @@ def write_dataset(
     note = "# 合成数据（示例数据），由 dudao.synth 生成，不代表任何地区的实际情况。\n"
     info = _compact(converter.unstructure(data.info))
     (folder / "dataset.yaml").write_text(note + yamlio.dump(info), encoding="utf-8")
-    (folder / "jurisdictions.yaml").write_text(
-        note + _townships_yaml(data.townships), encoding="utf-8"
-    )
-    committees = _compact(converter.unstructure(CommitteesFile(data.committees)))
-    (folder / "committees.yaml").write_text(note + _dump(committees), encoding="utf-8")
-    for name, df in data.tables.items():
+    # Bulk structure goes in tables, like the records: a national folder has ~38,000
+    # townships and ~3,000 committees, too many to read quickly as YAML.
+    committees, members = committees_to_tables(data.committees)
+    frames = {
+        **data.tables,
+        UNITS.name: data.townships,
+        COMMITTEES.name: committees,
+        COMMITTEE_MEMBERS.name: members,
+    }
+    for stale_yaml in ("jurisdictions.yaml", "committees.yaml"):
+        (folder / stale_yaml).unlink(missing_ok=True)
+    for name, df in frames.items():
         for suffix in SUFFIXES:
             stale = folder / f"{name}{suffix}"
             if suffix != f".{format}" and stale.exists():
@@ -185,47 +191,20 @@ def _compact(value: Any) -> Any:
     return value
 
 
-def _dump(data: Any) -> str:
-    """:func:`dudao.io.yamlio.dump`, through libyaml's emitter when it is there (a national
-    committees file takes seconds in pure Python). The quoting rules are the same."""
-    base = getattr(yaml, "CSafeDumper", None)
-    if base is None:
-        return yamlio.dump(data)
-    dumper = type(
-        "_StrictCDumper",
-        (base,),
-        {"yaml_implicit_resolvers": yamlio.StrictDumper.yaml_implicit_resolvers},
-    )
-    return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False)
-
-
-def _townships_yaml(townships: pd.DataFrame) -> str:
-    """``units:`` as block YAML, formatted directly: 38,000 units of known-safe text
-    (digit codes, quoted; names of Chinese characters; enum values)."""
-    lines = (
-        "- code: '"
-        + townships["code"].astype(str)
-        + "'\n  name: "
-        + townships["name"].astype(str)
-        + "\n  kind: "
-        + townships["kind"].astype(str)
-        + "\n  parent: '"
-        + townships["parent"].astype(str)
-        + "'\n"
-    )
-    return "units:\n" + "".join(lines.tolist()) if len(townships) else "units: []\n"
+_SPECS: dict[str, TableSpec] = {
+    **TABLES,
+    **{t.name: t for t in (UNITS, COMMITTEES, COMMITTEE_MEMBERS)},
+}
 
 
 def _for_csv(df: pd.DataFrame, name: str) -> pd.DataFrame:
     out = df.copy()
-    for column in TABLES[name].columns:
+    for column in _SPECS[name].columns:
         values = out[column.name]
         if column.type == "enum":
             assert column.enum is not None
             labels = {m.value: m.label for m in column.enum}
-            out[column.name] = values.cat.rename_categories(
-                [labels[c] for c in values.cat.categories]
-            )
+            out[column.name] = values.astype(object).map(labels)
         elif column.type == "date":
             out[column.name] = values.dt.strftime("%Y-%m-%d")
     return out

@@ -173,7 +173,8 @@ class RoutineVisits(Rule):
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
         ds = ctx.dataset
-        schools = ds.schools.loc[ds.schools["stage"].isin(ZONED_STAGES).to_numpy()]
+        schools = ctx.within(ds.schools, "county", region)
+        schools = schools.loc[schools["stage"].isin(ZONED_STAGES).to_numpy()]
         start, end = ctx.semester()
         required = ctx.param_column("supervision.visits_per_semester", schools["county"], on=end)
         keep = required.is_set
@@ -275,7 +276,7 @@ class SchoolComprehensiveCycle(Rule):
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
         ds = ctx.dataset
-        schools = ds.schools
+        schools = ctx.within(ds.schools, "county", region)
         cycle = ctx.param_column("school.comprehensive_cycle_years", schools["county"])
         keep = cycle.is_set
         schools = schools.loc[keep]

@@ -33,7 +33,7 @@ class ZoneCoverage(Rule):
     needs = ("schools", "zones")
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
-        schools = ctx.dataset.schools
+        schools = ctx.within(ctx.dataset.schools, "county", region)
         schools = schools.loc[schools["stage"].isin(ZONED_STAGES).to_numpy()]
         zones = ctx.dataset.zones
         zone_county = pd.Series(
