@@ -31,6 +31,14 @@ def test_every_hook_spec_has_a_docstring_with_an_example(name: str) -> None:
 
 
 def _enums() -> list[type[LabelledEnum]]:
+    import importlib
+    import pkgutil
+
+    import dudao
+
+    # every module, so that no enum escapes by not having been imported yet
+    for info in pkgutil.walk_packages(dudao.__path__, "dudao."):
+        importlib.import_module(info.name)
     out, stack = [], list(LabelledEnum.__subclasses__())
     while stack:
         cls = stack.pop()

@@ -9,6 +9,7 @@ import click
 from rich.table import Table
 from rich.tree import Tree
 
+from dudao.cli.cases import cases
 from dudao.cli.check import check, explain, rules
 from dudao.cli.output import print_json, stderr, stdout
 from dudao.cli.synth import synth
@@ -196,4 +197,4 @@ def validate(files: tuple[Path, ...], kind: str | None) -> None:
     stderr.print(f"[green]通过[/]：{len(files)} 个文件没有发现问题")
 
 
-ALL = [check, rules, explain, synth, plugins, hierarchy, schema, validate]
+ALL = [check, rules, explain, cases, synth, plugins, hierarchy, schema, validate]

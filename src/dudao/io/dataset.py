@@ -105,20 +105,26 @@ def load_dataset(folder: str | Path, hierarchy: Hierarchy) -> tuple[Dataset, Hie
     return dataset, hierarchy
 
 
-def _read_units(folder: Path) -> tuple[list[Jurisdiction], dict]:
-    """Units the dataset adds: ``jurisdictions.yaml`` by hand, or a table for bulk."""
-    yaml_file = folder / "jurisdictions.yaml"
-    table_file = _find_table(folder, UNITS.name)
+def _yaml_or_table(folder: Path, name: str) -> tuple[Path | None, Path | None]:
+    """``name.yaml`` (hand-written) or a ``name`` table (bulk), never both."""
+    yaml_file = folder / f"{name}.yaml"
+    table_file = _find_table(folder, name)
     if yaml_file.exists() and table_file is not None:
         raise DudaoError(
             Problem(
-                "区划单位既有 jurisdictions.yaml 又有表格文件",
+                f"{name} 既有 {yaml_file.name} 又有表格文件 {table_file.name}",
                 source=str(folder),
                 code="ambiguous-table",
                 hint="只保留其中一种",
             )
         )
-    if yaml_file.exists():
+    return (yaml_file if yaml_file.exists() else None), table_file
+
+
+def _read_units(folder: Path) -> tuple[list[Jurisdiction], dict]:
+    """Units the dataset adds: ``jurisdictions.yaml`` by hand, or a table for bulk."""
+    yaml_file, table_file = _yaml_or_table(folder, UNITS.name)
+    if yaml_file is not None:
         from dudao.plugins.files import JurisdictionsFile  # file kinds live with the plugins
 
         doc = yamlio.read(yaml_file)
@@ -151,18 +157,8 @@ def units_from_table(df: pd.DataFrame) -> list[Jurisdiction]:
 def _read_committees(folder: Path, hierarchy: Hierarchy) -> tuple[Committee, ...] | None:
     """``committees.yaml`` by hand, or the committees and committee_members tables for bulk;
     None when the dataset has neither (rules that need committees are then skipped)."""
-    yaml_file = folder / "committees.yaml"
-    table_file = _find_table(folder, COMMITTEES.name)
-    if yaml_file.exists() and table_file is not None:
-        raise DudaoError(
-            Problem(
-                "委员会既有 committees.yaml 又有表格文件",
-                source=str(folder),
-                code="ambiguous-table",
-                hint="只保留其中一种",
-            )
-        )
-    if yaml_file.exists():
+    yaml_file, table_file = _yaml_or_table(folder, COMMITTEES.name)
+    if yaml_file is not None:
         return yamlio.load(yaml_file, CommitteesFile).committees
     if table_file is None:
         return None

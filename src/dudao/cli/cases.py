@@ -1,0 +1,360 @@
+"""``dudao cases``: open, advance and follow accountability cases in a case store.
+
+The store is a SQLite file (default ``dudao-cases.db``, or ``$DUDAO_STORE``) or
+any SQLAlchemy URL. Every change is validated against the case's replayed state
+and either recorded whole or refused (exit 2) with nothing changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+import click
+from rich.table import Table
+
+from dudao.cli.output import print_json, report_error, stderr, stdout
+from dudao.errors import DudaoError, Problem
+from dudao.store import CaseStore
+from dudao.workflow import (
+    PAYLOAD_TYPE,
+    CaseState,
+    Event,
+    Overdue,
+    Step,
+    allowed_next,
+    payload_from_dict,
+    payload_to_dict,
+)
+
+FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="输出格式：table 供人阅读，json 供脚本使用",
+)
+
+
+class _CasesGroup(click.Group):
+    """Bad input → one line per problem and exit 2, also when used on its own."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DudaoError as exc:
+            report_error(exc)
+            ctx.exit(2)
+
+
+def _date(value: str | None, what: str = "日期") -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise DudaoError(
+            Problem(
+                f"{what} '{value}' 格式不对", code="bad-date", hint="写成 YYYY-MM-DD，如 2023-03-01"
+            )
+        ) from None
+
+
+def _store(ctx: click.Context) -> CaseStore:
+    return CaseStore.open(ctx.obj["store"])
+
+
+@click.group(cls=_CasesGroup)
+@click.option(
+    "--store",
+    envvar="DUDAO_STORE",
+    default="dudao-cases.db",
+    show_default=True,
+    help="案件库：SQLite 文件路径或 SQLAlchemy URL（也可用环境变量 DUDAO_STORE）",
+)
+@click.pass_context
+def cases(ctx: click.Context, store: str) -> None:
+    """督导问责案件：立案、推进（反馈、整改、督办、复查、约谈、通报、问责、表彰、结案）、查询、逾期。"""
+    ctx.ensure_object(dict)
+    ctx.obj["store"] = store
+
+
+# ------------------------------------------------------------------ open
+@cases.command("open")
+@click.argument("target")
+@click.option("--actor", required=True, help="立案的督导机构")
+@click.option("--date", "date_", help="立案日期 YYYY-MM-DD（默认今天）")
+@click.option("--case-id", help="案件编号（默认自动分配）")
+@click.option(
+    "--source", type=click.Choice(["finding", "evaluation", "inspection"]), default="inspection"
+)
+@click.option("--reference", default="", help="来源编号：规则、评价或督导检查的编号")
+@click.option("--summary", default="", help="问题摘要")
+@click.option(
+    "--severe",
+    type=click.Choice(["mass_incidents", "major_accident", "retaliation", "obstruction"]),
+    help="二（十四）的严重情形：直接进入问责",
+)
+@click.option("--citation", help="依据（默认 厅发〔2020〕26号 二（七））")
+@FORMAT
+@click.pass_context
+def open_(
+    ctx: click.Context,
+    target: str,
+    actor: str,
+    date_: str | None,
+    case_id: str | None,
+    source: str,
+    reference: str,
+    summary: str,
+    severe: str | None,
+    citation: str | None,
+    fmt: str,
+) -> None:
+    """为被督导单位 TARGET 立案。"""
+    store = _store(ctx)
+    record = store.open_case(
+        target,
+        _date(date_),
+        actor=actor,
+        case_id=case_id,
+        source=source,
+        reference=reference,
+        summary=summary,
+        severe=severe,
+        citation=citation,
+    )
+    _print_record(record.case_id, record.events, record.state, fmt)
+
+
+# ------------------------------------------------------------------ advance
+def _parse_sets(step: Step, sets: tuple[str, ...], deadline: str | None) -> dict[str, Any]:
+    cls = PAYLOAD_TYPE[step]
+    fields = {a.name: a for a in attrs.fields(cls)}
+    data: dict[str, Any] = {}
+    for item in sets:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or key not in fields:
+            raise DudaoError(
+                Problem(
+                    f"无法理解 --set '{item}'",
+                    code="bad-field",
+                    hint=f"写成 字段=值；“{step.label}”的字段有：{'、'.join(fields) or '（无）'}",
+                )
+            )
+        if str(fields[key].type).startswith("tuple"):
+            data.setdefault(key, []).append(value)
+        elif fields[key].type in ("bool", bool):
+            if value.lower() not in ("true", "false", "是", "否", "yes", "no", "1", "0"):
+                raise DudaoError(
+                    Problem(f"{key} 应为 true 或 false，而不是 '{value}'", code="bad-field")
+                )
+            data[key] = value.lower() in ("true", "是", "yes", "1")
+        else:
+            data[key] = value
+    if deadline is not None:
+        if "deadline" not in fields:
+            raise DudaoError(
+                Problem(f"“{step.label}”不设整改期限", code="bad-field", hint="去掉 --deadline")
+            )
+        data["deadline"] = _date(deadline, "期限").isoformat()
+    return data
+
+
+@cases.command()
+@click.argument("case_id")
+@click.argument("step")
+@click.option("--date", "date_", help="事件日期 YYYY-MM-DD（默认今天）")
+@click.option("--actor", help="办理的督导机构（默认沿用上一事件）")
+@click.option("--citation", help="依据（默认取该步骤在 厅发〔2020〕26号 中的条款）")
+@click.option("--deadline", help="整改期限 YYYY-MM-DD（下达整改、督办单、约谈、通报）")
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="字段=值",
+    help="事件内容，可多次给出；列表字段重复给出，如 --set invitees=市纪委监委",
+)
+@FORMAT
+@click.pass_context
+def advance(
+    ctx: click.Context,
+    case_id: str,
+    step: str,
+    date_: str | None,
+    actor: str | None,
+    citation: str | None,
+    deadline: str | None,
+    sets: tuple[str, ...],
+    fmt: str,
+) -> None:
+    """为案件 CASE_ID 记录下一步 STEP（英文或中文，如 feedback、反馈、督办单）。"""
+    try:
+        kind = Step.parse(step)
+    except ValueError as exc:
+        raise DudaoError(Problem(str(exc), code="bad-step")) from None
+    store = _store(ctx)
+    current = store.case(case_id)
+    payload = payload_from_dict(kind, _parse_sets(kind, sets, deadline))
+    extra = {"citation": citation} if citation else {}
+    event = Event(
+        case_id,
+        kind,
+        _date(date_),
+        actor or current.events[-1].actor,
+        current.state.target or "",
+        payload=payload,
+        **extra,
+    )
+    record = store.append(case_id, event)
+    _print_record(record.case_id, record.events, record.state, fmt)
+
+
+# ------------------------------------------------------------------ show / list
+def _event_json(e: Event) -> dict[str, Any]:
+    return {
+        "seq": e.seq,
+        "step": e.step.value,
+        "step_label": e.step.label,
+        "date": e.date.isoformat(),
+        "actor": e.actor,
+        "target": e.target,
+        "citation": str(e.citation),
+        "payload": payload_to_dict(e.payload),
+    }
+
+
+def _state_json(s: CaseState) -> dict[str, Any]:
+    return {
+        "case_id": s.case_id,
+        "target": s.target,
+        "status": s.status,
+        "last_step": s.last.value if s.last else None,
+        "last_date": s.last_date.isoformat() if s.last_date else None,
+        "events": s.count,
+        "rank": s.rank,
+        "deadline": s.deadline.isoformat() if s.deadline else None,
+        "closed": s.closed,
+        "allowed_next": [x.value for x in allowed_next(s)],
+    }
+
+
+def _payload_text(e: Event) -> str:
+    data = payload_to_dict(e.payload)
+    parts = []
+    for key, value in data.items():
+        if value in ((), [], "", None):
+            continue
+        if isinstance(value, list):
+            value = "、".join(map(str, value))
+        parts.append(f"{key}={value}")
+    return "；".join(parts)
+
+
+def _print_record(case_id: str, events: tuple[Event, ...], state: CaseState, fmt: str) -> None:
+    if fmt == "json":
+        print_json({"case": _state_json(state), "events": [_event_json(e) for e in events]})
+        return
+    table = Table(title=f"案件 {case_id}（被督导单位 {state.target}）", title_justify="left")
+    for header in ("序号", "日期", "步骤", "办理机构", "内容", "依据"):
+        table.add_column(header, overflow="fold")
+    for e in events:
+        table.add_row(
+            str(e.seq), str(e.date), e.step.label, e.actor, _payload_text(e), str(e.citation)
+        )
+    stdout.print(table)
+    deadline = f"；整改期限 {state.deadline}" if state.deadline else ""
+    nxt = "、".join(s.label for s in allowed_next(state)) or "（已结案）"
+    stdout.print(f"当前状态：{state.status}{deadline}；可记录：{nxt}")
+
+
+@cases.command()
+@click.argument("case_id")
+@FORMAT
+@click.pass_context
+def show(ctx: click.Context, case_id: str, fmt: str) -> None:
+    """显示案件 CASE_ID 的全部事件和当前状态。"""
+    record = _store(ctx).case(case_id)
+    _print_record(record.case_id, record.events, record.state, fmt)
+
+
+@cases.command("list")
+@click.option("--target", help="只列出该被督导单位的案件")
+@click.option("--step", help="只列出最近一步为该步骤的案件")
+@click.option("--open/--closed", "is_open", default=None, help="只列出未结案/已结案的案件")
+@click.option("--limit", type=int, help="最多列出多少件")
+@FORMAT
+@click.pass_context
+def list_(
+    ctx: click.Context,
+    target: str | None,
+    step: str | None,
+    is_open: bool | None,
+    limit: int | None,
+    fmt: str,
+) -> None:
+    """列出案件及其当前状态。"""
+    if step is not None:
+        try:
+            step = Step.parse(step).value
+        except ValueError as exc:
+            raise DudaoError(Problem(str(exc), code="bad-step")) from None
+    closed = None if is_open is None else not is_open
+    rows = _store(ctx).cases(target=target, step=step, closed=closed, limit=limit)
+    if fmt == "json":
+        print_json({"cases": [_state_json(s) for s in rows]})
+        return
+    table = Table(title=f"案件（{len(rows)} 件）", title_justify="left")
+    for header in ("案件", "被督导单位", "状态", "最近日期", "事件数", "整改期限"):
+        table.add_column(header)
+    for s in rows:
+        table.add_row(
+            s.case_id or "",
+            s.target or "",
+            s.status,
+            str(s.last_date or ""),
+            str(s.count),
+            str(s.deadline or "—"),
+        )
+    stdout.print(table)
+
+
+@cases.command()
+@click.option("--as-of", help="以该日期判断是否逾期 YYYY-MM-DD（默认今天）")
+@FORMAT
+@click.pass_context
+def overdue(ctx: click.Context, as_of: str | None, fmt: str) -> None:
+    """列出整改期限已过的未结案案件，以及现在应当采取的步骤。"""
+    day = _date(as_of)
+    rows: list[Overdue] = _store(ctx).overdue(day)
+    if fmt == "json":
+        print_json(
+            {
+                "as_of": day.isoformat(),
+                "overdue": [
+                    {
+                        "case_id": o.case_id,
+                        "target": o.target,
+                        "status": o.status,
+                        "deadline": o.deadline.isoformat(),
+                        "days": o.days,
+                        "due": o.due.value,
+                        "due_label": o.due.label,
+                    }
+                    for o in rows
+                ],
+            }
+        )
+        return
+    if not rows:
+        stderr.print(f"截至 {day} 没有逾期案件。")
+        return
+    table = Table(title=f"截至 {day} 逾期案件（{len(rows)} 件）", title_justify="left")
+    for header in ("案件", "被督导单位", "状态", "整改期限", "逾期天数", "应当"):
+        table.add_column(header)
+    for o in rows:
+        table.add_row(o.case_id, o.target, o.status, str(o.deadline), str(o.days), o.due.label)
+    stdout.print(table)

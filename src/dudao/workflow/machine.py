@@ -1,0 +1,307 @@
+"""The accountability state machine: a case's state is a fold over its events.
+
+Transitions (厅发〔2020〕26号 二（七）–（十四））, from the last recorded step:
+
+* (nothing) → 立案
+* 立案 → 督导报告 | 反馈; a case opened on a severe trigger of 二（十四） → 问责 only
+* 督导报告 → 反馈
+* 反馈 → 下达整改 | 表彰 (excellent result, nothing to rectify)
+* 下达整改, 督办单, 约谈, 通报 (a deadline is pending) → 报告整改; once the
+  deadline has passed also an escalation step (督办单 | 约谈 | 通报 | 问责)
+* 报告整改 → 复查 | an escalation step (the report shows 整改不到位)
+* 复查 passed → 结案 | 表彰 (only if never escalated); failed → an escalation step
+* 问责 → 报告整改 | 结案 (only when the result was published, 二（十四）)
+* 表彰 → 结案; 结案 → nothing
+
+Escalation never goes backwards: an escalation step's rank (督办单 1, 约谈 2,
+通报 3, 问责 4) is at least the case's current rank; repeating a rank (a second
+督办单) and skipping ranks (the committee may choose a heavier form) are allowed.
+
+>>> import datetime as dt
+>>> from dudao.workflow.steps import Event, Opened, Step
+>>> s = replay([Event("C1", Step.OPENED, dt.date(2023, 3, 1), "督导室", "450103",
+...                   payload=Opened())])
+>>> s.status, [x.label for x in allowed_next(s)]
+('立案', ['督导报告', '反馈'])
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from dudao.errors import DudaoError, Problem
+from dudao.workflow.steps import (
+    ESCALATION,
+    ESCALATION_STEPS,
+    FEEDBACK_INVITEES,
+    INTERVIEW_PARTICIPANTS,
+    Event,
+    FeedbackMode,
+    Step,
+    missing_bodies,
+)
+
+#: Steps after which a rectification deadline is pending.
+DEADLINE_STEPS = frozenset(
+    {Step.RECTIFICATION_ORDERED, Step.SUPERVISION_ORDER, Step.INTERVIEW, Step.NOTICE}
+)
+#: The step due when the deadline set at each rank has passed (rank = index).
+DUE_BY_RANK: tuple[Step, ...] = (
+    Step.SUPERVISION_ORDER,
+    Step.INTERVIEW,
+    Step.NOTICE,
+    Step.ACCOUNTABILITY,
+)
+
+
+@attrs.frozen
+class CaseState:
+    """What the events of one case add up to."""
+
+    case_id: str | None = None
+    target: str | None = None
+    last: Step | None = None
+    last_date: dt.date | None = None
+    count: int = 0
+    rank: int = 0  # highest escalation reached: 0 none … 4 问责
+    deadline: dt.date | None = None  # the pending rectification deadline
+    severe: str | None = None  # the 二（十四） trigger the case was opened on
+    passed: bool | None = None  # outcome of the last 复查
+    published: bool | None = None  # whether the last 问责 result was published
+    closed: bool = False
+
+    @property
+    def status(self) -> str:
+        """The state in Chinese, as users see it."""
+        if self.last is None:
+            return "未立案"
+        if self.last is Step.REINSPECTED:
+            return "复查通过" if self.passed else "复查未通过"
+        return self.last.label
+
+    def due(self) -> Step | None:
+        """The step due once the pending deadline passes (督办单 after 下达整改 …)."""
+        if self.deadline is None or self.closed:
+            return None
+        return DUE_BY_RANK[min(self.rank, 3)]
+
+
+def _escalations(floor: int) -> list[Step]:
+    return [s for s in ESCALATION_STEPS if ESCALATION[s] >= max(floor, 1)]
+
+
+def allowed_next(state: CaseState, on: dt.date | None = None) -> list[Step]:
+    """The steps that may be recorded next; ``on`` (the event date) decides
+    whether a pending deadline has passed (without it, escalation is listed)."""
+    last = state.last
+    if last is None:
+        return [Step.OPENED]
+    if state.closed:
+        return []
+    if last is Step.OPENED:
+        return [Step.ACCOUNTABILITY] if state.severe else [Step.REPORTED, Step.FEEDBACK]
+    if last is Step.REPORTED:
+        return [Step.FEEDBACK]
+    if last is Step.FEEDBACK:
+        return [Step.RECTIFICATION_ORDERED, Step.COMMENDED]
+    if last in DEADLINE_STEPS:
+        late = on is None or (state.deadline is not None and on > state.deadline)
+        return [Step.RECTIFICATION_REPORTED, *(_escalations(state.rank) if late else [])]
+    if last is Step.RECTIFICATION_REPORTED:
+        return [Step.REINSPECTED, *_escalations(state.rank)]
+    if last is Step.REINSPECTED:
+        if state.passed:
+            return [Step.CLOSED, *([Step.COMMENDED] if state.rank == 0 else [])]
+        return _escalations(state.rank)
+    if last is Step.ACCOUNTABILITY:
+        return [Step.RECTIFICATION_REPORTED, Step.CLOSED]
+    if last is Step.COMMENDED:
+        return [Step.CLOSED]
+    raise AssertionError(last)  # pragma: no cover - every step is handled above
+
+
+def _labels(steps: Iterable[Step]) -> str:
+    return "、".join(s.label for s in steps) or "（无）"
+
+
+def check(state: CaseState, event: Event) -> list[Problem]:
+    """Every reason ``event`` may not follow ``state`` (empty when it may)."""
+    problems: list[Problem] = []
+    cid = event.case_id
+    if state.case_id is not None and cid != state.case_id:
+        problems.append(Problem(f"事件属于案件 {cid}，不属于 {state.case_id}", code="wrong-case"))
+    allowed = allowed_next(state, event.date)
+    if event.step not in allowed:
+        if state.closed:
+            hint = "案件已结案，不能再记录事件；如需继续，请另立新案"
+        elif event.step in ESCALATION and event.step in allowed_next(state):
+            hint = (
+                f"整改期限 {state.deadline} 尚未届满，不能以整改不及时为由升级；"
+                f"现在可以记录：{_labels(allowed)}"
+            )
+        elif event.step in ESCALATION and ESCALATION[event.step] < state.rank:
+            hint = f"问责只能逐级加重，不能回退；现在可以记录：{_labels(allowed)}"
+        elif event.step is Step.CLOSED:
+            hint = f"复查通过或问责结束后才能结案；现在可以记录：{_labels(allowed)}"
+        else:
+            hint = f"现在可以记录：{_labels(allowed)}"
+        problems.append(
+            Problem(
+                f"案件 {cid} 当前状态为“{state.status}”，不能记录“{event.step.label}”",
+                code="step-not-allowed",
+                hint=hint,
+            )
+        )
+    if state.last_date is not None and event.date < state.last_date:
+        problems.append(
+            Problem(
+                f"事件日期 {event.date} 早于上一事件的日期 {state.last_date}",
+                code="date-before-previous",
+                hint="按发生顺序记录事件；日期不能倒退",
+            )
+        )
+    if state.target is not None and event.target != state.target:
+        problems.append(
+            Problem(
+                f"被督导单位 {event.target} 与案件的被督导单位 {state.target} 不一致",
+                code="wrong-target",
+            )
+        )
+    problems += _check_payload(state, event)
+    return problems
+
+
+def _check_payload(state: CaseState, event: Event) -> list[Problem]:
+    p = event.payload
+    out: list[Problem] = []
+    deadline = event.deadline
+    if deadline is not None and deadline <= event.date:
+        out.append(
+            Problem(
+                f"整改期限 {deadline} 不晚于设定它的事件日期 {event.date}",
+                code="deadline-not-after-event",
+                hint="期限应在下达之日以后",
+            )
+        )
+    if event.step is Step.FEEDBACK and p.mode is FeedbackMode.MEETING:
+        missing = missing_bodies(p.invitees, FEEDBACK_INVITEES)
+        if missing:
+            out.append(
+                Problem(
+                    f"反馈会议未邀请：{'、'.join(missing)}",
+                    code="missing-invitees",
+                    hint="厅发〔2020〕26号 二（八）：以会议形式反馈的要邀请当地纪检监察机关和"
+                    "党委组织部、绩效办等部门的相关负责人参加；或改为书面反馈",
+                )
+            )
+    if event.step is Step.INTERVIEW:
+        missing = missing_bodies(p.participants, INTERVIEW_PARTICIPANTS)
+        if missing:
+            out.append(
+                Problem(
+                    f"约谈未会同：{'、'.join(missing)}",
+                    code="missing-participants",
+                    hint="厅发〔2020〕26号 二（十二）：由教育督导机构会同同级纪检监察机关、"
+                    "党委组织部门进行约谈",
+                )
+            )
+        if not p.record_filed_with:
+            out.append(
+                Problem(
+                    "约谈的书面记录未报送备案",
+                    code="record-not-filed",
+                    hint="二（十二）：书面记录报送所在地党委和政府以及上级主管部门备案",
+                )
+            )
+    if event.step is Step.SUPERVISION_ORDER and not p.supervising_department.strip():
+        out.append(
+            Problem(
+                "督办单未写明被督导单位的主管部门",
+                code="missing-supervising-department",
+                hint="二（九）：主管部门承担监督责任，整改不力的要负连带责任",
+            )
+        )
+    if event.step is Step.ACCOUNTABILITY and not p.forms:
+        out.append(Problem("问责未写明问责方式", code="missing-forms"))
+    if event.step is Step.CLOSED and state.last is Step.ACCOUNTABILITY and not state.published:
+        out.append(
+            Problem(
+                "问责结果尚未向社会公布，不能结案",
+                code="accountability-unpublished",
+                hint="二（十四）：问责和处理结果要及时向社会公布",
+            )
+        )
+    return out
+
+
+def fold(state: CaseState, event: Event) -> CaseState:
+    """The state after ``event``, which must already have passed :func:`check`."""
+    step = event.step
+    changes: dict = {
+        "last": step,
+        "last_date": event.date,
+        "count": state.count + 1,
+    }
+    if step is Step.OPENED:
+        changes.update(
+            case_id=event.case_id,
+            target=event.target,
+            severe=event.payload.severe.value if event.payload.severe else None,
+        )
+    if step in ESCALATION:
+        changes["rank"] = max(state.rank, ESCALATION[step])
+    if step in DEADLINE_STEPS:
+        changes["deadline"] = event.deadline
+    elif step is not Step.REINSPECTED:
+        # Reporting, accountability or closing discharges the pending deadline.
+        changes["deadline"] = None
+    if step is Step.REINSPECTED:
+        changes["passed"] = event.payload.passed
+    if step is Step.ACCOUNTABILITY:
+        changes["published"] = event.payload.published
+    if step is Step.CLOSED:
+        changes["closed"] = True
+    return attrs.evolve(state, **changes)
+
+
+def apply(state: CaseState, event: Event) -> CaseState:
+    """Check ``event`` against ``state`` and return the new state, or raise."""
+    problems = check(state, event)
+    if problems:
+        raise DudaoError(problems)
+    return fold(state, event)
+
+
+def replay(events: Sequence[Event] | Iterable[Event]) -> CaseState:
+    """The state a case's events add up to (each is checked on the way)."""
+    state = CaseState()
+    for event in events:
+        state = apply(state, event)
+    return state
+
+
+@attrs.frozen
+class Overdue:
+    """A case whose pending deadline has passed, and the step now due."""
+
+    case_id: str
+    target: str
+    status: str
+    deadline: dt.date
+    days: int
+    due: Step
+
+
+def overdue(states: Iterable[CaseState], as_of: dt.date) -> list[Overdue]:
+    """Cases whose deadline passed before ``as_of`` (the deadline day itself is
+    still in time), oldest deadline first. For a store use
+    :meth:`dudao.store.CaseStore.overdue`, which asks the database instead."""
+    rows = [
+        Overdue(s.case_id or "", s.target or "", s.status, s.deadline, (as_of - s.deadline).days, d)
+        for s in states
+        if s.deadline is not None and (d := s.due()) is not None and s.deadline < as_of
+    ]
+    return sorted(rows, key=lambda o: (o.deadline, o.case_id))

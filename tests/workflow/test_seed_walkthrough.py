@@ -1,0 +1,235 @@
+"""Cases that follow 厅发〔2020〕26号 二（七）–（十四） step by step."""
+
+from __future__ import annotations
+
+import pytest
+from wf_helpers import (
+    INVITEES,
+    accountability,
+    d,
+    ev,
+    interview,
+    meeting,
+    notice,
+    opened,
+    ordered,
+    reinspected,
+    supervision,
+)
+
+from dudao.errors import DudaoError
+from dudao.workflow import (
+    Feedback,
+    FeedbackMode,
+    Interview,
+    Reported,
+    Step,
+    allowed_next,
+    overdue,
+    replay,
+)
+
+
+def test_report_feedback_rectify_reinspect_close() -> None:
+    # 二（七）报告公开 → 二（八）反馈会议 → 二（九）整改 → 二（十）暗访复查 → 结案
+    events = [
+        opened(),
+        ev(Step.REPORTED, "2023-03-05", Reported(published=True, channel="政府门户网站")),
+        meeting("2023-03-10"),
+        ordered("2023-03-10", "2023-06-30"),
+        ev(Step.RECTIFICATION_REPORTED, "2023-06-20"),
+        reinspected("2023-07-15", passed=True),
+        ev(Step.CLOSED, "2023-07-20"),
+    ]
+    state = replay(events)
+    assert state.closed and state.status == "结案" and state.rank == 0
+    assert [str(e.citation).split()[-1] for e in events] == [
+        "二（七）",
+        "二（七）",
+        "二（八）",
+        "二（九）",
+        "二（九）",
+        "二（十）",
+        "二（十）",
+    ]
+
+
+def test_escalation_ladder_to_accountability() -> None:
+    # 二（九）督办单（主管部门连带责任）→ 二（十二）约谈 → 二（十三）通报 → 二（十四）问责
+    events = [
+        opened(),
+        meeting("2023-03-10"),
+        ordered("2023-03-10", "2023-06-30"),
+        supervision("2023-07-05", "2023-08-31"),
+        interview("2023-09-05", "2023-10-31"),
+        notice("2023-11-03", "2023-12-31"),
+        accountability("2024-01-10"),
+        ev(Step.CLOSED, "2024-01-20"),
+    ]
+    state = replay(events[:4])
+    assert state.rank == 1 and events[3].payload.joint_liability
+    assert events[3].payload.supervising_department == "青秀区教育局"
+    assert events[5].payload.consequences[0].label == "领导班子成员不得评优评先"
+    assert replay(events).closed
+
+
+def test_commendation_for_excellent_result() -> None:
+    # 二（十一）: an excellent result is commended without rectification.
+    state = replay(
+        [
+            opened(),
+            meeting("2023-03-10"),
+            ev(Step.COMMENDED, "2023-04-01"),
+            ev(Step.CLOSED, "2023-04-02"),
+        ]
+    )
+    assert state.closed
+
+
+def test_severe_trigger_goes_straight_to_accountability() -> None:
+    state = replay([opened(severe="retaliation")])
+    assert allowed_next(state) == [Step.ACCOUNTABILITY]
+    with pytest.raises(DudaoError) as err:
+        replay([opened(severe="major_accident"), meeting("2023-03-10")])
+    assert err.value.codes == ["step-not-allowed"]
+    assert replay([opened(severe="mass_incidents"), accountability("2023-03-02")]).rank == 4
+
+
+def test_meeting_without_required_invitees_is_refused() -> None:
+    bad = ev(Step.FEEDBACK, "2023-03-10", Feedback(FeedbackMode.MEETING, ("市纪委监委",)))
+    with pytest.raises(DudaoError) as err:
+        replay([opened(), bad])
+    assert "党委组织部、绩效办" in str(err.value) and "二（八）" in str(err.value)
+    # written notice needs no invitees
+    replay([opened(), ev(Step.FEEDBACK, "2023-03-10", Feedback(FeedbackMode.WRITTEN))])
+    assert (
+        replay([opened(), ev(Step.FEEDBACK, "2023-03-10", Feedback("反馈会议", INVITEES))]).last
+        is Step.FEEDBACK
+    )
+
+
+def test_interview_needs_discipline_and_organisation() -> None:
+    base = [opened(), meeting("2023-03-10"), ordered("2023-03-10", "2023-04-30")]
+    bad = ev(Step.INTERVIEW, "2023-05-05", Interview(d("2023-06-30"), ("教育局",)))
+    with pytest.raises(DudaoError) as err:
+        replay([*base, bad])
+    assert err.value.codes == ["missing-participants"]
+
+
+@pytest.mark.parametrize(
+    ("events", "code"),
+    [
+        # escalation never goes backwards
+        (
+            [
+                opened(),
+                meeting("2023-03-10"),
+                ordered("2023-03-10", "2023-04-30"),
+                interview("2023-05-02", "2023-06-30"),
+                supervision("2023-07-02", "2023-08-30"),
+            ],
+            "step-not-allowed",
+        ),
+        # no escalation for lateness before the deadline has passed
+        (
+            [
+                opened(),
+                meeting("2023-03-10"),
+                ordered("2023-03-10", "2023-04-30"),
+                supervision("2023-04-30", "2023-06-30"),
+            ],
+            "step-not-allowed",
+        ),
+        # close only after a passed re-inspection
+        (
+            [
+                opened(),
+                meeting("2023-03-10"),
+                ordered("2023-03-10", "2023-04-30"),
+                ev(Step.RECTIFICATION_REPORTED, "2023-04-20"),
+                ev(Step.CLOSED, "2023-04-21"),
+            ],
+            "step-not-allowed",
+        ),
+        (
+            [
+                opened(),
+                meeting("2023-03-10"),
+                ordered("2023-03-10", "2023-04-30"),
+                ev(Step.RECTIFICATION_REPORTED, "2023-04-20"),
+                reinspected("2023-05-01", False),
+                ev(Step.CLOSED, "2023-05-02"),
+            ],
+            "step-not-allowed",
+        ),
+        # an event may not be dated before the previous one
+        ([opened(), meeting("2023-02-10")], "date-before-previous"),
+        # a deadline comes after the event that sets it
+        (
+            [opened(), meeting("2023-03-10"), ordered("2023-03-10", "2023-03-10")],
+            "deadline-not-after-event",
+        ),
+        # accountability results must be published before closing (二（十四）)
+        (
+            [
+                opened(severe="obstruction"),
+                accountability("2023-03-05", published=False),
+                ev(Step.CLOSED, "2023-03-06"),
+            ],
+            "accountability-unpublished",
+        ),
+        # a commended unit was never escalated
+        (
+            [
+                opened(),
+                meeting("2023-03-10"),
+                ordered("2023-03-10", "2023-04-30"),
+                supervision("2023-05-02", "2023-06-30"),
+                ev(Step.RECTIFICATION_REPORTED, "2023-06-01"),
+                reinspected("2023-06-10", True),
+                ev(Step.COMMENDED, "2023-06-11"),
+            ],
+            "step-not-allowed",
+        ),
+        # nothing after closing
+        (
+            [
+                opened(),
+                meeting("2023-03-10"),
+                ev(Step.COMMENDED, "2023-03-11"),
+                ev(Step.CLOSED, "2023-03-12"),
+                ev(Step.REPORTED, "2023-03-13"),
+            ],
+            "step-not-allowed",
+        ),
+    ],
+)
+def test_refused(events: list, code: str) -> None:
+    with pytest.raises(DudaoError) as err:
+        replay(events)
+    assert code in err.value.codes
+
+
+def test_refusal_names_state_and_allowed_steps() -> None:
+    with pytest.raises(DudaoError) as err:
+        replay([opened(), ev(Step.CLOSED, "2023-03-02")])
+    text = str(err.value)
+    assert "当前状态为“立案”" in text and "督导报告、反馈" in text
+
+
+def test_overdue_names_the_step_due() -> None:
+    a = replay([opened(), meeting("2023-03-10"), ordered("2023-03-10", "2023-04-30")])
+    b = replay(
+        [
+            opened(case="C2"),
+            meeting("2023-03-10", case="C2"),
+            ordered("2023-03-10", "2023-04-30", case="C2"),
+            supervision("2023-05-02", "2023-05-31", case="C2"),
+        ]
+    )
+    rows = overdue([a, b], d("2023-06-01"))
+    assert [(o.case_id, o.due) for o in rows] == [
+        ("C1", Step.SUPERVISION_ORDER),
+        ("C2", Step.INTERVIEW),
+    ]
+    assert overdue([a], d("2023-04-30")) == []  # the deadline day itself is in time
