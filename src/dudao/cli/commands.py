@@ -11,6 +11,7 @@ from rich.tree import Tree
 
 from dudao.cli.cases import cases
 from dudao.cli.check import check, explain, rules
+from dudao.cli.evaluate import evaluate
 from dudao.cli.output import print_json, stderr, stdout
 from dudao.cli.synth import synth
 from dudao.errors import DudaoError, Problem
@@ -197,4 +198,4 @@ def validate(files: tuple[Path, ...], kind: str | None) -> None:
     stderr.print(f"[green]通过[/]：{len(files)} 个文件没有发现问题")
 
 
-ALL = [check, rules, explain, cases, synth, plugins, hierarchy, schema, validate]
+ALL = [check, rules, explain, evaluate, cases, synth, plugins, hierarchy, schema, validate]
