@@ -84,6 +84,30 @@ def _python(value: Any) -> Any:
     return value
 
 
+def _evidence(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+    """Evidence dicts for each row, converted a column at a time (tens of thousands of
+    findings would otherwise mean hundreds of thousands of per-value conversions)."""
+    values = []
+    for c in columns:
+        col = frame[c]
+        if pd.api.types.is_datetime64_any_dtype(col.dtype):
+            text = col.dt.strftime("%Y-%m-%d").astype(object)
+            values.append(text.where(col.notna(), None).tolist())
+        elif pd.api.types.is_bool_dtype(col.dtype) or pd.api.types.is_integer_dtype(col.dtype):
+            values.append(
+                [_python(v) for v in col.astype(object)] if col.hasnans else col.to_numpy().tolist()
+            )
+        elif pd.api.types.is_float_dtype(col.dtype) and not col.hasnans:
+            values.append(col.to_numpy().tolist())
+        else:
+            values.append([_python(v) for v in col.to_numpy(dtype=object)])
+    return (
+        [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+        if values
+        else [{} for _ in range(len(frame))]
+    )
+
+
 def _overlaps_scope(hierarchy: Hierarchy, region: Region, scope: str) -> bool:
     return hierarchy.contains(region.scope, scope) or hierarchy.contains(scope, region.scope)
 
@@ -183,7 +207,7 @@ def _findings(rule: Rule, entry: Entry, failing: pd.DataFrame, names: _Names) ->
                 if "citation" in failing
                 else default_cite
             ),
-            "evidence": [{c: _python(r[c]) for c in evidence_cols} for r in records],
+            "evidence": _evidence(failing, evidence_cols),
             "plugin": entry.origin.plugin,
         }
     )

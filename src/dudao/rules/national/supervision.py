@@ -77,6 +77,33 @@ def _category_codes(s: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return np.asarray(cat.codes, dtype=np.intp), pd.Index(cat.categories, dtype=object)
 
 
+def _rows_of(codes: pd.Series, ids: pd.Series) -> np.ndarray:
+    """For each code, the position of the equal value in ``ids`` (-1: none), looked up
+    once per distinct code."""
+    c, cats = _category_codes(codes)
+    at = np.append(pd.Index(ids).get_indexer(cats), -1)
+    return at[c]
+
+
+def _shared_codes(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of two columns of the same kind of value in one space (-1: missing,
+    or absent from ``a``), so that equal values get equal codes."""
+    ca, cats_a = _category_codes(a)
+    cb, cats_b = _category_codes(b)
+    into_a = np.append(pd.Index(cats_a).get_indexer(cats_b), -1)
+    return ca, into_a[cb]
+
+
+def _spans_of(hierarchy: Hierarchy, codes: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_spans` computed once per distinct code and spread by integer codes."""
+    c, cats = _category_codes(codes)
+    spans = np.array(
+        [hierarchy.span(x) if x in hierarchy else (-1, -1) for x in cats] + [(-1, -1)],
+        dtype=np.int64,
+    ).reshape(-1, 2)
+    return spans[c, 0], spans[c, 1]
+
+
 def _spans(hierarchy: Hierarchy, codes: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Pre-order interval [lo, hi) of each code's subtree; (-1, -1) for unknown codes.
     One lookup per distinct code (bodies number a few thousand at most)."""
@@ -179,44 +206,44 @@ class RoutineVisits(Rule):
         required = ctx.param_column("supervision.visits_per_semester", schools["county"], on=end)
         keep = required.is_set
         schools = schools.loc[keep]
-        school_ids = schools["school_id"].astype(object).to_numpy()
-        school_zone = pd.Series(schools["zone"].astype(object).to_numpy(), index=school_ids)
+        ids = schools["school_id"]
 
         visits = ds.visits
         dates = visits["date"]
         visits = visits.loc[
             ((dates >= pd.Timestamp(start)) & (dates <= pd.Timestamp(end))).to_numpy()
         ]
-        # Work on category codes: visits run to millions of rows, ids to a few hundred
-        # thousand distinct values. Zones become integers (-1: none) in one shared index.
+        # Integer positions throughout: visits run to millions of rows, ids to hundreds of
+        # thousands of distinct values; no id is turned into a Python string.
         ins = ds.inspectors
-        inspector_zone = pd.Series(
-            ins["zone"].astype(object).to_numpy(), index=ins["inspector_id"].astype(object)
-        )
-        s_codes, s_cats = _category_codes(visits["school_id"])
-        i_codes, i_cats = _category_codes(visits["inspector_id"])
-        zones = pd.Index(pd.unique(pd.concat([school_zone, inspector_zone]).dropna()))
-        school_z = np.append(zones.get_indexer(school_zone.reindex(s_cats)), -1)[s_codes]
-        inspector_z = np.append(zones.get_indexer(inspector_zone.reindex(i_cats)), -1)[i_codes]
-        no_inspector = i_codes < 0
+        school = _rows_of(visits["school_id"], ids)  # row in `schools`, -1: not checked here
+        inspector = _rows_of(visits["inspector_id"], ins["inspector_id"])
+        no_inspector = visits["inspector_id"].isna().to_numpy()
+        school_zones, inspector_zones = _shared_codes(schools["zone"], ins["zone"])
+        seen = school >= 0
+        sz = np.where(seen, school_zones[np.maximum(school, 0)], -1)
+        iz = np.where(inspector >= 0, inspector_zones[np.maximum(inspector, 0)], -1)
         # a school without a zone (-1) has no zone inspectors
-        by_zone = (school_z >= 0) & (school_z == inspector_z)
-        counted = no_inspector | by_zone
+        counted = seen & (no_inspector | ((sz >= 0) & (sz == iz)))
         day = visits["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
-        pairs = pd.DataFrame({"school": s_codes[counted], "day": day[counted]}).drop_duplicates()
-        visit_days = pd.Series(np.bincount(pairs["school"], minlength=len(s_cats)), index=s_cats)
-        others = pd.Series(np.bincount(s_codes[~counted], minlength=len(s_cats)), index=s_cats)
-
-        n = visit_days.reindex(school_ids, fill_value=0).to_numpy(dtype=int)
-        other = others.reindex(school_ids, fill_value=0).to_numpy(dtype=int)
+        first = day.min() if len(day) else 0
+        span = int(day.max() - first) + 1 if len(day) else 1
+        # one visit per school and day: the law counts occasions (次), not records
+        pairs = pd.unique(school[counted].astype(np.int64) * span + (day[counted] - first))
+        n = (
+            np.bincount(pairs // span, minlength=len(ids))
+            if len(pairs)
+            else np.zeros(len(ids), int)
+        )
+        other = np.bincount(school[seen & ~counted], minlength=len(ids))
         need = required.numbers()[keep]
         return pd.DataFrame(
             {
-                "target": school_ids,
-                "jurisdiction": schools["county"].astype(object).to_numpy(),
+                "target": ids.array,
+                "jurisdiction": schools["county"].array,
                 "ok": n >= need,
                 "citation": _citations(self.cite, _subset(required, keep)),
-                "zone": school_zone.to_numpy(),
+                "zone": schools["zone"].array,
                 "visits": n,
                 "other_records": other,
                 "required": need,
@@ -280,8 +307,8 @@ class SchoolComprehensiveCycle(Rule):
         cycle = ctx.param_column("school.comprehensive_cycle_years", schools["county"])
         keep = cycle.is_set
         schools = schools.loc[keep]
-        ids = schools["school_id"].astype(object)
-        county = pd.Series(schools["county"].astype(object).to_numpy(), index=ids.to_numpy())
+        ids = schools["school_id"]
+        county = schools["county"]
 
         sup = ds.supervisions
         sup = sup.loc[
@@ -291,18 +318,22 @@ class SchoolComprehensiveCycle(Rule):
                 & (sup["date"] <= pd.Timestamp(ctx.as_of))
             ).to_numpy()
         ]
-        target_county = sup["target"].astype(object).map(county)
-        known = target_county.notna().to_numpy()
-        sup = sup.loc[known]
-        by_own = _body_over(ctx.hierarchy, sup["body"], target_county.loc[known], strictly=False)
-        last = _latest(sup.loc[by_own], ids)["date"]
+        # Join on integer positions, not strings: hundreds of thousands of rows each.
+        row = _rows_of(sup["target"], ids)  # the school each record is about (-1: other)
+        known = row >= 0
+        county_pos = ctx.hierarchy.positions(county)[row[known]]
+        lo, hi = _spans_of(ctx.hierarchy, sup["body"])
+        by_own = (lo[known] <= county_pos) & (county_pos < hi[known])
+        dates = sup["date"].to_numpy()[known][by_own]
+        last_per_row = pd.Series(dates).groupby(row[known][by_own]).max().reindex(range(len(ids)))
+        last = pd.Series(last_per_row.to_numpy(), index=ids.to_numpy())
 
         years = cycle.numbers()[keep]
         ok, last_day, due, since = _cycle(ctx, last, years)
         return pd.DataFrame(
             {
-                "target": ids.to_numpy(),
-                "jurisdiction": county.to_numpy(),
+                "target": ids.array,
+                "jurisdiction": county.array,
                 "ok": ok,
                 "citation": _citations(self.cite, _subset(cycle, keep)),
                 "last_comprehensive": last_day,
