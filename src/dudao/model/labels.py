@@ -16,6 +16,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Self
 
+_LOOKUPS: dict[type, dict[str, LabelledEnum]] = {}
+
 
 class LabelledEnum(StrEnum):
     """A string enum whose members are declared as ``NAME = ("value", "中文")``."""
@@ -36,8 +38,11 @@ class LabelledEnum(StrEnum):
         """
         if isinstance(text, cls):
             return text
-        for member in cls:
-            if text in (member.value, member.label):
-                return member
+        lookup = _LOOKUPS.get(cls)
+        if lookup is None:  # built once per enum: parse runs once per row of big tables
+            lookup = _LOOKUPS[cls] = {k: m for m in cls for k in (m.value, m.label)}
+        member = lookup.get(text) if isinstance(text, str) else None
+        if member is not None:
+            return member
         choices = "、".join(f"{m.label}（{m.value}）" for m in cls)
         raise ValueError(f"'{text}' 不是有效的取值，可选：{choices}")
