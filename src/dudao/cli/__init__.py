@@ -13,19 +13,15 @@ import click
 
 from dudao import __version__
 from dudao.cli import commands
-from dudao.cli.output import debug, report_error, stderr
-from dudao.errors import DudaoError
+from dudao.cli.output import ReportingGroup, debug, stderr
 
 
-class DudaoGroup(click.Group):
-    """Turns DudaoError into a clean report and exit status 2."""
+class DudaoGroup(ReportingGroup):
+    """Bad input exits 2 (see ReportingGroup); any other error is reported in one line."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except DudaoError as exc:
-            report_error(exc)
-            ctx.exit(2)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:

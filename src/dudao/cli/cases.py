@@ -14,7 +14,7 @@ import attrs
 import click
 from rich.table import Table
 
-from dudao.cli.output import print_json, report_error, stderr, stdout
+from dudao.cli.output import ReportingGroup, format_option, parse_date, print_json, stderr, stdout
 from dudao.errors import DudaoError, Problem
 from dudao.store import CaseStore
 from dudao.workflow import (
@@ -28,45 +28,19 @@ from dudao.workflow import (
     payload_to_dict,
 )
 
-FORMAT = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="输出格式：table 供人阅读，json 供脚本使用",
-)
-
-
-class _CasesGroup(click.Group):
-    """Bad input → one line per problem and exit 2, also when used on its own."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except DudaoError as exc:
-            report_error(exc)
-            ctx.exit(2)
+FORMAT = format_option("table", "json")
 
 
 def _date(value: str | None, what: str = "日期") -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise DudaoError(
-            Problem(
-                f"{what} '{value}' 格式不对", code="bad-date", hint="写成 YYYY-MM-DD，如 2023-03-01"
-            )
-        ) from None
+    """A date from the command line; today when not given."""
+    return parse_date(value, what) or dt.date.today()
 
 
 def _store(ctx: click.Context) -> CaseStore:
     return CaseStore.open(ctx.obj["store"])
 
 
-@click.group(cls=_CasesGroup)
+@click.group(cls=ReportingGroup)
 @click.option(
     "--store",
     envvar="DUDAO_STORE",

@@ -11,7 +11,7 @@ import click
 import pandas as pd
 from rich.table import Table
 
-from dudao.cli.output import print_json, stdout
+from dudao.cli.output import parse_date, print_json, stdout
 from dudao.errors import DudaoError, Problem
 from dudao.examples import example_path
 from dudao.law.book import LawBook
@@ -21,19 +21,6 @@ from dudao.rules.engine import CheckResult
 from dudao.rules.engine import check as run_check
 
 SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
-
-
-def _date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise DudaoError(
-            Problem(
-                f"日期 '{value}' 格式不对", code="bad-date", hint="写成 YYYY-MM-DD，如 2023-03-01"
-            )
-        ) from None
 
 
 def _dataset(path: str | None) -> Path:
@@ -62,7 +49,7 @@ def check(
     """
     path = _dataset(dataset)
     plugins = load_plugins()
-    result = run_check(path, plugins, as_of=_date(as_of), only=set(rules) or None)
+    result = run_check(path, plugins, as_of=parse_date(as_of), only=set(rules) or None)
     if fmt == "json":
         print_json(_as_json(result))
     elif fmt == "markdown":
@@ -180,7 +167,7 @@ def rules(code: str, as_of: str | None, fmt: str) -> None:
     """列出对某一区划在某日有效的全部规则和参数，以及依据和来源插件。"""
     plugins = load_plugins()
     book = plugins.law_book()
-    day = _date(as_of) or dt.date.today()
+    day = parse_date(as_of) or dt.date.today()
     unit = book.hierarchy.get(code)
     rows = _law_rows(book, code, day)
     if fmt == "json":
@@ -254,7 +241,7 @@ def _law_rows(book: LawBook, code: str, day: dt.date) -> dict[str, list[dict]]:
 def explain(rule: str, target: str, dataset: str | None, as_of: str | None, fmt: str) -> None:
     """说明规则 RULE 对对象 TARGET 的判断是怎样算出来的（使用的数字、参数与依据）。"""
     plugins = load_plugins()
-    result = run_check(_dataset(dataset), plugins, as_of=_date(as_of), only={rule})
+    result = run_check(_dataset(dataset), plugins, as_of=parse_date(as_of), only={rule})
     if not result.checks:
         raise DudaoError(
             Problem(

@@ -12,7 +12,7 @@ from rich.tree import Tree
 from dudao.cli.cases import cases
 from dudao.cli.check import check, explain, rules
 from dudao.cli.evaluate import evaluate
-from dudao.cli.output import print_json, stderr, stdout
+from dudao.cli.output import format_option, print_json, stderr, stdout
 from dudao.cli.synth import synth
 from dudao.errors import DudaoError, Problem
 from dudao.io import yamlio
@@ -23,14 +23,7 @@ from dudao.plugins.files import FILE_KINDS
 from dudao.plugins.manager import PluginSet, load_plugins
 from dudao.plugins.yaml_plugin import display_path
 
-FORMAT = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="输出格式：table 供人阅读，json 供脚本使用",
-)
+FORMAT = format_option("table", "json")
 
 
 @click.command()

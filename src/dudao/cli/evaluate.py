@@ -9,8 +9,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from dudao.cli.check import _date
-from dudao.cli.output import print_json, stdout
+from dudao.cli.output import parse_date, print_json, stdout
 from dudao.errors import DudaoError, Problem
 from dudao.evaluation.measurements import load_dataset
 from dudao.evaluation.national import evaluate_quality_balanced, national_sets
@@ -62,7 +61,7 @@ def evaluate(
             )
         )
     s = sets[set_id]
-    day = _date(as_of) or dt.date.today()
+    day = parse_date(as_of) or dt.date.today()
     if not s.validity.in_force(day):
         raise DudaoError(
             Problem(

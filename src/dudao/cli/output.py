@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
 from typing import Any
 
+import click
 from rich.console import Console
 
-from dudao.errors import DudaoError
+from dudao.errors import DudaoError, Problem
 
 stdout = Console(soft_wrap=True, highlight=False)
 stderr = Console(stderr=True, soft_wrap=True, highlight=False)
@@ -31,3 +33,40 @@ def report_error(exc: DudaoError) -> None:
 def debug() -> bool:
     """DUDAO_DEBUG=1 shows tracebacks of unexpected errors."""
     return bool(os.environ.get("DUDAO_DEBUG"))
+
+
+def format_option(*choices: str) -> Any:
+    """``--format``, the first choice the default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help="输出格式：table 供人阅读，json 供脚本使用",
+    )
+
+
+def parse_date(value: str | None, what: str = "日期") -> dt.date | None:
+    """``YYYY-MM-DD`` from the command line; a clear error otherwise; None stays None."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise DudaoError(
+            Problem(
+                f"{what} '{value}' 格式不对", code="bad-date", hint="写成 YYYY-MM-DD，如 2023-03-01"
+            )
+        ) from None
+
+
+class ReportingGroup(click.Group):
+    """Bad input (DudaoError) → one line per problem and exit 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DudaoError as exc:
+            report_error(exc)
+            ctx.exit(2)
