@@ -57,6 +57,34 @@ class ParamColumn:
         """Values as floats, NaN where unset."""
         return pd.to_numeric(pd.Series(self.values, dtype=object), errors="coerce").to_numpy(float)
 
+    def subset(self, keep: np.ndarray) -> ParamColumn:
+        """The rows selected by a boolean mask."""
+        return ParamColumn(self.values[keep], self.cites[keep], self.sample[keep])
+
+
+def row_citations(
+    rule_cites: Iterable[str], *cites: ParamColumn | Sequence[str] | np.ndarray
+) -> np.ndarray:
+    """Per row: the rule's clauses, then each parameter's clause not already named (a city
+    may set its own number under the province's rule). Rows take few distinct
+    combinations, so each is joined once and spread by integer codes."""
+    rule_cites = list(rule_cites)
+    columns = [
+        np.asarray(c.cites if isinstance(c, ParamColumn) else c, dtype=object) for c in cites
+    ]
+    if not columns:
+        return np.array([], dtype=object)
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:  # one integer per combination of citations (mixed radix)
+        codes, distinct = pd.factorize(column, use_na_sentinel=False)
+        key = key * (len(distinct) + 1) + codes
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    joined = np.array(
+        ["；".join(dict.fromkeys([*rule_cites, *(c[i] for c in columns if c[i])])) for i in first],
+        dtype=object,
+    )
+    return joined[inverse.reshape(-1)]
+
 
 @attrs.frozen
 class Context:

@@ -181,8 +181,13 @@ def run_rules(ctx: Context, *, only: set[str] | None = None) -> CheckResult:
 
 def _findings(rule: Rule, entry: Entry, failing: pd.DataFrame, names: _Names) -> pd.DataFrame:
     evidence_cols = [c for c in failing.columns if c not in _RESERVED]
-    records = failing.to_dict("records")
-    messages = [rule.message(r) for r in records]
+    # rows as dicts for the rule's message, built from whole columns (DataFrame.to_dict
+    # boxes value by value, a second on a national run)
+    keys = list(failing.columns)
+    columns = [failing[c].tolist() for c in keys]
+    messages = [
+        rule.message(dict(zip(keys, row, strict=True))) for row in zip(*columns, strict=True)
+    ]
     default_cite = entry.citation_text()
     out = pd.DataFrame(
         {

@@ -48,7 +48,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -59,7 +59,7 @@ from dudao.law.book import Region
 from dudao.model.bodies import Committee, MemberUnit
 from dudao.model.findings import TargetKind
 from dudao.model.jurisdiction import Jurisdiction, JurisdictionKind, Level
-from dudao.rules.base import Context, Rule, empty_checks
+from dudao.rules.base import Context, Rule, empty_checks, row_citations
 
 GOVERNMENT_LEVELS = (Level.PROVINCE, Level.PREFECTURE, Level.COUNTY)
 REFORM_OPINIONS = "《关于深化新时代教育督导体制机制改革的意见》"
@@ -141,13 +141,6 @@ def plan_year(as_of: dt.date, deadline_this_year: Any) -> int:
     """
     due = deadline_in(deadline_this_year, as_of.year)
     return as_of.year if due is not None and due < as_of else as_of.year - 1
-
-
-def _citations(rule_cites: Iterable[str], *params: Sequence[str]) -> list[str]:
-    """Per row: the rule's clauses, then each parameter's clause not already named."""
-    rule_cites = list(rule_cites)
-    rows = zip(*params, strict=True) if params else ()
-    return ["；".join(dict.fromkeys([*rule_cites, *(c for c in cs if c)])) for cs in rows]
 
 
 def _names(units: Iterable[str]) -> str:
@@ -458,7 +451,7 @@ class UpwardReporting(Rule):
                 "target": codes,
                 "jurisdiction": codes,
                 "ok": problem == "",
-                "citation": _citations(self.cite, req_cite, cites),
+                "citation": row_citations(self.cite, req_cite, cites),
                 "year": year.astype(int),
                 "deadline": deadline,
                 "filed_on": filed_on,
@@ -615,7 +608,7 @@ class SupervisionFunding(Rule):
                 "target": codes,
                 "jurisdiction": codes,
                 "ok": amount > 0,  # NaN (no row) compares False
-                "citation": _citations(self.cite, required.cites[keep]),
+                "citation": row_citations(self.cite, required.cites[keep]),
                 "year": year,
                 "amount": np.where(rows > 0, amount, None),
                 "budget_rows": rows,

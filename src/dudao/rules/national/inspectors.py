@@ -29,7 +29,6 @@ Conventions shared by the rules below:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -37,7 +36,7 @@ import pandas as pd
 
 from dudao.law.book import Region
 from dudao.model.findings import Severity, TargetKind
-from dudao.rules.base import Context, ParamColumn, Rule, empty_checks
+from dudao.rules.base import Context, ParamColumn, Rule, empty_checks, row_citations
 from dudao.rules.national.staffing import serving
 
 ORDINANCE_IN_FORCE = dt.date(2012, 10, 1)  # 《教育督导条例》 施行日期
@@ -65,25 +64,6 @@ def _dates(values: Any) -> np.ndarray:
     out = s.dt.date.to_numpy(dtype=object, copy=True)
     out[s.isna().to_numpy()] = None
     return out
-
-
-def _subset(column: ParamColumn, keep: np.ndarray) -> ParamColumn:
-    return ParamColumn(column.values[keep], column.cites[keep], column.sample[keep])
-
-
-def _citations(rule_cites: Sequence[str], *params: ParamColumn) -> np.ndarray:
-    """Per row: the rule's clauses and, where they differ, the clauses that set its
-    parameters (a city may set its own number under a national rule). One join per
-    distinct combination, not per row."""
-    n = len(params[0].cites) if params else 0
-    key = np.full(n, "", dtype=object)
-    for p in params:
-        key = key + "\x1f" + p.cites.astype(object)
-    joined = {
-        k: "；".join(dict.fromkeys([*rule_cites, *(c for c in k.split("\x1f") if c)]))
-        for k in pd.unique(key)
-    }
-    return pd.Series(key, dtype=object).map(joined).to_numpy(dtype=object)
 
 
 def _add_years(dates: pd.Series, years: np.ndarray) -> np.ndarray:
@@ -141,7 +121,7 @@ class PartTimeTerms(Rule):
         years = ctx.param_column("inspector.part_time_term_years", ins["appointing"])
         terms = ctx.param_column("inspector.part_time_max_terms", ins["appointing"])
         keep = years.is_set | terms.is_set
-        ins, years, terms = ins.loc[keep], _subset(years, keep), _subset(terms, keep)
+        ins, years, terms = ins.loc[keep], years.subset(keep), terms.subset(keep)
         n_years, max_terms = years.numbers(), terms.numbers()
         start, end = ins["term_start"], ins["term_end"]
         latest_end = _add_years(start, n_years)
@@ -155,7 +135,7 @@ class PartTimeTerms(Rule):
                 "target": ins["inspector_id"].astype(object).to_numpy(),
                 "jurisdiction": ins["appointing"].astype(object).to_numpy(),
                 "ok": ~(too_long | too_many),
-                "citation": _citations(self.cite, years, terms),
+                "citation": row_citations(self.cite, years, terms),
                 "term_start": _dates(start),
                 "term_end": _dates(end_values),
                 "term_years": n_years,
@@ -216,7 +196,7 @@ class TrainingHours(Rule):
         ins = serving(ctx)
         required = ctx.param_column("inspector.annual_training_hours", ins["appointing"])
         keep = required.is_set
-        ins, required = ins.loc[keep], _subset(required, keep)
+        ins, required = ins.loc[keep], required.subset(keep)
         need = required.numbers()
         hours = ins["training_hours"].to_numpy(dtype=float)
         missing = np.isnan(hours)
@@ -227,7 +207,7 @@ class TrainingHours(Rule):
                 "jurisdiction": ins["appointing"].astype(object).to_numpy(),
                 "ok": ~(missing | below),
                 "severity": np.where(missing, Severity.WARNING.value, self.severity.value),
-                "citation": _citations(self.cite, required),
+                "citation": row_citations(self.cite, required),
                 "training_hours": hours,
                 "required_hours": need,
                 "shortfall": np.where(missing, np.nan, np.maximum(need - hours, 0)),
@@ -406,7 +386,7 @@ class ZoneComposition(Rule):
         bounds = [ctx.param_column(p, zones["county"]) for p in self.parameters]
         keep = np.logical_or.reduce([b.is_set for b in bounds])
         zones = zones.loc[keep]
-        bounds = [_subset(b, keep) for b in bounds]
+        bounds = [b.subset(keep) for b in bounds]
         ft_min, ft_max, pt_min, pt_max = (b.numbers() for b in bounds)
 
         ins = serving(ctx)
@@ -425,7 +405,7 @@ class ZoneComposition(Rule):
                 "target": ids,
                 "jurisdiction": zones["county"].astype(object).to_numpy(),
                 "ok": full_ok & part_ok,
-                "citation": _citations(self.cite, *bounds),
+                "citation": row_citations(self.cite, *bounds),
                 "full_time": full_time,
                 "full_time_min": ft_min,
                 "full_time_max": ft_max,

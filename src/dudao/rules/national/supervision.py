@@ -28,7 +28,6 @@ checked. Conventions shared by the rules below:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -39,7 +38,7 @@ from dudao.model.findings import TargetKind
 from dudao.model.hierarchy import Hierarchy
 from dudao.model.jurisdiction import Level
 from dudao.model.schools import Stage
-from dudao.rules.base import Context, ParamColumn, Rule, empty_checks
+from dudao.rules.base import Context, Rule, empty_checks, row_citations
 
 ZONED_STAGES = [s.value for s in Stage if s.needs_zone]
 ORDINANCE_IN_FORCE = dt.date(2012, 10, 1)  # 《教育督导条例》 施行日期
@@ -59,16 +58,6 @@ def _text(x: Any) -> str:
 
 def _day(x: Any) -> str:
     return pd.Timestamp(x).date().isoformat()
-
-
-def _citations(rule_cites: Sequence[str], param: ParamColumn) -> np.ndarray:
-    """Per row: the rule's clauses and, where it differs, the clause that set the
-    parameter (a city may set its own number under the province's rule)."""
-    cites = pd.Series(param.cites, dtype=object)
-    joined = {
-        c: "；".join(dict.fromkeys([*rule_cites, *([c] if c else [])])) for c in pd.unique(cites)
-    }
-    return cites.map(joined).to_numpy(dtype=object)
 
 
 def _category_codes(s: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -240,9 +229,10 @@ class RoutineVisits(Rule):
         return pd.DataFrame(
             {
                 "target": ids.array,
+                "target_name": schools["name"].array,
                 "jurisdiction": schools["county"].array,
                 "ok": n >= need,
-                "citation": _citations(self.cite, _subset(required, keep)),
+                "citation": row_citations(self.cite, required.subset(keep)),
                 "zone": schools["zone"].array,
                 "visits": n,
                 "other_records": other,
@@ -275,10 +265,6 @@ class RoutineVisits(Rule):
             f"{start.year} semester ({_day(start)} to {_day(end)}; semester dates are a "
             f"convention){other_en}, fewer than the {_text(row['required'])} required",
         )
-
-
-def _subset(column: ParamColumn, keep: np.ndarray) -> ParamColumn:
-    return ParamColumn(column.values[keep], column.cites[keep], column.sample[keep])
 
 
 # ------------------------------------------------- 2 comprehensive supervision of schools
@@ -333,9 +319,10 @@ class SchoolComprehensiveCycle(Rule):
         return pd.DataFrame(
             {
                 "target": ids.array,
+                "target_name": schools["name"].array,
                 "jurisdiction": county.array,
                 "ok": ok,
-                "citation": _citations(self.cite, _subset(cycle, keep)),
+                "citation": row_citations(self.cite, cycle.subset(keep)),
                 "last_comprehensive": last_day,
                 "years_since": since,
                 "cycle_years": years,
@@ -409,7 +396,7 @@ class GovernmentSupervised(Rule):
                 "target": units.to_numpy(),
                 "jurisdiction": units.to_numpy(),
                 "ok": ok,
-                "citation": _citations(self.cite, _subset(cycle, keep)),
+                "citation": row_citations(self.cite, cycle.subset(keep)),
                 "last_supervision": last_day,
                 "last_kind": latest["kind"].to_numpy(dtype=object),
                 "last_body": latest["body"].to_numpy(dtype=object),
@@ -483,7 +470,7 @@ class AnnualComprehensiveSupervision(Rule):
                 "target": units.to_numpy(),
                 "jurisdiction": units.to_numpy(),
                 "ok": n >= need,
-                "citation": _citations(self.cite, _subset(required, keep)),
+                "citation": row_citations(self.cite, required.subset(keep)),
                 "year": year,
                 "comprehensive": n,
                 "required": need,

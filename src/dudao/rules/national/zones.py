@@ -36,17 +36,32 @@ class ZoneCoverage(Rule):
         schools = ctx.within(ctx.dataset.schools, "county", region)
         schools = schools.loc[schools["stage"].isin(ZONED_STAGES).to_numpy()]
         zones = ctx.dataset.zones
-        zone_county = pd.Series(
-            zones["county"].astype(object).to_numpy(),
-            index=zones["zone_id"].astype(object).to_numpy(),
-        )
-        staffed = serving(ctx)["zone"].astype(object).value_counts()
-        zone = schools["zone"].astype(object)
-        in_zone = zone.notna().to_numpy()
-        same_county = (
-            zone.map(zone_county).to_numpy() == schools["county"].astype(object).to_numpy()
-        )
-        inspectors = zone.map(staffed).fillna(0).astype(int).to_numpy()
+        # Integer codes, not strings: half a million schools, tens of thousands of zones.
+        zone_cat = schools["zone"].array  # categorical
+        zone_ids = pd.Index(zones["zone_id"])
+        zone_row = np.append(zone_ids.get_indexer(zone_cat.categories), -1)[
+            np.asarray(zone_cat.codes)
+        ]  # row in the zones table, -1: no zone or an unknown one
+        in_zone = zone_row >= 0
+        at = np.maximum(zone_row, 0)
+        staffed = serving(ctx)["zone"].array
+        staffed_row = np.append(zone_ids.get_indexer(staffed.categories), -1)[
+            np.asarray(staffed.codes)
+        ]
+        per_zone = np.bincount(staffed_row + 1, minlength=len(zones) + 1)[1:]
+        if len(zones):
+            zone_county = zones["county"].astype(object).to_numpy()[at]
+            same = ctx.hierarchy.positions(zones["county"])[at] == ctx.hierarchy.positions(
+                schools["county"]
+            )
+            inspectors = per_zone[at]
+        else:
+            zone_county = np.full(len(schools), None, dtype=object)
+            same = np.zeros(len(schools), dtype=bool)
+            inspectors = np.zeros(len(schools), dtype=int)
+        zone_county = np.where(in_zone, zone_county, None)
+        same_county = in_zone & same
+        inspectors = np.where(in_zone, inspectors, 0)
         problem = np.select(
             [~in_zone, ~same_county, inspectors == 0],
             ["no-zone", "other-county", "no-inspector"],
@@ -54,11 +69,12 @@ class ZoneCoverage(Rule):
         )
         return pd.DataFrame(
             {
-                "target": schools["school_id"].astype(object).to_numpy(),
-                "jurisdiction": schools["county"].astype(object).to_numpy(),
+                "target": schools["school_id"].array,
+                "target_name": schools["name"].array,
+                "jurisdiction": schools["county"].array,
                 "ok": problem == "",
-                "zone": zone.to_numpy(),
-                "zone_county": zone.map(zone_county).to_numpy(),
+                "zone": zone_cat,
+                "zone_county": zone_county,
                 "zone_inspectors": inspectors,
                 "problem": problem,
             }
