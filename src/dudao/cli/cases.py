@@ -27,6 +27,7 @@ from dudao.workflow import (
     payload_from_dict,
     payload_to_dict,
 )
+from dudao.workflow.situations import AccountabilitySituation
 
 FORMAT = format_option("table", "json")
 
@@ -71,6 +72,10 @@ def cases(ctx: click.Context, store: str) -> None:
     type=click.Choice(["mass_incidents", "major_accident", "retaliation", "obstruction"]),
     help="二（十四）的严重情形：直接进入问责",
 )
+@click.option(
+    "--situation",
+    help="问责情景编号：按对象所在地区有效的情景立案，依据取自情景；直接问责的情景按严重情形立案",
+)
 @click.option("--citation", help="依据（默认 厅发〔2020〕26号 二（七））")
 @FORMAT
 @click.pass_context
@@ -84,14 +89,23 @@ def open_(
     reference: str,
     summary: str,
     severe: str | None,
+    situation: str | None,
     citation: str | None,
     fmt: str,
 ) -> None:
     """为被督导单位 TARGET 立案。"""
+    day = _date(date_)
+    if situation is not None:
+        sit = _situation(target, situation, day)
+        if sit.direct:
+            severe = sit.trigger.value if sit.trigger else severe
+        citation = citation or str(sit.cite)
+        summary = summary or sit.name
+        reference = reference or sit.id
     store = _store(ctx)
     record = store.open_case(
         target,
-        _date(date_),
+        day,
         actor=actor,
         case_id=case_id,
         source=source,
@@ -101,6 +115,22 @@ def open_(
         citation=citation,
     )
     _print_record(record.case_id, record.events, record.state, fmt)
+
+
+def _situation(target: str, situation_id: str, day: dt.date) -> AccountabilitySituation:
+    """The 问责情景 ``situation_id`` in force for ``target`` on ``day``."""
+    from dudao.plugins.manager import load_plugins
+
+    in_force = {s.id: s for s in load_plugins().accountability_situations(target, day)}
+    if situation_id not in in_force:
+        raise DudaoError(
+            Problem(
+                f"{target} 在 {day} 没有有效的问责情景 '{situation_id}'",
+                code="unknown-situation",
+                hint="可选：" + ("、".join(sorted(in_force)) or "（无）"),
+            )
+        )
+    return in_force[situation_id]
 
 
 # ------------------------------------------------------------------ advance

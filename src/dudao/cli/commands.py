@@ -16,7 +16,6 @@ from dudao.cli.output import format_option, print_json, stderr, stdout
 from dudao.cli.synth import synth
 from dudao.errors import DudaoError, Problem
 from dudao.io import yamlio
-from dudao.io.schema import json_schema
 from dudao.model.hierarchy import Hierarchy
 from dudao.plugins.checks import check_file
 from dudao.plugins.files import FILE_KINDS
@@ -154,7 +153,7 @@ def schema(kind: str | None, list_kinds: bool) -> None:
                 hint="可选：" + "、".join(FILE_KINDS),
             )
         )
-    click.echo(json.dumps(json_schema(FILE_KINDS[kind].cls), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(FILE_KINDS[kind].schema(), ensure_ascii=False, indent=2))
 
 
 @click.command()

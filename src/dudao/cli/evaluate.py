@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
+from functools import reduce
 from pathlib import Path
 
 import click
@@ -12,9 +14,11 @@ from rich.table import Table
 from dudao.cli.output import parse_date, print_json, stdout
 from dudao.errors import DudaoError, Problem
 from dudao.evaluation.measurements import load_dataset
-from dudao.evaluation.national import evaluate_quality_balanced, national_sets
+from dudao.evaluation.model import IndicatorSet
+from dudao.evaluation.national import evaluate_quality_balanced
 from dudao.evaluation.score import Evaluation, ranked
 from dudao.evaluation.score import evaluate as run_evaluate
+from dudao.plugins.manager import PluginSet, load_plugins
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "nanning_evaluation"
 DERIVED_PREFIXES = ("cv_primary_", "cv_junior_", "schools_unmet_")
@@ -51,29 +55,14 @@ def evaluate(
     校级达标情况。不给 DATASET 时使用自带的南宁示例数据（示例数据，非真实情况）。
     """
     folder = dataset or EXAMPLE
-    sets = national_sets()
-    if set_id not in sets:
-        raise DudaoError(
-            Problem(
-                f"没有 id 为 '{set_id}' 的指标体系",
-                code="unknown-set",
-                hint="可选：" + "、".join(sets),
-            )
-        )
-    s = sets[set_id]
     day = parse_date(as_of) or dt.date.today()
-    if not s.validity.in_force(day):
-        raise DudaoError(
-            Problem(
-                f"指标体系 {s.id} 在 {day} 不在有效期内（{s.validity.describe()}）",
-                code="not-in-force",
-            )
-        )
+    targets, _ = load_dataset(folder)
+    s = resolve_set(load_plugins(), set_id, targets["target"].astype(str).unique(), day)
     balanced = set_id == "quality_balanced"
     needed = [c for c in s.columns() if not (balanced and c.startswith(DERIVED_PREFIXES))]
     measurements, schools = load_dataset(folder, needed, schools=balanced)
     if balanced:
-        ev = evaluate_quality_balanced(schools, measurements)
+        ev = evaluate_quality_balanced(schools, measurements, s)
     else:
         ev = run_evaluate(s, measurements, source=str(folder / "measurements"))
     if target:
@@ -99,6 +88,39 @@ def evaluate(
         stdout.print(f"评分表已写入 {out}")
     else:
         _print(ev, folder)
+
+
+def resolve_set(
+    plugins: PluginSet, set_id: str, targets: Iterable[str], day: dt.date
+) -> IndicatorSet:
+    """The set ``set_id`` governing the units evaluated on ``day``: resolved in the law
+    book at their lowest common ancestor (national when a target is not a known unit)."""
+    hierarchy = plugins.hierarchy()
+    codes = list(targets)
+    scope = "000000"
+    if codes and all(c in hierarchy for c in codes):
+        scope = reduce(lambda a, b: hierarchy.lca(a, b).code, codes)
+    book = plugins.law_book(hierarchy)
+    if set_id not in book.ids("indicator_set"):
+        raise DudaoError(
+            Problem(
+                f"没有 id 为 '{set_id}' 的指标体系",
+                code="unknown-set",
+                hint="可选：" + "、".join(book.ids("indicator_set")),
+            )
+        )
+    entry = book.resolve("indicator_set", set_id, scope, day)
+    if entry is None:
+        versions = "；".join(
+            f"{e.scope} {e.validity.describe()}" for e in book.versions("indicator_set", set_id)
+        )
+        raise DudaoError(
+            Problem(
+                f"指标体系 {set_id} 在 {day} 对 {scope} 不在有效期内（{versions}）",
+                code="not-in-force",
+            )
+        )
+    return entry.value
 
 
 def _print(ev: Evaluation, folder: Path) -> None:

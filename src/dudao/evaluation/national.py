@@ -142,10 +142,13 @@ def balanced_county_measures(schools: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def evaluate_quality_balanced(schools: pd.DataFrame, counties: pd.DataFrame) -> Evaluation:
+def evaluate_quality_balanced(
+    schools: pd.DataFrame, counties: pd.DataFrame, s: IndicatorSet | None = None
+) -> Evaluation:
     """优质均衡 for every county of ``counties`` (target, year, county-level columns),
-    the resource part derived from ``schools``."""
+    the resource part derived from ``schools``; ``s`` is the county set to score with
+    (default: the national one; pass a region's version resolved from the law book)."""
     derived = balanced_county_measures(schools)
     key = counties["target"].astype(str).rename("_county")
     table = counties.join(key).join(derived, on="_county").drop(columns="_county")
-    return evaluate(national_sets()["quality_balanced"], table)
+    return evaluate(s or national_sets()["quality_balanced"], table)

@@ -12,9 +12,11 @@ import difflib
 from collections.abc import Iterator
 
 from dudao.errors import DudaoError, Problem
+from dudao.evaluation.model import IndicatorSet, validate_indicator_set
 from dudao.model.bodies import Committee
 from dudao.plugins.files import JurisdictionsFile
 from dudao.plugins.manager import PluginSet
+from dudao.workflow.situations import AccountabilityFile
 
 
 def check_committee(committee: Committee, plugins: PluginSet) -> Iterator[Problem]:
@@ -87,4 +89,12 @@ def check_file(obj: object, plugins: PluginSet, *, source: str | None = None) ->
         return list(check_committee(obj, plugins))
     if isinstance(obj, JurisdictionsFile):
         return list(check_jurisdictions(obj, plugins, source=source))
+    if isinstance(obj, IndicatorSet):
+        return validate_indicator_set(obj)
+    if isinstance(obj, AccountabilityFile):
+        return [
+            p.located(path=("situations", i, *p.path))
+            for i, s in enumerate(obj.situations)
+            for p in s.problems()
+        ]
     return []

@@ -6,14 +6,20 @@ files as policy staff type.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import attrs
 
+from dudao.evaluation.model import SCORING_KINDS, IndicatorSet
+from dudao.io.schema import json_schema
 from dudao.law.parameters import ParametersFile
 from dudao.model.bodies import Committee, MemberUnit
 from dudao.model.dataset import CommitteesFile, DatasetInfo
 from dudao.model.jurisdiction import Jurisdiction
 from dudao.plugins.info import PluginInfo
 from dudao.rules.statements import RulesFile
+from dudao.workflow.situations import AccountabilityFile
 
 
 @attrs.frozen
@@ -36,6 +42,31 @@ class FileKind:
     filename: str
     cls: type
     title: str
+    #: a schema builder for classes msgspec cannot describe (default: json_schema(cls))
+    builder: Callable[[], dict[str, Any]] | None = None
+
+    def schema(self) -> dict[str, Any]:
+        return self.builder() if self.builder else json_schema(self.cls)
+
+
+def indicator_set_schema() -> dict[str, Any]:
+    """msgspec cannot express ``scoring`` (a union of four attrs classes chosen by
+    ``kind``), so this schema checks the top level only and says so."""
+    fields = attrs.fields(IndicatorSet)
+    required = [f.name for f in fields if f.default is attrs.NOTHING]
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "IndicatorSet",
+        "description": (
+            "指标体系（一个文件一个）。限制：本 schema 只检查顶层字段；计分方式 scoring "
+            "按 kind（" + "、".join(SCORING_KINDS) + "）取不同字段，JSON Schema 生成器无法表达，"
+            "请用 dudao validate 做完整检查。"
+        ),
+        "type": "object",
+        "required": required,
+        "properties": {f.name: {} for f in fields},
+        "additionalProperties": False,
+    }
 
 
 FILE_KINDS: dict[str, FileKind] = {
@@ -48,6 +79,19 @@ FILE_KINDS: dict[str, FileKind] = {
         FileKind("parameters", "parameters.yaml", ParametersFile, "参数：带日期和引用的数值与设置"),
         FileKind(
             "rules", "rules.yaml", RulesFile, "采用或停用已有规则（本地引用、日期、严重程度）"
+        ),
+        FileKind(
+            "indicator-set",
+            "indicator_sets.yaml",
+            IndicatorSet,
+            "指标体系（indicator_sets/ 下一个文件一个）",
+            indicator_set_schema,
+        ),
+        FileKind(
+            "accountability",
+            "accountability.yaml",
+            AccountabilityFile,
+            "问责情景：情形、问责方式、是否直接问责、依据",
         ),
         FileKind("dataset", "dataset.yaml", DatasetInfo, "数据集说明：名称、范围、检查日期"),
         FileKind("committees", "committees.yaml", CommitteesFile, "数据集中的督导委员会"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from dudao.evaluation.model import IndicatorSet
 from dudao.law.parameters import Parameter
 from dudao.model.bodies import MemberUnit
 from dudao.model.jurisdiction import Jurisdiction
@@ -18,6 +19,7 @@ from dudao.plugins.info import PluginInfo, Sourced
 from dudao.plugins.markers import hookspec
 from dudao.rules.base import Rule
 from dudao.rules.statements import RuleStatement
+from dudao.workflow.situations import AccountabilitySituation
 
 
 class DudaoSpec:
@@ -125,4 +127,51 @@ class DudaoSpec:
                 return [RuleStatement("zone-coverage",
                                       cite=(Citation.parse("厅发〔2020〕26号 二（四）"),),
                                       since=date(2020, 5, 14))]
+        """
+
+    @hookspec
+    def dudao_indicator_sets(self) -> Iterable[IndicatorSet | Sourced[IndicatorSet]]:
+        """Add indicator sets (指标体系), or replace a set of the same id inside the
+        plugin's scope.
+
+        Called when the law book is assembled: each set becomes an entry of kind
+        ``indicator_set`` at the plugin's scope (or a ``scope`` inside it; a set
+        left at the default ``000000`` takes the plugin's scope), dated by its
+        ``since``/``until`` and cited by its ``cite``. ``dudao evaluate --set ID``
+        resolves the id for the units evaluated, so a region's set of the same id
+        wins inside the region while it is in force. Two sets of one id at one
+        scope with overlapping dates are an error naming both. A YAML plugin
+        reads ``indicator_sets/*.yaml``, one set per file.
+
+        Example::
+
+            @hookimpl
+            def dudao_indicator_sets(self):
+                return [load_indicator_set(Path(__file__).parent / "sets" / "kindergarten.yaml")]
+        """
+
+    @hookspec
+    def dudao_accountability_situations(
+        self,
+    ) -> Iterable[AccountabilitySituation | Sourced[AccountabilitySituation]]:
+        """State accountability situations (问责情景): when a unit is held to account,
+        by which forms, and whether the case goes straight to 问责.
+
+        Called when the law book is assembled: each situation becomes an entry of
+        kind ``accountability_situation`` at the plugin's scope (or a ``scope``
+        inside it), so a region refines a situation by stating the same id and
+        adds its own. Every situation must cite its clause. A ``direct``
+        situation names the 二（十四） ``trigger`` a case is opened on;
+        ``dudao cases open --situation ID`` opens such a case straight to 问责.
+        A YAML plugin reads ``accountability.yaml``.
+
+        Example::
+
+            @hookimpl
+            def dudao_accountability_situations(self):
+                return [AccountabilitySituation(
+                    "obstruction", "阻挠、干扰和不配合教育督导工作",
+                    forms=("interview", "circulated_criticism"), direct=True,
+                    trigger="obstruction", cite="厅发〔2020〕26号 二（十四）",
+                    since=date(2020, 5, 14))]
         """

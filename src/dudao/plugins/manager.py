@@ -26,6 +26,7 @@ Environment switches:
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.metadata as md
 import os
 import traceback
@@ -37,6 +38,7 @@ import attrs
 import pluggy
 
 from dudao.errors import DudaoError, Problem
+from dudao.evaluation.model import IndicatorSet
 from dudao.io.divisions import load_divisions
 from dudao.law.book import Entry, LawBook
 from dudao.law.entries import Origin, Validity
@@ -49,6 +51,7 @@ from dudao.plugins import hookspecs
 from dudao.plugins.info import PluginInfo, Sourced
 from dudao.plugins.markers import PROJECT
 from dudao.rules.statements import RuleStatement
+from dudao.workflow.situations import AccountabilitySituation
 
 GROUP = "dudao"
 NATIONAL = "national"  # the built-in plugin holding the national texts
@@ -292,6 +295,8 @@ class PluginSet:
                 )
             )
         entries += self._stated_rules(entries, problems)
+        entries += self._indicator_sets(hierarchy, problems)
+        entries += self._situations(hierarchy, problems)
         if problems:
             raise DudaoError(problems)
         return LawBook(hierarchy, [*entries, *extra])
@@ -329,6 +334,79 @@ class PluginSet:
                 )
             )
         return out
+
+    def _scope_of(
+        self,
+        what: str,
+        stated: str | None,
+        plugin: LoadedPlugin,
+        item: Sourced[Any],
+        hierarchy: Hierarchy,
+        problems: list[Problem],
+    ) -> str | None:
+        """The scope an item applies in: its own (inside the plugin's) or the plugin's."""
+        scope = stated or plugin.scope
+        assert scope is not None
+        if scope not in hierarchy or not hierarchy.contains(plugin.scope, scope):
+            problems.append(
+                Problem(
+                    f"{what} 的范围 {scope} 不在插件 {plugin.name} 的管辖范围 {plugin.scope} 之内",
+                    source=item.source,
+                    line=item.line,
+                    code="out-of-scope",
+                )
+            )
+            return None
+        return scope
+
+    def _indicator_sets(self, hierarchy: Hierarchy, problems: list[Problem]) -> list[Entry]:
+        """One ``indicator_set`` entry per set. A set left at the default scope
+        ``000000`` applies in the plugin's scope."""
+        out = []
+        for plugin, item in self._collect("dudao_indicator_sets"):
+            s: IndicatorSet = item.value
+            stated = None if s.scope == "000000" else s.scope
+            scope = self._scope_of(f"指标体系 {s.id}", stated, plugin, item, hierarchy, problems)
+            if scope is None:
+                continue
+            if s.scope != scope:
+                s = attrs.evolve(s, scope=scope)
+            out.append(s.entry(Origin(plugin.name, item.source, item.line)))
+        return out
+
+    def _situations(self, hierarchy: Hierarchy, problems: list[Problem]) -> list[Entry]:
+        """One ``accountability_situation`` entry per 问责情景."""
+        out = []
+        for plugin, item in self._collect("dudao_accountability_situations"):
+            sit: AccountabilitySituation = item.value
+            wrong = sit.problems()
+            if wrong:
+                problems += [p.located(source=item.source, line=item.line) for p in wrong]
+                continue
+            scope = self._scope_of(
+                f"问责情景 {sit.id}", sit.scope, plugin, item, hierarchy, problems
+            )
+            if scope is None:
+                continue
+            out.append(
+                Entry(
+                    "accountability_situation",
+                    sit.id,
+                    scope,
+                    sit.validity,
+                    attrs.evolve(sit, scope=scope),
+                    (sit.cite,) if sit.cite else (),
+                    Origin(plugin.name, item.source, item.line),
+                    sit.name,
+                )
+            )
+        return out
+
+    def accountability_situations(self, code: str, on: dt.date) -> list[AccountabilitySituation]:
+        """The 问责情景 in force for ``code`` on ``on``: per id, the one from the most
+        specific scope (its ``scope`` says which)."""
+        book = self.law_book()
+        return [e.value for e in book.in_force("accountability_situation", code, on)]
 
     def member_units(self, code: str) -> dict[str, MemberUnit]:
         """Member units recognised for ``code``: those of every plugin whose scope

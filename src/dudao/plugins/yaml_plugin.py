@@ -19,6 +19,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from dudao.evaluation.model import IndicatorSet, load_indicator_set
 from dudao.io import yamlio
 from dudao.law.parameters import Parameter, ParametersFile
 from dudao.model.bodies import MemberUnit
@@ -27,6 +28,7 @@ from dudao.plugins.files import JurisdictionsFile, MemberUnitsFile
 from dudao.plugins.info import PluginInfo, Sourced
 from dudao.plugins.markers import hookimpl
 from dudao.rules.statements import RulesFile, RuleStatement
+from dudao.workflow.situations import AccountabilityFile, AccountabilitySituation
 
 
 def display_path(path: Path) -> str:
@@ -44,6 +46,7 @@ class YamlPlugin:
         self.folder = Path(folder)
         # Parsed once: the law book and member-unit catalogue are built many times.
         self._cache: dict[str, list[Sourced[Any]]] = {}
+        self._sets: list[Sourced[IndicatorSet]] | None = None
 
     def __repr__(self) -> str:
         return f"YamlPlugin({display_path(self.folder)!r})"
@@ -106,3 +109,18 @@ class YamlPlugin:
         return [
             item for f in self._topic_files("rules") for item in self._items(f, RulesFile, "rules")
         ]
+
+    @hookimpl
+    def dudao_indicator_sets(self) -> list[Sourced[IndicatorSet]]:
+        """``indicator_sets/*.yaml``, one set per file (checked as they are read)."""
+        if self._sets is None:
+            self._sets = [
+                Sourced(load_indicator_set(path), display_path(path), 1)
+                for path in sorted((self.folder / "indicator_sets").glob("*.yaml"))
+            ]
+        return list(self._sets)
+
+    @hookimpl
+    def dudao_accountability_situations(self) -> list[Sourced[AccountabilitySituation]]:
+        """``accountability.yaml``."""
+        return self._items("accountability.yaml", AccountabilityFile, "situations")
