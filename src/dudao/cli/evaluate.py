@@ -13,6 +13,7 @@ from rich.table import Table
 
 from dudao.cli.output import parse_date, print_json, stdout
 from dudao.errors import DudaoError, Problem
+from dudao.evaluation.evaluators import evaluators
 from dudao.evaluation.measurements import load_dataset
 from dudao.evaluation.model import IndicatorSet
 from dudao.evaluation.national import evaluate_quality_balanced
@@ -57,7 +58,8 @@ def evaluate(
     folder = dataset or EXAMPLE
     day = parse_date(as_of) or dt.date.today()
     targets, _ = load_dataset(folder)
-    s = resolve_set(load_plugins(), set_id, targets["target"].astype(str).unique(), day)
+    plugins = load_plugins()
+    s = resolve_set(plugins, set_id, targets["target"].astype(str).unique(), day)
     balanced = set_id == "quality_balanced"
     needed = [c for c in s.columns() if not (balanced and c.startswith(DERIVED_PREFIXES))]
     measurements, schools = load_dataset(folder, needed, schools=balanced)
@@ -65,6 +67,14 @@ def evaluate(
         ev = evaluate_quality_balanced(schools, measurements, s)
     else:
         ev = run_evaluate(s, measurements, source=str(folder / "measurements"))
+    # who evaluates each target (厅发〔2020〕26号 二（三）; townships where a region says so)
+    hierarchy = plugins.hierarchy()
+    ev.scores["evaluator"] = evaluators(
+        ev.scores["target"].astype(str), hierarchy, plugins.law_book(hierarchy), day
+    )
+    ev.scores["evaluator_name"] = [
+        hierarchy.get(c).name if c else None for c in ev.scores["evaluator"]
+    ]
     if target:
         explanation = ev.explain(target)
         if fmt == "json":
@@ -128,8 +138,23 @@ def _print(ev: Evaluation, folder: Path) -> None:
     stdout.print(f"[bold]{s.title}[/]  依据 {s.cite or '—'}  数据 {folder}")
     if folder == EXAMPLE:
         stdout.print("[yellow]注意：示例数据，不代表实际情况。[/]")
+    who = ev.scores["evaluator"].dropna().unique() if "evaluator" in ev.scores else []
+    single = len(who) <= 1  # the usual case: one government evaluates them all
+    if len(who) == 1:
+        name = ev.scores.loc[ev.scores["evaluator"] == who[0], "evaluator_name"].iloc[0]
+        stdout.print(f"评估主体：{name}（{who[0]}；厅发〔2020〕26号 二（三））")
     table = Table(title_justify="left")
-    for header in ("排名", "对象", "名称", "年度", "得分", "加分", "总分", "等级", "说明"):
+    for header in (
+        "排名",
+        "对象",
+        "名称",
+        "年度",
+        "得分",
+        "加分",
+        "总分",
+        "等级",
+        "说明",
+    ):
         table.add_column(header)
     for row in ranked(ev).itertuples():
         notes = []
@@ -146,7 +171,8 @@ def _print(ev: Evaluation, folder: Path) -> None:
             f"{row.bonus:g}",
             f"{row.total:g}",
             row.grade,
-            "、".join(notes),
+            "、".join(notes)
+            + ("" if single else f"（评估主体 {getattr(row, 'evaluator', None) or '—'}）"),
         )
     stdout.print(table)
 

@@ -1,0 +1,41 @@
+"""Who evaluates whom: from the hierarchy, with townships where a region turns them on.
+
+厅发〔2020〕26号 二（三）: the province evaluates its prefectures, a prefecture its
+counties (and each its own departments); the nation evaluates provinces. A county
+evaluates its townships only where ``evaluation.township_evaluation`` is in force
+(岳阳: 《岳阳市2023年教育督导工作要点》 5, 推动乡镇（街道办事处）政府履行教育职责评价).
+
+>>> import datetime as dt
+>>> from dudao.plugins.manager import load_plugins
+>>> plugins = load_plugins()
+>>> h = plugins.hierarchy()
+>>> evaluators(["450103", "450100", "450000"], h, plugins.law_book(h), dt.date(2023, 6, 1))
+['450100', '450000', '000000']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from dudao.law.book import LawBook
+from dudao.model.hierarchy import Hierarchy
+
+TOWNSHIP_EVALUATION = "evaluation.township_evaluation"
+
+
+def evaluators(
+    targets: Iterable[str], hierarchy: Hierarchy, law: LawBook, day: dt.date
+) -> list[str | None]:
+    """The code of the government that evaluates each target on ``day``; None where no
+    one does (an unknown code, the nation, a township outside township evaluation)."""
+    out: list[str | None] = []
+    for code in targets:
+        if code not in hierarchy:
+            out.append(None)
+            continue
+        entry = law.resolve("parameter", TOWNSHIP_EVALUATION, code, day)
+        township = bool(entry.value) if entry is not None else False
+        unit = hierarchy.evaluator(code, township_evaluation=township)
+        out.append(unit.code if unit is not None else None)
+    return out
