@@ -666,7 +666,11 @@ class _Cells:
 
     @classmethod
     def of(cls, s: pd.Series) -> _Cells:
-        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            # already factorised (Parquet dictionary columns): use its codes, not the rows
+            codes, uniques = np.asarray(s.cat.codes, dtype=np.intp), s.cat.categories
+        else:
+            codes, uniques = pd.factorize(s, use_na_sentinel=True)
         text = _as_text(pd.Series(uniques)).reset_index(drop=True)
         empty = (text.isna() | (text == "")).to_numpy()
         if empty.any():  # blank or whitespace-only cells are missing values
