@@ -84,7 +84,8 @@ def _shared_codes(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _spans_of(hierarchy: Hierarchy, codes: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_spans` computed once per distinct code and spread by integer codes."""
+    """Pre-order interval [lo, hi) of each code's subtree; (-1, -1) for unknown codes.
+    One lookup per distinct code (bodies number a few thousand), spread by integer codes."""
     c, cats = _category_codes(codes)
     spans = np.array(
         [hierarchy.span(x) if x in hierarchy else (-1, -1) for x in cats] + [(-1, -1)],
@@ -93,23 +94,12 @@ def _spans_of(hierarchy: Hierarchy, codes: pd.Series) -> tuple[np.ndarray, np.nd
     return spans[c, 0], spans[c, 1]
 
 
-def _spans(hierarchy: Hierarchy, codes: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Pre-order interval [lo, hi) of each code's subtree; (-1, -1) for unknown codes.
-    One lookup per distinct code (bodies number a few thousand at most)."""
-    codes = codes.astype(object)
-    distinct = pd.unique(codes)
-    spans = {c: hierarchy.span(c) if c in hierarchy else (-1, -1) for c in distinct}
-    lo = codes.map({c: s[0] for c, s in spans.items()}).to_numpy(dtype=np.int64)
-    hi = codes.map({c: s[1] for c, s in spans.items()}).to_numpy(dtype=np.int64)
-    return lo, hi
-
-
 def _body_over(
     hierarchy: Hierarchy, bodies: pd.Series, targets: pd.Series, *, strictly: bool
 ) -> np.ndarray:
     """Whether each body's subtree contains the matching target code (strictly: and is
     not the target itself)."""
-    lo, hi = _spans(hierarchy, bodies)
+    lo, hi = _spans_of(hierarchy, bodies)
     pos = hierarchy.positions(targets.astype(object))
     inside = (pos >= 0) & (lo <= pos) & (pos < hi)
     if strictly:
