@@ -107,10 +107,11 @@ def dataset(
     **optional: Iterable[Mapping[str, Any]] | None,
 ) -> Dataset:
     """A dataset built in code. ``optional`` tables (visits, supervisions, filings,
-    meetings, budgets) are None unless given, as when a folder lacks the file."""
+    meetings, budgets, …) are None unless given, as when a folder lacks the file."""
     extra = {
         name: table(name, optional.get(name))
-        for name in ("visits", "supervisions", "filings", "meetings", "budgets")
+        for name in TABLES
+        if name not in ("schools", "inspectors", "zones")
     }
     return Dataset(
         info=DatasetInfo(name="测试数据集", scope=scope, as_of=as_of, sample=True),

@@ -13,6 +13,7 @@ from dudao.cli.cases import cases
 from dudao.cli.check import check, explain, rules
 from dudao.cli.evaluate import evaluate
 from dudao.cli.output import format_option, print_json, stderr, stdout
+from dudao.cli.plan import plan
 from dudao.cli.synth import synth
 from dudao.errors import DudaoError, Problem
 from dudao.io import yamlio
@@ -190,4 +191,4 @@ def validate(files: tuple[Path, ...], kind: str | None) -> None:
     stderr.print(f"[green]通过[/]：{len(files)} 个文件没有发现问题")
 
 
-ALL = [check, rules, explain, evaluate, cases, synth, plugins, hierarchy, schema, validate]
+ALL = [check, rules, explain, evaluate, plan, cases, synth, plugins, hierarchy, schema, validate]

@@ -17,6 +17,7 @@ from dudao.law.parameters import ParametersFile
 from dudao.model.bodies import Committee, MemberUnit
 from dudao.model.dataset import CommitteesFile, DatasetInfo
 from dudao.model.jurisdiction import Jurisdiction
+from dudao.plans.model import WorkPlan
 from dudao.plugins.info import PluginInfo
 from dudao.rules.statements import RulesFile
 from dudao.workflow.situations import AccountabilityFile
@@ -93,6 +94,7 @@ FILE_KINDS: dict[str, FileKind] = {
             AccountabilityFile,
             "问责情景：情形、问责方式、是否直接问责、依据",
         ),
+        FileKind("plan", "plans.yaml", WorkPlan, "工作要点（plans/ 下一个文件一个年度）"),
         FileKind("dataset", "dataset.yaml", DatasetInfo, "数据集说明：名称、范围、检查日期"),
         FileKind("committees", "committees.yaml", CommitteesFile, "数据集中的督导委员会"),
     ]

@@ -15,6 +15,7 @@ from dudao.evaluation.model import IndicatorSet
 from dudao.law.parameters import Parameter
 from dudao.model.bodies import MemberUnit
 from dudao.model.jurisdiction import Jurisdiction
+from dudao.plans.model import WorkPlan
 from dudao.plugins.info import PluginInfo, Sourced
 from dudao.plugins.markers import hookspec
 from dudao.rules.base import Rule
@@ -174,4 +175,23 @@ class DudaoSpec:
                     forms=("interview", "circulated_criticism"), direct=True,
                     trigger="obstruction", cite="厅发〔2020〕26号 二（十四）",
                     since=date(2020, 5, 14))]
+        """
+
+    @hookspec
+    def dudao_work_plans(self) -> Iterable[WorkPlan | Sourced[WorkPlan]]:
+        """State the year's work points (工作要点) as a work plan: numbered items,
+        their tasks in the text's words, responsible units (the first leads),
+        deadlines and measurable targets.
+
+        Called when the law book is assembled: each plan becomes an entry of kind
+        ``work_plan`` at the plugin's scope (or a ``scope`` inside it), in force for
+        its ``year``. ``dudao plan status [DATASET] --plugin NAME`` measures every
+        task against a dataset: met, not met or not measurable. A YAML plugin reads
+        ``plans/*.yaml``, one plan per file.
+
+        Example::
+
+            @hookimpl
+            def dudao_work_plans(self):
+                return [yamlio.load(Path(__file__).parent / "plans" / "2022.yaml", WorkPlan)]
         """

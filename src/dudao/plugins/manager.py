@@ -47,6 +47,7 @@ from dudao.model.bodies import MemberUnit
 from dudao.model.documents import Citation
 from dudao.model.hierarchy import Hierarchy, SourceLine
 from dudao.model.jurisdiction import Jurisdiction
+from dudao.plans.model import WorkPlan
 from dudao.plugins import hookspecs
 from dudao.plugins.info import PluginInfo, Sourced
 from dudao.plugins.markers import PROJECT
@@ -297,6 +298,7 @@ class PluginSet:
         entries += self._stated_rules(entries, problems)
         entries += self._indicator_sets(hierarchy, problems)
         entries += self._situations(hierarchy, problems)
+        entries += self._work_plans(hierarchy, problems)
         if problems:
             raise DudaoError(problems)
         return LawBook(hierarchy, [*entries, *extra])
@@ -398,6 +400,29 @@ class PluginSet:
                     (sit.cite,) if sit.cite else (),
                     Origin(plugin.name, item.source, item.line),
                     sit.name,
+                )
+            )
+        return out
+
+    def _work_plans(self, hierarchy: Hierarchy, problems: list[Problem]) -> list[Entry]:
+        """One ``work_plan`` entry per plan, in force through its year."""
+        out = []
+        for plugin, item in self._collect("dudao_work_plans"):
+            plan: WorkPlan = item.value
+            what = f"工作要点 {plan.id}"
+            scope = self._scope_of(what, plan.scope, plugin, item, hierarchy, problems)
+            if scope is None:
+                continue
+            out.append(
+                Entry(
+                    "work_plan",
+                    plan.id,
+                    scope,
+                    plan.validity,
+                    attrs.evolve(plan, scope=scope),
+                    (plan.cite,),
+                    Origin(plugin.name, item.source, item.line),
+                    plan.title,
                 )
             )
         return out

@@ -24,6 +24,7 @@ from dudao.io import yamlio
 from dudao.law.parameters import Parameter, ParametersFile
 from dudao.model.bodies import MemberUnit
 from dudao.model.jurisdiction import Jurisdiction
+from dudao.plans.model import WorkPlan
 from dudao.plugins.files import JurisdictionsFile, MemberUnitsFile
 from dudao.plugins.info import PluginInfo, Sourced
 from dudao.plugins.markers import hookimpl
@@ -47,6 +48,7 @@ class YamlPlugin:
         # Parsed once: the law book and member-unit catalogue are built many times.
         self._cache: dict[str, list[Sourced[Any]]] = {}
         self._sets: list[Sourced[IndicatorSet]] | None = None
+        self._plans: list[Sourced[WorkPlan]] | None = None
 
     def __repr__(self) -> str:
         return f"YamlPlugin({display_path(self.folder)!r})"
@@ -124,3 +126,14 @@ class YamlPlugin:
     def dudao_accountability_situations(self) -> list[Sourced[AccountabilitySituation]]:
         """``accountability.yaml``."""
         return self._items("accountability.yaml", AccountabilityFile, "situations")
+
+    @hookimpl
+    def dudao_work_plans(self) -> list[Sourced[WorkPlan]]:
+        """``plans/*.yaml``, one work plan per file (checked as they are read)."""
+        if self._plans is None:
+            paths = sorted((self.folder / "plans").glob("*.yaml"))
+            self._plans = [
+                Sourced(yamlio.load(p, WorkPlan, validate=WorkPlan.problems), display_path(p), 1)
+                for p in paths
+            ]
+        return list(self._plans)

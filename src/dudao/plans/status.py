@@ -1,0 +1,382 @@
+"""Measure a work plan against a dataset: each task met, not met or not measurable.
+
+A rule target runs that rule as of the task's deadline (or the status date, if
+earlier) and looks at its error findings inside the plan's scope. A records target
+counts, per unit at the target's level, the matching records of a dataset table
+dated within the plan's year up to that day. Either is "not measurable" when the
+dataset lacks what it needs, and the reason says which table.
+
+>>> import datetime as dt
+>>> from dudao.plans.model import RecordsTarget
+>>> from dudao.testing import dataset, school
+>>> ds = dataset("450100", schools=[school("S1", "450102"), school("S2", "450103")])
+>>> t = RecordsTarget("schools", "county", where={"stage": "primary"}, every=True)
+>>> from dudao.plugins.manager import load_plugins
+>>> h = load_plugins(autoload=False).hierarchy()
+>>> status, reason, evidence = measure_records(t, ds, h, "450100", dt.date(2022, 1, 1),
+...                                              dt.date(2022, 12, 31))
+>>> status.label, evidence["actual"], evidence["required"]
+('未达成', 2, 12)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from dudao.errors import DudaoError, Problem
+from dudao.io.tables import TABLES
+from dudao.law.book import LawBook
+from dudao.model.dataset import Dataset
+from dudao.model.findings import Severity
+from dudao.model.hierarchy import Hierarchy
+from dudao.model.jurisdiction import Level
+from dudao.model.labels import LabelledEnum
+from dudao.plans.model import PlanTask, RecordsTarget, RuleTarget, WorkPlan
+from dudao.rules.base import Context
+from dudao.rules.engine import dataset_parameters, run_rules
+
+#: The column naming the unit a record belongs to, per table.
+UNIT_COLUMNS = {
+    "schools": "county",
+    "inspectors": "appointing",
+    "zones": "county",
+    "supervisions": "target",
+    "filings": "jurisdiction",
+    "meetings": "jurisdiction",
+    "budgets": "jurisdiction",
+    "programmes": "unit",
+}
+#: The column dating a record, for tables of events; rows outside the plan's year
+#: up to the deadline do not count towards it.
+DATE_COLUMNS = {
+    "visits": "date",
+    "supervisions": "date",
+    "filings": "filed_on",
+    "meetings": "date",
+    "programmes": "date",
+}
+SHOWN = 20  # units listed in evidence; the rest are counted
+
+
+class TaskStatus(LabelledEnum):
+    MET = ("met", "达成")
+    NOT_MET = ("not_met", "未达成")
+    NOT_MEASURABLE = ("not_measurable", "无法度量")
+
+
+@attrs.frozen
+class TaskResult:
+    """One task's status with the reason (Chinese) and the numbers behind it."""
+
+    plan: str
+    task: PlanTask
+    status: TaskStatus
+    reason: str
+    deadline: dt.date
+    evidence: dict[str, Any] = attrs.Factory(dict)
+
+    def row(self) -> dict[str, Any]:
+        t = self.task
+        return {
+            "plan": self.plan,
+            "item": t.item,
+            "task": t.id,
+            "text": t.text,
+            "lead": t.lead,
+            "responsible": list(t.responsible),
+            "deadline": self.deadline.isoformat(),
+            "target": t.target.describe() if t.target else None,
+            "status": self.status.value,
+            "status_label": self.status.label,
+            "reason": self.reason,
+            "citation": str(t.cite) if t.cite else None,
+            "evidence": self.evidence,
+        }
+
+
+def plan_status(
+    plan: WorkPlan,
+    scope: str,
+    dataset: Dataset,
+    hierarchy: Hierarchy,
+    law: LawBook,
+    as_of: dt.date,
+    member_units: Callable[[str], Mapping[str, Any]] | None = None,
+) -> list[TaskResult]:
+    """Every task of ``plan`` (applying in ``scope``) measured on ``dataset`` as of
+    ``as_of``. Rule targets run once per distinct check day."""
+    results: list[TaskResult] = []
+    rule_runs: dict[tuple[dt.date, frozenset[str]], pd.DataFrame] = {}
+    by_day: dict[dt.date, set[str]] = {}
+    for t in plan.tasks():
+        if isinstance(t.target, RuleTarget):
+            by_day.setdefault(min(as_of, t.deadline_in(plan)), set()).add(t.target.rule)
+    skipped: dict[tuple[dt.date, str], str] = {}
+    for day, rules in by_day.items():
+        ctx = Context(dataset, hierarchy, law, day, member_units or (lambda _code: {}))
+        result = run_rules(ctx, only=rules)
+        rule_runs[(day, frozenset(rules))] = result.findings
+        ran = {r.rule for r in result.runs if r.skipped is None}
+        for r in result.runs:
+            if r.skipped is not None and r.rule not in ran:
+                skipped[(day, r.rule)] = r.skipped
+        for rule in rules - {r.rule for r in result.runs}:
+            skipped[(day, rule)] = f"规则 {rule} 在 {day} 未生效或不适用于本数据集"
+    for t in plan.tasks():
+        deadline = t.deadline_in(plan)
+        day = min(as_of, deadline)
+        due = "" if as_of >= deadline else f"（期限 {deadline} 未到）"
+        if t.target is None:
+            results.append(
+                TaskResult(
+                    plan.id,
+                    t,
+                    TaskStatus.NOT_MEASURABLE,
+                    t.note or "原文未给出可度量的目标",
+                    deadline,
+                )
+            )
+            continue
+        if isinstance(t.target, RuleTarget):
+            rule = t.target.rule
+            if (day, rule) in skipped:
+                status, reason, evidence = (TaskStatus.NOT_MEASURABLE, skipped[(day, rule)], {})
+            else:
+                findings = next(f for (d, rs), f in rule_runs.items() if d == day and rule in rs)
+                status, reason, evidence = _rule_status(findings, rule, hierarchy, scope)
+        else:
+            start = dt.date(plan.year, 1, 1)
+            status, reason, evidence = measure_records(
+                t.target, dataset, hierarchy, scope, start, day
+            )
+        if status is TaskStatus.NOT_MET:
+            reason += due
+        results.append(TaskResult(plan.id, t, status, reason, deadline, evidence))
+    return results
+
+
+def _rule_status(
+    findings: pd.DataFrame, rule: str, hierarchy: Hierarchy, scope: str
+) -> tuple[TaskStatus, str, dict[str, Any]]:
+    f = findings.loc[
+        (findings["rule"] == rule)
+        & (findings["severity"] == Severity.ERROR.value)
+        & hierarchy.contains_many(scope, findings["jurisdiction"].astype(str))
+    ]
+    if f.empty:
+        return TaskStatus.MET, f"规则 {rule} 在范围内无“错误”级问题", {"errors": 0}
+    targets = f["target"].astype(str).drop_duplicates().tolist()
+    return (
+        TaskStatus.NOT_MET,
+        f"规则 {rule} 有 {len(f)} 个“错误”级问题",
+        {"errors": len(f), "targets": targets[:SHOWN], "more": max(0, len(targets) - SHOWN)},
+    )
+
+
+def measure_records(
+    target: RecordsTarget,
+    dataset: Dataset,
+    hierarchy: Hierarchy,
+    scope: str,
+    start: dt.date,
+    end: dt.date,
+) -> tuple[TaskStatus, str, dict[str, Any]]:
+    """Count the units at ``target.level`` inside ``scope`` with a matching record
+    dated between ``start`` and ``end`` (for tables of events)."""
+    table = dataset.table(target.table) if hasattr(dataset, target.table) else None
+    if table is None:
+        return TaskStatus.NOT_MEASURABLE, f"数据集缺少 {target.table} 表", {}
+    unit_col = target.unit_column or UNIT_COLUMNS.get(target.table)
+    wrong = [c for c in (unit_col, *target.where) if c is None or c not in table.columns]
+    if wrong:
+        shown = "、".join(str(c) for c in wrong)
+        return (
+            TaskStatus.NOT_MEASURABLE,
+            f"{target.table} 表没有列 {shown}（现有列：{'、'.join(map(str, table.columns))}）",
+            {},
+        )
+    assert unit_col is not None
+    keep = np.ones(len(table), dtype=bool)
+    for column, condition in target.where.items():
+        try:
+            condition = _normalise(target.table, column, condition)
+        except ValueError as exc:
+            return TaskStatus.NOT_MEASURABLE, f"where.{column}：{exc}", {}
+        keep &= _matches(table[column], condition)
+    date_col = DATE_COLUMNS.get(target.table)
+    if date_col and date_col not in target.where and date_col in table.columns:
+        keep &= _matches(table[date_col], {"from": start, "to": end})
+    codes = pd.unique(table.loc[keep, unit_col].dropna().astype(str))
+    matched = _units_at(codes, target.level, hierarchy, dataset) & set(
+        u.code for u in hierarchy.at_level(target.level, within=scope)
+    )
+    in_scope = [u.code for u in hierarchy.at_level(target.level, within=scope)]
+    if target.every:
+        required, listed = len(in_scope), in_scope
+    elif target.units:
+        required, listed = len(target.units), list(target.units)
+    else:
+        required, listed = target.at_least or 1, []
+    missing = [c for c in listed if c not in matched]
+    actual = len(matched & set(listed)) if listed else len(matched)
+    met = not missing if listed else actual >= required
+    evidence: dict[str, Any] = {
+        "required": required,
+        "actual": actual,
+        "units": _named(sorted(matched), hierarchy),
+        "missing": _named(missing, hierarchy),
+    }
+    what = target.describe()
+    if met:
+        return TaskStatus.MET, f"{what}：{actual} 个", evidence
+    gap = f"缺 {len(missing)} 个" if listed else f"仅 {actual} 个"
+    return TaskStatus.NOT_MET, f"{what}：要求 {required} 个，{gap}", evidence
+
+
+def _normalise(table: str, column: str, condition: Any) -> Any:
+    """Enum values as stored (``年度工作计划`` → ``plan``); a value the column cannot
+    hold is an error rather than a silent zero."""
+    spec = TABLES.get(table)
+    enum = spec[column].enum if spec is not None and column in spec.names else None
+    if enum is None or isinstance(condition, dict):
+        return condition
+    if isinstance(condition, list | tuple):
+        return [enum.parse(v).value for v in condition]
+    return enum.parse(condition).value
+
+
+def _matches(column: pd.Series, condition: Any) -> np.ndarray:
+    """Rows whose value equals ``condition``, is one of a list, or lies in a
+    ``{from, to}`` date range (either end optional)."""
+    if isinstance(condition, dict):
+        values = pd.to_datetime(column, errors="coerce")
+        keep = values.notna().to_numpy().copy()
+        if condition.get("from") is not None:
+            keep &= (values >= pd.Timestamp(condition["from"])).to_numpy()
+        if condition.get("to") is not None:
+            keep &= (values <= pd.Timestamp(condition["to"])).to_numpy()
+        return keep
+    wanted = condition if isinstance(condition, list | tuple) else [condition]
+    if pd.api.types.is_bool_dtype(column):
+        return column.isin([bool(w) for w in wanted]).to_numpy()
+    if pd.api.types.is_numeric_dtype(column):
+        return column.isin(pd.to_numeric(pd.Series(wanted), errors="coerce")).to_numpy()
+    return column.astype(str).isin([str(w) for w in wanted]).to_numpy()
+
+
+def _units_at(codes: Any, level: Level, hierarchy: Hierarchy, dataset: Dataset) -> set[str]:
+    """The units at ``level`` the record codes belong to; school ids count for
+    their county (or township)."""
+    out: set[str] = set()
+    schools = dataset.schools
+    by_school: dict[str, str] = {}
+    if schools is not None and any(c not in hierarchy for c in codes):
+        column = "township" if level is Level.TOWNSHIP else "county"
+        by_school = dict(
+            zip(schools["school_id"].astype(str), schools[column].astype(str), strict=True)
+        )
+    for code in codes:
+        code = by_school.get(code, code)
+        if code not in hierarchy:
+            continue
+        above = hierarchy.ancestor_at(code, level)  # the code itself when at level
+        if above is not None:
+            out.add(above.code)
+    return out
+
+
+def _named(codes: list[str], hierarchy: Hierarchy) -> list[str]:
+    shown = [f"{c} {hierarchy.get(c).name}" if c in hierarchy else c for c in codes[:SHOWN]]
+    if len(codes) > SHOWN:
+        shown.append(f"…等 {len(codes)} 个")
+    return shown
+
+
+@attrs.frozen
+class PlanReport:
+    """The plans measured on one dataset, as of one day."""
+
+    dataset: Dataset
+    hierarchy: Hierarchy
+    as_of: dt.date
+    plans: list[tuple[WorkPlan, str]]  # each plan with the scope it was measured in
+    results: list[TaskResult]
+
+    def frame(self) -> pd.DataFrame:
+        """One row per task (evidence as a dict column)."""
+        return pd.DataFrame([r.row() for r in self.results])
+
+    def counts(self) -> dict[str, int]:
+        return {s.value: sum(r.status is s for r in self.results) for s in TaskStatus}
+
+
+def measure_plans(
+    dataset: Any,
+    plugins: Any,
+    *,
+    plugin: str | None = None,
+    plan: str | None = None,
+    as_of: dt.date | None = None,
+) -> PlanReport:
+    """Load a dataset folder and measure the work plans that apply to it: those of
+    ``plugin`` (default: every plugin) for the as-of year, or the one ``plan``.
+
+    A plan is measured in the narrower of its scope and the dataset's, so a
+    province's plan run on one city's data counts only that city's units.
+    """
+    from dudao.io.dataset import load_dataset
+
+    ds, hierarchy = load_dataset(dataset, plugins.hierarchy())
+    law = plugins.law_book(hierarchy, extra=dataset_parameters(Path(dataset), ds))
+    return measure_loaded(ds, hierarchy, law, plugins, plugin=plugin, plan=plan, as_of=as_of)
+
+
+def measure_loaded(
+    ds: Dataset,
+    hierarchy: Hierarchy,
+    law: LawBook,
+    plugins: Any,
+    *,
+    plugin: str | None = None,
+    plan: str | None = None,
+    as_of: dt.date | None = None,
+) -> PlanReport:
+    """:func:`measure_plans` on a dataset already loaded, with its law book."""
+    day = as_of or ds.info.as_of or dt.date.today()
+    entries = law.entries("work_plan")
+    if plugin is not None:
+        plugins.get(plugin)  # unknown plugin: a clear error
+        entries = [e for e in entries if e.origin.plugin == plugin]
+    if plan is not None:
+        entries = [e for e in entries if e.id == plan]
+    else:
+        entries = [e for e in entries if e.value.year == day.year]
+    scope = ds.info.scope
+    chosen: list[tuple[WorkPlan, str]] = []
+    for e in entries:
+        if hierarchy.contains(e.scope, scope):
+            chosen.append((e.value, scope))
+        elif hierarchy.contains(scope, e.scope):
+            chosen.append((e.value, e.scope))
+    if not chosen:
+        which = f"插件 {plugin} 的" if plugin else ""
+        raise DudaoError(
+            Problem(
+                f"没有适用于 {scope} 的{which}工作要点（{plan or str(day.year) + ' 年'}）",
+                code="no-plan",
+                hint="dudao plan show 列出各插件的工作要点；用 --as-of 选年度或 --plan 指定",
+            )
+        )
+    results = [
+        r
+        for p, s in chosen
+        for r in plan_status(p, s, ds, hierarchy, law, day, plugins.member_units)
+    ]
+    return PlanReport(ds, hierarchy, day, chosen, results)

@@ -1,0 +1,204 @@
+"""Work plans: targets measured against small datasets with hand-counted answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dudao.errors import DudaoError
+from dudao.io import yamlio
+from dudao.law.book import LawBook
+from dudao.plans import RecordsTarget, RuleTarget, TaskStatus, WorkPlan, plan_status
+from dudao.plans.status import measure_records
+from dudao.plugins.manager import load_plugins
+from dudao.testing import dataset, school
+
+PLUGINS = load_plugins(autoload=False)
+HIERARCHY = PLUGINS.hierarchy()
+NANNING_COUNTIES = [u.code for u in HIERARCHY.children("450100")]
+YEAR_START, YEAR_END = dt.date(2022, 1, 1), dt.date(2022, 12, 31)
+
+
+def filing(code: str, on: str, kind: str = "plan") -> dict:
+    return {"jurisdiction": code, "kind": kind, "year": 2022, "filed_on": on}
+
+
+def test_nanning_has_twelve_county_level_units_in_the_national_divisions() -> None:
+    # 7 districts, 4 counties and 横州市: the count the "every" targets below rely on
+    assert len(NANNING_COUNTIES) == 12
+
+
+def test_at_least_counts_distinct_units_not_records() -> None:
+    ds = dataset(
+        "450100",
+        filings=[
+            filing("450102", "2022-03-01"),
+            filing("450102", "2022-04-01"),  # the same county twice counts once
+            filing("450103", "2022-04-05"),
+        ],
+    )
+    target = RecordsTarget("filings", "county", where={"kind": "年度工作计划"}, at_least=3)
+    status, reason, ev = measure_records(target, ds, HIERARCHY, "450100", YEAR_START, YEAR_END)
+    assert status is TaskStatus.NOT_MET
+    assert (ev["required"], ev["actual"]) == (3, 2)
+    assert "仅 2 个" in reason
+
+
+def test_records_outside_the_plan_year_or_after_the_deadline_do_not_count() -> None:
+    ds = dataset(
+        "450100",
+        filings=[filing("450102", "2021-12-31"), filing("450103", "2022-05-01")],
+    )
+    target = RecordsTarget("filings", "county", at_least=1)
+    status, _, ev = measure_records(
+        target, ds, HIERARCHY, "450100", YEAR_START, dt.date(2022, 4, 9)
+    )
+    assert status is TaskStatus.NOT_MET and ev["actual"] == 0
+    status, _, ev = measure_records(target, ds, HIERARCHY, "450100", YEAR_START, YEAR_END)
+    assert status is TaskStatus.MET and ev["actual"] == 1
+
+
+def test_listed_units_report_the_missing_ones_by_name() -> None:
+    ds = dataset("450100", filings=[filing("450107", "2022-03-01")])
+    target = RecordsTarget("filings", "county", units=["450107", "450110"])
+    status, _, ev = measure_records(target, ds, HIERARCHY, "450100", YEAR_START, YEAR_END)
+    assert status is TaskStatus.NOT_MET
+    assert ev["missing"] == ["450110 武鸣区"]
+
+
+def test_school_records_count_for_their_county() -> None:
+    ds = dataset("450100", schools=[school("S1", "450102"), school("S2", "450102")])
+    target = RecordsTarget("schools", "prefecture", at_least=1)
+    status, _, ev = measure_records(target, ds, HIERARCHY, "450100", YEAR_START, YEAR_END)
+    assert status is TaskStatus.MET and ev["units"] == ["450100 南宁市"]
+
+
+def test_a_missing_table_or_column_is_not_measurable_and_says_why() -> None:
+    ds = dataset("450100")
+    status, reason, _ = measure_records(
+        RecordsTarget("meetings", "county", at_least=1),
+        ds,
+        HIERARCHY,
+        "450100",
+        YEAR_START,
+        YEAR_END,
+    )
+    assert status is TaskStatus.NOT_MEASURABLE and "缺少 meetings 表" in reason
+    ds = dataset("450100", filings=[filing("450102", "2022-03-01")])
+    status, reason, _ = measure_records(
+        RecordsTarget("filings", "county", where={"knd": "x"}, at_least=1),
+        ds,
+        HIERARCHY,
+        "450100",
+        YEAR_START,
+        YEAR_END,
+    )
+    assert status is TaskStatus.NOT_MEASURABLE and "没有列 knd" in reason
+
+
+@given(st.sets(st.sampled_from(NANNING_COUNTIES)))
+def test_every_is_met_exactly_when_each_unit_has_a_record(filed: set[str]) -> None:
+    ds = dataset("450100", filings=[filing(c, "2022-03-01") for c in sorted(filed)])
+    target = RecordsTarget("filings", "county", every=True)
+    status, _, ev = measure_records(target, ds, HIERARCHY, "450100", YEAR_START, YEAR_END)
+    assert ev["actual"] == len(filed) and ev["required"] == 12
+    assert (status is TaskStatus.MET) == (len(filed) == 12)
+    # at_least n is met exactly when n units have filed
+    for n in (1, 6, 12):
+        at_least = RecordsTarget("filings", "county", at_least=n)
+        s, _, _ = measure_records(at_least, ds, HIERARCHY, "450100", YEAR_START, YEAR_END)
+        assert (s is TaskStatus.MET) == (len(filed) >= n)
+
+
+PLAN_YAML = """\
+id: test-2022
+title: 测试工作要点
+cite: 南府督委办〔2022〕7号
+year: 2022
+items:
+  - number: 一
+    title: 委员会
+    tasks:
+      - id: meetings
+        text: 至少召开一次工作例会
+        cite: 南府督委办〔2022〕7号 一
+        responsible: [市政府教育督导委员会办公室, 各成员单位]
+        target: {rule: committee-meetings}
+  - number: 三
+    title: 优质均衡
+    tasks:
+      - id: filings
+        text: 各县报送工作要点
+        deadline: 2022-04-09
+        target: {table: filings, level: county, at_least: 2}
+      - id: exhort
+        text: 加强研究
+        note: 纯倡导性表述
+"""
+
+
+def _plan(tmp_path: Path, text: str = PLAN_YAML) -> WorkPlan:
+    path = tmp_path / "2022.yaml"
+    path.write_text(text, encoding="utf-8")
+    return yamlio.load(path, WorkPlan, validate=WorkPlan.problems)
+
+
+def test_plan_status_reports_each_task_with_its_lead_and_deadline(tmp_path: Path) -> None:
+    plan = _plan(tmp_path)
+    ds = dataset(
+        "450100",
+        filings=[filing("450102", "2022-04-01"), filing("450103", "2022-04-20")],
+        meetings=[],
+    )
+    law: LawBook = PLUGINS.law_book(HIERARCHY)
+    results = {
+        r.task.id: r for r in plan_status(plan, "450100", ds, HIERARCHY, law, dt.date(2022, 12, 31))
+    }
+    assert results["meetings"].task.lead == "市政府教育督导委员会办公室"
+    # one county filed by 9 April, the other late: 1 of the 2 required
+    assert results["filings"].status is TaskStatus.NOT_MET
+    assert results["filings"].evidence["actual"] == 1
+    assert results["exhort"].status is TaskStatus.NOT_MEASURABLE
+    assert results["exhort"].reason == "纯倡导性表述"
+
+
+def test_a_rule_target_for_a_rule_not_in_force_is_not_measurable(tmp_path: Path) -> None:
+    plan = _plan(tmp_path)
+    ds = dataset("450100", meetings=[])
+    law = PLUGINS.law_book(HIERARCHY)
+    (meetings,) = [
+        r
+        for r in plan_status(plan, "450100", ds, HIERARCHY, law, dt.date(2022, 6, 1))
+        if r.task.id == "meetings"
+    ]
+    # national rules only: committee-meetings is a template no plugin adopts here
+    assert meetings.status is TaskStatus.NOT_MEASURABLE
+    assert "committee-meetings" in meetings.reason
+    assert isinstance(meetings.task.target, RuleTarget)
+
+
+def test_bad_plans_name_the_line_and_field(tmp_path: Path) -> None:
+    text = PLAN_YAML.replace("at_least: 2", "at_least: 2, every: true").replace(
+        "id: exhort", "id: meetings"
+    )
+    with pytest.raises(DudaoError) as err:
+        _plan(tmp_path, text)
+    shown = str(err.value)
+    assert "2022.yaml:20" in shown and "at_least、every、units 之一" in shown
+    text = PLAN_YAML.replace("id: exhort", "id: meetings")
+    with pytest.raises(DudaoError) as err:
+        _plan(tmp_path, text)
+    assert "2022.yaml:21 items[1].tasks[1].id" in str(err.value)
+    assert "任务编号 'meetings' 重复" in str(err.value)
+
+
+def test_a_where_value_the_column_cannot_hold_is_not_a_silent_zero() -> None:
+    ds = dataset("450100", filings=[filing("450102", "2022-03-01")])
+    target = RecordsTarget("filings", "county", where={"kind": "work_plan"}, at_least=1)
+    status, reason, _ = measure_records(target, ds, HIERARCHY, "450100", YEAR_START, YEAR_END)
+    assert status is TaskStatus.NOT_MEASURABLE
+    assert "'work_plan' 不是有效的取值" in reason and "年度工作计划（plan）" in reason
