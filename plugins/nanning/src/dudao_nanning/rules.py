@@ -1,0 +1,223 @@
+"""Nanning's own rules: what 南府督委办〔2022〕7号 asks that no national rule checks.
+
+* ``city-inspector-renewal`` — 一 "落实《广西壮族自治区督学管理办法》，完成第五届市政府督学
+  换届": by the due date every inspector the city government has appointed and who is
+  serving then began a term in the renewal year.
+* ``university-zones`` — 五 "建立市管高校督学责任区": by the due date every higher-education
+  institution in the dataset lies in a responsibility zone that has a serving inspector
+  (the national ``zone-coverage`` names only 中小学、幼儿园).
+
+Both read a *due date* parameter (``"YYYY-MM-DD"`` or a YAML date): before it the task
+may still be done and the rule checks nothing; from it on, the state on the due date is
+judged, so a later check gives the same answer. Where the parameter is unset the rule
+does not apply. Both are vectorised over the inspectors and schools tables. They are in
+force in Nanning's scope from 2022-01-01, the start of the work points' year.
+
+>>> due_date("2022-12-31"), due_date(None)
+(datetime.date(2022, 12, 31), None)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dudao.errors import DudaoError, Problem
+from dudao.law.book import Region
+from dudao.model.findings import TargetKind
+from dudao.model.jurisdiction import Level
+from dudao.model.schools import Stage
+from dudao.rules.base import Context, Rule, empty_checks, row_citations
+
+SEED = "南府督委办〔2022〕7号"
+WORK_POINTS_YEAR_START = dt.date(2022, 1, 1)
+#: Stages that are higher-education institutions (高校) in the schools table.
+UNIVERSITY_STAGES = [Stage.HIGHER_VOCATIONAL.value]
+
+
+def due_date(value: Any, parameter: str = "due") -> dt.date | None:
+    """A due-date parameter as a date (None when unset); a bad value is a clear error."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise DudaoError(
+            Problem(
+                f"参数 {parameter} 的取值 {value!r} 不是日期",
+                code="bad-parameter",
+                hint='写作“年-月-日”，如 "2022-12-31"',
+            )
+        ) from None
+
+
+def _due_column(ctx: Context, parameter: str, codes: np.ndarray) -> tuple[np.ndarray, Any]:
+    """Per code: the due date in force on the as-of date (None where unset or not yet
+    reached), with the parameter column for citations."""
+    column = ctx.param_column(parameter, codes)
+    due = np.array([due_date(v, parameter) for v in column.values], dtype=object)
+    reached = np.array([d is not None and d <= ctx.as_of for d in due], dtype=bool)
+    return np.where(reached, due, None), column
+
+
+class CityInspectorRenewal(Rule):
+    """The city government's inspectors serving on the due date all began their term
+    in the renewal year (the new, fifth term); a city with none serving fails too.
+
+    Only prefecture-level governments are checked: the sentence names 市政府督学.
+    An inspector is the city's when ``appointing`` is the city's own code; serving
+    means the term covers the due date. ``consecutive_terms`` does not matter: an
+    inspector re-appointed for the new term has a new ``term_start``.
+    """
+
+    id = "city-inspector-renewal"
+    title = "按期完成市政府督学换届"
+    title_en = "The city government's inspectors are renewed for the new term on time"
+    cite = (f"{SEED} 一",)
+    target_kind = TargetKind.JURISDICTION
+    levels = (Level.PREFECTURE,)
+    parameters = ("inspector.city_renewal_due", "inspector.city_renewal_term")
+    needs = ("inspectors",)
+    since = WORK_POINTS_YEAR_START
+
+    def check(self, ctx: Context, region: Region) -> pd.DataFrame:
+        evidence = ("term", "due", "serving", "renewed", "old_term", "problem")
+        codes = np.array([u.code for u in ctx.units(self.levels, region)], dtype=object)
+        if not len(codes):
+            return empty_checks(*evidence)
+        due, due_col = _due_column(ctx, self.parameters[0], codes)
+        keep = np.array([d is not None for d in due], dtype=bool)
+        if not keep.any():
+            return empty_checks(*evidence)
+        codes, due = codes[keep], due[keep]
+        term = ctx.param_column(self.parameters[1], codes)
+        ins = ctx.dataset.inspectors
+        appointing = ins["appointing"].astype(object).to_numpy()
+        start = ins["term_start"].to_numpy()
+        end = ins["term_end"].to_numpy()
+        # one column per checked city: few cities, many inspectors
+        day = pd.to_datetime(pd.Series(due)).to_numpy()
+        year_start = pd.to_datetime(pd.Series([dt.date(d.year, 1, 1) for d in due])).to_numpy()
+        mine = appointing[:, None] == codes[None, :]
+        serving = mine & (start[:, None] <= day) & (pd.isna(end)[:, None] | (end[:, None] >= day))
+        renewed = serving & (start[:, None] >= year_start)
+        n_serving = serving.sum(axis=0)
+        n_renewed = renewed.sum(axis=0)
+        old = n_serving - n_renewed
+        problem = np.select([n_serving == 0, old > 0], ["no-inspectors", "not-renewed"], "")
+        return pd.DataFrame(
+            {
+                "target": codes,
+                "jurisdiction": codes,
+                "ok": problem == "",
+                "citation": row_citations(self.cite, due_col.cites[keep], term.cites),
+                "term": term.values,
+                "due": due,
+                "serving": n_serving,
+                "renewed": n_renewed,
+                "old_term": old,
+                "problem": problem,
+                "sample_parameters": due_col.sample[keep] | term.sample,
+            }
+        )
+
+    def message(self, row: dict[str, Any]) -> tuple[str, str]:
+        term = f"第{_ordinal(row['term'])}届" if row["term"] is not None else "新一届"
+        term_en = f"term {row['term']}" if row["term"] is not None else "the new term"
+        if row["problem"] == "no-inspectors":
+            return (
+                f"截至 {row['due']} 没有在任的市政府督学，{term}换届未完成",
+                f"No city government inspector serving on {row['due']}: {term_en} not appointed",
+            )
+        return (
+            f"截至 {row['due']} 仍有 {row['old_term']} 名在任市政府督学为上一届聘任"
+            f"（在任 {row['serving']} 名，本届聘任 {row['renewed']} 名），{term}换届未完成",
+            f"{row['old_term']} of {row['serving']} city inspectors serving on {row['due']} "
+            f"are from the previous term: {term_en} renewal not completed",
+        )
+
+
+def _ordinal(n: Any) -> str:
+    digits = "零一二三四五六七八九十"
+    return digits[n] if isinstance(n, int) and 0 <= n <= 10 else str(n)
+
+
+class UniversityZones(Rule):
+    """Every higher-education institution (``higher_vocational`` in the schools table)
+    lies in a responsibility zone that exists and has an inspector serving on the due
+    date. A city's dataset lists the institutions it supervises; those the autonomous
+    region administers belong in its own dataset, so every institution here counts as
+    市管. The zone may be any zone of the dataset (the city may run its own)."""
+
+    id = "university-zones"
+    title = "市管高校纳入督学责任区"
+    title_en = "City-administered higher-education institutions are in responsibility zones"
+    cite = (f"{SEED} 五",)
+    target_kind = TargetKind.SCHOOL
+    parameters = ("zone.university_zones_due",)
+    needs = ("schools", "zones", "inspectors")
+    since = WORK_POINTS_YEAR_START
+
+    def check(self, ctx: Context, region: Region) -> pd.DataFrame:
+        evidence = ("due", "zone", "zone_inspectors", "problem")
+        schools = ctx.within(ctx.dataset.schools, "county", region)
+        schools = schools.loc[schools["stage"].isin(UNIVERSITY_STAGES).to_numpy()]
+        if not len(schools):
+            return empty_checks(*evidence)
+        counties = schools["county"].astype(object).to_numpy()
+        due, due_col = _due_column(ctx, self.parameters[0], counties)
+        keep = np.array([d is not None for d in due], dtype=bool)
+        if not keep.any():
+            return empty_checks(*evidence)
+        schools, due = schools.loc[keep], due[keep]
+        zone = schools["zone"].astype(object).to_numpy()
+        known = pd.Index(ctx.dataset.zones["zone_id"].astype(object))
+        in_zone = pd.notna(zone) & (known.get_indexer(zone) >= 0)
+        # inspectors serving on each school's due date, counted per zone
+        ins = ctx.dataset.inspectors
+        ins_zone = ins["zone"].astype(object).to_numpy()
+        start = ins["term_start"].to_numpy()
+        end = ins["term_end"].to_numpy()
+        day = pd.to_datetime(pd.Series(due)).to_numpy()
+        serving = (
+            (ins_zone[:, None] == zone[None, :])
+            & (start[:, None] <= day)
+            & (pd.isna(end)[:, None] | (end[:, None] >= day))
+        )
+        inspectors = np.where(in_zone, serving.sum(axis=0), 0)
+        problem = np.select([~in_zone, inspectors == 0], ["no-zone", "no-inspector"], "")
+        return pd.DataFrame(
+            {
+                "target": schools["school_id"].astype(object).to_numpy(),
+                "target_name": schools["name"].astype(object).to_numpy(),
+                "jurisdiction": schools["county"].astype(object).to_numpy(),
+                "ok": problem == "",
+                "citation": row_citations(self.cite, due_col.cites[keep]),
+                "due": due,
+                "zone": np.where(in_zone, zone, None),
+                "zone_inspectors": inspectors,
+                "problem": problem,
+                "sample_parameters": due_col.sample[keep],
+            }
+        )
+
+    def message(self, row: dict[str, Any]) -> tuple[str, str]:
+        if row["problem"] == "no-zone":
+            return (
+                f"截至 {row['due']} 该高校未纳入督学责任区",
+                f"Not in a responsibility zone by {row['due']}",
+            )
+        return (
+            f"截至 {row['due']} 该高校所在责任区 {row['zone']} 没有在任督学",
+            f"Its zone {row['zone']} has no inspector serving on {row['due']}",
+        )
+
+
+RULES: tuple[Rule, ...] = (CityInspectorRenewal(), UniversityZones())
