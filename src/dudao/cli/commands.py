@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from dudao.cli.cases import cases
+from dudao.cli.casetests import test
 from dudao.cli.check import check, explain, rules
 from dudao.cli.evaluate import evaluate
 from dudao.cli.output import format_option, print_json, stderr, stdout
@@ -191,4 +192,17 @@ def validate(files: tuple[Path, ...], kind: str | None) -> None:
     stderr.print(f"[green]通过[/]：{len(files)} 个文件没有发现问题")
 
 
-ALL = [check, rules, explain, evaluate, plan, cases, synth, plugins, hierarchy, schema, validate]
+ALL = [
+    check,
+    rules,
+    explain,
+    evaluate,
+    plan,
+    test,
+    cases,
+    synth,
+    plugins,
+    hierarchy,
+    schema,
+    validate,
+]

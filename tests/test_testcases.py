@@ -1,0 +1,128 @@
+"""YAML test cases: what passes, what fails and says why, what is a broken file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dudao.cli import cli
+from dudao.errors import DudaoError
+from dudao.plugins.manager import load_plugins
+from dudao.testcases import run_case
+
+PLUGINS = load_plugins(autoload=False)
+
+ZONE_CASE = """\
+name: 责任区没有督学
+as_of: 2023-03-01
+dataset:
+  scope: "450108"
+  tables:
+    schools:
+      - {school_id: S1, name: 一小, stage: primary, ownership: public, students: 600,
+         county: "450108", zone: Z1}
+      - {school_id: S2, name: 二小, stage: primary, ownership: public, students: 600,
+         county: "450108", zone: Z1}
+    zones: [{zone_id: Z1, name: 一区, county: "450108"}]
+rules: [zone-coverage]
+expect:
+  findings:
+"""
+
+
+def _write(tmp_path: Path, text: str, name: str = "case.yaml") -> Path:
+    path = tmp_path / "cases" / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def test_every_finding_must_be_expected_and_every_expectation_found(tmp_path: Path) -> None:
+    both = ZONE_CASE + "    - {rule: zone-coverage, target: S1, severity: error}\n"
+    both += "    - {rule: zone-coverage, target: S2}\n"
+    assert run_case(_write(tmp_path, both), PLUGINS).passed
+    one = ZONE_CASE + "    - {rule: zone-coverage, target: S1}\n"
+    result = run_case(_write(tmp_path, one), PLUGINS)
+    assert not result.passed
+    assert result.failures == [
+        "多出未预期的问题：zone-coverage S2 错误：责任区 Z1 没有在任的责任督学"
+    ]
+    wrong = ZONE_CASE + "    - {rule: zone-coverage, target: S1, severity: warning}\n"
+    wrong += "    - {rule: zone-coverage, target: S2}\n"
+    result = run_case(_write(tmp_path, wrong), PLUGINS)
+    assert "缺少预期的问题：zone-coverage S1 警告" in result.failures
+
+
+def test_an_inspector_in_the_zone_clears_the_finding(tmp_path: Path) -> None:
+    text = ZONE_CASE.replace(
+        "    zones:",
+        "    inspectors:\n"
+        "      - {inspector_id: I1, name: 李明, kind: full_time, appointing: '450108',\n"
+        "         term_start: 2021-09-01, trained_on: 2021-08-01, zone: Z1}\n"
+        "    zones:",
+    )
+    assert run_case(_write(tmp_path, text + "    []\n"), PLUGINS).passed
+
+
+def test_a_bad_row_is_reported_at_its_yaml_line(tmp_path: Path) -> None:
+    text = ZONE_CASE.replace(
+        'students: 600,\n         county: "450108", zone: Z1}\n    zones',
+        'students: 多,\n         county: "450108", zone: Z1}\n    zones',
+    )
+    path = _write(tmp_path, text + "    []\n")
+    with pytest.raises(DudaoError) as err:
+        run_case(path, PLUGINS)
+    shown = str(err.value)
+    assert "case.yaml:9" in shown and "dataset.tables.schools[1]" in shown
+    assert "students" in shown
+
+
+def test_a_misspelt_key_names_its_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, ZONE_CASE.replace("rules:", "rulez:") + "    []\n")
+    with pytest.raises(DudaoError) as err:
+        run_case(path, PLUGINS)
+    assert "case.yaml:12" in str(err.value)
+
+
+def test_cli_exit_status_says_pass_fail_or_broken(tmp_path: Path) -> None:
+    runner = CliRunner()
+    good = _write(
+        tmp_path,
+        ZONE_CASE + "    - {rule: zone-coverage, target: S1}\n"
+        "    - {rule: zone-coverage, target: S2}\n",
+        "good.yaml",
+    )
+    result = runner.invoke(cli, ["test", str(good)])
+    assert result.exit_code == 0, result.output
+    assert "通过 1" in result.output
+    _write(tmp_path, ZONE_CASE + "    []\n", "bad.yaml")
+    result = runner.invoke(cli, ["test", str(good.parent)])
+    assert result.exit_code == 1
+    assert "不通过 1" in result.output
+    _write(tmp_path, "name: x\n", "broken.yaml")
+    result = runner.invoke(cli, ["test", str(good.parent), "--format", "json"])
+    assert result.exit_code == 2
+
+
+def test_pytest_collects_case_files(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        ZONE_CASE + "    - {rule: zone-coverage, target: S1}\n"
+        "    - {rule: zone-coverage, target: S2}\n",
+        "passes.yaml",
+    )
+    _write(tmp_path, ZONE_CASE + "    []\n", "fails.yaml")
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"DUDAO_NO_PLUGIN_AUTOLOAD": "1", "PATH": "/usr/bin:/bin"},
+    )
+    assert "1 failed, 1 passed" in run.stdout, run.stdout + run.stderr
+    assert "多出未预期的问题：zone-coverage S1" in run.stdout
