@@ -1,0 +1,237 @@
+"""Guangxi's own rules: what 厅发〔2020〕26号 says that no national rule and no parameter
+can state.
+
+* ``region-committee-leadership`` — 二（一）: the autonomous region's committee is
+  chaired by the vice chairman (副主席) in charge of education, its vice chairs are the
+  deputy secretary-general (副秘书长) who assists him and the head of the education
+  department (教育厅厅长), and the department has a chief inspector and deputy chief
+  inspectors (总督学、副总督学). The national ``committee-composition`` only asks for
+  *a* chair and *a* vice chair and, by parameter, a chief inspector.
+* ``city-upward-reporting`` — 二（二）: "下级教育督导机构的年度工作计划、重大事项和督导结果须向
+  上一级教育督导机构报告". The national ``upward-reporting`` checks counties' plans only;
+  in Guangxi the 设区市 report to the autonomous region too, and results as well as plans.
+
+Which cities are judged
+    The filings table records what a body *receives*: a city's report to the autonomous
+    region is on the region's books. So a city is judged only in a dataset that covers
+    the region (scope 450000 or wider); a city's own dataset (Nanning's) does not hold
+    what the region received, and judging it there would call every city negligent.
+
+Judged year
+    As for the national annual rules (:func:`dudao.rules.national.governance.judged_year`):
+    the last calendar year that ended before the as-of date, with the parameters in force
+    on its 31 December. The plan of that year counts whenever it was filed (no Guangxi text
+    sets a date); results are due for that year only if the city organised a supervision
+    in it (comprehensive, special or random; 经常性督导 visits are the zone inspectors'
+    and are recorded in ``visits``). Records dated after the as-of date are ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dudao.law.book import Region
+from dudao.model.bodies import Committee
+from dudao.model.findings import TargetKind
+from dudao.model.jurisdiction import Level
+from dudao.rules.base import Context, Rule, empty_checks, row_citations
+from dudao.rules.national.governance import government_committees, judged_year, year_end
+
+OPINIONS_ISSUED = dt.date(2020, 5, 14)  # 厅发〔2020〕26号 印发日期
+
+#: 二（一）: each post and the words by which a committee file names it.
+LEADERSHIP: dict[str, tuple[str, str]] = {
+    "chair": ("主任由自治区人民政府分管教育工作的副主席担任", "副主席"),
+    "deputy_secretary_general": ("副主任含协助分管教育工作的副秘书长", "副秘书长"),
+    "education_head": ("副主任含自治区教育厅厅长", "教育厅厅长"),
+    "deputy_chief_inspector": ("自治区教育厅设立副总督学", "副总督学"),
+}
+LEADERSHIP_EN = {
+    "chair": "the chair is not the vice chairman in charge of education",
+    "deputy_secretary_general": "no deputy secretary-general among the vice chairs",
+    "education_head": "the head of the education department is not a vice chair",
+    "deputy_chief_inspector": "no deputy chief inspector",
+}
+
+
+def _missing_posts(c: Committee) -> list[str]:
+    """The posts of 二（一） the committee file does not show."""
+    chair = c.chair.post if c.chair else ""
+    vices = [v.post for v in c.vice_chairs]
+    missing = []
+    if "副主席" not in chair:
+        missing.append("chair")
+    if not any("副秘书长" in v for v in vices):
+        missing.append("deputy_secretary_general")
+    if not any("教育厅" in v and "厅长" in v for v in vices):
+        missing.append("education_head")
+    if not c.deputy_chief_inspectors:
+        missing.append("deputy_chief_inspector")
+    return missing
+
+
+class RegionCommitteeLeadership(Rule):
+    """The autonomous region's committee has the chair, vice chairs and deputy chief
+    inspectors 二（一） names (see the module docstring). A post counts when the committee
+    file's post text names it (``副主席``; ``副秘书长``; ``教育厅`` … ``厅长``); whether
+    the vice chairman is the one *in charge of education* is the appointing document's
+    business, not a dataset's. Cities and counties "比照自治区做法" with their own posts
+    (副市长、副县长…), which the text does not name: they are not checked here.
+
+    >>> from dudao.model.bodies import Officer
+    >>> c = Committee("450000", "自治区人民政府教育督导委员会",
+    ...               chair=Officer("分管教育工作的副主席"),
+    ...               vice_chairs=(Officer("自治区教育厅厅长"),))
+    >>> _missing_posts(c)
+    ['deputy_secretary_general', 'deputy_chief_inspector']
+    """
+
+    id = "region-committee-leadership"
+    title = "自治区教育督导委员会主任、副主任和副总督学按规定设置"
+    title_en = "The region's committee has the chair, vice chairs and deputy chief inspectors"
+    cite = ("厅发〔2020〕26号 二（一）",)
+    target_kind = TargetKind.COMMITTEE
+    levels = (Level.PROVINCE,)
+    since = OPINIONS_ISSUED
+    needs = ("committees",)
+
+    def check(self, ctx: Context, region: Region) -> pd.DataFrame:
+        evidence = ("committee", "chair", "vice_chairs", "deputy_chief_inspectors", "missing")
+        provinces = {u.code for u in ctx.units(self.levels, region)}
+        committees = [c for c in government_committees(ctx, region) if c.jurisdiction in provinces]
+        if not committees:
+            return empty_checks(*evidence)
+        missing = [_missing_posts(c) for c in committees]
+        codes = [c.jurisdiction for c in committees]
+        return pd.DataFrame(
+            {
+                "target": codes,
+                "jurisdiction": codes,
+                "ok": [not m for m in missing],
+                "citation": "；".join(self.cite),
+                "committee": [c.name for c in committees],
+                "chair": [c.chair.post if c.chair else None for c in committees],
+                "vice_chairs": [[v.post for v in c.vice_chairs] for c in committees],
+                "deputy_chief_inspectors": [len(c.deputy_chief_inspectors) for c in committees],
+                "missing": missing,
+            }
+        )
+
+    def message(self, row: dict[str, Any]) -> tuple[str, str]:
+        return (
+            "自治区教育督导委员会领导职务与二（一）规定不符："
+            + "；".join(LEADERSHIP[m][0] + "，委员会文件未体现" for m in row["missing"]),
+            "The region's committee lacks posts required by 二（一）: "
+            + "; ".join(LEADERSHIP_EN[m] for m in row["missing"]),
+        )
+
+
+class CityUpwardReporting(Rule):
+    """Each 设区市 filed with the autonomous region its annual supervision plan and, for
+    a year in which it organised supervision, its supervision results (二（二）); see the
+    module docstring for which cities and which year are judged.
+
+    ``reporting.plan_required`` and ``reporting.result_required`` (true/false) switch
+    each duty on; unset, that part is not checked.
+    """
+
+    id = "city-upward-reporting"
+    title = "设区市教育督导机构向自治区报告年度工作计划和督导结果"
+    title_en = "Cities file their annual plan and supervision results with the region"
+    cite = ("厅发〔2020〕26号 二（二）",)
+    target_kind = TargetKind.JURISDICTION
+    levels = (Level.PREFECTURE,)
+    since = OPINIONS_ISSUED
+    parameters = ("reporting.plan_required", "reporting.result_required")
+    needs = ("filings",)
+
+    def check(self, ctx: Context, region: Region) -> pd.DataFrame:
+        evidence = ("year", "plan_filed_on", "supervisions", "result_filed_on", "missing")
+        h = ctx.hierarchy
+        cities = [
+            u.code
+            for u in ctx.units(self.levels, region)
+            if u.parent is not None and h.contains(ctx.scope, u.parent)
+        ]
+        if not cities:
+            return empty_checks(*evidence)
+        codes = np.array(cities, dtype=object)
+        year = judged_year(ctx.as_of)
+        on = year_end(year)
+        plan_req = ctx.param_column(self.parameters[0], codes, on=on)
+        result_req = ctx.param_column(self.parameters[1], codes, on=on)
+        wants_plan = np.array([v is True for v in plan_req.values], dtype=bool)
+        wants_result = np.array([v is True for v in result_req.values], dtype=bool)
+        keep = wants_plan | wants_result
+        codes, wants_plan, wants_result = codes[keep], wants_plan[keep], wants_result[keep]
+        if not len(codes):
+            return empty_checks(*evidence)
+
+        f = ctx.dataset.filings
+        f = f.loc[((f["year"] == year) & (f["filed_on"] <= pd.Timestamp(ctx.as_of))).to_numpy()]
+        first = f.groupby([f["jurisdiction"].astype(object), f["kind"].astype(object)])[
+            "filed_on"
+        ].min()
+        plan_on = first.reindex(pd.MultiIndex.from_product([codes, ["plan"]])).to_numpy()
+        result_on = first.reindex(pd.MultiIndex.from_product([codes, ["result"]])).to_numpy()
+
+        sup = ctx.dataset.supervisions
+        if sup is None:  # results are owed only for supervision organised: unknown here
+            organised = np.full(len(codes), np.nan)
+        else:
+            in_year = (
+                (sup["date"] >= pd.Timestamp(year, 1, 1))
+                & (sup["date"] <= pd.Timestamp(min(on, ctx.as_of)))
+                & (sup["kind"] != "routine")
+            )
+            counts = sup.loc[in_year.to_numpy(), "body"].astype(object).value_counts()
+            organised = counts.reindex(codes, fill_value=0).to_numpy(dtype=float)
+
+        no_plan = wants_plan & pd.isna(plan_on)
+        no_result = wants_result & (organised > 0) & pd.isna(result_on)
+        missing = [
+            [k for k, bad in (("plan", p), ("result", r)) if bad]
+            for p, r in zip(no_plan, no_result, strict=True)
+        ]
+        return pd.DataFrame(
+            {
+                "target": codes,
+                "jurisdiction": codes,
+                "ok": ~(no_plan | no_result),
+                "citation": row_citations(
+                    self.cite, plan_req.subset(keep), result_req.subset(keep)
+                ),
+                "year": year,
+                "plan_filed_on": _days(plan_on),
+                "supervisions": [None if np.isnan(n) else int(n) for n in organised],
+                "result_filed_on": _days(result_on),
+                "missing": missing,
+                "sample_parameters": plan_req.sample[keep] | result_req.sample[keep],
+            }
+        )
+
+    def message(self, row: dict[str, Any]) -> tuple[str, str]:
+        year = row["year"]
+        zh, en = [], []
+        if "plan" in row["missing"]:
+            zh.append(f"{year} 年度教育督导工作计划")
+            en.append(f"its {year} annual supervision plan")
+        if "result" in row["missing"]:
+            zh.append(f"{year} 年组织的 {row['supervisions']} 次督导的督导结果")
+            en.append(f"the results of the {row['supervisions']} supervision(s) it organised")
+        return (
+            "未向自治区教育督导机构报告" + "和".join(zh),
+            "Did not file with the region " + " and ".join(en),
+        )
+
+
+def _days(values: np.ndarray) -> list[dt.date | None]:
+    """Timestamps as dates, None where missing (evidence prints ISO dates or null)."""
+    return [None if pd.isna(v) else pd.Timestamp(v).date() for v in values]
+
+
+RULES: tuple[Rule, ...] = (RegionCommitteeLeadership(), CityUpwardReporting())
