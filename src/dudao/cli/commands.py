@@ -15,6 +15,8 @@ from dudao.cli.check import check, explain, rules
 from dudao.cli.evaluate import evaluate
 from dudao.cli.output import format_option, print_json, stderr, stdout
 from dudao.cli.plan import plan
+from dudao.cli.programmes import programmes
+from dudao.cli.scaffold import new_plugin
 from dudao.cli.synth import synth
 from dudao.errors import DudaoError, Problem
 from dudao.io import yamlio
@@ -205,4 +207,6 @@ ALL = [
     hierarchy,
     schema,
     validate,
+    new_plugin,
 ]
+ALL.insert(ALL.index(evaluate) + 1, programmes)

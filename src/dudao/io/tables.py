@@ -95,7 +95,7 @@ __all__ = [
 MAX_REPORTED = 20
 """Problems spelled out per (code, column); the rest are counted in one summary."""
 
-ColumnType = Literal["str", "int", "float", "date", "enum"]
+ColumnType = Literal["str", "int", "float", "date", "enum", "bool"]
 RefersTo = Literal["county", "jurisdiction"]
 
 
@@ -128,7 +128,7 @@ class Column:
 
     name: str
     type: ColumnType = attrs.field(
-        validator=attrs.validators.in_(("str", "int", "float", "date", "enum"))
+        validator=attrs.validators.in_(("str", "int", "float", "date", "enum", "bool"))
     )
     required: bool = True
     unique: bool = False
@@ -168,6 +168,8 @@ class Column:
             return "float64"
         if self.type == "date":
             return _DATE_DTYPE
+        if self.type == "bool":
+            return "boolean"
         assert self.enum is not None
         return pd.CategoricalDtype([m.value for m in self.enum], ordered=False)
 
@@ -330,6 +332,19 @@ BUDGETS = TableSpec(
     ],
 )
 
+PROGRAMMES = TableSpec(
+    "programmes",
+    "评估认定项目进展",
+    [
+        Column("unit", "str", label_zh="单位代码", categorical=True),  # 区划代码或学校代码
+        Column("programme", "str", label_zh="项目", categorical=True),
+        Column("stage", "str", label_zh="阶段", categorical=True),
+        Column("passed", "bool", required=False, label_zh="是否通过"),
+        Column("date", "date", label_zh="日期"),
+        Column("note", "str", required=False, label_zh="备注"),
+    ],
+)
+
 #: Bulk structure as tables: national datasets add ~38,000 townships and ~3,000
 #: committees, which YAML (parsed in pure Python) would take tens of seconds to read.
 UNITS = TableSpec(
@@ -374,7 +389,7 @@ COMMITTEE_MEMBERS = TableSpec(
 TABLES: dict[str, TableSpec] = {
     t.name: t
     for t in (SCHOOLS, INSPECTORS, ZONES, VISITS, SUPERVISIONS, FILINGS, MEETINGS, BUDGETS)
-}
+} | {PROGRAMMES.name: PROGRAMMES}
 
 
 # ------------------------------------------------------------------------ public
@@ -812,10 +827,28 @@ def _parse_enum(s: pd.Series, enum: type[LabelledEnum]) -> _Parsed:
     return _Parsed(values, cells.missing, cells.per_row(~ok, False), cells.text_at)
 
 
+_BOOLS = {"true": True, "false": False, "1": True, "0": False, "是": True, "否": False}
+_BOOLS |= {"通过": True, "未通过": False, "yes": True, "no": False}
+
+
+def _parse_bool(s: pd.Series) -> _Parsed:
+    if ptypes.is_bool_dtype(s.dtype):
+        values = s.to_numpy(dtype=bool, na_value=False)
+        missing = s.isna().to_numpy()
+        return _Parsed(values, missing, np.zeros(len(s), bool), lambda i: str(s.iloc[i]))
+    cells = _Cells.of(s)
+    found = cells.text.str.lower().map(_BOOLS)
+    ok = found.notna().to_numpy()
+    values_u = np.array([v is True for v in found], dtype=bool)  # one per distinct value
+    values = cells.per_row(values_u, False)
+    return _Parsed(values, cells.missing, cells.per_row(~ok, False), cells.text_at)
+
+
 # ---------------------------------------------------------------------- validation
 
 
 _BAD_CODES = {"int": "bad-int", "float": "bad-float", "date": "bad-date", "enum": "bad-enum"}
+_BAD_CODES["bool"] = "bad-bool"
 
 
 def _bad_value(column: Column, value: str) -> tuple[str, str]:
@@ -832,6 +865,8 @@ def _bad_value(column: Column, value: str) -> tuple[str, str]:
             f"{column.label} '{value}' 不是有效日期",
             "请按 YYYY-MM-DD 填写，如 2021-09-01",
         )
+    if column.type == "bool":
+        return f"{column.label} '{value}' 不是“是/否”", "请填写 是/否、通过/未通过 或 true/false"
     assert column.enum is not None
     choices = "、".join(f"{m.label}（{m.value}）" for m in column.enum)
     return f"{column.label} '{value}' 不是有效的取值", f"可选：{choices}"
@@ -961,6 +996,8 @@ def _parse(column: Column, s: pd.Series) -> _Parsed:
         return _parse_float(s)
     if column.type == "date":
         return _parse_date(s)
+    if column.type == "bool":
+        return _parse_bool(s)
     assert column.enum is not None
     return _parse_enum(s, column.enum)
 
@@ -1092,6 +1129,8 @@ def _finish(column: Column, p: _Parsed) -> Any:
         if column.default is not None:
             values = np.where(p.missing, float(column.default), values)
         return values
+    if column.type == "bool":
+        return pd.arrays.BooleanArray(np.asarray(p.values, dtype=bool), p.missing.copy())
     if column.type == "str" and column.categorical:
         return p.values
     if column.type == "str":

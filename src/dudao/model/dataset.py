@@ -52,6 +52,7 @@ class Dataset:
     filings: Any = None
     meetings: Any = None
     budgets: Any = None
+    programmes: Any = None  # stage records of programmes (评估认定项目进展)
     committees: tuple[Committee, ...] | None = None  # None: no committees.yaml
     units: tuple[Jurisdiction, ...] = ()
     source: str | None = None

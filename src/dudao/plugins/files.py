@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 
 from dudao.evaluation.model import SCORING_KINDS, IndicatorSet
+from dudao.evaluation.programmes import Programme
 from dudao.io.schema import json_schema
 from dudao.law.parameters import ParametersFile
 from dudao.model.bodies import Committee, MemberUnit
@@ -95,6 +96,9 @@ FILE_KINDS: dict[str, FileKind] = {
             "问责情景：情形、问责方式、是否直接问责、依据",
         ),
         FileKind("plan", "plans.yaml", WorkPlan, "工作要点（plans/ 下一个文件一个年度）"),
+        FileKind(
+            "programme", "programmes.yaml", Programme, "评估认定项目（programmes/ 下一个文件一个）"
+        ),
         FileKind("dataset", "dataset.yaml", DatasetInfo, "数据集说明：名称、范围、检查日期"),
         FileKind("committees", "committees.yaml", CommitteesFile, "数据集中的督导委员会"),
     ]

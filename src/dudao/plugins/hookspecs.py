@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dudao.evaluation.model import IndicatorSet
+from dudao.evaluation.programmes import Programme
 from dudao.law.parameters import Parameter
 from dudao.model.bodies import MemberUnit
 from dudao.model.jurisdiction import Jurisdiction
@@ -194,4 +195,28 @@ class DudaoSpec:
             @hookimpl
             def dudao_work_plans(self):
                 return [yamlio.load(Path(__file__).parent / "plans" / "2022.yaml", WorkPlan)]
+        """
+
+    @hookspec
+    def dudao_programmes(self) -> Iterable[Programme | Sourced[Programme]]:
+        """Declare programmes (评估认定项目) units work through stage by stage: 优质均衡,
+        普及普惠, a province's school evaluation, 集团化办学评估 …
+
+        Called when the law book is assembled: each programme becomes an entry of
+        kind ``programme`` at the plugin's scope (or a ``scope`` inside it), dated by
+        ``since``/``until``; a region restates an id to give it its own stages or
+        indicator set inside the region. Every programme must cite its document
+        (or be ``sample``). Its ``stages`` (default 县级自评 → 市级复核 → 省级评估 →
+        国家认定) are what a dataset's ``programmes`` table may record, and
+        ``indicator_set`` names the set its evaluations score with. A YAML plugin
+        reads ``programmes/*.yaml``, one programme per file.
+
+        Example::
+
+            @hookimpl
+            def dudao_programmes(self):
+                return [Programme("group_schooling", "集团化办学评估",
+                                  cite="南府督委办〔2022〕7号", sample=True,
+                                  stages=(Stage("self_assessment", "集团自评"),
+                                          Stage("city_assessment", "市级评估")))]
         """

@@ -39,6 +39,7 @@ import pluggy
 
 from dudao.errors import DudaoError, Problem
 from dudao.evaluation.model import IndicatorSet
+from dudao.evaluation.programmes import Programme, locate
 from dudao.io.divisions import load_divisions
 from dudao.law.book import Entry, LawBook
 from dudao.law.entries import Origin, Validity
@@ -299,6 +300,7 @@ class PluginSet:
         entries += self._indicator_sets(hierarchy, problems)
         entries += self._situations(hierarchy, problems)
         entries += self._work_plans(hierarchy, problems)
+        entries += self._programmes(hierarchy, entries, problems)
         if problems:
             raise DudaoError(problems)
         return LawBook(hierarchy, [*entries, *extra])
@@ -426,6 +428,38 @@ class PluginSet:
                 )
             )
         return out
+
+    def _programmes(
+        self, hierarchy: Hierarchy, entries: list[Entry], problems: list[Problem]
+    ) -> list[Entry]:
+        """One ``programme`` entry per programme; its indicator set must exist."""
+        sets = {e.id for e in entries if e.kind == "indicator_set"}
+        out = []
+        for plugin, item in self._collect("dudao_programmes"):
+            prog: Programme = item.value
+            wrong = prog.problems()
+            if prog.indicator_set is not None and prog.indicator_set not in sets:
+                wrong.append(
+                    Problem(
+                        f"项目 {prog.id} 使用的指标体系 '{prog.indicator_set}' 不存在",
+                        path=("indicator_set",),
+                        code="unknown-set",
+                        hint="可选：" + "、".join(sorted(sets)),
+                    )
+                )
+            if wrong:
+                problems += [locate(p, item.source, item.line) for p in wrong]
+                continue
+            scope = self._scope_of(f"项目 {prog.id}", prog.scope, plugin, item, hierarchy, problems)
+            if scope is not None:
+                out.append(prog.entry(scope, Origin(plugin.name, item.source, item.line)))
+        return out
+
+    def programmes(self, code: str, on: dt.date) -> list[Programme]:
+        """The programmes in force for ``code`` on ``on``: per id, the version from the
+        most specific scope."""
+        book = self.law_book()
+        return [e.value for e in book.in_force("programme", code, on)]
 
     def accountability_situations(self, code: str, on: dt.date) -> list[AccountabilitySituation]:
         """The 问责情景 in force for ``code`` on ``on``: per id, the one from the most

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from dudao.evaluation.model import IndicatorSet, load_indicator_set
+from dudao.evaluation.programmes import Programme
 from dudao.io import yamlio
 from dudao.law.parameters import Parameter, ParametersFile
 from dudao.model.bodies import MemberUnit
@@ -137,3 +138,16 @@ class YamlPlugin:
                 for p in paths
             ]
         return list(self._plans)
+
+    @hookimpl
+    def dudao_programmes(self) -> list[Sourced[Programme]]:
+        """``programmes/*.yaml``, one programme per file."""
+        out = []
+        for path in sorted((self.folder / "programmes").glob("*.yaml")):
+            key = f"programmes/{path.name}"
+            if key not in self._cache:
+                doc = self._read(key)
+                assert doc is not None
+                self._cache[key] = [Sourced(yamlio.structure(doc, Programme), doc.source, 1)]
+            out += self._cache[key]
+        return out

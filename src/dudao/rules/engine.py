@@ -227,6 +227,7 @@ def check(
     only: set[str] | None = None,
 ) -> CheckResult:
     """Load a dataset folder and run every rule in force on it (the ``dudao check`` job)."""
+    from dudao.evaluation.programmes import check_dataset_programmes
     from dudao.io.dataset import load_dataset
 
     ds, hierarchy = load_dataset(dataset, plugins.hierarchy())
@@ -241,6 +242,7 @@ def check(
             )
         )
     law = plugins.law_book(hierarchy, extra=dataset_parameters(Path(dataset), ds))
+    check_dataset_programmes(ds, law, day)  # unknown programme or stage: error with its row
     return run_rules(Context(ds, hierarchy, law, day, plugins.member_units), only=only)
 
 

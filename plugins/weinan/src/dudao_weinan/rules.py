@@ -105,18 +105,20 @@ class AnnualCreationTask(Rule):
         required = target.numbers()
 
         schools = ctx.dataset.schools
-        schools = schools.loc[schools["stage"].astype(object).isin(self.stages).to_numpy()]
+        ids = schools["school_id"].astype(object).to_numpy()
+        # a school of another stage (a primary school in 千园达标) is known but not counted
+        counted = schools["stage"].astype(object).isin(self.stages).to_numpy()
         county_of = pd.Series(
-            schools["county"].astype(object).to_numpy(),
-            index=schools["school_id"].astype(object).to_numpy(),
+            np.where(counted, schools["county"].astype(object).to_numpy(), ""), index=ids
         )
         rows = _programme_rows(ctx, self.programme)
         year = ctx.as_of.year
         in_year = pd.DatetimeIndex(rows["date"]).year == year
         rows = rows.loc[rows["passed"].to_numpy() & np.asarray(in_year)]
         county = county_of.reindex(rows["unit"].to_numpy()).to_numpy(dtype=object)
-        placed = pd.notna(county)
-        unplaced = pd.Series(rows["unit"].to_numpy()[~placed]).nunique()
+        known = pd.notna(county)
+        unplaced = pd.Series(rows["unit"].to_numpy()[~known]).nunique()
+        placed = known & (county != "")
         achieved = (
             pd.DataFrame({"county": county[placed], "unit": rows["unit"].to_numpy()[placed]})
             .drop_duplicates()

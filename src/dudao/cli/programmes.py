@@ -1,0 +1,135 @@
+"""``dudao programmes``: the programmes in force, and where each unit stands in them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from dudao.cli.output import format_option, parse_date, print_json, stdout
+from dudao.errors import DudaoError, Problem
+from dudao.evaluation.programmes import Programme, check_dataset_programmes, programme_status
+from dudao.law.book import LawBook
+from dudao.plugins.manager import load_plugins
+
+
+@click.command("programmes")
+@click.argument("dataset", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--programme", "programme_id", help="只看某一项目，如 quality_balanced")
+@click.option("--as-of", help="日期 YYYY-MM-DD（默认数据集的 as_of，否则今天）")
+@format_option("table", "json")
+def programmes(dataset: Path | None, programme_id: str | None, as_of: str | None, fmt: str) -> None:
+    """评估认定项目（优质均衡、普及普惠……）及各单位所处阶段。
+
+    不给 DATASET 时列出已登记的项目及其阶段和依据；给出数据集文件夹时，读取其中的
+    programmes 表（unit, programme, stage, passed, date, note），显示每个单位在每个项目中的
+    当前阶段与状态。
+    """
+    plugins = load_plugins()
+    day = parse_date(as_of)
+    if dataset is None:
+        law = plugins.law_book()
+        _catalogue(law, programme_id, day or dt.date.today(), fmt)
+        return
+    from dudao.io.dataset import load_dataset
+    from dudao.rules.engine import dataset_parameters
+
+    ds, hierarchy = load_dataset(dataset, plugins.hierarchy())
+    day = day or ds.info.as_of or dt.date.today()
+    law = plugins.law_book(hierarchy, extra=dataset_parameters(dataset, ds))
+    if ds.programmes is None:
+        raise DudaoError(
+            Problem(
+                "数据集中没有 programmes 表",
+                source=str(dataset),
+                code="missing-table",
+                hint="放入 programmes.csv：unit, programme, stage, passed, date, note",
+            )
+        )
+    if programme_id is not None and programme_id not in law.ids("programme"):
+        raise _unknown(programme_id, law)
+    check_dataset_programmes(ds, law, day)
+    status = programme_status(ds.programmes, law, day, programme_id)
+    names = {c: hierarchy.get(c).name for c in status["unit"] if c in hierarchy}
+    status.insert(1, "unit_name", [names.get(c) for c in status["unit"]])
+    if fmt == "json":
+        print_json(
+            {
+                "as_of": day.isoformat(),
+                "dataset": str(dataset),
+                "units": status.to_dict(orient="records"),
+            }
+        )
+        return
+    table = Table(title=f"评估认定项目进展（截至 {day}）", title_justify="left")
+    for header in ("单位", "名称", "项目", "当前阶段", "结果", "日期", "状态", "下一阶段"):
+        table.add_column(header)
+    for row in status.itertuples():
+        result = "—" if row.passed is None else ("通过" if row.passed else "未通过")
+        table.add_row(
+            row.unit,
+            row.unit_name or "—",
+            row.title,
+            row.stage_name,
+            result,
+            str(row.date),
+            row.status,
+            row.next_stage or "—",
+        )
+    stdout.print(table)
+    if ds.info.sample:
+        stdout.print("[yellow]注意：示例数据，不代表实际情况。[/]")
+
+
+def _unknown(programme_id: str, law: LawBook) -> DudaoError:
+    return DudaoError(
+        Problem(
+            f"没有 id 为 '{programme_id}' 的项目",
+            code="unknown-programme",
+            hint="可选：" + "、".join(law.ids("programme")),
+        )
+    )
+
+
+def _catalogue(law: LawBook, programme_id: str | None, day: dt.date, fmt: str) -> None:
+    if programme_id is not None and programme_id not in law.ids("programme"):
+        raise _unknown(programme_id, law)
+    rows = []
+    for entry in law.entries("programme"):
+        p: Programme = entry.value
+        if programme_id not in (None, p.id):
+            continue
+        rows.append(
+            {
+                "id": p.id,
+                "title": p.title,
+                "scope": entry.scope,
+                "validity": (
+                    "长期有效"
+                    if entry.validity.since is None and entry.validity.until is None
+                    else entry.validity.describe()
+                ),
+                "in_force": entry.validity.in_force(day),
+                "cite": entry.citation_text(),
+                "indicator_set": p.indicator_set,
+                "stages": [{"id": s.id, "name": s.name} for s in p.stages],
+                "plugin": entry.origin.plugin,
+                "sample": p.sample,
+            }
+        )
+    if fmt == "json":
+        print_json({"as_of": day.isoformat(), "programmes": rows})
+        return
+    # one block per programme: the stages are too long for table columns
+    stdout.print(f"[bold]评估认定项目[/]（{day}）")
+    for r in rows:
+        sample = "（示例）" if r["sample"] else ""
+        state = "" if r["in_force"] else " [dim]（该日不在有效期内）[/]"
+        stdout.print(
+            f"[bold]{r['id']}[/]  {r['title']}{sample}  范围 {r['scope']}  {r['validity']}{state}"
+        )
+        stdout.print("  阶段：" + " → ".join(s["name"] for s in r["stages"]))
+        extra = f"  指标体系：{r['indicator_set']}" if r["indicator_set"] else ""
+        stdout.print(f"  依据：{r['cite'] or '—'}{extra}（插件 {r['plugin']}）")

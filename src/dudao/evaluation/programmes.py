@@ -1,0 +1,332 @@
+"""Programmes (评估认定项目): what a unit works through, stage by stage.
+
+A programme is a scoped, dated, cited entry (kind ``programme``): 优质均衡
+(``quality_balanced``), 普及普惠 (``universal_preschool``), a province's school
+evaluation … It has an id, a Chinese title, its citation, its own ordered
+stages (by default 县级自评 → 市级复核 → 省级评估 → 国家认定) and, optionally, the
+indicator set its stages score with. Plugins contribute programmes through the
+``dudao_programmes`` hook; a YAML plugin writes one per file in
+``programmes/*.yaml``::
+
+    id: universal_preschool
+    title: 县域学前教育普及普惠督导评估
+    cite: 《县域学前教育普及普惠督导评估办法》
+    indicator_set: preschool_universal
+    stages:
+      - {id: self_assessment, name: 县级自评}
+      - {id: city_review, name: 市级初核}
+      - {id: provincial_assessment, name: 省级督导评估}
+      - {id: national_recognition, name: 国家审核认定}
+
+A dataset records how units progress in its ``programmes`` table (columns
+``unit``, ``programme``, ``stage``, ``passed``, ``date``, ``note``);
+:func:`programme_problems` checks each row against the programme in force for
+its unit and :func:`programme_status` gives each unit's current stage.
+
+>>> p = Programme("demo", "示例项目", cite="教督〔2017〕6号")
+>>> [s.name for s in p.stages]
+['县级自评', '市级复核', '省级评估', '国家认定']
+>>> p.stage("市级复核").id, p.stage("city_review").name
+('city_review', '市级复核')
+>>> Programme("x", "无依据").problems()[0].message
+'项目 x 缺少依据（cite）'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from dudao.errors import DudaoError, Problem
+from dudao.law.book import Entry, LawBook
+from dudao.law.entries import Origin, Validity
+from dudao.model.documents import Citation
+
+
+def _citation(value: Any) -> Citation | None:
+    if value is None or isinstance(value, Citation):
+        return value
+    return Citation.parse(str(value))
+
+
+@attrs.frozen
+class Stage:
+    """One stage of a programme: a stable English id and the Chinese name users see."""
+
+    id: str
+    name: str
+    cite: Citation | None = attrs.field(default=None, converter=_citation)
+    note: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+#: 县级自评 → 市级复核 → 省级评估 → 国家认定 (the 优质均衡 path; domain-facts (c)).
+DEFAULT_STAGES: tuple[Stage, ...] = (
+    Stage("self_assessment", "县级自评"),
+    Stage("city_review", "市级复核"),
+    Stage("provincial_assessment", "省级评估"),
+    Stage("national_recognition", "国家认定"),
+)
+
+
+@attrs.frozen
+class Programme:
+    """One programme as a plugin states it; ``scope`` defaults to the plugin's.
+
+    ``target`` is the level of the units that take part (``county``, ``school`` …);
+    ``indicator_set`` the id of the set its evaluations use, if any.
+    """
+
+    id: str
+    title: str
+    cite: Citation | None = attrs.field(default=None, converter=_citation)
+    scope: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    stages: tuple[Stage, ...] = DEFAULT_STAGES
+    indicator_set: str | None = None
+    target: str = "county"
+    title_en: str | None = None
+    description: str | None = None
+    sample: bool = False
+    note: str | None = None
+
+    @property
+    def validity(self) -> Validity:
+        return Validity(self.since, self.until)
+
+    def stage(self, text: str) -> Stage:
+        """The stage named by its id or its Chinese name; a clear error otherwise."""
+        for s in self.stages:
+            if text in (s.id, s.name):
+                return s
+        names = [s.id for s in self.stages] + [s.name for s in self.stages]
+        close = difflib.get_close_matches(str(text), names, n=1)
+        raise DudaoError(
+            Problem(
+                f"项目 {self.id}（{self.title}）没有阶段 '{text}'",
+                code="unknown-stage",
+                hint=(f"是否是 '{close[0]}'？" if close else "")
+                + "可选："
+                + " → ".join(f"{s.name}（{s.id}）" for s in self.stages),
+            )
+        )
+
+    def problems(self) -> list[Problem]:
+        """What is wrong with the programme as written (paths for locating lines)."""
+        out = []
+        if self.cite is None and not self.sample:
+            out.append(
+                Problem(
+                    f"项目 {self.id} 缺少依据（cite）",
+                    path=("cite",),
+                    code="uncited-programme",
+                    hint="写明文号或《办法》名称；示例数据写 sample: true",
+                )
+            )
+        if not self.stages:
+            out.append(Problem(f"项目 {self.id} 至少需要一个阶段", path=("stages",)))
+        ids = Counter(s.id for s in self.stages)
+        names = Counter(s.name for s in self.stages)
+        for i, s in enumerate(self.stages):
+            if ids[s.id] > 1 or names[s.name] > 1:
+                out.append(
+                    Problem(
+                        f"阶段 '{s.id}'（{s.name}）重复",
+                        path=("stages", i),
+                        code="duplicate-stage",
+                        hint="每个阶段的 id 与名称都须唯一",
+                    )
+                )
+        return out
+
+    def entry(self, scope: str, origin: Origin) -> Entry:
+        """The programme as a law-book entry of kind ``programme`` at ``scope``."""
+        return Entry(
+            "programme",
+            self.id,
+            scope,
+            self.validity,
+            attrs.evolve(self, scope=scope),
+            (self.cite,) if self.cite else (),
+            origin,
+            self.title,
+            self.sample,
+        )
+
+
+def locate(problem: Problem, source: str | None, line: int | None) -> Problem:
+    """``problem`` at the line of its field path in the YAML file ``source`` when that
+    file can be read, else at ``line`` (the item's own)."""
+    if source and problem.path and Path(source).is_file():
+        try:
+            from dudao.io import yamlio
+
+            return yamlio.read(source).locate(problem)
+        except DudaoError:
+            pass
+    return problem.located(source=source, line=line)
+
+
+# ------------------------------------------------------------------ records
+
+
+def programme_problems(
+    records: pd.DataFrame,
+    law: LawBook,
+    on: dt.date,
+    *,
+    source: str = "programmes",
+    first_row: int = 2,
+) -> list[Problem]:
+    """Rows of a ``programmes`` table naming a programme or stage that is not in force
+    for their unit on ``on`` (the dataset's date); each problem names the row."""
+    problems: list[Problem] = []
+    known = law.ids("programme")
+    units = records["unit"].astype(object).to_numpy()
+    programmes = records["programme"].astype(object).to_numpy()
+    stages = records["stage"].astype(object).to_numpy()
+    for pid in pd.unique(programmes):
+        rows = np.flatnonzero(programmes == pid)
+        if pid not in known:
+            close = difflib.get_close_matches(str(pid), known, n=1)
+            shown = "、".join(str(r + first_row) for r in rows[:5]) + ("…" if len(rows) > 5 else "")
+            problems.append(
+                Problem(
+                    f"未知的项目 '{pid}'（第 {shown} 行）",
+                    source=source,
+                    row=int(rows[0]) + first_row,
+                    path=("programme",),
+                    code="unknown-programme",
+                    hint=(f"是否是 '{close[0]}'？" if close else "")
+                    + "已登记的项目："
+                    + "、".join(known),
+                )
+            )
+            continue
+        versions, which = law.resolve_many("programme", pid, units[rows], on)
+        for r, w in zip(rows, which, strict=True):
+            # a unit outside every version's scope (or a school code) takes the broadest
+            entry = versions[w] if w >= 0 else _broadest(law, pid, on)
+            if entry is None:
+                problems.append(
+                    Problem(
+                        f"项目 {pid} 在 {on} 对 {units[r]} 不适用（不在有效期或范围内）",
+                        source=source,
+                        row=int(r) + first_row,
+                        path=("programme",),
+                        code="programme-not-in-force",
+                    )
+                )
+                continue
+            try:
+                entry.value.stage(stages[r])
+            except DudaoError as exc:
+                problems += [
+                    p.located(source=source, row=int(r) + first_row, path=("stage",))
+                    for p in exc.problems
+                ]
+    return problems
+
+
+def _broadest(law: LawBook, pid: str, on: dt.date) -> Entry | None:
+    versions = [e for e in law.versions("programme", pid) if e.validity.in_force(on)]
+    return versions[0] if versions else None
+
+
+def check_dataset_programmes(ds: Any, law: LawBook, on: dt.date) -> None:
+    """A loaded dataset's ``programmes`` table (if any) against the programmes in force:
+    every unknown programme or stage is an error naming the file and row."""
+    if getattr(ds, "programmes", None) is None:
+        return
+    source, first = "programmes", 2
+    if ds.source is not None:
+        for suffix in (".csv", ".tsv", ".xlsx", ".parquet"):
+            path = Path(ds.source) / f"programmes{suffix}"
+            if path.exists():
+                source, first = str(path), 1 if suffix == ".parquet" else 2
+                break
+    problems = programme_problems(ds.programmes, law, on, source=source, first_row=first)
+    if problems:
+        raise DudaoError(problems)
+
+
+STATUS_COLUMNS = (
+    "unit",
+    "programme",
+    "title",
+    "stage",
+    "stage_name",
+    "passed",
+    "date",
+    "status",
+    "next_stage",
+    "note",
+)
+
+
+def programme_status(
+    records: pd.DataFrame, law: LawBook, on: dt.date, programme: str | None = None
+) -> pd.DataFrame:
+    """Per unit and programme, the latest record up to ``on`` and what it means:
+    ``status`` 已认定 / 进行中 / <阶段>未通过 / <阶段>待定, and the next stage.
+
+    Records are ordered by date, then by stage order (several on one day).
+    """
+    df = records
+    if programme is not None:
+        df = df[df["programme"].astype(object) == programme]
+    dates = pd.to_datetime(df["date"])
+    df = df[(dates <= pd.Timestamp(on)).to_numpy()]
+    out = []
+    for (unit, pid), group in df.groupby(
+        [df["unit"].astype(object), df["programme"].astype(object)], sort=True, observed=True
+    ):
+        entry = law.resolve("programme", pid, unit, on) if unit in law.hierarchy else None
+        entry = entry or _broadest(law, pid, on)
+        if entry is None:
+            continue
+        prog: Programme = entry.value
+        order = {s.id: i for i, s in enumerate(prog.stages)}
+        order |= {s.name: i for i, s in enumerate(prog.stages)}
+        rank = group["stage"].astype(object).map(order).fillna(-1)
+        last = group.assign(_rank=rank.to_numpy()).sort_values(["date", "_rank"]).iloc[-1]
+        stage = prog.stage(last["stage"])
+        i = prog.stages.index(stage)
+        passed = last["passed"]
+        passed = None if pd.isna(passed) else bool(passed)
+        if passed is None:
+            status, nxt = f"{stage.name}待定", stage
+        elif not passed:
+            status, nxt = f"{stage.name}未通过", stage
+        elif i + 1 == len(prog.stages):
+            status = "已认定" if stage.name.endswith("认定") else f"{stage.name}已通过"
+            nxt = None
+        else:
+            status, nxt = "进行中", prog.stages[i + 1]
+        note = last["note"] if "note" in last.index else None
+        out.append(
+            {
+                "unit": unit,
+                "programme": pid,
+                "title": prog.title,
+                "stage": stage.id,
+                "stage_name": stage.name,
+                "passed": passed,
+                "date": pd.Timestamp(last["date"]).date(),
+                "status": status,
+                "next_stage": nxt.name if nxt else None,
+                "note": None if note is None or pd.isna(note) else str(note),
+            }
+        )
+    return pd.DataFrame(out, columns=list(STATUS_COLUMNS), dtype=object)  # None stays None
