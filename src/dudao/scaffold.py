@@ -1,0 +1,227 @@
+"""``dudao new-plugin``: a working regional plugin from nothing but a name and a scope.
+
+The folder it writes installs with ``pip install -e`` and shows up in ``dudao
+plugins`` at once: a pyproject with the entry point, a YAML-only plugin object,
+``plugin.yaml``, commented skeletons of every file kind, one passing YAML test case
+and a README with an empty coverage table. Nothing official is invented: the
+skeletons state no value, and the test case checks a national rule.
+
+>>> import tempfile, pathlib
+>>> from dudao.plugins.manager import load_plugins
+>>> out = pathlib.Path(tempfile.mkdtemp()) / "dudao-liuzhou"
+>>> written = new_plugin("liuzhou", "450200", out, load_plugins(autoload=False).hierarchy())
+>>> sorted(p.relative_to(out).as_posix() for p in written)[:3]
+['README.md', 'pyproject.toml', 'src/dudao_liuzhou/__init__.py']
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from dudao.errors import DudaoError, Problem
+from dudao.model.hierarchy import Hierarchy
+from dudao.model.jurisdiction import Level
+
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
+
+
+def new_plugin(
+    name: str,
+    scope: str,
+    out: Path,
+    hierarchy: Hierarchy,
+    *,
+    title: str | None = None,
+    builds_on: tuple[str, ...] = (),
+) -> list[Path]:
+    """Write the plugin folder ``out``; refuses to touch an existing non-empty folder."""
+    problems = []
+    if not NAME_RE.match(name):
+        problems.append(
+            Problem(
+                f"插件名 '{name}' 不合适",
+                code="invalid-name",
+                hint="用小写拼音或英文字母、数字和下划线，字母开头，如 liuzhou、hunan_yueyang",
+            )
+        )
+    if scope not in hierarchy:
+        problems.append(
+            Problem(
+                f"未知的区划代码 {scope}",
+                code="unknown-code",
+                hint="dudao hierarchy show 000000 可查看区划树；开发区等先由上级插件登记",
+            )
+        )
+    if out.exists() and any(out.iterdir()):
+        problems.append(
+            Problem(
+                f"{out} 已存在且不为空，不会覆盖其中的文件",
+                code="exists",
+                hint="换一个 --out 目录，或先移走原有文件",
+            )
+        )
+    if problems:
+        raise DudaoError(problems)
+    unit = hierarchy.get(scope)
+    title = title or unit.name
+    county = _a_county(hierarchy, scope)
+    package = f"dudao_{name}"
+    data = out / "src" / package / "data"
+    files = {
+        out / "pyproject.toml": _PYPROJECT.format(name=name, title=title, package=package),
+        out / "README.md": _README.format(name=name, title=title, scope=scope),
+        out / "src" / package / "__init__.py": f'"""dudao 插件：{title}。"""\n',
+        out / "src" / package / "plugin.py": _PLUGIN.format(title=title),
+        data / "plugin.yaml": _PLUGIN_YAML.format(
+            name=name, title=title, scope=scope, builds_on=list(builds_on)
+        ),
+        data / "parameters" / "template.yaml": _PARAMETERS,
+        data / "rules" / "template.yaml": _RULES,
+        data / "plans" / "README.md": _PLANS,
+        out / "tests" / "cases" / "zone_without_inspector.yaml": _CASE.format(
+            county=county, county_name=hierarchy.get(county).name
+        ),
+    }
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return list(files)
+
+
+def _a_county(hierarchy: Hierarchy, scope: str) -> str:
+    """A county-level unit inside ``scope`` for the example case (the scope itself
+    when it is one)."""
+    unit = hierarchy.get(scope)
+    if unit.level is Level.COUNTY:
+        return scope
+    counties = hierarchy.at_level(Level.COUNTY, within=scope)
+    if not counties:
+        raise DudaoError(
+            Problem(
+                f"{scope} 之下没有县级单位，无法生成示例用例",
+                code="no-county",
+                hint="插件的范围应为省、市或县级单位",
+            )
+        )
+    return counties[0].code
+
+
+_PYPROJECT = """\
+[build-system]
+requires = ["hatchling>=1.25"]
+build-backend = "hatchling.build"
+
+[project]
+name = "dudao-{name}"
+version = "0.1.0"
+description = "dudao 插件：{title}"
+readme = "README.md"
+requires-python = ">=3.11"
+dependencies = ["dudao>=0.1"]
+
+# dudao 通过这个入口点找到插件
+[project.entry-points.dudao]
+{name} = "{package}.plugin:plugin"
+
+[tool.hatch.build.targets.wheel]
+packages = ["src/{package}"]
+"""
+
+_PLUGIN = '''\
+"""{title}插件：全部内容写在 data/ 下的 YAML 文件中。"""
+
+from pathlib import Path
+
+from dudao.plugins.yaml_plugin import YamlPlugin
+
+plugin = YamlPlugin(Path(__file__).parent / "data")
+'''
+
+_PLUGIN_YAML = """\
+# 插件清单（dudao schema plugin 输出其 JSON Schema）
+name: {name}
+title: {title}
+scope: "{scope}"
+builds_on: {builds_on}
+description: >-
+  在这里写一两句话：本插件依据哪些文件、管哪些事。
+documents: []
+#  - number: 某教督〔2025〕1号      # 文号，照原件填写
+#    issuer: 发文机关
+#    date: 2025-03-01              # 成文日期；原件看不清就写 null，不要猜
+#    title: 文件标题
+#    public: null                  # 原件标“此件公开发布”写 true，“不予公开”写 false，未标注写 null
+"""
+
+_PARAMETERS = """\
+# 参数（dudao schema parameters）。每个文件一个主题，如 staffing.yaml；本文件只是说明，
+# 可以删去。每个取值必须写依据（文号 + 条款）；文件没有给出的数字只能作为示例，写 sample: true。
+#
+# parameters:
+#   - id: inspector.schools_per_inspector     # dudao rules 列出各规则读取的参数
+#     title: 每名督学负责的学校数
+#     values:
+#       - value: 5
+#         cite: 某教督〔2025〕1号 三（一）
+#         since: 2025-03-01
+parameters: []
+"""
+
+_RULES = """\
+# 采用或停用已有规则（dudao schema rules）。本文件只是说明，可以删去。
+#
+# rules:
+#   - id: zone-coverage                     # dudao rules 列出全部规则
+#     cite: [某教督〔2025〕1号 二（四）]      # 本地依据：本地区的问题引用这一条
+#     since: 2025-03-01
+#   - id: committee-meetings
+#     enabled: false                        # 在本地区停用
+rules: []
+"""
+
+_PLANS = """\
+# 工作要点
+
+每个年度一个文件，如 `2025.yaml`（`dudao schema plan`）：逐项写任务原文、牵头单位、期限，
+原文给出可度量目标的写 `target`。写好后运行 `dudao plan show --plugin 插件名` 查看，
+`dudao plan status 数据集 --plugin 插件名` 检查完成情况。格式见 docs/plugins.md。
+"""
+
+_CASE = """\
+# YAML 测试用例：一个小数据集、检查日期和预期结果。dudao test tests/cases 运行；pytest 也会运行。
+name: 责任区没有责任督学时，区内学校均被指出
+as_of: 2025-03-01
+dataset:
+  scope: "{county}"        # {county_name}
+  tables:
+    schools:
+      - {{school_id: S1, name: 示例小学, stage: primary, ownership: public, students: 600,
+         county: "{county}", zone: Z1}}
+    zones:
+      - {{zone_id: Z1, name: 第一责任区, county: "{county}"}}
+rules: [zone-coverage]
+expect:
+  findings:
+    - {{rule: zone-coverage, target: S1, severity: error}}
+"""
+
+_README = """\
+# dudao-{name}：{title}（{scope}）
+
+## 安装与检查
+
+```sh
+pip install -e .                 # 安装后 dudao plugins 即可看到 {name}
+dudao validate src/dudao_{name}/data/**/*.yaml
+dudao test tests/cases           # 运行 YAML 测试用例
+```
+
+## 覆盖情况
+
+依据文件的每一条，写明由什么实现（规则、参数、项目、工作要点任务、测试用例），或为什么不能建模。
+
+| 条款 | 内容 | 实现 | 测试 |
+|---|---|---|---|
+| | | | |
+"""
