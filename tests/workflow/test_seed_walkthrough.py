@@ -1,4 +1,7 @@
-"""Cases that follow 厅发〔2020〕26号 二（七）–（十四） step by step."""
+"""Cases that follow 厅发〔2020〕26号 二（七）–（十四） step by step.
+
+Cases reaching 问责 are opened before 2021-09-01: from then on 问责 follows
+国教督〔2021〕2号 (tests/workflow/test_procedure_2021.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from wf_helpers import (
     notice,
     opened,
     ordered,
+    record,
     reinspected,
     supervision,
 )
@@ -57,20 +61,21 @@ def test_report_feedback_rectify_reinspect_close() -> None:
 def test_escalation_ladder_to_accountability() -> None:
     # 二（九）督办单（主管部门连带责任）→ 二（十二）约谈 → 二（十三）通报 → 二（十四）问责
     events = [
-        opened(),
-        meeting("2023-03-10"),
-        ordered("2023-03-10", "2023-06-30"),
-        supervision("2023-07-05", "2023-08-31"),
-        interview("2023-09-05", "2023-10-31"),
-        notice("2023-11-03", "2023-12-31"),
-        accountability("2024-01-10"),
-        ev(Step.CLOSED, "2024-01-20"),
+        opened("2020-06-01"),
+        meeting("2020-06-10"),
+        ordered("2020-06-10", "2020-09-30"),
+        supervision("2020-10-05", "2020-11-30"),
+        interview("2020-12-05", "2021-01-31"),
+        notice("2021-02-03", "2021-03-31"),
+        accountability("2021-04-10"),
+        ev(Step.CLOSED, "2021-04-20"),
     ]
     state = replay(events[:4])
     assert state.rank == 1 and events[3].payload.joint_liability
     assert events[3].payload.supervising_department == "青秀区教育局"
     assert events[5].payload.consequences[0].label == "领导班子成员不得评优评先"
     assert replay(events).closed
+    assert str(events[6].citation) == "厅发〔2020〕26号 二（十四）"
 
 
 def test_commendation_for_excellent_result() -> None:
@@ -87,32 +92,37 @@ def test_commendation_for_excellent_result() -> None:
 
 
 def test_severe_trigger_goes_straight_to_accountability() -> None:
-    state = replay([opened(severe="retaliation")])
+    state = replay([opened("2021-03-01", severe="retaliation")])
     assert allowed_next(state) == [Step.ACCOUNTABILITY]
+    # from 2021-09-01 the accountability stage opens with 调查认定 (国教督〔2021〕2号)
+    assert allowed_next(replay([opened(severe="retaliation")])) == [Step.INVESTIGATION]
     with pytest.raises(DudaoError) as err:
         replay([opened(severe="major_accident"), meeting("2023-03-10")])
     assert err.value.codes == ["step-not-allowed"]
-    assert replay([opened(severe="mass_incidents"), accountability("2023-03-02")]).rank == 4
+    severe = opened("2021-03-01", severe="mass_incidents")
+    assert replay([severe, accountability("2021-03-02")]).rank == 4
 
 
 def test_meeting_without_required_invitees_is_refused() -> None:
     bad = ev(Step.FEEDBACK, "2023-03-10", Feedback(FeedbackMode.MEETING, ("市纪委监委",)))
     with pytest.raises(DudaoError) as err:
-        replay([opened(), bad])
+        record([opened(), bad])
     assert "党委组织部、绩效办" in str(err.value) and "二（八）" in str(err.value)
     # written notice needs no invitees
-    replay([opened(), ev(Step.FEEDBACK, "2023-03-10", Feedback(FeedbackMode.WRITTEN))])
+    record([opened(), ev(Step.FEEDBACK, "2023-03-10", Feedback(FeedbackMode.WRITTEN))])
     assert (
-        replay([opened(), ev(Step.FEEDBACK, "2023-03-10", Feedback("反馈会议", INVITEES))]).last
+        record([opened(), ev(Step.FEEDBACK, "2023-03-10", Feedback("反馈会议", INVITEES))]).last
         is Step.FEEDBACK
     )
+    # the invitees are a step policy, checked when recorded, not on replay
+    assert replay([opened(), bad]).last is Step.FEEDBACK
 
 
 def test_interview_needs_discipline_and_organisation() -> None:
     base = [opened(), meeting("2023-03-10"), ordered("2023-03-10", "2023-04-30")]
     bad = ev(Step.INTERVIEW, "2023-05-05", Interview(d("2023-06-30"), ("教育局",)))
     with pytest.raises(DudaoError) as err:
-        replay([*base, bad])
+        record([*base, bad])
     assert err.value.codes == ["missing-participants"]
 
 
@@ -172,9 +182,9 @@ def test_interview_needs_discipline_and_organisation() -> None:
         # accountability results must be published before closing (二（十四）)
         (
             [
-                opened(severe="obstruction"),
-                accountability("2023-03-05", published=False),
-                ev(Step.CLOSED, "2023-03-06"),
+                opened("2021-03-01", severe="obstruction"),
+                accountability("2021-03-05", published=False),
+                ev(Step.CLOSED, "2021-03-06"),
             ],
             "accountability-unpublished",
         ),

@@ -34,7 +34,8 @@ def test_direct_situation_opens_a_severe_case_through_the_cli(tmp_path: Path) ->
     r = CliRunner().invoke(cases, [*args, "--situation", "obstruction", "--format", "json"])
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
-    assert data["case"]["allowed_next"] == ["accountability"]
+    # opened after 2021-09-01: the accountability stage starts with 调查认定
+    assert data["case"]["allowed_next"] == ["investigation"]
     opened = data["events"][0]
     assert opened["payload"]["severe"] == "obstruction"
     assert opened["citation"] == "厅发〔2020〕26号 二（十四）"

@@ -1,12 +1,15 @@
-"""Random event sequences against a simple model of 厅发〔2020〕26号 二（七）–（十四）.
+"""Random event sequences against a simple model of 厅发〔2020〕26号 二（七）–（十四）
+and, for cases opened from 2021-09-01, 国教督〔2021〕2号's accountability procedure.
 
 Hypothesis proposes any step with any date and deadline; the store either
 records it or refuses it. The model (written independently of the machine,
 as phases) says which it should be, and after each step the invariants hold:
 only allowed transitions happen, escalation never goes backwards, a case
-closes only after a passed re-inspection, a published accountability or a
-commendation, every event is cited, deadlines come after the events that set
-them, and replaying the stored events reproduces the stored state.
+closes only after a passed re-inspection, a published (or revoked)
+accountability, a finding of no responsibility or a commendation, a 2021 case
+reaches a 问责 decision only through 调查认定 and 陈述申辩 and a 2020 case never
+takes a 2021 step, every event is cited, deadlines come after the events that
+set them, and replaying the stored events reproduces the stored state.
 """
 
 from __future__ import annotations
@@ -27,23 +30,29 @@ from dudao.workflow import (
     Feedback,
     FeedbackMode,
     Interview,
+    Investigation,
     Notice,
     Opened,
     RectificationOrdered,
     Reinspected,
+    Review,
+    Statement,
     Step,
     SupervisionOrder,
+    allowed_next,
     replay,
 )
 
-RANK = {"supervision_order": 1, "interview": 2, "notice": 3, "accountability": 4}
+ESC = {"supervision_order": 1, "interview": 2, "notice": 3}
 PENDING = {"rectification_ordered", "supervision_order", "interview", "notice"}
+WINDOW = {"review": 30, "appeal": 15}  # days to apply after the decision (2021 measures)
 
 
 class Model:
     """The procedure as plain phases, for comparison."""
 
-    def __init__(self) -> None:
+    def __init__(self, opened_on: dt.date) -> None:
+        self.p21 = opened_on >= dt.date(2021, 9, 1)
         self.last: str | None = None
         self.date: dt.date | None = None
         self.rank = 0
@@ -51,18 +60,23 @@ class Model:
         self.passed = False
         self.published = False
         self.severe = False
+        self.found = False
+        self.reviewed: str | None = None
+        self.revoked = False
 
-    def allows(self, step: str, date: dt.date) -> bool:
+    def allows(self, e: Event) -> bool:
+        step, date = e.step.value, e.date
         if self.date is not None and date < self.date:
             return False
         last = self.last
-        escalate = step in RANK and RANK[step] >= max(self.rank, 1)
+        top = "investigation" if self.p21 else "accountability"
+        escalate = (step in ESC and ESC[step] >= max(self.rank, 1)) or step == top
         if last is None:
             return step == "opened"
         if last == "closed":
             return False
         if last == "opened":
-            return step == "accountability" if self.severe else step in ("reported", "feedback")
+            return step == top if self.severe else step in ("reported", "feedback")
         if last == "reported":
             return step == "feedback"
         if last == "feedback":
@@ -76,34 +90,66 @@ class Model:
             if self.passed:
                 return step == "closed" or (step == "commended" and self.rank == 0)
             return escalate
-        if last == "accountability":
-            return step == "rectification_reported" or (step == "closed" and self.published)
+        if last == "investigation":
+            if self.found:
+                return step == "statement"
+            return step in ("rectification_reported", "closed")
+        if last == "statement":
+            return step in ("accountability", "closed")
+        if last in ("accountability", "review"):
+            if step == "rectification_reported":
+                return True
+            if step == "closed":
+                return self.published or self.revoked
+            if step == "review" and self.p21:
+                return self.review_allowed(e)
+            return False
         if last == "commended":
             return step == "closed"
         raise AssertionError(last)
 
+    def review_allowed(self, e: Event) -> bool:
+        p = e.payload
+        kind = p.kind.value
+        if self.last == "review" and (self.reviewed != "review" or kind != "appeal"):
+            return False
+        assert self.date is not None
+        return (
+            self.date <= p.applied_on <= e.date and (p.applied_on - self.date).days <= WINDOW[kind]
+        )
+
     def record(self, e: Event) -> None:
         step = e.step.value
         if step == "closed":
-            assert (self.last == "reinspected" and self.passed) or self.last in (
-                "commended",
-                "accountability",
+            assert (
+                (self.last == "reinspected" and self.passed)
+                or self.last in ("commended", "statement")
+                or (self.last == "investigation" and not self.found)
+                or (self.last in ("accountability", "review") and (self.published or self.revoked))
             )
-        self.rank = max(self.rank, RANK.get(step, 0))
+        self.rank = max(
+            self.rank, ESC.get(step, 4 if step in ("accountability", "investigation") else 0)
+        )
         if step in PENDING:
             self.deadline = e.payload.deadline
         elif step != "reinspected":
             self.deadline = None
         if step == "opened":
             self.severe = e.payload.severe is not None
-        self.passed = bool(getattr(e.payload, "passed", False))
-        self.published = bool(getattr(e.payload, "published", False))
+        if step == "reinspected":
+            self.passed = e.payload.passed
+        if step == "investigation":
+            self.found = e.payload.responsible
+        if step == "accountability":
+            self.published, self.reviewed, self.revoked = e.payload.published, None, False
+        if step == "review":
+            self.reviewed, self.revoked = e.payload.kind.value, e.payload.outcome.value == "revoked"
         self.last, self.date = step, e.date
 
 
-def payload_for(step: Step, deadline: dt.date, flag: bool, severe: bool) -> object:
+def payload_for(step: Step, date: dt.date, deadline: dt.date, flag: bool, n: int) -> object:
     if step is Step.OPENED:
-        return Opened(severe="obstruction" if severe else None)
+        return Opened(severe="obstruction" if flag else None)
     if step is Step.FEEDBACK:
         return Feedback(FeedbackMode.MEETING, INVITEES) if flag else Feedback(FeedbackMode.WRITTEN)
     if step is Step.RECTIFICATION_ORDERED:
@@ -116,34 +162,49 @@ def payload_for(step: Step, deadline: dt.date, flag: bool, severe: bool) -> obje
         return Interview(deadline, PARTICIPANTS)
     if step is Step.NOTICE:
         return Notice(deadline)
+    if step is Step.INVESTIGATION:
+        return Investigation(flag, group="调查认定工作组")
+    if step is Step.STATEMENT:
+        return Statement(waived=flag)
     if step is Step.ACCOUNTABILITY:
-        return Accountability(["公开批评"], published=flag)
+        # a complete decision (facts, basis, effective date: 国教督〔2021〕2号)
+        return Accountability(["公开批评"], flag, facts="事实", basis="依据", effective=date)
+    if step is Step.REVIEW:
+        outcome = ("upheld", "changed", "revoked")[n % 3]
+        forms = ["约谈"] if outcome == "changed" else []
+        applied = date - dt.timedelta(days=n)
+        return Review(applied, "appeal" if flag else "review", outcome, forms)
     return PAYLOAD_TYPE[step]()
 
 
 # Later steps are proposed more often so that runs get past the opening.
-STEPS = st.sampled_from(list(Step) + [Step.RECTIFICATION_REPORTED, Step.REINSPECTED] * 2)
+STEPS = st.sampled_from(
+    list(Step)
+    + [Step.RECTIFICATION_REPORTED, Step.REINSPECTED] * 2
+    + [Step.INVESTIGATION, Step.STATEMENT, Step.ACCOUNTABILITY, Step.REVIEW]
+)
+OPENING = st.sampled_from(
+    [dt.date(2021, 3, 1), dt.date(2021, 8, 31), dt.date(2021, 9, 1), dt.date(2023, 3, 1)]
+)
 
 
 class CaseMachine(RuleBasedStateMachine):
-    @initialize(severe=st.booleans())
-    def start(self, severe: bool) -> None:
+    @initialize(severe=st.booleans(), day=OPENING)
+    def start(self, severe: bool, day: dt.date) -> None:
         self.store = CaseStore.open(":memory:")
-        self.model = Model()
+        self.model = Model(day)
         self.events: list[Event] = []
         self.ranks: list[int] = []
-        self.day = dt.date(2023, 3, 1)
-        self.attempt(Step.OPENED, 0, 30, True, severe)
+        self.day = day
+        self.attempt(Step.OPENED, 0, 30, severe, 0)
 
-    def attempt(self, step: Step, gap: int, span: int, flag: bool, severe: bool = False) -> None:
+    def attempt(self, step: Step, gap: int, span: int, flag: bool, n: int) -> None:
         date = self.day + dt.timedelta(days=gap)
         deadline = date + dt.timedelta(days=span)
         event = Event(
-            "C", step, date, ACTOR, TARGET, payload=payload_for(step, deadline, flag, severe)
+            "C", step, date, ACTOR, TARGET, payload=payload_for(step, date, deadline, flag, n)
         )
-        expected = self.model.allows(step.value, date) and (
-            event.deadline is None or event.deadline > date
-        )
+        expected = self.model.allows(event) and (event.deadline is None or event.deadline > date)
         if step is Step.OPENED and self.events:
             expected = False
         try:
@@ -157,9 +218,29 @@ class CaseMachine(RuleBasedStateMachine):
         self.ranks.append(self.model.rank)
         self.day = max(self.day, date)
 
-    @rule(step=STEPS, gap=st.integers(-3, 90), span=st.integers(-5, 90), flag=st.booleans())
-    def propose(self, step: Step, gap: int, span: int, flag: bool) -> None:
-        self.attempt(step, gap, span, flag)
+    @rule(
+        step=STEPS,
+        gap=st.integers(-3, 90),
+        span=st.integers(-5, 90),
+        flag=st.booleans(),
+        n=st.integers(0, 40),
+    )
+    def propose(self, step: Step, gap: int, span: int, flag: bool, n: int) -> None:
+        self.attempt(step, gap, span, flag, n)
+
+    @rule(
+        data=st.data(),
+        gap=st.integers(0, 60),
+        span=st.integers(1, 90),
+        flag=st.booleans(),
+        n=st.integers(0, 40),
+    )
+    def follow(self, data: st.DataObject, gap: int, span: int, flag: bool, n: int) -> None:
+        """Propose one of the steps the machine lists as next, so that runs reach the
+        deep steps (复核, 申诉); the model still judges the event on its own."""
+        options = allowed_next(self.store.case("C").state)
+        if options:
+            self.attempt(data.draw(st.sampled_from(options)), gap, span, flag, n)
 
     @invariant()
     def replay_reproduces_state(self) -> None:
@@ -174,9 +255,17 @@ class CaseMachine(RuleBasedStateMachine):
         assert self.ranks == sorted(self.ranks)  # escalation never goes backwards
         for prev, e in zip(self.events, self.events[1:], strict=False):
             assert e.date >= prev.date
-        for e in self.events:
-            assert e.citation.document and e.citation.clause  # every event is cited
+        steps = [e.step for e in self.events]
+        for i, e in enumerate(self.events):
+            # every event is cited: a clause, or the 2021 measures as a whole
+            # (their article numbers are unverified)
+            assert e.citation.document
+            assert e.citation.clause or e.citation.document == "国教督〔2021〕2号"
             assert e.deadline is None or e.deadline > e.date
+            if e.step is Step.ACCOUNTABILITY and self.model.p21:
+                assert steps[i - 2 : i] == [Step.INVESTIGATION, Step.STATEMENT]
+        if not self.model.p21:
+            assert not {Step.INVESTIGATION, Step.STATEMENT, Step.REVIEW} & set(steps)
 
 
 CaseMachine.TestCase.settings = settings(

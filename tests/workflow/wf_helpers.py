@@ -6,16 +6,22 @@ import datetime as dt
 
 from dudao.workflow import (
     Accountability,
+    CaseState,
+    DefaultPolicies,
     Event,
     Feedback,
     FeedbackMode,
     Interview,
+    Investigation,
     Notice,
     Opened,
     RectificationOrdered,
     Reinspected,
+    Review,
+    Statement,
     Step,
     SupervisionOrder,
+    apply,
 )
 
 ACTOR = "南宁市人民政府教育督导室"
@@ -65,3 +71,39 @@ def notice(date: str, deadline: str, case: str = "C1") -> Event:
 
 def accountability(date: str, published: bool = True, case: str = "C1") -> Event:
     return ev(Step.ACCOUNTABILITY, date, Accountability(["通报批评"], published), case=case)
+
+
+def record(events: list[Event]) -> CaseState:
+    """Replay with the built-in step policy checked, as the store records events."""
+    state, policies = CaseState(), DefaultPolicies()
+    for e in events:
+        state = apply(state, e, policies.for_event(state, e))
+    return state
+
+
+# ---- the 2021 procedure (国教督〔2021〕2号): cases opened from 2021-09-01
+def investigation(date: str, responsible: bool = True, case: str = "C1") -> Event:
+    group = "南宁市教育督导问责调查认定工作组"
+    return ev(Step.INVESTIGATION, date, Investigation(responsible, group=group), case=case)
+
+
+def statement(date: str, case: str = "C1") -> Event:
+    return ev(Step.STATEMENT, date, Statement("对认定的事实无异议，请求从轻"), case=case)
+
+
+def decision(date: str, published: bool = True, case: str = "C1") -> Event:
+    payload = Accountability(
+        ["约谈", "督导通报"],
+        published,
+        facts="整改期满仍未完成校舍安全隐患整改",
+        basis="国教督〔2021〕2号",
+        effective=d(date),
+    )
+    return ev(Step.ACCOUNTABILITY, date, payload, case=case)
+
+
+def review(
+    date: str, applied: str, kind: str = "review", outcome: str = "upheld", **kw: object
+) -> Event:
+    case = str(kw.pop("case", "C1"))
+    return ev(Step.REVIEW, date, Review(d(applied), kind, outcome, **kw), case=case)

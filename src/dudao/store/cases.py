@@ -13,12 +13,17 @@ Tables (all prefixed ``dudao_`` so a store may share a database):
 * ``dudao_schema_version``: one row, the schema version.
 
 Every append runs in one transaction that replays the case, checks the event
-against that state and writes event + summary. On SQLite the transaction
-starts with ``BEGIN IMMEDIATE`` so concurrent writers (threads or processes)
-queue on the write lock instead of reading a state that another writer is
-about to change; on other databases the case row is locked ``FOR UPDATE`` and
-the unique (case id, seq) key refuses a lost race. A writer killed mid-write
+against that state and the step policy in force (:mod:`dudao.workflow.policy`)
+and writes event + summary. On SQLite the transaction starts with ``BEGIN
+IMMEDIATE`` so concurrent writers (threads or processes) queue on the write lock
+instead of reading a state that another writer is about to change; on
+PostgreSQL the case rows are locked ``FOR UPDATE`` (in case-id order), and a
+race the locks cannot prevent — two writers opening the same new case, a
+deadlock between batches — makes the database refuse one transaction, which is
+then retried from the start against the new state. A writer killed mid-write
 leaves an uncommitted transaction, which the database rolls back.
+
+``postgresql://`` URLs use psycopg 3 (``pip install 'dudao[postgres]'``).
 
 >>> import datetime as dt
 >>> from dudao.workflow import Step, Event, Feedback, FeedbackMode
@@ -36,8 +41,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import attrs
 import sqlalchemy as sa
@@ -46,7 +53,8 @@ from sqlalchemy import event as sa_event
 from dudao.errors import DudaoError, Problem
 from dudao.model.documents import Citation
 from dudao.model.findings import Finding
-from dudao.workflow.machine import DUE_BY_RANK, CaseState, Overdue, apply, check
+from dudao.workflow.machine import CaseState, Overdue, apply, check, due_step
+from dudao.workflow.policy import DefaultPolicies
 from dudao.workflow.steps import (
     Event,
     Opened,
@@ -57,8 +65,14 @@ from dudao.workflow.steps import (
     payload_to_dict,
 )
 
-#: Version 1 had cases (id, target, opened_on) and events; 2 added the summary.
-SCHEMA_VERSION = 2
+if TYPE_CHECKING:
+    from dudao.workflow.policy import Policy
+
+T = TypeVar("T")
+
+#: Version 1 had cases (id, target, opened_on) and events; 2 added the summary;
+#: 3 the 2021 procedure's state (found, reviewed, revoked) and events' ``extra``.
+SCHEMA_VERSION = 3
 
 metadata = sa.MetaData()
 
@@ -81,6 +95,9 @@ cases_table = sa.Table(
     sa.Column("passed", sa.Boolean),
     sa.Column("published", sa.Boolean),
     sa.Column("closed", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("found", sa.Boolean),
+    sa.Column("reviewed", sa.String(16)),
+    sa.Column("revoked", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Index("ix_dudao_cases_open_deadline", "closed", "deadline"),
     sa.Index("ix_dudao_cases_target", "target"),
 )
@@ -97,6 +114,7 @@ events_table = sa.Table(
     sa.Column("target", sa.String(64), nullable=False),
     sa.Column("citation", sa.String(200), nullable=False),
     sa.Column("payload", sa.JSON, nullable=False),
+    sa.Column("extra", sa.JSON),
     sa.UniqueConstraint("case_id", "seq", name="uq_dudao_events_case_seq"),
     sqlite_autoincrement=True,
 )
@@ -111,7 +129,13 @@ _SUMMARY_COLUMNS = (
     "passed",
     "published",
     "closed",
+    "found",
+    "reviewed",
+    "revoked",
 )
+#: Longest text each column holds (PostgreSQL enforces VARCHAR lengths; SQLite
+#: does not, so the store checks them itself and both behave alike).
+_TEXT_LIMITS = {"case_id": 64, "target": 64, "actor": 200, "citation": 200}
 
 
 @attrs.frozen
@@ -134,6 +158,9 @@ def _summary(state: CaseState) -> dict[str, Any]:
         "passed": state.passed,
         "published": state.published,
         "closed": state.closed,
+        "found": state.found,
+        "reviewed": state.reviewed,
+        "revoked": state.revoked,
     }
 
 
@@ -151,6 +178,10 @@ def _state_from_row(row: Any) -> CaseState:
         passed=m["passed"],
         published=m["published"],
         closed=bool(m["closed"]),
+        opened_on=m["opened_on"],
+        found=m["found"],
+        reviewed=m["reviewed"],
+        revoked=bool(m["revoked"]),
     )
 
 
@@ -164,7 +195,46 @@ def _event_row(event: Event, seq: int) -> dict[str, Any]:
         "target": event.target,
         "citation": str(event.citation),
         "payload": payload_to_dict(event.payload),
+        "extra": dict(event.extra) or None,
     }
+
+
+def _text_problems(event: Event) -> list[Problem]:
+    """Texts the database cannot hold: too long for the column, or a NUL character
+    (PostgreSQL refuses it in text and JSON)."""
+    out = []
+    texts = {
+        "case_id": event.case_id,
+        "target": event.target,
+        "actor": event.actor,
+        "citation": str(event.citation),
+    }
+    for name, text in texts.items():
+        if len(text) > _TEXT_LIMITS[name]:
+            out.append(
+                Problem(
+                    f"{name} 过长（{len(text)} 字，最多 {_TEXT_LIMITS[name]} 字）：{text[:20]}…",
+                    path=(name,),
+                    code="text-too-long",
+                )
+            )
+    payload = payload_to_dict(event.payload)
+    for name, text in (*texts.items(), *_strings(payload), *_strings(event.extra)):
+        if "\x00" in text:
+            out.append(Problem(f"{name} 含有空字符（\\x00）", path=(name,), code="nul-in-text"))
+    return out
+
+
+def _strings(data: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for k, v in data.items():
+            yield from _strings(k, path)
+            yield from _strings(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(data, list | tuple):
+        for v in data:
+            yield from _strings(v, path)
 
 
 _citations: dict[str, Citation] = {}
@@ -185,6 +255,7 @@ def _event_from_row(row: Any) -> Event:
         citation,
         payload_from_dict(step, m["payload"]),
         m["seq"],
+        m["extra"] or {},
     )
 
 
@@ -202,8 +273,20 @@ def _engine(url_or_path: str | os.PathLike[str]) -> sa.Engine:
                 hint="给出 SQLite 文件路径，或 SQLAlchemy URL 如 postgresql://user@host/db",
             )
         ) from None
+    if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
+        # SQLAlchemy's default driver is psycopg2; dudao's postgres extra is psycopg 3.
+        url = url.set(drivername="postgresql+psycopg")
     if url.get_backend_name() != "sqlite":
-        return sa.create_engine(url)
+        try:
+            return sa.create_engine(url)
+        except ModuleNotFoundError as exc:
+            raise DudaoError(
+                Problem(
+                    f"打开 {url.get_backend_name()} 案件库需要数据库驱动 {exc.name}",
+                    code="store-driver-missing",
+                    hint="PostgreSQL：pip install 'dudao[postgres]'（psycopg 3）",
+                )
+            ) from None
     memory = url.database in (None, "", ":memory:")
     engine = sa.create_engine(
         url,
@@ -232,25 +315,45 @@ def _engine(url_or_path: str | os.PathLike[str]) -> sa.Engine:
     return engine
 
 
+class PolicySource(Protocol):
+    """Where the store gets the step policy for an event it is about to record:
+    :class:`~dudao.workflow.policy.DefaultPolicies` (built in) or
+    :class:`~dudao.workflow.policy.LawBookPolicies` (a region's, from plugins)."""
+
+    def for_event(self, state: CaseState, event: Event) -> Policy: ...
+
+
+#: How often a transaction the database refused (a lost race) is retried.
+RETRIES = 20
+
+
 class CaseStore:
     """Cases and their events in a database. Open with :meth:`open`."""
 
-    def __init__(self, engine: sa.Engine) -> None:
+    def __init__(self, engine: sa.Engine, policies: PolicySource | None = None) -> None:
         self.engine = engine
+        self.policies: PolicySource = policies or DefaultPolicies()
         self._sqlite = engine.dialect.name == "sqlite"
 
     # ------------------------------------------------------------ opening
     @classmethod
-    def open(cls, url_or_path: str | os.PathLike[str], *, migrate: bool = True) -> CaseStore:
+    def open(
+        cls,
+        url_or_path: str | os.PathLike[str],
+        *,
+        migrate: bool = True,
+        policies: PolicySource | None = None,
+    ) -> CaseStore:
         """Open (creating if empty) the store at a SQLite path or SQLAlchemy URL.
 
         An older schema is migrated in place (``migrate=False`` refuses instead);
         a newer or unknown one is refused with a message saying what to do.
+        ``policies`` gives the step policy each new event is checked against
+        (default: the built-in one; the CLI passes the plugins' law book).
         """
-        store = cls(_engine(url_or_path))
+        store = cls(_engine(url_or_path), policies)
         try:
-            with store.engine.begin() as conn:
-                store._prepare(conn, migrate, os.fspath(url_or_path))
+            store._write(lambda conn: store._prepare(conn, migrate, os.fspath(url_or_path)))
         except sa.exc.OperationalError as exc:
             raise DudaoError(
                 Problem(
@@ -262,6 +365,9 @@ class CaseStore:
         return store
 
     def _prepare(self, conn: sa.Connection, migrate: bool, where: str) -> None:
+        if conn.dialect.name == "postgresql":
+            # Serialise creation and migration among processes opening one database.
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(4630020)"))
         names = set(sa.inspect(conn).get_table_names())
         ours = {t.name for t in metadata.sorted_tables}
         if version_table.name not in names:
@@ -295,16 +401,20 @@ class CaseStore:
                     hint="备份文件后以默认设置重新打开即可自动升级",
                 )
             )
-        for step in range(version, SCHEMA_VERSION):
-            MIGRATIONS[step](self, conn)
+        self._upgrade(conn)
         conn.execute(version_table.update().values(version=SCHEMA_VERSION))
 
-    def _migrate_1_to_2(self, conn: sa.Connection) -> None:
-        # Version 1 kept only events; add the summary columns and fill them by replay.
-        for column in cases_table.columns:
-            if column.name in _SUMMARY_COLUMNS:
-                ddl = sa.schema.CreateColumn(column).compile(dialect=conn.dialect)
-                conn.exec_driver_sql(f"ALTER TABLE dudao_cases ADD COLUMN {ddl}")
+    def _upgrade(self, conn: sa.Connection) -> None:
+        # Every version so far only added columns: add those missing (1 → 2 the
+        # summary, 2 → 3 the 2021 procedure's state and events' extra), then fill
+        # the summary by replaying the events.
+        inspector = sa.inspect(conn)
+        for table in (cases_table, events_table):
+            have = {c["name"] for c in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in have:
+                    ddl = sa.schema.CreateColumn(column).compile(dialect=conn.dialect)
+                    conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {ddl}")
         for index in cases_table.indexes:
             index.create(conn, checkfirst=True)
         for state in self._replay_all(conn):
@@ -327,6 +437,28 @@ class CaseStore:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+    def _write(self, work: Callable[[sa.Connection], T]) -> T:
+        """Run ``work`` in one transaction; if the database refuses it for a lost
+        race (a key another writer just took, a deadlock, a serialisation
+        failure), run it again from the start, reading the new state."""
+        for attempt in range(RETRIES):
+            try:
+                with self.engine.begin() as conn:
+                    return work(conn)
+            except (sa.exc.IntegrityError, sa.exc.OperationalError) as exc:
+                if not _lost_race(exc) or attempt == RETRIES - 1:
+                    if isinstance(exc, sa.exc.IntegrityError):
+                        raise DudaoError(
+                            Problem(
+                                f"写入案件库时发生冲突：{exc.orig}",
+                                code="store-conflict",
+                                hint="另一写入者同时修改了同一案件；请重试",
+                            )
+                        ) from None
+                    raise
+                time.sleep(random.uniform(0, 0.01 * (attempt + 1)))
+        raise AssertionError("unreachable")  # pragma: no cover
 
     # ------------------------------------------------------------ writing
     def open_case(
@@ -351,29 +483,40 @@ class CaseStore:
             summary = summary or finding.message
             citation = citation or finding.citation
         payload = Opened(source=source, reference=reference, summary=summary, severe=severe)
-        with self.engine.begin() as conn:
-            if case_id is None:
+        kwargs = {"citation": citation} if citation is not None else {}
+
+        def work(conn: sa.Connection) -> CaseRecord:
+            cid = case_id
+            if cid is None:
                 n = conn.execute(sa.select(sa.func.count()).select_from(cases_table)).scalar()
-                case_id = f"DD{date.year}{n + 1:06d}"
-            kwargs = {"citation": citation} if citation is not None else {}
-            event = Event(case_id, Step.OPENED, date, actor, target, payload=payload, **kwargs)
+                cid = f"DD{date.year}{n + 1:06d}"
+                while conn.execute(  # an id given by hand may have taken the next number
+                    sa.select(cases_table.c.case_id).where(cases_table.c.case_id == cid)
+                ).first():
+                    n += 1
+                    cid = f"DD{date.year}{n + 1:06d}"
+            event = Event(cid, Step.OPENED, date, actor, target, payload=payload, **kwargs)
             self._append_in(conn, [event])
-            return self._record(conn, case_id)
+            return self._record(conn, cid)
+
+        return self._write(work)
 
     def append(self, case_id: str, event: Event) -> CaseRecord:
         """Validate ``event`` against the replayed case and append it, atomically."""
         if event.case_id != case_id:
             event = attrs.evolve(event, case_id=case_id)
-        with self.engine.begin() as conn:
+
+        def work(conn: sa.Connection) -> CaseRecord:
             self._append_in(conn, [event])
             return self._record(conn, case_id)
+
+        return self._write(work)
 
     def append_many(self, events: Iterable[Event]) -> int:
         """Append many events (of any cases, 立案 included) in one transaction:
         all are recorded or, if any is refused, none. Returns how many."""
         events = list(events)
-        with self.engine.begin() as conn:
-            self._append_in(conn, events)
+        self._write(lambda conn: self._append_in(conn, events))
         return len(events)
 
     def _append_in(self, conn: sa.Connection, events: Sequence[Event]) -> None:
@@ -399,7 +542,9 @@ class CaseStore:
                         hint="先立案（dudao cases open），或检查案件编号",
                     )
                 )
-            problems = check(state, event)
+            problems = _text_problems(event) + check(
+                state, event, self.policies.for_event(state, event)
+            )
             if problems:
                 raise DudaoError(problems)
             states[event.case_id] = state = apply(state, event)
@@ -437,6 +582,7 @@ class CaseStore:
                 conn.execute(
                     sa.select(cases_table.c.case_id)
                     .where(cases_table.c.case_id.in_(chunk))
+                    .order_by(cases_table.c.case_id)  # one lock order: fewer deadlocks
                     .with_for_update()
                 ).all()
             query = (
@@ -503,7 +649,7 @@ class CaseStore:
         now due: one indexed query over the summary table, no replay."""
         c = cases_table.c
         query = (
-            sa.select(c.case_id, c.target, c.last_step, c.passed, c.rank, c.deadline)
+            sa.select(c.case_id, c.target, c.last_step, c.opened_on, c.rank, c.deadline)
             .where(c.closed == sa.false(), c.deadline.is_not(None), c.deadline < as_of)
             .order_by(c.deadline, c.case_id)
         )
@@ -517,9 +663,9 @@ class CaseStore:
                 labels[last],
                 deadline,
                 (as_of - deadline).days,
-                DUE_BY_RANK[min(rank, 3)],
+                due_step(rank, CaseState(opened_on=opened).procedure),
             )
-            for case_id, target, last, _passed, rank, deadline in rows
+            for case_id, target, last, opened, rank, deadline in rows
         ]
 
     def iter_events(self, batch: int = 10_000) -> Iterator[Event]:
@@ -586,4 +732,11 @@ def _fold_stream(events: Iterable[Event]) -> Iterator[CaseState]:
         yield state
 
 
-MIGRATIONS = {1: CaseStore._migrate_1_to_2}
+def _lost_race(exc: sa.exc.DBAPIError) -> bool:
+    """Whether the database refused a transaction only because another writer won
+    a race: a unique key just taken (23505), a serialisation failure (40001) or a
+    deadlock (40P01) on PostgreSQL; a busy SQLite file."""
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    if code in ("23505", "40001", "40P01"):
+        return True
+    return "database is locked" in str(exc.orig)

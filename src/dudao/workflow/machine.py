@@ -13,6 +13,19 @@ Transitions (厅发〔2020〕26号 二（七）–（十四））, from the last
 * 问责 → 报告整改 | 结案 (only when the result was published, 二（十四）)
 * 表彰 → 结案; 结案 → nothing
 
+For a case opened from 2021-09-01 (when 《教育督导问责办法》 国教督〔2021〕2号
+came into force) 问责 follows that procedure: wherever 问责 would be next,
+调查认定 is instead; then
+
+* 调查认定 finding responsibility → 陈述申辩; finding none → 报告整改 | 结案
+* 陈述申辩 → 问责 (the decision) | 结案 (不予问责)
+* 问责 → 复核申诉 | 报告整改 | 结案
+* 复核 → 申诉 | 报告整改 | 结案; 申诉 → 报告整改 | 结案 (结案 needs the decision
+  published, or revoked on review)
+
+A case opened earlier keeps the 2020 path to its end, so the meaning of a
+recorded history never depends on when it is replayed.
+
 Escalation never goes backwards: an escalation step's rank (督办单 1, 约谈 2,
 通报 3, 问责 4) is at least the case's current rank; repeating a rank (a second
 督办单) and skipping ranks (the committee may choose a heavier form) are allowed.
@@ -29,6 +42,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -36,13 +50,17 @@ from dudao.errors import DudaoError, Problem
 from dudao.workflow.steps import (
     ESCALATION,
     ESCALATION_STEPS,
-    FEEDBACK_INVITEES,
-    INTERVIEW_PARTICIPANTS,
+    MEASURES_2021,
+    MEASURES_2021_SINCE,
+    PROCEDURE_2021_STEPS,
     Event,
-    FeedbackMode,
+    ReviewKind,
+    ReviewOutcome,
     Step,
-    missing_bodies,
 )
+
+if TYPE_CHECKING:
+    from dudao.workflow.policy import Policy
 
 #: Steps after which a rectification deadline is pending.
 DEADLINE_STEPS = frozenset(
@@ -72,6 +90,17 @@ class CaseState:
     passed: bool | None = None  # outcome of the last 复查
     published: bool | None = None  # whether the last 问责 result was published
     closed: bool = False
+    opened_on: dt.date | None = None  # decides the procedure (2020 or 2021)
+    found: bool | None = None  # outcome of the last 调查认定 (应当问责)
+    reviewed: str | None = None  # kind of the last 复核/申诉 since the decision
+    revoked: bool = False  # the decision was revoked on 复核/申诉
+
+    @property
+    def procedure(self) -> int:
+        """2021 for a case opened from 2021-09-01 (国教督〔2021〕2号), else 2020."""
+        if self.opened_on is not None and self.opened_on >= MEASURES_2021_SINCE:
+            return 2021
+        return 2020
 
     @property
     def status(self) -> str:
@@ -80,17 +109,31 @@ class CaseState:
             return "未立案"
         if self.last is Step.REINSPECTED:
             return "复查通过" if self.passed else "复查未通过"
+        if self.last is Step.INVESTIGATION:
+            return "认定应当问责" if self.found else "认定不予问责"
+        if self.last is Step.REVIEW and self.reviewed:
+            return ReviewKind(self.reviewed).label + ("（撤销）" if self.revoked else "")
         return self.last.label
 
     def due(self) -> Step | None:
         """The step due once the pending deadline passes (督办单 after 下达整改 …)."""
         if self.deadline is None or self.closed:
             return None
-        return DUE_BY_RANK[min(self.rank, 3)]
+        return due_step(self.rank, self.procedure)
 
 
-def _escalations(floor: int) -> list[Step]:
-    return [s for s in ESCALATION_STEPS if ESCALATION[s] >= max(floor, 1)]
+def due_step(rank: int, procedure: int) -> Step:
+    """The step due when a deadline set at ``rank`` passes (问责 opens with 调查认定
+    under the 2021 procedure)."""
+    step = DUE_BY_RANK[min(rank, 3)]
+    if step is Step.ACCOUNTABILITY and procedure == 2021:
+        return Step.INVESTIGATION
+    return step
+
+
+def _escalations(floor: int, procedure: int) -> list[Step]:
+    skip = Step.ACCOUNTABILITY if procedure == 2021 else Step.INVESTIGATION
+    return [s for s in ESCALATION_STEPS if ESCALATION[s] >= max(floor, 1) and s is not skip]
 
 
 def allowed_next(state: CaseState, on: dt.date | None = None) -> list[Step]:
@@ -101,23 +144,34 @@ def allowed_next(state: CaseState, on: dt.date | None = None) -> list[Step]:
         return [Step.OPENED]
     if state.closed:
         return []
+    p = state.procedure
     if last is Step.OPENED:
-        return [Step.ACCOUNTABILITY] if state.severe else [Step.REPORTED, Step.FEEDBACK]
+        if state.severe:
+            return [Step.INVESTIGATION if p == 2021 else Step.ACCOUNTABILITY]
+        return [Step.REPORTED, Step.FEEDBACK]
     if last is Step.REPORTED:
         return [Step.FEEDBACK]
     if last is Step.FEEDBACK:
         return [Step.RECTIFICATION_ORDERED, Step.COMMENDED]
     if last in DEADLINE_STEPS:
         late = on is None or (state.deadline is not None and on > state.deadline)
-        return [Step.RECTIFICATION_REPORTED, *(_escalations(state.rank) if late else [])]
+        return [Step.RECTIFICATION_REPORTED, *(_escalations(state.rank, p) if late else [])]
     if last is Step.RECTIFICATION_REPORTED:
-        return [Step.REINSPECTED, *_escalations(state.rank)]
+        return [Step.REINSPECTED, *_escalations(state.rank, p)]
     if last is Step.REINSPECTED:
         if state.passed:
             return [Step.CLOSED, *([Step.COMMENDED] if state.rank == 0 else [])]
-        return _escalations(state.rank)
+        return _escalations(state.rank, p)
+    if last is Step.INVESTIGATION:
+        return [Step.STATEMENT] if state.found else [Step.RECTIFICATION_REPORTED, Step.CLOSED]
+    if last is Step.STATEMENT:
+        return [Step.ACCOUNTABILITY, Step.CLOSED]
     if last is Step.ACCOUNTABILITY:
-        return [Step.RECTIFICATION_REPORTED, Step.CLOSED]
+        review = [Step.REVIEW] if p == 2021 else []
+        return [*review, Step.RECTIFICATION_REPORTED, Step.CLOSED]
+    if last is Step.REVIEW:
+        again = [Step.REVIEW] if state.reviewed == ReviewKind.REVIEW.value else []
+        return [*again, Step.RECTIFICATION_REPORTED, Step.CLOSED]
     if last is Step.COMMENDED:
         return [Step.CLOSED]
     raise AssertionError(last)  # pragma: no cover - every step is handled above
@@ -127,8 +181,13 @@ def _labels(steps: Iterable[Step]) -> str:
     return "、".join(s.label for s in steps) or "（无）"
 
 
-def check(state: CaseState, event: Event) -> list[Problem]:
-    """Every reason ``event`` may not follow ``state`` (empty when it may)."""
+def check(state: CaseState, event: Event, policy: Policy | None = None) -> list[Problem]:
+    """Every reason ``event`` may not follow ``state`` (empty when it may).
+
+    ``policy`` adds the requirements in force where and when the event is
+    recorded (:func:`dudao.workflow.policy.default_policy` or a region's, from
+    the law book); without it only the procedure itself is checked.
+    """
     problems: list[Problem] = []
     cid = event.case_id
     if state.case_id is not None and cid != state.case_id:
@@ -144,6 +203,18 @@ def check(state: CaseState, event: Event) -> list[Problem]:
             )
         elif event.step in ESCALATION and ESCALATION[event.step] < state.rank:
             hint = f"问责只能逐级加重，不能回退；现在可以记录：{_labels(allowed)}"
+        elif state.procedure == 2021 and event.step is Step.ACCOUNTABILITY:
+            hint = (
+                f"本案立案于 {state.opened_on}，按《教育督导问责办法》（{MEASURES_2021}，"
+                f"{MEASURES_2021_SINCE} 起施行）须先调查认定、听取陈述申辩，再作问责决定；"
+                f"现在可以记录：{_labels(allowed)}"
+            )
+        elif state.procedure == 2020 and event.step in PROCEDURE_2021_STEPS:
+            hint = (
+                f"本案立案于 {state.opened_on}，早于《教育督导问责办法》（{MEASURES_2021}）"
+                f"施行之日 {MEASURES_2021_SINCE}，沿用厅发〔2020〕26号 的程序；"
+                f"现在可以记录：{_labels(allowed)}"
+            )
         elif event.step is Step.CLOSED:
             hint = f"复查通过或问责结束后才能结案；现在可以记录：{_labels(allowed)}"
         else:
@@ -171,10 +242,15 @@ def check(state: CaseState, event: Event) -> list[Problem]:
             )
         )
     problems += _check_payload(state, event)
+    if policy is not None:
+        problems += policy.check(state, event)
     return problems
 
 
 def _check_payload(state: CaseState, event: Event) -> list[Problem]:
+    """What the procedure itself requires of a payload, wherever the case is.
+    Requirements a region may refine (invitees, deadline days, required fields,
+    review windows) are in :mod:`dudao.workflow.policy`."""
     p = event.payload
     out: list[Problem] = []
     deadline = event.deadline
@@ -186,36 +262,14 @@ def _check_payload(state: CaseState, event: Event) -> list[Problem]:
                 hint="期限应在下达之日以后",
             )
         )
-    if event.step is Step.FEEDBACK and p.mode is FeedbackMode.MEETING:
-        missing = missing_bodies(p.invitees, FEEDBACK_INVITEES)
-        if missing:
-            out.append(
-                Problem(
-                    f"反馈会议未邀请：{'、'.join(missing)}",
-                    code="missing-invitees",
-                    hint="厅发〔2020〕26号 二（八）：以会议形式反馈的要邀请当地纪检监察机关和"
-                    "党委组织部、绩效办等部门的相关负责人参加；或改为书面反馈",
-                )
+    if event.step is Step.INTERVIEW and not p.record_filed_with:
+        out.append(
+            Problem(
+                "约谈的书面记录未报送备案",
+                code="record-not-filed",
+                hint="二（十二）：书面记录报送所在地党委和政府以及上级主管部门备案",
             )
-    if event.step is Step.INTERVIEW:
-        missing = missing_bodies(p.participants, INTERVIEW_PARTICIPANTS)
-        if missing:
-            out.append(
-                Problem(
-                    f"约谈未会同：{'、'.join(missing)}",
-                    code="missing-participants",
-                    hint="厅发〔2020〕26号 二（十二）：由教育督导机构会同同级纪检监察机关、"
-                    "党委组织部门进行约谈",
-                )
-            )
-        if not p.record_filed_with:
-            out.append(
-                Problem(
-                    "约谈的书面记录未报送备案",
-                    code="record-not-filed",
-                    hint="二（十二）：书面记录报送所在地党委和政府以及上级主管部门备案",
-                )
-            )
+        )
     if event.step is Step.SUPERVISION_ORDER and not p.supervising_department.strip():
         out.append(
             Problem(
@@ -226,12 +280,52 @@ def _check_payload(state: CaseState, event: Event) -> list[Problem]:
         )
     if event.step is Step.ACCOUNTABILITY and not p.forms:
         out.append(Problem("问责未写明问责方式", code="missing-forms"))
-    if event.step is Step.CLOSED and state.last is Step.ACCOUNTABILITY and not state.published:
+    if event.step is Step.REVIEW:
+        out += _check_review(state, event)
+    closing = event.step is Step.CLOSED and state.last in (Step.ACCOUNTABILITY, Step.REVIEW)
+    if closing and not state.published and not state.revoked:
         out.append(
             Problem(
                 "问责结果尚未向社会公布，不能结案",
                 code="accountability-unpublished",
                 hint="二（十四）：问责和处理结果要及时向社会公布",
+            )
+        )
+    return out
+
+
+def _check_review(state: CaseState, event: Event) -> list[Problem]:
+    p = event.payload
+    out = []
+    if state.last is Step.REVIEW and p.kind is ReviewKind.REVIEW:
+        out.append(
+            Problem(
+                "已经复核过，不能再次复核",
+                code="review-repeated",
+                hint=f"对复核决定不服的，可以向上一级申诉（kind=appeal，{MEASURES_2021}）",
+            )
+        )
+    if state.last_date is not None and p.applied_on < state.last_date:
+        out.append(
+            Problem(
+                f"{p.kind.label}申请日期 {p.applied_on} 早于它针对的决定（{state.last_date}）",
+                code="review-before-decision",
+            )
+        )
+    if p.applied_on > event.date:
+        out.append(
+            Problem(
+                f"{p.kind.label}申请日期 {p.applied_on} 晚于{p.kind.label}决定日期 {event.date}",
+                code="review-after-decision",
+                hint="事件日期是作出复核或申诉决定的日期，applied_on 是申请日期",
+            )
+        )
+    if p.outcome is ReviewOutcome.CHANGED and not p.forms:
+        out.append(
+            Problem(
+                f"{p.kind.label}变更了问责决定，却未写明变更后的问责方式",
+                code="missing-forms",
+                hint="给出 forms",
             )
         )
     return out
@@ -250,6 +344,7 @@ def fold(state: CaseState, event: Event) -> CaseState:
             case_id=event.case_id,
             target=event.target,
             severe=event.payload.severe.value if event.payload.severe else None,
+            opened_on=event.date,
         )
     if step in ESCALATION:
         changes["rank"] = max(state.rank, ESCALATION[step])
@@ -260,23 +355,33 @@ def fold(state: CaseState, event: Event) -> CaseState:
         changes["deadline"] = None
     if step is Step.REINSPECTED:
         changes["passed"] = event.payload.passed
+    if step is Step.INVESTIGATION:
+        changes["found"] = event.payload.responsible
     if step is Step.ACCOUNTABILITY:
-        changes["published"] = event.payload.published
+        changes.update(published=event.payload.published, reviewed=None, revoked=False)
+    if step is Step.REVIEW:
+        changes.update(
+            reviewed=event.payload.kind.value,
+            revoked=event.payload.outcome is ReviewOutcome.REVOKED,
+        )
     if step is Step.CLOSED:
         changes["closed"] = True
     return attrs.evolve(state, **changes)
 
 
-def apply(state: CaseState, event: Event) -> CaseState:
-    """Check ``event`` against ``state`` and return the new state, or raise."""
-    problems = check(state, event)
+def apply(state: CaseState, event: Event, policy: Policy | None = None) -> CaseState:
+    """Check ``event`` against ``state`` (and ``policy``) and return the new state, or raise."""
+    problems = check(state, event, policy)
     if problems:
         raise DudaoError(problems)
     return fold(state, event)
 
 
 def replay(events: Sequence[Event] | Iterable[Event]) -> CaseState:
-    """The state a case's events add up to (each is checked on the way)."""
+    """The state a case's events add up to. Each is checked against the procedure
+    on the way; the step policy (regional requirements) was checked when the event
+    was recorded, so a later change of a region's parameters never makes a
+    recorded history unreadable."""
     state = CaseState()
     for event in events:
         state = apply(state, event)

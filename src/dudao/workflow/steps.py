@@ -26,6 +26,11 @@ from dudao.model.labels import LabelledEnum
 #: The document whose clauses 二（七）–（十四） lay down the procedure.
 DOCUMENT = "厅发〔2020〕26号"
 
+#: 《教育督导问责办法》: issued 2021-07-20, in force 2021-09-01. Its article numbers are
+#: not verified (domain-facts.md, section (c)/(d)), so its steps cite the document only.
+MEASURES_2021 = "国教督〔2021〕2号"
+MEASURES_2021_SINCE = dt.date(2021, 9, 1)
+
 
 class Step(LabelledEnum):
     """The kinds of event in a case, in their usual order."""
@@ -39,7 +44,10 @@ class Step(LabelledEnum):
     SUPERVISION_ORDER = ("supervision_order", "督办单")
     INTERVIEW = ("interview", "约谈")
     NOTICE = ("notice", "通报")
+    INVESTIGATION = ("investigation", "调查认定")
+    STATEMENT = ("statement", "陈述申辩")
     ACCOUNTABILITY = ("accountability", "问责")
+    REVIEW = ("review", "复核申诉")
     COMMENDED = ("commended", "表彰")
     CLOSED = ("closed", "结案")
 
@@ -50,8 +58,12 @@ ESCALATION: dict[Step, int] = {
     Step.INTERVIEW: 2,
     Step.NOTICE: 3,
     Step.ACCOUNTABILITY: 4,
+    # Under the 2021 measures 问责 starts with 调查认定: the rank-4 step there.
+    Step.INVESTIGATION: 4,
 }
 ESCALATION_STEPS: tuple[Step, ...] = tuple(ESCALATION)
+#: Steps of the 2021 accountability procedure (国教督〔2021〕2号).
+PROCEDURE_2021_STEPS = frozenset({Step.INVESTIGATION, Step.STATEMENT, Step.REVIEW})
 
 #: The clause each step acts under when the event names none.
 DEFAULT_CLAUSE: dict[Step, str] = {
@@ -70,7 +82,20 @@ DEFAULT_CLAUSE: dict[Step, str] = {
 }
 
 
-def default_citation(step: Step) -> Citation:
+def default_citation(step: Step, on: dt.date | None = None) -> Citation:
+    """The clause a step acts under by default. The 2021 procedure's own steps, and
+    a 问责 decision from 2021-09-01, cite 国教督〔2021〕2号 as a whole (article
+    numbers unverified).
+
+    >>> str(default_citation(Step.ACCOUNTABILITY, dt.date(2021, 8, 31)))
+    '厅发〔2020〕26号 二（十四）'
+    >>> str(default_citation(Step.ACCOUNTABILITY, dt.date(2021, 9, 1)))
+    '国教督〔2021〕2号'
+    """
+    if step in PROCEDURE_2021_STEPS or (
+        step is Step.ACCOUNTABILITY and on is not None and on >= MEASURES_2021_SINCE
+    ):
+        return Citation(MEASURES_2021)
     return Citation(DOCUMENT, DEFAULT_CLAUSE[step])
 
 
@@ -101,6 +126,19 @@ class Lapse(LabelledEnum):
 
     LATE = ("late", "整改不及时")
     INADEQUATE = ("inadequate", "整改不到位")
+
+
+class ReviewKind(LabelledEnum):
+    """国教督〔2021〕2号: 复核 by the deciding body, 申诉 to the next level up."""
+
+    REVIEW = ("review", "复核")
+    APPEAL = ("appeal", "申诉")
+
+
+class ReviewOutcome(LabelledEnum):
+    UPHELD = ("upheld", "维持")
+    CHANGED = ("changed", "变更")
+    REVOKED = ("revoked", "撤销")
 
 
 class Consequence(LabelledEnum):
@@ -227,13 +265,49 @@ class Notice:
     )
 
 
+def _forms(value: Any) -> tuple[AccountabilityForm, ...]:
+    return tuple(AccountabilityForm.parse(x) for x in _tuple(value))
+
+
+@attrs.frozen
+class Investigation:
+    """调查认定 (国教督〔2021〕2号): the group's finding whether to hold to account."""
+
+    responsible: bool  # 认定应当问责 (the case moves on to 陈述申辩)
+    group: str = ""  # 调查认定工作组
+    facts: str = ""
+
+
+@attrs.frozen
+class Statement:
+    """陈述申辩: the target, informed in writing, states its case before a decision."""
+
+    summary: str = ""
+    waived: bool = False  # 放弃陈述申辩 (it was heard, and said nothing)
+
+
 @attrs.frozen
 class Accountability:
-    forms: tuple[AccountabilityForm, ...] = attrs.field(
-        converter=lambda v: tuple(AccountabilityForm.parse(x) for x in _tuple(v))
-    )
+    forms: tuple[AccountabilityForm, ...] = attrs.field(converter=_forms)
     published: bool = True  # 二（十四）: 问责和处理结果要及时向社会公布
     decision: str = ""
+    # 国教督〔2021〕2号: a decision states the facts, the basis, the form and when it
+    # takes effect (required from 2021-09-01 by the default step policy).
+    facts: str = ""
+    basis: str = ""
+    effective: dt.date | None = None
+
+
+@attrs.frozen
+class Review:
+    """复核 or 申诉 against a 问责 decision; the event date is the date it was decided."""
+
+    applied_on: dt.date
+    kind: ReviewKind = attrs.field(default=ReviewKind.REVIEW, converter=ReviewKind.parse)
+    outcome: ReviewOutcome = attrs.field(
+        default=ReviewOutcome.UPHELD, converter=ReviewOutcome.parse
+    )
+    forms: tuple[AccountabilityForm, ...] = attrs.field(default=(), converter=_forms)
 
 
 @attrs.frozen
@@ -256,7 +330,10 @@ Payload = (
     | SupervisionOrder
     | Interview
     | Notice
+    | Investigation
+    | Statement
     | Accountability
+    | Review
     | Commended
     | Closed
 )
@@ -271,7 +348,10 @@ PAYLOAD_TYPE: dict[Step, type] = {
     Step.SUPERVISION_ORDER: SupervisionOrder,
     Step.INTERVIEW: Interview,
     Step.NOTICE: Notice,
+    Step.INVESTIGATION: Investigation,
+    Step.STATEMENT: Statement,
     Step.ACCOUNTABILITY: Accountability,
+    Step.REVIEW: Review,
     Step.COMMENDED: Commended,
     Step.CLOSED: Closed,
 }
@@ -292,7 +372,11 @@ def _default_payload(self: Event) -> Any:
 
 @attrs.frozen
 class Event:
-    """One recorded, cited step of a case. ``seq`` is set by the store (1, 2, …)."""
+    """One recorded, cited step of a case. ``seq`` is set by the store (1, 2, …).
+
+    ``extra`` holds what a region requires beyond the payload's fields (named by
+    the ``workflow.<step>.required`` parameter, see :mod:`dudao.workflow.policy`).
+    """
 
     case_id: str
     step: Step = attrs.field(converter=Step.parse)
@@ -300,11 +384,12 @@ class Event:
     actor: str
     target: str
     citation: Citation = attrs.field(
-        default=attrs.Factory(lambda self: default_citation(self.step), takes_self=True),
+        default=attrs.Factory(lambda self: default_citation(self.step, self.date), takes_self=True),
         converter=Citation.parse,
     )
     payload: Any = attrs.field(default=attrs.Factory(_default_payload, takes_self=True))
     seq: int | None = None
+    extra: dict[str, str] = attrs.field(factory=dict, converter=dict, hash=False)
 
     def __attrs_post_init__(self) -> None:
         expected = PAYLOAD_TYPE[self.step]
