@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import click
+import pandas as pd
 from rich.table import Table
 
 from dudao.cli.output import format_option, parse_date, print_json, stdout
@@ -51,9 +52,9 @@ def programmes(dataset: Path | None, programme_id: str | None, as_of: str | None
     if programme_id is not None and programme_id not in law.ids("programme"):
         raise _unknown(programme_id, law)
     check_dataset_programmes(ds, law, day)
-    status = programme_status(ds.programmes, law, day, programme_id)
-    names = {c: hierarchy.get(c).name for c in status["unit"] if c in hierarchy}
-    status.insert(1, "unit_name", [names.get(c) for c in status["unit"]])
+    status = programme_status(ds.programmes, law, day, programme_id, scope=ds.info.scope)
+    names = [hierarchy.get(c).name if c in hierarchy else None for c in status["unit"]]
+    status.insert(1, "unit_name", pd.Series(names, index=status.index, dtype=object))
     if fmt == "json":
         print_json(
             {

@@ -188,9 +188,11 @@ def programme_problems(
     *,
     source: str = "programmes",
     first_row: int = 2,
+    scope: str = "000000",
 ) -> list[Problem]:
     """Rows of a ``programmes`` table naming a programme or stage that is not in force
-    for their unit on ``on`` (the dataset's date); each problem names the row."""
+    for their unit on ``on`` (the dataset's date); each problem names the row. A unit
+    that is not a jurisdiction code (a school) is taken to lie in ``scope``."""
     problems: list[Problem] = []
     known = law.ids("programme")
     units = records["unit"].astype(object).to_numpy()
@@ -214,18 +216,22 @@ def programme_problems(
                 )
             )
             continue
-        versions, which = law.resolve_many("programme", pid, units[rows], on)
+        codes = [u if u in law.hierarchy else scope for u in units[rows]]
+        versions, which = law.resolve_many("programme", pid, codes, on)
         for r, w in zip(rows, which, strict=True):
-            # a unit outside every version's scope (or a school code) takes the broadest
-            entry = versions[w] if w >= 0 else _broadest(law, pid, on)
+            entry = versions[w] if w >= 0 else None
             if entry is None:
+                where = "、".join(
+                    f"{e.scope} {e.validity.describe()}" for e in law.versions("programme", pid)
+                )
                 problems.append(
                     Problem(
-                        f"项目 {pid} 在 {on} 对 {units[r]} 不适用（不在有效期或范围内）",
+                        f"项目 {pid} 在 {on} 不适用于 {units[r]}（该项目的范围与有效期：{where}）",
                         source=source,
                         row=int(r) + first_row,
                         path=("programme",),
                         code="programme-not-in-force",
+                        hint="检查单位代码和日期，或由管辖该单位的插件登记此项目",
                     )
                 )
                 continue
@@ -237,11 +243,6 @@ def programme_problems(
                     for p in exc.problems
                 ]
     return problems
-
-
-def _broadest(law: LawBook, pid: str, on: dt.date) -> Entry | None:
-    versions = [e for e in law.versions("programme", pid) if e.validity.in_force(on)]
-    return versions[0] if versions else None
 
 
 def check_dataset_programmes(ds: Any, law: LawBook, on: dt.date) -> None:
@@ -256,7 +257,9 @@ def check_dataset_programmes(ds: Any, law: LawBook, on: dt.date) -> None:
             if path.exists():
                 source, first = str(path), 1 if suffix == ".parquet" else 2
                 break
-    problems = programme_problems(ds.programmes, law, on, source=source, first_row=first)
+    problems = programme_problems(
+        ds.programmes, law, on, source=source, first_row=first, scope=ds.info.scope
+    )
     if problems:
         raise DudaoError(problems)
 
@@ -276,7 +279,12 @@ STATUS_COLUMNS = (
 
 
 def programme_status(
-    records: pd.DataFrame, law: LawBook, on: dt.date, programme: str | None = None
+    records: pd.DataFrame,
+    law: LawBook,
+    on: dt.date,
+    programme: str | None = None,
+    *,
+    scope: str = "000000",
 ) -> pd.DataFrame:
     """Per unit and programme, the latest record up to ``on`` and what it means:
     ``status`` 已认定 / 进行中 / <阶段>未通过 / <阶段>待定, and the next stage.
@@ -292,9 +300,9 @@ def programme_status(
     for (unit, pid), group in df.groupby(
         [df["unit"].astype(object), df["programme"].astype(object)], sort=True, observed=True
     ):
-        entry = law.resolve("programme", pid, unit, on) if unit in law.hierarchy else None
-        entry = entry or _broadest(law, pid, on)
-        if entry is None:
+        code = unit if unit in law.hierarchy else scope
+        entry = law.resolve("programme", pid, code, on)
+        if entry is None:  # not in force here: programme_problems reports such rows
             continue
         prog: Programme = entry.value
         order = {s.id: i for i, s in enumerate(prog.stages)}
