@@ -1,0 +1,1 @@
+"""Policy simulation: scenarios, reforms, static comparisons and Monte Carlo runs."""

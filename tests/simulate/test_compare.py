@@ -1,0 +1,116 @@
+"""Static comparison on the bundled Nanning example, with hand-computed figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dudao.errors import DudaoError
+from dudao.simulate.compare import compare, kendall_tau, rollup, spearman_rho
+from dudao.simulate.reform import Reform
+
+RATIO = "inspector.schools_per_inspector"
+FOUR = Reform("four", "督学配比 1:4").set_parameter(RATIO, 4, scope="450000")
+
+
+@pytest.fixture(scope="module")
+def four(nanning):
+    return compare(nanning, [FOUR])
+
+
+def row(frame: pd.DataFrame, scenario: str, code: str) -> pd.Series:
+    hit = frame[(frame["scenario"] == scenario) & (frame["jurisdiction"] == code)]
+    assert len(hit) == 1
+    return hit.iloc[0]
+
+
+def test_ratio_four_staffing_by_hand(four) -> None:
+    # 邕宁区 450109: 5 schools, 1 serving inspector (schools.csv, inspectors.csv)
+    base, new = row(four.staffing, "baseline", "450109"), row(four.staffing, "four", "450109")
+    assert (base["schools"], base["actual"], base["required"], base["shortfall"]) == (5, 1, 1, 0)
+    # ceil(5 / 4) = 2 required: one short, costing the sample 100,000 a year
+    assert (new["required"], new["shortfall"], new["annual_cost"]) == (2, 1, 100_000.0)
+    assert bool(new["cost_sample"])
+
+
+def test_only_the_affected_rule_runs_and_findings_follow(four) -> None:
+    assert four.rules == frozenset({"inspector-staffing"})
+    wide = four.changes("findings")
+    yn = wide[(wide["jurisdiction"] == "450109") & (wide["rule"] == "inspector-staffing")]
+    assert yn[["baseline", "four", "four_change"]].to_numpy().tolist() == [[0, 1, 1]]
+
+
+def test_rollup_to_the_city(four, nanning) -> None:
+    city = four.by_level("staffing", "prefecture")
+    assert city["jurisdiction"].tolist() == ["450100", "450100"]
+    by_county = four.staffing.groupby("scenario")["shortfall"].sum()
+    assert city.set_index("scenario")["shortfall"].to_dict() == by_county.to_dict()
+    assert rollup(nanning.hierarchy, ["450103", "450100", "nope"], "prefecture").tolist() == [
+        "450100",
+        "450100",
+        "nope",
+    ]
+
+
+def test_affected_rules_agree_with_a_full_run(nanning, four) -> None:
+    full = compare(nanning, [FOUR], rules="all")
+    keys = ["scenario", "jurisdiction", "rule", "findings"]
+    mine = full.findings[full.findings["rule"] == "inspector-staffing"][keys]
+    assert mine.reset_index(drop=True).equals(four.findings[keys].reset_index(drop=True))
+    # every other rule finds the same under both scenarios
+    other = full.findings[full.findings["rule"] != "inspector-staffing"]
+    a = other[other["scenario"] == "baseline"].drop(columns="scenario").reset_index(drop=True)
+    b = other[other["scenario"] == "four"].drop(columns="scenario").reset_index(drop=True)
+    assert len(a) > 0 and a.equals(b)
+
+
+def test_programmes_and_rank_summary(nanning) -> None:
+    # a stricter primary CV limit in Nanning: 0.5 → 0.3
+    strict = Reform("cv").change_indicator(
+        "quality_balanced", "cv_primary", item="*", value=0.3, scope="450100"
+    )
+    result = compare(nanning, [strict])
+    prog = result.programmes
+    assert set(prog["set"]) == {"quality_balanced", "preschool_universal"}
+    pre = prog[prog["set"] == "preschool_universal"]
+    base = pre[pre["scenario"] == "baseline"].drop(columns="scenario").reset_index(drop=True)
+    same = pre[pre["scenario"] == "cv"].drop(columns="scenario").reset_index(drop=True)
+    assert base.equals(same)  # the reform does not touch this set
+    summary = result.ranks.set_index("set")
+    assert summary.loc["preschool_universal", "spearman"] == 1.0
+    assert summary.loc["preschool_universal", "rank_changed"] == 0
+    qb = prog[prog["set"] == "quality_balanced"].pivot(
+        index="target", columns="scenario", values="score"
+    )
+    assert (qb["cv"] <= qb["baseline"]).all() and (qb["cv"] < qb["baseline"]).any()
+
+
+def test_parquet_round_trip(four, tmp_path: Path) -> None:
+    paths = four.to_parquet(tmp_path)
+    assert [p.name for p in paths] == [
+        "findings.parquet",
+        "staffing.parquet",
+        "programmes.parquet",
+        "ranks.parquet",
+    ]
+    back = pd.read_parquet(tmp_path / "staffing.parquet")
+    assert back["shortfall"].sum() == four.staffing["shortfall"].sum()
+
+
+def test_reform_names_clash(nanning) -> None:
+    with pytest.raises(DudaoError, match="baseline"):
+        compare(nanning, [Reform("baseline")])
+
+
+def test_rank_correlations_by_hand() -> None:
+    # 6 pairs: 5 concordant, 1 discordant → tau = 4/6; Σd² = 2 → rho = 1 - 12/60
+    assert kendall_tau(np.array([1, 2, 3, 4]), np.array([1, 2, 4, 3])) == pytest.approx(2 / 3)
+    assert spearman_rho(np.array([1, 2, 3, 4]), np.array([1, 2, 4, 3])) == pytest.approx(0.8)
+    # ties (tau-b): x = 1,1,2  y = 1,2,3 → 2 concordant, 1 tied in x only
+    assert kendall_tau(np.array([1, 1, 2]), np.array([1, 2, 3])) == pytest.approx(
+        2 / np.sqrt(2 * 3)
+    )
+    assert kendall_tau(np.array([1, 2, 3]), np.array([3, 2, 1])) == pytest.approx(-1.0)

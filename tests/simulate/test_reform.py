@@ -1,0 +1,187 @@
+"""Reforms: YAML with located errors, overrides that never touch the baseline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from dudao.errors import DudaoError
+from dudao.law.entries import Validity
+from dudao.simulate.reform import Reform, _minus, load_reform, load_reforms
+from dudao.testing import parameter
+
+DAY = dt.date(2023, 3, 1)
+RATIO = "inspector.schools_per_inspector"
+
+
+ZONE_MIN = "zone.full_time_inspectors_min"
+
+
+@pytest.fixture(scope="module")
+def book(plugins):
+    # Nanning states its own zone minimum (a test value) inside Guangxi
+    return plugins.law_book(extra=parameter(ZONE_MIN, 2, scope="450100", sample=True))
+
+
+def write(tmp_path: Path, text: str, name: str = "reform.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_validity_minus_cuts_out_the_reform_period() -> None:
+    d = dt.date
+    # open-ended baseline, reform for 2024: 2023 and before, and 2025 on, remain
+    assert _minus(Validity(d(2020, 5, 14)), Validity(d(2024, 1, 1), d(2024, 12, 31))) == [
+        Validity(d(2020, 5, 14), d(2023, 12, 31)),
+        Validity(d(2025, 1, 1), None),
+    ]
+    assert _minus(Validity(), Validity()) == []
+    assert _minus(Validity(until=d(2019, 1, 1)), Validity(d(2020, 1, 1))) == [
+        Validity(until=d(2019, 1, 1))
+    ]
+
+
+def test_override_at_an_existing_scope_keeps_the_other_days(book) -> None:
+    # Guangxi states 1:5 from 2020-05-14; a reform says 1:4 from 2024 in Guangxi
+    reform = Reform("r").set_parameter(RATIO, 4, scope="450000", since=dt.date(2024, 1, 1))
+    new = reform.apply(book, DAY)
+    assert new.resolve("parameter", RATIO, "450103", dt.date(2023, 6, 1)).value == 5
+    hit = new.resolve("parameter", RATIO, "450103", dt.date(2024, 6, 1))
+    assert (hit.value, hit.sample, hit.origin.plugin) == (4, True, "改革:r")
+    # outside Guangxi, and in the baseline book, nothing changed
+    assert new.resolve("parameter", RATIO, "610500", dt.date(2024, 6, 1)).value == 5
+    versions = book.versions("parameter", RATIO)
+    assert all(e.origin.plugin != "改革:r" for e in versions)
+    assert book.resolve("parameter", RATIO, "450103", dt.date(2024, 6, 1)).value == 5
+
+
+def test_replace_deeper_overrides_a_city_inside_the_scope(book) -> None:
+    plain = Reform("a").set_parameter(ZONE_MIN, 1, scope="450000").apply(book, DAY)
+    assert plain.resolve("parameter", ZONE_MIN, "450103", DAY).value == 2
+    assert plain.resolve("parameter", ZONE_MIN, "450203", DAY).value == 1
+    deep = Reform("b").set_parameter(ZONE_MIN, 1, scope="450000", replace_deeper=True)
+    assert deep.apply(book, DAY).resolve("parameter", ZONE_MIN, "450103", DAY).value == 1
+
+
+def test_rules_adopted_and_removed(book) -> None:
+    reform = (
+        Reform("r")
+        .adopt_rule("zone-composition", scope="450000")
+        .remove_rule("routine-visits", scope="450100")
+    )
+    new = reform.apply(book, DAY)
+    adopted = new.resolve("rule", "zone-composition", "450103", DAY)
+    assert adopted.value is not None and adopted.value.id == "zone-composition"
+    assert book.resolve("rule", "zone-composition", "450103", DAY).value is None  # template
+    assert book.resolve("rule", "routine-visits", "450103", DAY).value is not None
+    assert new.resolve("rule", "routine-visits", "450103", DAY).value is None
+    assert new.resolve("rule", "routine-visits", "450200", DAY).value is not None
+
+
+def test_indicator_standard_and_grade_change(book) -> None:
+    reform = (
+        Reform("r")
+        .change_indicator("quality_balanced", "cv_primary", item="*", value=0.4, scope="450000")
+        .change_grade("preschool_universal", "达标", 9.0)
+    )
+    new = reform.apply(book, DAY)
+    s = new.resolve("indicator_set", "quality_balanced", "450103", DAY).value
+    cv = next(i for i in s.indicators() if i.id == "cv_primary")
+    assert {item.value for item in cv.scoring.items} == {0.4}
+    assert all(item.sample for item in cv.scoring.items)
+    old = book.resolve("indicator_set", "quality_balanced", "450103", DAY).value
+    old_cv = next(i for i in old.indicators() if i.id == "cv_primary")
+    assert {item.value for item in old_cv.scoring.items} == {0.5}
+    outside = new.resolve("indicator_set", "quality_balanced", "610500", DAY).value
+    assert outside is old
+    pre = new.resolve("indicator_set", "preschool_universal", "610500", DAY).value
+    assert next(g.min for g in pre.grades if g.label == "达标") == 9.0
+
+
+def test_points_change_restates_the_dimension_and_total(book) -> None:
+    s = book.resolve("indicator_set", "preschool_universal", "000000", DAY).value
+    first = s.dimensions[0].indicators[0]
+    new = (
+        Reform("r")
+        .change_indicator("preschool_universal", first.id, points=first.points + 3)
+        .apply(book, DAY)
+    )
+    changed = new.resolve("indicator_set", "preschool_universal", "000000", DAY).value
+    assert changed.max_points == s.max_points + 3
+    if s.dimensions[0].points is not None:
+        assert changed.dimensions[0].points == s.dimensions[0].points + 3
+
+
+def test_yaml_reform_loads_with_lines(tmp_path: Path, book) -> None:
+    path = write(
+        tmp_path,
+        """name: zones-gx
+title: 岳阳的责任区构成推广到广西
+parameters:
+  - id: zone.full_time_inspectors_min
+    scope: "450000"
+    value: 2
+rules:
+  - id: zone-composition
+    scope: "450000"
+    since: 2023-01-01
+""",
+    )
+    reform = load_reform(path)
+    assert (reform.name, reform.label) == ("zones-gx", "岳阳的责任区构成推广到广西")
+    assert reform.parameters[0].line == 4 and reform.rules[0].line == 8
+    new = reform.apply(book, DAY)
+    assert new.resolve("parameter", "zone.full_time_inspectors_min", "450103", DAY).value == 2
+
+
+def test_yaml_mistakes_name_file_line_and_field(tmp_path: Path, book) -> None:
+    path = write(
+        tmp_path,
+        """name: bad
+parameters:
+  - id: inspector.schools_per_inspectr
+    value: 4
+  - id: inspector.schools_per_inspector
+    scope: "990000"
+    value: 4
+  - id: inspector.schools_per_inspector
+    value: 4
+    sample: false
+rules:
+  - id: committee-meetngs
+    enabled: false
+indicator_sets:
+  - set: quality_balanced
+    indicator: cv_primary
+    item: nosuch
+    value: 0.4
+""",
+    )
+    with pytest.raises(DudaoError) as err:
+        load_reform(path).apply(book, DAY)
+    text = str(err.value)
+    assert (
+        f"{path}:3 parameters[0].id: 未知的参数 'inspector.schools_per_inspectr'"
+        "（是否是 'inspector.schools_per_inspector'？）" in text
+    )
+    assert f"{path}:5 parameters[1].scope: 范围 990000 不是已知的区划代码" in text
+    assert f"{path}:8 parameters[2].sample: 参数 inspector.schools_per_inspector" in text
+    assert f"{path}:12 rules[0].id: 未知的规则 'committee-meetngs'" in text
+    assert f"{path}:15" in text and "没有子项 'nosuch'" in text
+
+
+def test_yaml_unknown_key_is_located(tmp_path: Path) -> None:
+    path = write(tmp_path, "name: x\nparameters:\n  - id: a\n    valeu: 3\n")
+    with pytest.raises(DudaoError) as err:
+        load_reform(path)
+    assert f"{path}:4" in str(err.value) and "valeu" in str(err.value)
+
+
+def test_reform_names_must_differ(tmp_path: Path) -> None:
+    a = write(tmp_path, "name: same\n", "a.yaml")
+    b = write(tmp_path, "name: same\n", "b.yaml")
+    with pytest.raises(DudaoError, match="改革名称 'same' 重复"):
+        load_reforms([a, b])
