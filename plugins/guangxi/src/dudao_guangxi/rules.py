@@ -7,6 +7,9 @@ can state.
   department (教育厅厅长), and the department has a chief inspector and deputy chief
   inspectors (总督学、副总督学). The national ``committee-composition`` only asks for
   *a* chair and *a* vice chair and, by parameter, a chief inspector.
+* ``vocational-evaluation-participation`` — 桂教督委办〔2023〕11号 八: every secondary and
+  higher vocational school takes part in the fourth national evaluation of vocational
+  colleges (a ``vocational_evaluation`` record in the ``programmes`` table).
 * ``city-upward-reporting`` — 二（二）: "下级教育督导机构的年度工作计划、重大事项和督导结果须向
   上一级教育督导机构报告". The national ``upward-reporting`` checks counties' plans only;
   in Guangxi the 设区市 report to the autonomous region too, and results as well as plans.
@@ -42,6 +45,8 @@ from dudao.rules.base import Context, Rule, empty_checks, row_citations
 from dudao.rules.national.governance import government_committees, judged_year, year_end
 
 OPINIONS_ISSUED = dt.date(2020, 5, 14)  # 厅发〔2020〕26号 印发日期
+WORK_POINTS_2023 = dt.date(2023, 3, 17)  # 桂教督委办〔2023〕11号 印发日期
+VOCATIONAL_STAGES = ("secondary_vocational", "higher_vocational")
 
 #: 二（一）: each post and the words by which a committee file names it.
 LEADERSHIP: dict[str, tuple[str, str]] = {
@@ -229,9 +234,70 @@ class CityUpwardReporting(Rule):
         )
 
 
+class VocationalEvaluationParticipation(Rule):
+    """Each secondary vocational school and higher vocational college in the region has
+    a record of the programme ``vocational_evaluation`` (第四轮全国职业院校督导评估) dated
+    in 2023 up to the as-of date, at any stage: 八 "组织全区各中等职业学校、高等职业院校
+    参加第四轮全国职业院校督导评估". In force for 2023, the year of the work points; which
+    schools the national round includes is decided nationally, and the text says 各 (every).
+    """
+
+    id = "vocational-evaluation-participation"
+    title = "中等职业学校、高等职业院校参加第四轮全国职业院校督导评估"
+    title_en = "Every vocational school takes part in the fourth national evaluation"
+    cite = ("桂教督委办〔2023〕11号 八",)
+    target_kind = TargetKind.SCHOOL
+    since = WORK_POINTS_2023
+    until = dt.date(2023, 12, 31)
+    needs = ("programmes",)
+
+    def check(self, ctx: Context, region: Region) -> pd.DataFrame:
+        schools = ctx.within(ctx.dataset.schools, "county", region)
+        schools = schools.loc[schools["stage"].isin(VOCATIONAL_STAGES).to_numpy()]
+        if schools.empty:
+            return empty_checks("stage", "records", "latest_stage")
+        p = ctx.dataset.programmes
+        dates = p["date"]
+        p = p.loc[
+            (
+                (p["programme"] == "vocational_evaluation")
+                & (dates >= pd.Timestamp(2023, 1, 1))
+                & (dates <= pd.Timestamp(ctx.as_of))
+            ).to_numpy()
+        ]
+        p = p.sort_values("date", kind="stable")
+        unit = p["unit"].astype(object)
+        counts = unit.value_counts()
+        latest = pd.Series(p["stage"].astype(object).to_numpy(), index=unit.to_numpy())
+        latest = latest[~latest.index.duplicated(keep="last")]
+        ids = schools["school_id"].astype(object).to_numpy()
+        n = counts.reindex(ids, fill_value=0).to_numpy(dtype=int)
+        return pd.DataFrame(
+            {
+                "target": ids,
+                "target_name": schools["name"].array,
+                "jurisdiction": schools["county"].array,
+                "ok": n > 0,
+                "stage": schools["stage"].astype(object).to_numpy(),
+                "records": n,
+                "latest_stage": latest.reindex(ids).to_numpy(dtype=object),
+            }
+        )
+
+    def message(self, row: dict[str, Any]) -> tuple[str, str]:
+        return (
+            "没有参加第四轮全国职业院校督导评估的记录（programmes 表 vocational_evaluation）",
+            "No record of taking part in the fourth national evaluation of vocational colleges",
+        )
+
+
 def _days(values: np.ndarray) -> list[dt.date | None]:
     """Timestamps as dates, None where missing (evidence prints ISO dates or null)."""
     return [None if pd.isna(v) else pd.Timestamp(v).date() for v in values]
 
 
-RULES: tuple[Rule, ...] = (RegionCommitteeLeadership(), CityUpwardReporting())
+RULES: tuple[Rule, ...] = (
+    RegionCommitteeLeadership(),
+    CityUpwardReporting(),
+    VocationalEvaluationParticipation(),
+)
