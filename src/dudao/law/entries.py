@@ -41,9 +41,18 @@ class Validity:
         return starts_before_other_ends and ends_after_other_starts
 
     def describe(self) -> str:
-        since = self.since.isoformat() if self.since else "…"
-        until = self.until.isoformat() if self.until else "…"
-        return f"{since} 至 {until}" if self.until else f"{since} 起"
+        """Chinese: ``2020-05-14 起``, ``至 2022-12-31``, ``长期有效`` (no dates at all).
+
+        >>> Validity().describe(), Validity(until=dt.date(2022, 12, 31)).describe()
+        ('长期有效', '至 2022-12-31')
+        """
+        if self.since is None and self.until is None:
+            return "长期有效"
+        if self.since is None:
+            return f"至 {self.until.isoformat()}"  # type: ignore[union-attr]
+        if self.until is None:
+            return f"{self.since.isoformat()} 起"
+        return f"{self.since.isoformat()} 至 {self.until.isoformat()}"
 
 
 @attrs.frozen
