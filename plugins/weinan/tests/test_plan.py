@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from dudao_weinan.plugin import plugin as weinan_plugin
 
+from dudao.cli import cli
 from dudao.plans.model import RecordsTarget, RuleTarget, WorkPlan
 from dudao.plans.status import measure_plans
 from dudao.plugins.manager import PluginSet, load_plugins
@@ -135,3 +138,25 @@ def test_example_plan_status(plugins: PluginSet) -> None:
     }
     assert status["preschool-process-preparation"] == "met"
     assert status["tongguan-principal-pilot"] == "met"
+
+
+@pytest.mark.parametrize(
+    ("folder", "set_id", "expected"),
+    [
+        (
+            "evaluation",
+            "preschool_universal",
+            {"610503": (10.0, "达标"), "610582": (9.0, "不达标"), "610500-gaoxin": (9.0, "不达标")},
+        ),
+        ("evaluation_balanced", "quality_balanced", {"610528": (6.0, "不达标")}),
+    ],
+)
+def test_example_evaluations(folder: str, set_id: str, expected: dict) -> None:
+    """The named counties' self-assessments, scored with the national sets; the city
+    evaluates its counties."""
+    args = ["evaluate", str(EXAMPLE / folder), "--set", set_id, "--as-of", "2023-12-31"]
+    out = CliRunner().invoke(cli, [*args, "--format", "json"])
+    assert out.exit_code == 0, out.output
+    rows = {r["target"]: r for r in json.loads(out.output)["results"]}
+    assert {k: (r["total"], r["grade"]) for k, r in rows.items()} == expected
+    assert {r["evaluator"] for r in rows.values()} == {"610500"}
