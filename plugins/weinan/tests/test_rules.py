@@ -9,6 +9,8 @@ import datetime as dt
 
 import pytest
 from dudao_weinan.plugin import plugin as weinan_plugin
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dudao.plugins.manager import PluginSet, load_plugins
 from dudao.testing import dataset, evidence, parameter, run, school
@@ -183,3 +185,38 @@ def test_monitoring_rectification_mid_year_warns(plugins: PluginSet) -> None:
     result = run(ds, MID_YEAR, plugins=plugins, rules={"monitoring-rectification"})
     assert list(result.findings["target"]) == ["610502", "610523"]
     assert set(result.findings["severity"]) == {"warning"}
+
+
+# ------------------------------------------------------- invariant (hypothesis)
+
+UNITS = ["HZ-K1", "HZ-K2", "HZ-K3", "HZ-P1", "XX-K9"]  # three kindergartens, a primary, unknown
+DATES = ["2022-12-31", "2023-03-01", "2023-07-01", "2024-01-02"]
+record = st.tuples(
+    st.sampled_from(UNITS), st.sampled_from([True, False, None]), st.sampled_from(DATES)
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(records=st.lists(record, max_size=8), required=st.integers(1, 3))
+def test_annual_task_counts_like_a_hand_count(
+    plugins: PluginSet, records: list, required: int
+) -> None:
+    """achieved = distinct kindergartens of the county with a passed record dated in the
+    as-of year up to the as-of date — whatever the order, duplicates or pending rows."""
+    rows = [prog(u, "qianyuan", "acceptance", d, p) for u, p, d in records]
+    ds = dataset("610500", schools=kindergartens(), programmes=rows)
+    extra = target("creation.qianyuan_annual_target", required, "610503")
+    result = run(ds, YEAR_END, plugins=plugins, rules={"qianyuan-annual-task"}, extra=extra)
+    hand = {
+        u
+        for u, p, d in records
+        if p is True and u.startswith("HZ-K") and d.startswith("2023") and d <= "2023-12-31"
+    }
+    ev = evidence(result, "qianyuan-annual-task", "610503")
+    assert ev["achieved"] == len(hand)
+    assert ev["unplaced_records"] == len(
+        {u for u, p, d in records if u == "XX-K9" and p is True and d.startswith("2023")}
+    )
+    assert (len(result.findings) == 1) == (len(hand) < required)

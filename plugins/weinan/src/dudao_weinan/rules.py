@@ -56,16 +56,17 @@ def _programme_rows(ctx: Context, programme: str) -> pd.DataFrame:
     rows = p.loc[(p["programme"].astype(object) == programme).to_numpy()]
     dates = pd.to_datetime(rows["date"])
     rows = rows.loc[(dates <= pd.Timestamp(ctx.as_of)).to_numpy()]
+    # passed: true counts; false or left empty (pending) does not
     passed = (
-        rows["passed"].astype(object).to_numpy()
+        rows["passed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
         if "passed" in rows
-        else np.full(len(rows), None, dtype=object)
+        else np.zeros(len(rows), dtype=bool)
     )
     return pd.DataFrame(
         {
             "unit": rows["unit"].astype(object).to_numpy(),
             "stage": rows["stage"].astype(object).to_numpy(),
-            "passed": [v is True or v == 1 for v in passed],
+            "passed": passed,
             "date": pd.to_datetime(rows["date"]).to_numpy(),
         }
     )
