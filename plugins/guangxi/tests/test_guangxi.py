@@ -116,3 +116,174 @@ def test_entry_point() -> None:
     (ep,) = md.entry_points(group="dudao", name="guangxi")
     assert ep.value == "dudao_guangxi.plugin:plugin"
     assert ep.load() is guangxi_plugin
+
+
+# ------------------------------------------------------------- the law book
+
+
+def _law(plugins: PluginSet):
+    h = plugins.hierarchy()
+    return h, plugins.law_book(h)
+
+
+def test_own_rules_are_in_force_in_guangxi_only(plugins: PluginSet) -> None:
+    _, law = _law(plugins)
+    day = dt.date(2023, 6, 1)
+    for rule, clause in [
+        ("region-committee-leadership", "厅发〔2020〕26号 二（一）"),
+        ("city-upward-reporting", "厅发〔2020〕26号 二（二）"),
+        ("vocational-evaluation-participation", "桂教督委办〔2023〕11号 八"),
+    ]:
+        entry = law.resolve("rule", rule, "450305", day)
+        assert entry is not None and entry.citation_text() == clause
+        assert law.resolve("rule", rule, "430600", day) is None  # 岳阳市
+    # the 2023 work point governs 2023 only
+    assert (
+        law.resolve("rule", "vocational-evaluation-participation", "450305", dt.date(2024, 1, 1))
+        is None
+    )
+
+
+def test_parameters_cite_their_clauses(plugins: PluginSet) -> None:
+    _, law = _law(plugins)
+    day = dt.date(2023, 6, 1)
+    result = law.resolve("parameter", "reporting.result_required", "450103", day)
+    assert result.value is True and result.citation_text() == "厅发〔2020〕26号 二（二）"
+    townships = law.resolve("parameter", "evaluation.township_evaluation", "451002", day)
+    assert townships.value is False and townships.citation_text() == "厅发〔2020〕26号 二（三）"
+
+
+def test_accountability_situations_of_clauses_twelve_to_fourteen(plugins: PluginSet) -> None:
+    situations = {s.id: s for s in plugins.accountability_situations("450305", dt.date(2023, 6, 1))}
+    interview = [s for s in situations.values() if str(s.cite) == "厅发〔2020〕26号 二（十二）"]
+    assert len(interview) == 8  # the eight situations 二（十二） lists
+    assert all([f.value for f in s.forms] == ["interview"] for s in interview)
+    assert [f.value for f in situations["notice.rectification_failed"].forms] == [
+        "supervision_notice"
+    ]
+    direct = {s.id for s in situations.values() if s.direct and s.scope == "450000"}
+    assert direct == {"mass_incidents", "major_accident", "retaliation", "obstruction"}
+    failed = situations["duty_evaluation_failed"]
+    assert not failed.direct and str(failed.cite) == "厅发〔2020〕26号 二（十四）"
+    assert [f.value for f in situations["unlawful_conduct_referred"].forms] == ["referral"]
+
+
+def test_information_system_subsystems_are_programmes(plugins: PluginSet) -> None:
+    programmes = {p.id: p for p in plugins.programmes("450000", dt.date(2023, 6, 1))}
+    subsystems = [p for p in programmes.values() if str(p.cite) == "桂教督委办〔2023〕11号 九"]
+    assert sorted(p.id for p in subsystems) == [
+        "system_duty_evaluation",
+        "system_quality_balanced",
+        "system_quality_evaluation",
+        "system_quality_monitoring",
+        "system_universal_preschool",
+    ]
+    duty = programmes["duty_evaluation"]
+    assert [s.id for s in duty.stages] == [
+        "self_assessment",
+        "evaluation",
+        "feedback",
+        "rectification",
+        "published",
+    ]
+    # Guangxi's 优质均衡 keeps the national stage ids (Nanning records use them)
+    balanced = [s.id for s in programmes["quality_balanced"].stages]
+    assert {
+        "self_assessment",
+        "city_review",
+        "provincial_assessment",
+        "national_recognition",
+    } <= set(balanced)
+
+
+# -------------------------------------------------------------- the 2023 plan
+
+
+@pytest.fixture(scope="module")
+def plan():
+    from dudao.io import yamlio
+    from dudao.plans import WorkPlan
+
+    path = guangxi_plugin.folder / "plans" / "2023.yaml"
+    return yamlio.load(path, WorkPlan, validate=WorkPlan.problems)
+
+
+def test_plan_has_the_ten_items_with_cited_tasks(plan) -> None:
+    assert plan.id == "guangxi-2023" and plan.year == 2023
+    numbers = [i.number for i in plan.items]
+    assert numbers == ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
+    for item in plan.items:
+        assert item.tasks, item.number
+        for task in item.tasks:
+            assert str(task.cite) == f"桂教督委办〔2023〕11号 {item.number}", task.key
+            assert task.responsible, task.key
+            assert task.target is not None or task.note, task.key  # unmeasurable says why
+    tasks = plan.tasks()
+    assert len(tasks) == 64
+    assert sum(t.target is not None for t in tasks) == 43
+
+
+def test_every_county_list_is_exactly_guangxi_s_111_counties(plugins: PluginSet, plan) -> None:
+    from dudao.model.jurisdiction import Level
+
+    h = plugins.hierarchy()
+    counties = {
+        u.code for u in h.at_level(Level.COUNTY, within="450000") if not u.is_development_zone
+    }
+    cities = {u.code for u in h.at_level(Level.PREFECTURE, within="450000")}
+    assert len(counties) == 111 and len(cities) == 14
+    monitoring = plan.task("national-monitoring").target
+    assert set(monitoring.units) == counties and monitoring.level is Level.COUNTY
+    assert set(plan.task("duty-evaluation-cities").target.units) == cities
+
+
+# --------------------------------------------------------------- own rules
+
+
+def _committee(code: str, chair: str, vices: list[str], deputies: int):
+    from dudao.model.bodies import Committee, Officer
+
+    return Committee(
+        code,
+        "委员会",
+        chair=Officer(chair),
+        vice_chairs=tuple(Officer(v) for v in vices),
+        deputy_chief_inspectors=tuple(Officer("副总督学") for _ in range(deputies)),
+    )
+
+
+@pytest.mark.parametrize(
+    ("chair", "vices", "deputies", "missing"),
+    [
+        ("分管教育工作的副主席", ["协助分管教育工作的副秘书长", "自治区教育厅厅长"], 2, []),
+        ("主席", ["副秘书长", "自治区教育厅厅长"], 1, ["chair"]),
+        ("副主席", ["自治区教育厅副厅长", "副秘书长"], 1, ["education_head"]),  # not 副厅长
+        ("副主席", ["副秘书长"], 0, ["education_head", "deputy_chief_inspector"]),
+    ],
+)
+def test_region_committee_leadership(
+    plugins: PluginSet, chair: str, vices: list[str], deputies: int, missing: list[str]
+) -> None:
+    from dudao.testing import dataset, evidence, run
+
+    ds = dataset("450000", committees=[_committee("450000", chair, vices, deputies)])
+    result = run(ds, dt.date(2023, 6, 1), plugins=plugins, rules={"region-committee-leadership"})
+    row = evidence(result, "region-committee-leadership", "450000")
+    assert list(row["missing"]) == missing
+    assert len(result.findings) == (1 if missing else 0)
+
+
+def test_city_results_owed_only_when_supervisions_are_known(plugins: PluginSet) -> None:
+    from dudao.testing import dataset, evidence, run
+
+    filings = [
+        {"jurisdiction": c, "kind": "plan", "year": 2022, "filed_on": "2022-03-01"}
+        for c in ("450100", "450200")
+    ]
+    # no supervisions table: results cannot be owed, plans still are
+    ds = dataset("450000", filings=filings)
+    result = run(ds, dt.date(2023, 2, 1), plugins=plugins, rules={"city-upward-reporting"})
+    row = evidence(result, "city-upward-reporting", "450100")
+    assert bool(row["ok"]) and row["supervisions"] is None
+    failed = set(result.findings["target"])
+    assert len(failed) == 12 and "450100" not in failed and "450200" not in failed

@@ -72,7 +72,7 @@ def _missing_posts(c: Committee) -> list[str]:
         missing.append("chair")
     if not any("副秘书长" in v for v in vices):
         missing.append("deputy_secretary_general")
-    if not any("教育厅" in v and "厅长" in v for v in vices):
+    if not any("教育厅厅长" in v for v in vices):  # not 副厅长
         missing.append("education_head")
     if not c.deputy_chief_inspectors:
         missing.append("deputy_chief_inspector")
@@ -82,7 +82,7 @@ def _missing_posts(c: Committee) -> list[str]:
 class RegionCommitteeLeadership(Rule):
     """The autonomous region's committee has the chair, vice chairs and deputy chief
     inspectors 二（一） names (see the module docstring). A post counts when the committee
-    file's post text names it (``副主席``; ``副秘书长``; ``教育厅`` … ``厅长``); whether
+    file's post text names it (``副主席``; ``副秘书长``; ``教育厅厅长``, not 副厅长); whether
     the vice chairman is the one *in charge of education* is the appointing document's
     business, not a dataset's. Cities and counties "比照自治区做法" with their own posts
     (副市长、副县长…), which the text does not name: they are not checked here.
