@@ -14,6 +14,7 @@ from rich.table import Table
 from dudao.cli.output import parse_date, print_json, stdout
 from dudao.errors import DudaoError, Problem
 from dudao.evaluation.evaluators import evaluators
+from dudao.evaluation.extend import materialise
 from dudao.evaluation.measurements import load_dataset
 from dudao.evaluation.model import IndicatorSet
 from dudao.evaluation.national import evaluate_quality_balanced
@@ -63,15 +64,16 @@ def evaluate(
     balanced = set_id == "quality_balanced"
     needed = [c for c in s.columns() if not (balanced and c.startswith(DERIVED_PREFIXES))]
     measurements, schools = load_dataset(folder, needed, schools=balanced)
-    if balanced:
-        ev = evaluate_quality_balanced(schools, measurements, s)
-    else:
-        ev = run_evaluate(s, measurements, source=str(folder / "measurements"))
-    # who evaluates each target (厅发〔2020〕26号 二（三）; townships where a region says so)
+    # thresholds written as parameters take each target's regional value
     hierarchy = plugins.hierarchy()
-    ev.scores["evaluator"] = evaluators(
-        ev.scores["target"].astype(str), hierarchy, plugins.law_book(hierarchy), day
-    )
+    law = plugins.law_book(hierarchy)
+    if balanced:
+        ev = evaluate_quality_balanced(schools, measurements, s, law=law, as_of=day)
+    else:
+        source = str(folder / "measurements")
+        ev = run_evaluate(s, measurements, source=source, law=law, as_of=day)
+    # who evaluates each target (厅发〔2020〕26号 二（三）; townships where a region says so)
+    ev.scores["evaluator"] = evaluators(ev.scores["target"].astype(str), hierarchy, law, day)
     ev.scores["evaluator_name"] = [
         hierarchy.get(c).name if c else None for c in ev.scores["evaluator"]
     ]
@@ -120,17 +122,17 @@ def resolve_set(
             )
         )
     entry = book.resolve("indicator_set", set_id, scope, day)
-    if entry is None:
-        versions = "；".join(
-            f"{e.scope} {e.validity.describe()}" for e in book.versions("indicator_set", set_id)
+    if entry is not None:
+        return materialise(book, entry, day)  # a region's extension merged onto its base
+    versions = "；".join(
+        f"{e.scope} {e.validity.describe()}" for e in book.versions("indicator_set", set_id)
+    )
+    raise DudaoError(
+        Problem(
+            f"指标体系 {set_id} 在 {day} 对 {scope} 不在有效期内（{versions}）",
+            code="not-in-force",
         )
-        raise DudaoError(
-            Problem(
-                f"指标体系 {set_id} 在 {day} 对 {scope} 不在有效期内（{versions}）",
-                code="not-in-force",
-            )
-        )
-    return entry.value
+    )
 
 
 def _print(ev: Evaluation, folder: Path) -> None:

@@ -109,18 +109,26 @@ def _fmt(x: float) -> str:
 # --------------------------------------------------------------------- scoring
 
 
+def _standard(op: Comparison, value: float | None, param: str | None, sample: bool) -> str:
+    shown = f"参数 {param}" if value is None else _fmt(value)
+    return f"{op.symbol} {shown}" + ("（示例参数）" if sample else "")
+
+
 @attrs.frozen
 class Threshold:
-    """Pass/fail: full points when ``value op standard``."""
+    """Pass/fail: full points when ``value op standard``. The standard is a number
+    (``value``) or a parameter id (``param``) resolved in the law book for each
+    evaluated unit, so a region's value of that parameter applies inside it."""
 
     kind: ClassVar[str] = "threshold"
     op: Comparison
-    value: float
+    value: float | None = None
+    param: str | None = None
     sample: bool = False
     note: str | None = None
 
     def describe(self) -> str:
-        return f"{self.op.symbol} {_fmt(self.value)}" + ("（示例参数）" if self.sample else "")
+        return _standard(self.op, self.value, self.param, self.sample)
 
 
 @attrs.frozen
@@ -173,14 +181,15 @@ class SubItem:
     name: str
     measure: Formula
     op: Comparison
-    value: float
+    value: float | None = None
+    param: str | None = None  # the standard as a parameter id instead of ``value``
     sample: bool = False
     cite: Citation | None = None
     note: str | None = None
     unit: str | None = None
 
     def describe(self) -> str:
-        return f"{self.op.symbol} {_fmt(self.value)}" + ("（示例参数）" if self.sample else "")
+        return _standard(self.op, self.value, self.param, self.sample)
 
 
 @attrs.frozen
@@ -331,6 +340,14 @@ class IndicatorSet:
     def validity(self) -> Validity:
         return Validity(self.since, self.until)
 
+    def parameters(self) -> tuple[str, ...]:
+        """Every parameter id a threshold names, in first-use order."""
+        out: list[str] = []
+        for _, item in _standards(self):
+            if item.param is not None and item.param not in out:
+                out.append(item.param)
+        return tuple(out)
+
     def columns(self) -> tuple[str, ...]:
         """Every measurement column the set reads, in first-use order."""
         out: list[str] = []
@@ -360,6 +377,37 @@ def _all_indicators(s: IndicatorSet) -> Iterator[tuple[tuple[PathStep, ...], Ind
     if s.bonus:
         for i, ind in enumerate(s.bonus.items):
             yield ("bonus", "items", i), ind
+
+
+def _standards(
+    s: IndicatorSet,
+) -> Iterator[tuple[tuple[PathStep, ...], Threshold | SubItem]]:
+    """Everything with a standard (``value`` or ``param``): thresholds, sub-items, vetoes."""
+    for path, ind in _all_indicators(s):
+        if isinstance(ind.scoring, Threshold):
+            yield (*path, "scoring"), ind.scoring
+        elif isinstance(ind.scoring, Count):
+            for j, item in enumerate(ind.scoring.items):
+                yield (*path, "scoring", "items", j), item
+    for v, veto in enumerate(s.vetoes):
+        yield ("vetoes", v), veto
+
+
+def check_standard(item: Threshold | SubItem, path: tuple[PathStep, ...]) -> list[Problem]:
+    """A standard is a number or a parameter id, exactly one of them."""
+    if (item.value is None) == (item.param is None):
+        both = item.value is not None
+        message = "value 与 param 只能写一个" if both else "缺少标准：写 value（数值）或 param"
+        return [
+            Problem(
+                message,
+                path=(*path, "value" if both else "op"),
+                code="invalid-indicator-set",
+                hint="param 写参数 id（如 evaluation.preschool.gross_enrolment），按被评估单位所在"
+                "地区取值",
+            )
+        ]
+    return []
 
 
 def _formulas(s: IndicatorSet) -> Iterator[tuple[tuple[PathStep, ...], Formula]]:
@@ -409,6 +457,8 @@ def validate_indicator_set(
 
     for path, ind in _all_indicators(s):
         problems += _check_indicator(ind, path)
+    for path, item in _standards(s):
+        problems += check_standard(item, path)
 
     if s.bonus is not None and s.bonus.cap < 0:
         bad("加分上限不能为负数", ("bonus", "cap"))
@@ -499,20 +549,35 @@ def _check_indicator(ind: Indicator, path: tuple[PathStep, ...]) -> list[Problem
 # ---------------------------------------------------------------------- loading
 
 
-def load_indicator_set(path: str | Path, *, columns: Collection[str] | None = None) -> IndicatorSet:
-    """Read and check an indicator-set YAML file; problems carry file:line."""
-    return yamlio.load(path, IndicatorSet, validate=lambda s: validate_indicator_set(s, columns))
+def load_indicator_set(path: str | Path, *, columns: Collection[str] | None = None) -> Any:
+    """Read and check an indicator-set YAML file; problems carry file:line.
+
+    A file with ``extends`` is an :class:`~dudao.evaluation.extend.IndicatorSetExtension`
+    (changes to another set), merged when resolved; any other is an :class:`IndicatorSet`.
+    """
+    return _from_document(yamlio.read(path), columns)
 
 
 def parse_indicator_set(
     text: str, source: str = "<text>", *, columns: Collection[str] | None = None
-) -> IndicatorSet:
+) -> Any:
     """Like :func:`load_indicator_set`, from text."""
-    doc = yamlio.parse(text, source)
-    obj = yamlio.structure(doc, IndicatorSet)
-    problems = [doc.locate(p) for p in validate_indicator_set(obj, columns)]
-    if problems:
-        raise DudaoError(problems)
+    return _from_document(yamlio.parse(text, source), columns)
+
+
+def _from_document(doc: yamlio.YamlDocument, columns: Collection[str] | None) -> Any:
+    if isinstance(doc.data, dict) and "extends" in doc.data:
+        from dudao.evaluation.extend import IndicatorSetExtension
+
+        ext = yamlio.structure(doc, IndicatorSetExtension)
+        problems = ext.problems()
+        obj: Any = ext
+    else:
+        obj = yamlio.structure(doc, IndicatorSet)
+        problems = validate_indicator_set(obj, columns)
+    located = [doc.locate(p) for p in problems]
+    if located:
+        raise DudaoError(located)
     return obj
 
 

@@ -24,6 +24,7 @@ quality_balanced.school.primary
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from dudao.evaluation.model import Count, IndicatorSet, load_indicator_set
 from dudao.evaluation.score import Evaluation, evaluate
 from dudao.evaluation.stats import grouped_cv, split_combined
 from dudao.io.tables import Column, TableSpec
+from dudao.law.book import LawBook
 from dudao.model.schools import Stage
 
 FOLDER = Path(__file__).resolve().parent.parent / "data" / "national" / "indicator_sets"
@@ -143,12 +145,18 @@ def balanced_county_measures(schools: pd.DataFrame) -> pd.DataFrame:
 
 
 def evaluate_quality_balanced(
-    schools: pd.DataFrame, counties: pd.DataFrame, s: IndicatorSet | None = None
+    schools: pd.DataFrame,
+    counties: pd.DataFrame,
+    s: IndicatorSet | None = None,
+    *,
+    law: LawBook | None = None,
+    as_of: dt.date | None = None,
 ) -> Evaluation:
     """优质均衡 for every county of ``counties`` (target, year, county-level columns),
     the resource part derived from ``schools``; ``s`` is the county set to score with
-    (default: the national one; pass a region's version resolved from the law book)."""
+    (default: the national one; pass a region's version resolved from the law book).
+    ``law`` and ``as_of`` resolve thresholds written as parameters."""
     derived = balanced_county_measures(schools)
     key = counties["target"].astype(str).rename("_county")
     table = counties.join(key).join(derived, on="_county").drop(columns="_county")
-    return evaluate(s or national_sets()["quality_balanced"], table)
+    return evaluate(s or national_sets()["quality_balanced"], table, law=law, as_of=as_of)

@@ -41,6 +41,7 @@ C  得分 100 / 100，加分 0，总分 100，等级 不合格，排名 3
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -59,22 +60,26 @@ from dudao.evaluation.model import (
     _fmt,
     check_columns,
 )
+from dudao.evaluation.standards import ParameterStandards, resolve_standards
+from dudao.law.book import LawBook
 
 KEY_COLUMNS = ("target", "year", "name")
 
 
 def score_indicator(
-    ind: Indicator, data: Any
+    ind: Indicator, data: Any, standards: ParameterStandards | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]]]:
     """(value, points, met, {sub-item: (value, met)}) of one indicator over all rows.
 
-    A missing value scores 0 and is not met.
+    A missing value scores 0 and is not met. ``standards`` gives the per-row value of
+    thresholds written as a parameter.
     """
+    std = standards or ParameterStandards()
     sc = ind.scoring
     items: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     if isinstance(sc, Count):
         vals = [item.measure.evaluate(data) for item in sc.items]
-        mets = [item.op.holds(v, item.value) for v, item in zip(vals, sc.items, strict=True)]
+        mets = [item.op.holds(v, std.of(item)) for v, item in zip(vals, sc.items, strict=True)]
         items = {item.id: (v, m) for item, v, m in zip(sc.items, vals, mets, strict=True)}
         count = np.sum(mets, axis=0).astype(np.float64)
         met = count >= sc.min
@@ -83,16 +88,16 @@ def score_indicator(
             # (for a ≤ standard: ≤ standard ÷ share)
             for v, m, item in zip(vals, mets, sc.items, strict=True):
                 if item.op.higher_is_better:
-                    near = item.op.holds(v, item.value * sc.rest_at_least)
+                    near = item.op.holds(v, std.of(item) * sc.rest_at_least)
                 else:
-                    near = item.op.holds(v, item.value / sc.rest_at_least)
+                    near = item.op.holds(v, std.of(item) / sc.rest_at_least)
                 met &= m | near
         return count, np.where(met, ind.points, 0.0), met, items
     assert ind.measure is not None
     value = ind.measure.evaluate(data)
     missing = np.isnan(value)
     if isinstance(sc, Threshold):
-        met = sc.op.holds(value, sc.value)
+        met = sc.op.holds(value, std.of(sc))
         points = np.where(met, ind.points, 0.0)
     elif isinstance(sc, Linear):
         frac = np.clip((value - sc.zero) / (sc.full - sc.zero), 0.0, 1.0)
@@ -188,6 +193,7 @@ class Evaluation:
     items: dict[str, tuple[pd.DataFrame, pd.DataFrame]]
     veto_values: pd.DataFrame
     vetoed_by: pd.DataFrame
+    standards: ParameterStandards = attrs.field(factory=ParameterStandards)
 
     def row_of(self, target: str, year: Any = None) -> int:
         mask = self.scores["target"].astype(str) == str(target)
@@ -220,7 +226,11 @@ class Evaluation:
                         ind.id,
                         ind.name,
                         _num(self.values.at[r, ind.id]),
-                        ind.rule_text(),
+                        (
+                            self.standards.text(ind.scoring, r)
+                            if isinstance(ind.scoring, Threshold)
+                            else ind.rule_text()
+                        ),
                         float(self.points.at[r, ind.id]),
                         ind.points,
                         bool(self.met.at[r, ind.id]),
@@ -237,7 +247,7 @@ class Evaluation:
                                 item.id,
                                 item.name,
                                 _num(vals.at[r, item.id]),
-                                item.describe(),
+                                self.standards.text(item, r),
                                 None,
                                 None,
                                 bool(mets.at[r, item.id]),
@@ -251,7 +261,7 @@ class Evaluation:
                 v.id,
                 v.name,
                 _num(self.veto_values.at[r, v.id]),
-                f"{v.op.symbol} {_fmt(v.value)} 即否决",
+                f"{self.standards.text(v, r)} 即否决",
                 None,
                 None,
                 False,
@@ -286,17 +296,31 @@ def _num(x: Any) -> float | None:
     return None if pd.isna(x) else float(x)
 
 
-def evaluate(s: IndicatorSet, table: pd.DataFrame, *, source: str = "测量表") -> Evaluation:
-    """Score every row of ``table`` with ``s``; rank within each year."""
+def evaluate(
+    s: IndicatorSet,
+    table: pd.DataFrame,
+    *,
+    source: str = "测量表",
+    law: LawBook | None = None,
+    as_of: dt.date | None = None,
+    scope: str = "000000",
+) -> Evaluation:
+    """Score every row of ``table`` with ``s``; rank within each year.
+
+    Thresholds written as a parameter are resolved in ``law`` as of ``as_of`` for
+    each target (targets that are not jurisdiction codes lie in ``scope``).
+    """
     if "target" not in table.columns:
         raise DudaoError(Problem("测量表缺少 target 列（评估对象代码）", source=source))
     check_columns(s, table.columns, source)
     n = len(table)
     data = {c: table[c].to_numpy(dtype=np.float64, na_value=np.nan) for c in s.columns()}
+    targets = table["target"].astype(str).tolist() if s.parameters() else []
+    standards = resolve_standards(s.parameters(), targets, law, as_of, scope)
     values, points, met, items = {}, {}, {}, {}
     all_indicators = s.indicators() + (list(s.bonus.items) if s.bonus else [])
     for ind in all_indicators:
-        values[ind.id], points[ind.id], met[ind.id], sub = score_indicator(ind, data)
+        values[ind.id], points[ind.id], met[ind.id], sub = score_indicator(ind, data, standards)
         if sub:
             items[ind.id] = (
                 pd.DataFrame({k: v for k, (v, _) in sub.items()}),
@@ -316,7 +340,8 @@ def evaluate(s: IndicatorSet, table: pd.DataFrame, *, source: str = "测量表")
     veto_values = {v.id: v.measure.evaluate(data) for v in s.vetoes}
     # a missing veto value cannot clear the target: it counts as vetoed
     vetoed_by = {
-        v.id: v.op.holds(veto_values[v.id], v.value) | np.isnan(veto_values[v.id]) for v in s.vetoes
+        v.id: v.op.holds(veto_values[v.id], standards.of(v)) | np.isnan(veto_values[v.id])
+        for v in s.vetoes
     }
     vetoed = np.zeros(n, dtype=bool)
     for hit in vetoed_by.values():
@@ -347,6 +372,7 @@ def evaluate(s: IndicatorSet, table: pd.DataFrame, *, source: str = "测量表")
         items,
         frame(veto_values, index=range(n)),
         frame(vetoed_by, index=range(n)).astype(bool),
+        standards,
     )
 
 

@@ -12,6 +12,7 @@ import difflib
 from collections.abc import Iterator
 
 from dudao.errors import DudaoError, Problem
+from dudao.evaluation.extend import IndicatorSetExtension, extension_problems
 from dudao.evaluation.model import IndicatorSet, validate_indicator_set
 from dudao.model.bodies import Committee
 from dudao.plugins.files import JurisdictionsFile
@@ -91,6 +92,8 @@ def check_file(obj: object, plugins: PluginSet, *, source: str | None = None) ->
         return list(check_jurisdictions(obj, plugins, source=source))
     if isinstance(obj, IndicatorSet):
         return validate_indicator_set(obj)
+    if isinstance(obj, IndicatorSetExtension):  # checked against the base it extends
+        return obj.problems() or extension_problems(obj, plugins.law_book())
     if isinstance(obj, AccountabilityFile):
         return [
             p.located(path=("situations", i, *p.path))

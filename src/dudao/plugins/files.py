@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 
+from dudao.evaluation.extend import AnyIndicatorSet
 from dudao.evaluation.model import SCORING_KINDS, IndicatorSet
 from dudao.evaluation.programmes import Programme
 from dudao.io.schema import json_schema
@@ -85,7 +86,7 @@ FILE_KINDS: dict[str, FileKind] = {
         FileKind(
             "indicator-set",
             "indicator_sets.yaml",
-            IndicatorSet,
+            AnyIndicatorSet,  # type: ignore[arg-type]  # a whole set or an extension
             "指标体系（indicator_sets/ 下一个文件一个）",
             indicator_set_schema,
         ),
