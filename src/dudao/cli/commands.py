@@ -17,6 +17,7 @@ from dudao.cli.output import format_option, print_json, stderr, stdout
 from dudao.cli.plan import plan
 from dudao.cli.programmes import programmes
 from dudao.cli.scaffold import new_plugin
+from dudao.cli.simulate import simulate
 from dudao.cli.programmes import programmes
 from dudao.cli.synth import synth
 from dudao.errors import DudaoError, Problem
@@ -212,3 +213,4 @@ ALL = [
 ]
 ALL.insert(ALL.index(evaluate) + 1, programmes)
 ALL.insert(ALL.index(evaluate) + 1, programmes)
+ALL.insert(ALL.index(synth), simulate)

@@ -270,10 +270,17 @@ def sweep(
 ) -> SweepResult:
     """The baseline and each reform of ``scenario`` through :func:`run_sweep`
     (``options``: seeds, runs, years, executor, workers, scheduler, block, out,
-    progress). ``findings`` gives the open problems at the start."""
-    inputs = {BASELINE: DynamicInputs.from_scenario(scenario, level=level, findings=findings)}
+    progress). ``findings`` gives the open problems at the start: a findings table,
+    or a comparison's (its ``scenario`` column picks each scenario's own)."""
+
+    def own(name: str) -> pd.DataFrame | None:
+        if findings is None or "scenario" not in findings:
+            return findings
+        return findings[findings["scenario"] == name]
+
+    inputs = {BASELINE: DynamicInputs.from_scenario(scenario, level=level, findings=own(BASELINE))}
     for r in reforms:
-        inputs[r.name] = DynamicInputs.from_scenario(scenario, r, level=level, findings=findings)
+        inputs[r.name] = DynamicInputs.from_scenario(scenario, r, level=level, findings=own(r.name))
     return run_sweep(inputs, **options)
 
 

@@ -1,0 +1,300 @@
+"""``dudao simulate``: baseline vs reforms on a dataset, then Monte Carlo runs over years."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pandas as pd
+from rich.table import Table
+
+from dudao.cli.output import parse_date, print_json, stderr, stdout
+from dudao.examples import FOLDER, example_path
+
+LEVELS = ["province", "prefecture", "county"]
+SUMMARY_METRICS = ("shortfall", "overdue", "open_findings", "escalated", "coverage")
+
+
+@click.command("simulate")
+@click.argument("dataset", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--reform",
+    "reform_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="改革方案 YAML 文件（可多次给出），写法见 docs/simulation.md",
+)
+@click.option("--as-of", help="模拟起点日期 YYYY-MM-DD（默认取 dataset.yaml 的 as_of）")
+@click.option("--years", type=click.IntRange(min=0), default=10, show_default=True, help="模拟年数")
+@click.option(
+    "--runs",
+    type=click.IntRange(min=0),
+    default=100,
+    show_default=True,
+    help="每个方案的随机运行次数；0 只做静态比较",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="随机种子：同一种子结果相同")
+@click.option(
+    "--scheduler",
+    help="Dask 调度器地址（如 tcp://10.0.0.5:8786），或 local 启动本机 Dask 集群；"
+    "不给时使用本机多进程",
+)
+@click.option("--workers", type=click.IntRange(min=1), help="本机进程或 Dask 工作进程数")
+@click.option(
+    "--level", type=click.Choice(LEVELS), help="按哪一级汇总（省级、地市级、县级）；默认整个范围"
+)
+@click.option(
+    "--pay",
+    type=click.FloatRange(min=0),
+    help="每名督学的年度经费（元/人·年，示例参数），用于估算缺口的成本",
+)
+@click.option(
+    "--evaluation",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="评估数据文件夹（measurements.csv，优质均衡另需 schools.csv），用于比较得分与排名",
+)
+@click.option("--set", "sets", multiple=True, help="评估所用指标体系 id（可多次给出）")
+@click.option(
+    "--rules",
+    type=click.Choice(["affected", "all"]),
+    default="affected",
+    show_default=True,
+    help="affected 只运行改革可能改变结果的规则；all 运行全部规则",
+)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="输出文件夹")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option("--quiet", is_flag=True, help="不显示进度条")
+def simulate(
+    dataset: Path | None,
+    reform_files: tuple[Path, ...],
+    as_of: str | None,
+    years: int,
+    runs: int,
+    seed: int,
+    scheduler: str | None,
+    workers: int | None,
+    level: str | None,
+    pay: float | None,
+    evaluation: Path | None,
+    sets: tuple[str, ...],
+    rules: str,
+    out: Path | None,
+    fmt: str,
+    quiet: bool,
+) -> None:
+    """比较基线与改革方案：各区划的问题数、督学缺口及其成本、评估得分与排名；
+    再按年随机模拟学校增减、督学进出、整改与督办、周期内督导能力。
+
+    不给 DATASET 时使用自带的南宁示例数据集及其评估示例数据（示例数据）。
+
+    \b
+    例：dudao simulate --reform 配比1比4.yaml --runs 200 --out 结果
+        dudao simulate 全国合成 --reform a.yaml --reform b.yaml --level province \\
+            --scheduler tcp://10.0.0.5:8786 --out 结果
+    """
+    from dudao.plugins.manager import load_plugins
+    from dudao.simulate.compare import compare
+    from dudao.simulate.reform import load_reforms
+    from dudao.simulate.scenario import EvaluationData, Scenario, sample_parameter
+    from dudao.simulate.sweep import sweep
+
+    bundled = dataset is None
+    folder = dataset or example_path("nanning")
+    if evaluation is None and bundled:
+        evaluation = FOLDER / "nanning_evaluation"
+        sets = sets or ("quality_balanced", "preschool_universal")
+    data = EvaluationData.load(evaluation, sets or ("quality_balanced",)) if evaluation else None
+    extra = [sample_parameter("simulate.inspector_annual_cost", pay)] if pay is not None else []
+    plugins = load_plugins()
+    scenario = Scenario.load(folder, plugins, as_of=parse_date(as_of), extra=extra, evaluation=data)
+    reforms = load_reforms(reform_files)
+    result = compare(scenario, reforms, rules=rules)  # type: ignore[arg-type]
+    dynamic = None
+    if runs and years:
+        executor = "dask" if scheduler else "local"
+        dynamic = sweep(
+            scenario,
+            reforms,
+            level=level,
+            findings=result.findings,
+            seeds=[seed],
+            runs=runs,
+            years=years,
+            executor=executor,
+            workers=workers,
+            scheduler=scheduler,
+            out=out / "dynamic" if out else None,
+            progress=not quiet and fmt == "table",
+        )
+    written: list[Path] = []
+    if out is not None:
+        written = _write(result, dynamic, out, level)
+    if fmt == "json":
+        print_json(_as_json(scenario, result, dynamic, written))
+        return
+    _print(scenario, result, dynamic, bundled, level)
+    if written:
+        stderr.print(f"[green]已写入[/] {out}：{len(written)} 个文件", markup=True)
+
+
+def _write(result, dynamic, out: Path, level: str | None) -> list[Path]:
+    from dudao.simulate.plots import plot_comparison, plot_dynamic
+
+    written = result.to_parquet(out / "static")
+    for what in ("findings", "staffing"):
+        path = out / "static" / f"{what}_by_{level or 'jurisdiction'}.parquet"
+        result.by_level(what, level).to_parquet(path, index=False)
+        written.append(path)
+    written += plot_comparison(result, out / "plots", level=level)
+    if dynamic is not None:
+        for name, frame in (("runs", dynamic.frame), ("summary", dynamic.summary)):
+            path = out / "dynamic" / f"{name}.parquet"
+            frame.to_parquet(path, index=False)
+            written.append(path)
+        written += plot_dynamic(dynamic.frame, out / "plots")
+    return written
+
+
+def _staffing_totals(result) -> pd.DataFrame:
+    numeric = ["schools", "required", "actual", "shortfall"]
+    if "annual_cost" in result.staffing:
+        numeric.append("annual_cost")
+    totals = result.staffing.groupby("scenario", sort=False)[numeric].sum()
+    return totals.reindex(list(result.scenarios)).fillna(0)
+
+
+def _final_year(dynamic) -> pd.DataFrame:
+    summary = dynamic.summary
+    last = summary[summary["year"] == summary["year"].max()]
+    last = last[last["metric"].isin(SUMMARY_METRICS)]
+    # groups add up for counts; coverage is reported per group, so average it
+    agg = {"mean": "sum", "ci_low": "sum", "ci_high": "sum"}
+    counts = last[last["metric"] != "coverage"].groupby(["scenario", "metric"]).agg(agg)
+    cover = (
+        last[last["metric"] == "coverage"]
+        .groupby(["scenario", "metric"])
+        .agg({"mean": "mean", "ci_low": "mean", "ci_high": "mean"})
+    )
+    return pd.concat([counts, cover]).reset_index()
+
+
+def _as_json(scenario, result, dynamic, written: list[Path]) -> dict:
+    def records(frame: pd.DataFrame) -> list:
+        return json.loads(frame.to_json(orient="records", force_ascii=False))
+
+    out = {
+        "dataset": {
+            "name": scenario.dataset.info.name,
+            "scope": scenario.scope,
+            "sample": scenario.dataset.info.sample,
+        },
+        "as_of": scenario.as_of.isoformat(),
+        "scenarios": [{"name": s, "title": result.titles.get(s, s)} for s in result.scenarios],
+        "rules": sorted(result.rules),
+        "staffing": records(_staffing_totals(result).reset_index()),
+        "findings": records(
+            result.findings.groupby(["scenario", "rule"])["findings"].sum().reset_index()
+        ),
+        "ranks": records(result.ranks),
+        "files": [str(p) for p in written],
+    }
+    if dynamic is not None:
+        out["dynamic"] = records(_final_year(dynamic))
+    return out
+
+
+def _print(scenario, result, dynamic, bundled: bool, level: str | None) -> None:
+    info = scenario.dataset.info
+    stdout.print(f"[bold]{info.name}[/]  范围 {scenario.scope}  日期 {scenario.as_of}")
+    if bundled or info.sample:
+        stdout.print("[yellow]注意：示例数据，不代表实际情况。[/]")
+    names = [f"{s}（{result.titles.get(s, s)}）" for s in result.scenarios]
+    stdout.print("方案：" + "；".join(names))
+    stdout.print("运行的规则：" + "、".join(sorted(result.rules)))
+
+    totals = _staffing_totals(result)
+    table = Table(title="督学配备（按学校数比例）", title_justify="left")
+    headers = ["方案", "学校", "应配", "在任", "缺口"]
+    if "annual_cost" in totals:
+        headers.append("缺口年成本（元，示例参数）")
+    for h in headers:
+        table.add_column(h, justify="right" if h != "方案" else "left")
+    for s, row in totals.iterrows():
+        cells = [
+            str(s),
+            *(f"{int(row[c]):,}" for c in ["schools", "required", "actual", "shortfall"]),
+        ]
+        if "annual_cost" in totals:
+            cells.append(f"{row['annual_cost']:,.0f}")
+        table.add_row(*cells)
+    stdout.print(table)
+
+    per_rule = result.findings.pivot_table(
+        index="rule", columns="scenario", values="findings", aggfunc="sum", fill_value=0
+    ).reindex(columns=list(result.scenarios), fill_value=0)
+    table = Table(title="各规则发现的问题数", title_justify="left")
+    table.add_column("规则")
+    for s in result.scenarios:
+        table.add_column(s, justify="right")
+    for rule, row in per_rule.iterrows():
+        table.add_row(str(rule), *(f"{int(v):,}" for v in row))
+    stdout.print(table)
+
+    if len(result.ranks):
+        table = Table(title="评估排名变化（与基线相比）", title_justify="left")
+        for h in (
+            "方案",
+            "指标体系",
+            "对象",
+            "Spearman",
+            "Kendall",
+            "名次变化",
+            "达标",
+            "新不达标",
+            "新达标",
+        ):
+            table.add_column(h)
+        for _, r in result.ranks.iterrows():
+            table.add_row(
+                r["scenario"],
+                r["set"],
+                str(r["targets"]),
+                f"{r['spearman']:.3f}",
+                f"{r['kendall']:.3f}",
+                str(r["rank_changed"]),
+                f"{r['passed_baseline']} → {r['passed']}",
+                str(r["newly_failed"]),
+                str(r["newly_passed"]),
+            )
+        stdout.print(table)
+
+    if dynamic is not None:
+        final = _final_year(dynamic)
+        years = int(dynamic.frame["year"].max())
+        runs = dynamic.frame.groupby("scenario")["run"].nunique().max()
+        table = Table(
+            title=f"第 {years} 年（{runs} 次运行的均值及 95% 置信区间；速率为示例参数）",
+            title_justify="left",
+        )
+        from dudao.simulate.dynamic import LABELS
+
+        table.add_column("方案")
+        for m in SUMMARY_METRICS:
+            table.add_column(LABELS[m][0], justify="right")
+        for s in result.scenarios:
+            mine = final[final["scenario"] == s].set_index("metric")
+            cells = []
+            for m in SUMMARY_METRICS:
+                if m not in mine.index:
+                    cells.append("—")
+                    continue
+                r = mine.loc[m]
+                num = ("{:.2f}" if m == "coverage" else "{:,.0f}").format
+                cells.append(f"{num(r['mean'])} [{num(r['ci_low'])}, {num(r['ci_high'])}]")
+            table.add_row(s, *cells)
+        stdout.print(table)
+    if level:
+        stdout.print(f"按 {level} 汇总的表格见 --out 文件夹中的 static/*_by_{level}.parquet")

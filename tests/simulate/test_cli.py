@@ -1,0 +1,80 @@
+"""``dudao simulate`` end to end on the bundled Nanning example."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from click.testing import CliRunner
+
+from dudao.cli import cli
+
+FOUR = """name: ratio-4-guangxi
+title: 广西督学配比改为 1:4
+parameters:
+  - id: inspector.schools_per_inspector
+    scope: "450000"
+    value: 4
+"""
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def reform_file(tmp_path: Path, text: str = FOUR) -> Path:
+    path = tmp_path / "four.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_static_comparison_as_json(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("DUDAO_DISABLE_PLUGINS", "yueyang,weinan")
+    code, out, err = run(
+        "simulate", "--reform", str(reform_file(tmp_path)), "--runs", "0", "--pay", "100000",
+        "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    data = json.loads(out)
+    assert [s["name"] for s in data["scenarios"]] == ["baseline", "ratio-4-guangxi"]
+    assert data["rules"] == ["inspector-staffing"]
+    staffing = {r["scenario"]: r for r in data["staffing"]}
+    base, four = staffing["baseline"], staffing["ratio-4-guangxi"]
+    assert base["schools"] == four["schools"] and base["actual"] == four["actual"]
+    assert four["required"] > base["required"]
+    assert four["annual_cost"] == four["shortfall"] * 100_000
+    assert "dynamic" not in data
+    assert {r["set"] for r in data["ranks"]} == {"quality_balanced", "preschool_universal"}
+
+
+def test_tables_plots_and_runs_written(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("DUDAO_DISABLE_PLUGINS", "yueyang,weinan")
+    out = tmp_path / "out"
+    code, stdout, err = run(
+        "simulate", "--reform", str(reform_file(tmp_path)), "--runs", "4", "--years", "3",
+        "--workers", "1", "--level", "prefecture", "--out", str(out), "--quiet",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "第 3 年（4 次运行" in stdout and "示例参数" in stdout
+    for name in ("findings", "staffing", "programmes", "ranks", "staffing_by_prefecture"):
+        assert (out / "static" / f"{name}.parquet").exists(), name
+    runs = pd.read_parquet(out / "dynamic" / "runs.parquet")
+    assert sorted(runs["scenario"].unique()) == ["baseline", "ratio-4-guangxi"]
+    assert set(runs["group"]) == {"450100"} and runs["year"].max() == 3
+    assert runs.groupby("scenario")["run"].nunique().tolist() == [4, 4]
+    for stem in ("staffing", "findings", "dynamic_shortfall", "distribution_overdue"):
+        png, svg = out / "plots" / f"{stem}.png", out / "plots" / f"{stem}.svg"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", stem
+        assert "<svg" in svg.read_text(encoding="utf-8")[:500], stem
+    city = pd.read_parquet(out / "static" / "staffing_by_prefecture.parquet")
+    assert city["jurisdiction"].tolist() == ["450100", "450100"]
+
+
+def test_bad_reform_is_reported_with_file_and_line(tmp_path: Path) -> None:
+    bad = reform_file(tmp_path, FOUR.replace("schools_per_inspector", "schools_per_inspecter"))
+    code, _, err = run("simulate", "--reform", str(bad), "--runs", "0")
+    assert code == 2
+    assert f"{bad}:4 parameters[0].id: 未知的参数 'inspector.schools_per_inspecter'" in err
+    assert "Traceback" not in err
