@@ -12,8 +12,8 @@ from typing import Any
 import attrs
 
 from dudao.evaluation.extend import AnyIndicatorSet
-from dudao.evaluation.model import SCORING_KINDS, IndicatorSet
 from dudao.evaluation.programmes import Programme
+from dudao.evaluation.schema import indicator_set_schema
 from dudao.io.schema import json_schema
 from dudao.law.parameters import ParametersFile
 from dudao.model.bodies import Committee, MemberUnit
@@ -50,26 +50,6 @@ class FileKind:
 
     def schema(self) -> dict[str, Any]:
         return self.builder() if self.builder else json_schema(self.cls)
-
-
-def indicator_set_schema() -> dict[str, Any]:
-    """msgspec cannot express ``scoring`` (a union of four attrs classes chosen by
-    ``kind``), so this schema checks the top level only and says so."""
-    fields = attrs.fields(IndicatorSet)
-    required = [f.name for f in fields if f.default is attrs.NOTHING]
-    return {
-        "$schema": "http://json-schema.org/draft-07/schema#",
-        "title": "IndicatorSet",
-        "description": (
-            "指标体系（一个文件一个）。限制：本 schema 只检查顶层字段；计分方式 scoring "
-            "按 kind（" + "、".join(SCORING_KINDS) + "）取不同字段，JSON Schema 生成器无法表达，"
-            "请用 dudao validate 做完整检查。"
-        ),
-        "type": "object",
-        "required": required,
-        "properties": {f.name: {} for f in fields},
-        "additionalProperties": False,
-    }
 
 
 FILE_KINDS: dict[str, FileKind] = {
