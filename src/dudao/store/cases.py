@@ -446,6 +446,12 @@ class CaseStore:
             try:
                 with self.engine.begin() as conn:
                     return work(conn)
+            except _LostRace:
+                if attempt == RETRIES - 1:
+                    raise DudaoError(
+                        Problem("写入案件库时反复发生冲突", code="store-conflict", hint="请重试")
+                    ) from None
+                time.sleep(random.uniform(0, 0.01 * (attempt + 1)))
             except (sa.exc.IntegrityError, sa.exc.OperationalError) as exc:
                 if not _lost_race(exc) or attempt == RETRIES - 1:
                     if isinstance(exc, sa.exc.IntegrityError):
@@ -496,7 +502,13 @@ class CaseStore:
                     n += 1
                     cid = f"DD{date.year}{n + 1:06d}"
             event = Event(cid, Step.OPENED, date, actor, target, payload=payload, **kwargs)
-            self._append_in(conn, [event])
+            try:
+                self._append_in(conn, [event])
+            except DudaoError as exc:
+                if case_id is None and exc.codes == ["case-exists"]:
+                    # another writer took the number between our count and our read
+                    raise _LostRace from None
+                raise
             return self._record(conn, cid)
 
         return self._write(work)
@@ -730,6 +742,10 @@ def _fold_stream(events: Iterable[Event]) -> Iterator[CaseState]:
         state = apply(state or CaseState(), event)
     if state is not None:
         yield state
+
+
+class _LostRace(Exception):
+    """Raised inside a transaction that must be retried against the new state."""
 
 
 def _lost_race(exc: sa.exc.DBAPIError) -> bool:
