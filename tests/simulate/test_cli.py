@@ -64,7 +64,7 @@ def test_tables_plots_and_runs_written(tmp_path: Path, monkeypatch) -> None:
     assert sorted(runs["scenario"].unique()) == ["baseline", "ratio-4-guangxi"]
     assert set(runs["group"]) == {"450100"} and runs["year"].max() == 3
     assert runs.groupby("scenario")["run"].nunique().tolist() == [4, 4]
-    for stem in ("staffing", "findings", "dynamic_shortfall", "distribution_overdue"):
+    for stem in ("staffing", "findings", "dynamic", "distribution"):
         png, svg = out / "plots" / f"{stem}.png", out / "plots" / f"{stem}.svg"
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", stem
         assert "<svg" in svg.read_text(encoding="utf-8")[:500], stem

@@ -167,18 +167,9 @@ def _staffing_totals(result) -> pd.DataFrame:
 
 
 def _final_year(dynamic) -> pd.DataFrame:
-    summary = dynamic.summary
-    last = summary[summary["year"] == summary["year"].max()]
-    last = last[last["metric"].isin(SUMMARY_METRICS)]
-    # groups add up for counts; coverage is reported per group, so average it
-    agg = {"mean": "sum", "ci_low": "sum", "ci_high": "sum"}
-    counts = last[last["metric"] != "coverage"].groupby(["scenario", "metric"]).agg(agg)
-    cover = (
-        last[last["metric"] == "coverage"]
-        .groupby(["scenario", "metric"])
-        .agg({"mean": "mean", "ci_low": "mean", "ci_high": "mean"})
-    )
-    return pd.concat([counts, cover]).reset_index()
+    total = dynamic.total
+    last = total[total["year"] == total["year"].max()]
+    return last[last["metric"].isin(SUMMARY_METRICS)]
 
 
 def _as_json(scenario, result, dynamic, written: list[Path]) -> dict:

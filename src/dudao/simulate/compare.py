@@ -204,7 +204,10 @@ class Comparison:
         wide = frame.pivot_table(
             index=keys, columns="scenario", values=value, aggfunc="sum", observed=True
         )
-        wide = wide.reindex(columns=list(self.scenarios)).fillna(0).reset_index()
+        wide = wide.reindex(columns=list(self.scenarios)).fillna(0)
+        if pd.api.types.is_integer_dtype(frame[value]):  # counts stay counts
+            wide = wide.astype("int64")
+        wide = wide.reset_index()
         wide.columns.name = None
         for s in self.scenarios[1:]:
             wide[f"{s}_change"] = wide[s] - wide[BASELINE]

@@ -326,6 +326,18 @@ def simulate(inputs: DynamicInputs, *, seed: int, runs: Iterable[int], years: in
     return out.sort_values(["run", "year", "group"], kind="stable").reset_index(drop=True)
 
 
+def totals(frame: pd.DataFrame) -> pd.DataFrame:
+    """Groups summed into one ``group`` ("all") per scenario, seed, run and year, with
+    ``coverage`` recomputed from the sums (a sum of intervals is not an interval)."""
+    keys = [k for k in ("scenario", "seed", "run", "year") if k in frame]
+    counts = [c for c in COUNTS if c in frame]
+    out = frame.groupby(keys, sort=False)[counts].sum().reset_index()
+    out.insert(len(keys), "group", "all")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["coverage"] = np.where(out["due"] > 0, out["supervised"] / out["due"], np.nan)
+    return out
+
+
 def summarize(frame: pd.DataFrame, metrics: Sequence[str] | None = None) -> pd.DataFrame:
     """Per scenario, year, group and metric: mean, sd, the 95% confidence interval of
     the mean (normal approximation) and the 2.5–97.5 percentile range across runs.
@@ -338,7 +350,8 @@ def summarize(frame: pd.DataFrame, metrics: Sequence[str] | None = None) -> pd.D
     """
     metrics = list(metrics or [m for m in (*COUNTS, "coverage") if m in frame])
     keys = [k for k in ("scenario", "year", "group") if k in frame]
-    long = frame.melt(id_vars=[*keys, "run"], value_vars=metrics, var_name="metric")
+    runs = [k for k in ("seed", "run") if k in frame]  # a run is a seed and its number
+    long = frame.melt(id_vars=[*keys, *runs], value_vars=metrics, var_name="metric")
     grouped = long.groupby([*keys, "metric"], sort=True, observed=True)["value"]
     out = grouped.agg(["mean", "std", "count"]).rename(columns={"std": "sd", "count": "runs"})
     out["p2_5"] = grouped.quantile(0.025)

@@ -6,8 +6,8 @@ so the labels fall back to English and jurisdictions to their codes.
 
 * :func:`plot_comparison`: baseline vs each reform by jurisdiction (inspector
   shortfall, findings);
-* :func:`plot_dynamic`: each metric's mean by year with its 95% interval, per scenario,
-  and the distribution across runs in the last year.
+* :func:`plot_dynamic`: each metric's mean by year with its 95% interval, per scenario
+  (``dynamic``), and the distribution across runs in the last year (``distribution``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from dudao.simulate.dynamic import COUNTS, LABELS, summarize
+from dudao.simulate.dynamic import LABELS, summarize, totals
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -67,7 +67,7 @@ def _save(fig: Figure, folder: Path, stem: str) -> list[Path]:
     out = []
     for suffix in ("png", "svg"):
         path = folder / f"{stem}.{suffix}"
-        fig.savefig(path, dpi=120, bbox_inches="tight")
+        fig.savefig(path, dpi=100)
         out.append(path)
     _pyplot().close(fig)
     return out
@@ -106,7 +106,8 @@ def plot_comparison(
             ticks = wide["name"] if cjk_font() else wide["jurisdiction"]
             x = np.arange(len(wide))
             width = 0.8 / len(comparison.scenarios)
-            fig, ax = plt.subplots(figsize=(max(6, 0.45 * len(wide) + 2), 4))
+            width_in = max(6, 0.45 * len(wide) + 2)
+            fig, ax = plt.subplots(figsize=(width_in, 4.5), layout="constrained")
             for i, s in enumerate(comparison.scenarios):
                 name = comparison.titles.get(s, s) if cjk_font() else s
                 ax.bar(x + i * width, wide[s].to_numpy(float), width, label=name)
@@ -125,55 +126,55 @@ def plot_dynamic(
     *,
     metrics: Sequence[str] = ("shortfall", "overdue", "open_findings", "coverage"),
 ) -> list[Path]:
-    """Per metric: the mean by year with its 95% confidence band and 2.5–97.5%
-    range per scenario (``dynamic_<metric>``), and the spread across runs in the last
-    year (``distribution_<metric>``). Groups are summed first."""
+    """Two figures of one panel per metric, groups summed: ``dynamic`` (the mean by
+    year with its 95% confidence band and 2.5–97.5% range, per scenario) and
+    ``distribution`` (the spread across runs in the last year)."""
     plt = _pyplot()
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    counts = [c for c in COUNTS if c in frame]
-    total = frame.groupby(["scenario", "seed", "run", "year"], sort=False)[counts].sum()
-    total = total.reset_index()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        total["coverage"] = np.where(total["due"] > 0, total["supervised"] / total["due"], np.nan)
-    # runs are numbered per seed: make them one numbering for the summary
-    total["run"] = total.groupby(["scenario", "seed", "run"], sort=False).ngroup()
-    summary = summarize(total.drop(columns="seed"), [m for m in metrics if m in total])
+    total = totals(frame)
+    metrics = [m for m in metrics if m in total]
+    if not metrics:
+        return []
+    summary = summarize(total, metrics)
     last_year = int(total["year"].max())
+    last = total[total["year"] == last_year]
+    cols = min(2, len(metrics))
+    rows = -(-len(metrics) // cols)
+    size = (5.5 * cols, 3.6 * rows)
     written: list[Path] = []
     with plt.rc_context(_style()):
-        for metric in metrics:
-            part = summary[summary["metric"] == metric]
-            if not len(part):
-                continue
+        fig, axes = plt.subplots(rows, cols, figsize=size, squeeze=False, layout="constrained")
+        hist, haxes = plt.subplots(rows, cols, figsize=size, squeeze=False, layout="constrained")
+        for i, metric in enumerate(metrics):
+            ax, hx = axes.flat[i], haxes.flat[i]
             zh, en = LABELS.get(metric, (metric, metric))
-            fig, ax = plt.subplots(figsize=(6, 4))
-            for scenario, rows in part.groupby("scenario", sort=False):
-                years = rows["year"].to_numpy()
-                (line,) = ax.plot(years, rows["mean"], marker="o", label=str(scenario))
+            part = summary[summary["metric"] == metric]
+            for scenario, data in part.groupby("scenario", sort=False):
+                years = data["year"].to_numpy()
+                (line,) = ax.plot(years, data["mean"], marker="o", label=str(scenario))
                 colour = line.get_color()
-                ax.fill_between(years, rows["ci_low"], rows["ci_high"], color=colour, alpha=0.3)
-                ax.fill_between(years, rows["p2_5"], rows["p97_5"], color=colour, alpha=0.08)
+                ax.fill_between(years, data["ci_low"], data["ci_high"], color=colour, alpha=0.3)
+                ax.fill_between(years, data["p2_5"], data["p97_5"], color=colour, alpha=0.08)
+                values = last.loc[last["scenario"] == scenario, metric].to_numpy(float)
+                hx.hist(
+                    values[~np.isnan(values)], bins=30, alpha=0.5, color=colour, label=str(scenario)
+                )
             ax.xaxis.get_major_locator().set_params(integer=True)
             ax.set_xlabel(label("年", "Year"))
-            ax.set_ylabel(label(zh, en))
-            ax.set_title(label(zh, en) + f"\n({label(*NOTE)})", fontsize=10)
-            ax.legend(fontsize=8)
-            written += _save(fig, folder, f"dynamic_{metric}")
-
-            last = total[total["year"] == last_year]
-            fig, ax = plt.subplots(figsize=(6, 4))
-            for scenario, rows in last.groupby("scenario", sort=False):
-                values = rows[metric].to_numpy(float)
-                ax.hist(values[~np.isnan(values)], bins=30, alpha=0.5, label=str(scenario))
-            ax.set_xlabel(label(zh, en))
-            ax.set_ylabel(label("运行次数", "Runs"))
-            ax.set_title(
-                label(
-                    f"第 {last_year} 年各次运行的分布",
-                    f"Distribution across runs, year {last_year}",
-                )
-            )
-            ax.legend(fontsize=8)
-            written += _save(fig, folder, f"distribution_{metric}")
+            ax.set_title(label(zh, en), fontsize=10)
+            hx.set_xlabel(label(zh, en))
+            hx.set_ylabel(label("运行次数", "Runs"))
+        for extra in (*axes.flat[len(metrics) :], *haxes.flat[len(metrics) :]):
+            extra.set_visible(False)
+        axes.flat[0].legend(fontsize=8)
+        haxes.flat[0].legend(fontsize=8)
+        fig.suptitle(
+            label("各年均值与 95% 区间（示例参数）", "Mean by year, 95% bands (sample parameters)")
+        )
+        hist.suptitle(
+            label(f"第 {last_year} 年各次运行的分布", f"Distribution across runs, year {last_year}")
+        )
+        written += _save(fig, folder, "dynamic")
+        written += _save(hist, folder, "distribution")
     return written

@@ -96,6 +96,9 @@ class Scenario:
     name: str = "baseline"
     _law: LawBook | None = attrs.field(default=None, repr=False, alias="_law")
     _checks: dict[tuple, CheckResult] = attrs.field(factory=dict, repr=False, alias="_checks")
+    _books: dict[int, tuple[Reform, LawBook]] = attrs.field(
+        factory=dict, repr=False, alias="_books"
+    )
 
     @classmethod
     def load(
@@ -162,7 +165,13 @@ class Scenario:
             self._law = self.plugins.law_book(self.hierarchy, extra=self.extra)
         if reform is None:
             return self._law
-        return reform.apply(self._law, self.as_of)
+        try:
+            key = hash(reform)
+        except TypeError:  # a value that is a list: no caching, same result
+            return reform.apply(self._law, self.as_of)
+        if key not in self._books or self._books[key][0] != reform:
+            self._books[key] = (reform, reform.apply(self._law, self.as_of))
+        return self._books[key][1]
 
     def context(self, law: LawBook) -> Context:
         return Context(self.dataset, self.hierarchy, law, self.as_of, self.plugins.member_units)

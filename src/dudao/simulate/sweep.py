@@ -45,7 +45,7 @@ import pandas as pd
 
 from dudao.errors import DudaoError, Problem
 from dudao.model.jurisdiction import Level
-from dudao.simulate.dynamic import DynamicInputs, simulate, summarize
+from dudao.simulate.dynamic import DynamicInputs, simulate, summarize, totals
 from dudao.simulate.reform import NATION, Reform
 
 BASELINE = "baseline"
@@ -90,7 +90,13 @@ class SweepResult:
 
     @property
     def summary(self) -> pd.DataFrame:
+        """Per scenario, year, group and metric (see :func:`summarize`)."""
         return summarize(self.frame)
+
+    @property
+    def total(self) -> pd.DataFrame:
+        """The same over all groups together (intervals of the sums)."""
+        return summarize(totals(self.frame))
 
 
 def grid(
