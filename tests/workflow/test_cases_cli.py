@@ -86,7 +86,7 @@ def test_bad_input_exits_2_and_changes_nothing(tmp_path: Path) -> None:
             ["advance", "C1", "下达整改", "--date", "2023-03-11", "--deadline", "2023-03-05"],
             "不晚于设定它的事件日期",
         ),
-        (["advance", "C1", "下达整改", "--date", "2023-03-11"], "缺少必填字段 deadline"),
+        (["advance", "C1", "下达整改", "--date", "2023-03-11"], "须给出整改期限"),
         (["advance", "C1", "nonsense"], "不是有效的取值"),
         (["advance", "C1", "反馈", "--set", "colour=red"], "无法理解 --set"),
         (

@@ -39,8 +39,8 @@ def ev(step: Step, date: str, payload: object = None, case: str = "C1", **kw: ob
     return Event(case, step, d(date), ACTOR, kw.pop("target", TARGET), **extra, **kw)
 
 
-def opened(date: str = "2023-03-01", case: str = "C1", **kw: object) -> Event:
-    return ev(Step.OPENED, date, Opened(**kw), case=case)
+def opened(date: str = "2023-03-01", case: str = "C1", target: str = TARGET, **kw: object) -> Event:
+    return ev(Step.OPENED, date, Opened(**kw), case=case, target=target)
 
 
 def meeting(date: str, case: str = "C1") -> Event:

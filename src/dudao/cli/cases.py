@@ -2,7 +2,9 @@
 
 The store is a SQLite file (default ``dudao-cases.db``, or ``$DUDAO_STORE``) or
 any SQLAlchemy URL. Every change is validated against the case's replayed state
-and either recorded whole or refused (exit 2) with nothing changed.
+and the step policy in force for its target and date (the plugins' ``workflow.*``
+parameters, :mod:`dudao.workflow.policy`), and either recorded whole or refused
+(exit 2) with nothing changed.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from dudao.workflow import (
     payload_from_dict,
     payload_to_dict,
 )
+from dudao.workflow.policy import LawBookPolicies, Policy
 from dudao.workflow.situations import AccountabilitySituation
 
 FORMAT = format_option("table", "json")
@@ -37,8 +40,29 @@ def _date(value: str | None, what: str = "日期") -> dt.date:
     return parse_date(value, what) or dt.date.today()
 
 
+class _PluginPolicies:
+    """The plugins' step policies, loaded on the first write (reading needs none)."""
+
+    def __init__(self) -> None:
+        self._policies: LawBookPolicies | None = None
+
+    def _get(self) -> LawBookPolicies:
+        if self._policies is None:
+            from dudao.plugins.manager import load_plugins
+
+            self._policies = LawBookPolicies(load_plugins().law_book())
+        return self._policies
+
+    def for_event(self, state: CaseState, event: Event) -> Policy:
+        return self._get().for_event(state, event)
+
+    def policy(self, target: str, on: dt.date, procedure: int) -> Policy:
+        return self._get().policy(target, on, procedure)
+
+
 def _store(ctx: click.Context) -> CaseStore:
-    return CaseStore.open(ctx.obj["store"])
+    policies = ctx.obj.setdefault("policies", _PluginPolicies())
+    return CaseStore.open(ctx.obj["store"], policies=policies)
 
 
 @click.group(cls=ReportingGroup)
@@ -168,19 +192,42 @@ def _parse_sets(step: Step, sets: tuple[str, ...], deadline: str | None) -> dict
     return data
 
 
+def _parse_extras(items: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise DudaoError(
+                Problem(f"无法理解 --extra '{item}'", code="bad-field", hint="写成 名称=内容")
+            )
+        out[key.strip()] = value
+    return out
+
+
 @cases.command()
 @click.argument("case_id")
 @click.argument("step")
 @click.option("--date", "date_", help="事件日期 YYYY-MM-DD（默认今天）")
 @click.option("--actor", help="办理的督导机构（默认沿用上一事件）")
 @click.option("--citation", help="依据（默认取该步骤在 厅发〔2020〕26号 中的条款）")
-@click.option("--deadline", help="整改期限 YYYY-MM-DD（下达整改、督办单、约谈、通报）")
+@click.option(
+    "--deadline",
+    help="整改期限 YYYY-MM-DD（下达整改、督办单、约谈、通报；"
+    "不给时按地区参数 workflow.<步骤>.deadline_days 推算）",
+)
 @click.option(
     "--set",
     "sets",
     multiple=True,
     metavar="字段=值",
     help="事件内容，可多次给出；列表字段重复给出，如 --set invitees=市纪委监委",
+)
+@click.option(
+    "--extra",
+    "extras",
+    multiple=True,
+    metavar="名称=内容",
+    help="地区要求的其他内容（workflow.<步骤>.required 中不属于事件字段的项目）",
 )
 @FORMAT
 @click.pass_context
@@ -193,6 +240,7 @@ def advance(
     citation: str | None,
     deadline: str | None,
     sets: tuple[str, ...],
+    extras: tuple[str, ...],
     fmt: str,
 ) -> None:
     """为案件 CASE_ID 记录下一步 STEP（英文或中文，如 feedback、反馈、督办单）。"""
@@ -202,16 +250,32 @@ def advance(
         raise DudaoError(Problem(str(exc), code="bad-step")) from None
     store = _store(ctx)
     current = store.case(case_id)
-    payload = payload_from_dict(kind, _parse_sets(kind, sets, deadline))
-    extra = {"citation": citation} if citation else {}
+    day, target = _date(date_), current.state.target or ""
+    data = _parse_sets(kind, sets, deadline)
+    if "deadline" in {a.name for a in attrs.fields(PAYLOAD_TYPE[kind])} and "deadline" not in data:
+        policy = ctx.obj["policies"].policy(target, day, current.state.procedure)
+        default = policy.default_deadline(kind, day)
+        if default is None:
+            raise DudaoError(
+                Problem(
+                    f"“{kind.label}”须给出整改期限",
+                    code="missing-deadline",
+                    hint=f"加 --deadline YYYY-MM-DD；或由地区参数 workflow.{kind.value}."
+                    "deadline_days 规定天数",
+                )
+            )
+        data["deadline"] = default.isoformat()
+    payload = payload_from_dict(kind, data)
+    cited = {"citation": citation} if citation else {}
     event = Event(
         case_id,
         kind,
-        _date(date_),
+        day,
         actor or current.events[-1].actor,
-        current.state.target or "",
+        target,
         payload=payload,
-        **extra,
+        extra=_parse_extras(extras),
+        **cited,
     )
     record = store.append(case_id, event)
     _print_record(record.case_id, record.events, record.state, fmt)
@@ -228,6 +292,7 @@ def _event_json(e: Event) -> dict[str, Any]:
         "target": e.target,
         "citation": str(e.citation),
         "payload": payload_to_dict(e.payload),
+        "extra": dict(e.extra),
     }
 
 
@@ -242,6 +307,7 @@ def _state_json(s: CaseState) -> dict[str, Any]:
         "rank": s.rank,
         "deadline": s.deadline.isoformat() if s.deadline else None,
         "closed": s.closed,
+        "procedure": s.procedure,
         "allowed_next": [x.value for x in allowed_next(s)],
     }
 
@@ -255,6 +321,7 @@ def _payload_text(e: Event) -> str:
         if isinstance(value, list):
             value = "、".join(map(str, value))
         parts.append(f"{key}={value}")
+    parts += [f"{key}={value}" for key, value in e.extra.items()]
     return "；".join(parts)
 
 

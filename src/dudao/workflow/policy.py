@@ -173,18 +173,20 @@ class Policy:
         s = self.get(name, "required")
         if s is not None:
             fields = {a.name for a in attrs.fields(PAYLOAD_TYPE[event.step])}
-            missing = [
-                f
-                for f in s.value
-                if (_empty(getattr(p, f)) if f in fields else _empty(event.extra.get(f)))
-            ]
-            if missing:
+            fields_missing = [f for f in s.value if f in fields and _empty(getattr(p, f))]
+            extra_missing = [f for f in s.value if f not in fields and _empty(event.extra.get(f))]
+            if fields_missing or extra_missing:
+                how = [f"依据 {s.basis()}"]
+                if fields_missing:
+                    how.append("事件字段用 --set 字段=值 给出")
+                if extra_missing:
+                    how.append("其他项目写在 extra 中（命令行 --extra 名称=内容）")
                 out.append(
                     Problem(
-                        f"“{event.step.label}”缺少必填内容：{'、'.join(missing)}",
+                        f"“{event.step.label}”缺少必填内容："
+                        + "、".join(fields_missing + extra_missing),
                         code="missing-required",
-                        hint=f"依据 {s.basis()}；事件内容以外的项目写在 extra 中"
-                        "（命令行 --extra 名称=内容）",
+                        hint="；".join(how),
                     )
                 )
         if event.step is Step.REVIEW:
@@ -239,7 +241,9 @@ def _setting_value(setting: str, entry: Entry) -> Any:
         else:
             ok = False
         if ok:  # the built-in spellings of a known body still count
-            value = {k: (*v, *KNOWN_SPELLINGS.get(k, ())) for k, v in value.items()}
+            value = {
+                k: tuple(dict.fromkeys((*v, *KNOWN_SPELLINGS.get(k, ())))) for k, v in value.items()
+            }
     else:
         want = "字段名称的列表"
         ok = isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
