@@ -287,3 +287,23 @@ def test_city_results_owed_only_when_supervisions_are_known(plugins: PluginSet) 
     assert bool(row["ok"]) and row["supervisions"] is None
     failed = set(result.findings["target"])
     assert len(failed) == 12 and "450100" not in failed and "450200" not in failed
+
+
+# ------------------------------------------------------------- the example
+
+
+def test_example_shows_one_to_one_staffing_under_a_labelled_sample_threshold() -> None:
+    from pathlib import Path
+
+    from dudao.rules.engine import check
+    from dudao.testing import evidence
+
+    folder = Path(guangxi_plugin.folder).parent / "example"
+    result = check(folder, load_plugins())
+    # 玉州区: 8 schools, one of 3,200 students ≥ 3,000 (sample): ceil(7 / 5) + 1 = 3 required
+    row = evidence(result, "inspector-staffing", "450902")
+    assert (row["schools"], row["large_schools"], row["required"], row["actual"]) == (8, 1, 3, 3)
+    assert bool(row["ok"]) and bool(row["sample_parameters"])
+    # 七星区: 9 schools, none large: ceil(9 / 5) = 2 required, 1 serving
+    row = evidence(result, "inspector-staffing", "450305")
+    assert (row["required"], row["actual"], bool(row["ok"])) == (2, 1, False)

@@ -207,7 +207,8 @@ def schools_and_people() -> tuple[list[list[object]], list[str]]:
             zone = "QX-Z1" if p == "QX" else f"{p}-Z{1 + (i - 1) // 5}"
             if sid in PROBLEMS["zone-coverage"]:
                 zone = None
-            students = 600 + 37 * i
+            # 玉州区's second school is "学生数量较多" under the sample threshold (1:1)
+            students = 3200 if sid == "YZ-02" else 600 + 37 * i
             schools.append([sid, f"{p}示例学校{i:02d}", stage, "public", students, county, zone])
             if stage != "higher_vocational":  # 中职 lie in zones too
                 # a school in no zone was still visited; the record names no inspector
@@ -226,6 +227,12 @@ def schools_and_people() -> tuple[list[list[object]], list[str]]:
                 [iid, f"{p}督学{k}", "full_time", county, "2021-09-01", None, 1, trained, hours,
                  f"{p}-Z{k}", 2022, assessed]
             )  # fmt: skip
+    # 玉州区: 7 schools at 1:5 plus its large school at 1:1 need 3 inspectors; the third is
+    # a part-time inspector appointed in 2023
+    inspectors.append(
+        ["YZ-P1", "YZ兼职督学", "part_time", "450902", "2023-09-01", "2026-08-31", 1,
+         "2023-08-20", 40.0, "YZ-Z2", None, None]
+    )  # fmt: skip
     # Nanning's own rule city-inspector-renewal wants the city's fifth-term inspectors
     for k in (1, 2):
         inspectors.append(
@@ -340,8 +347,24 @@ def measurements() -> None:
     write("measurements", header, rows)
 
 
+SAMPLE_PARAMETERS = """\
+# 示例参数：厅发〔2020〕26号 三（一）“部分学生数量较多的学校可按 1：1 的比例配备”，“较多”没有定义。
+# 为演示 1:1 的计算，本示例数据集给出一个示例数值（玉州区一所 3200 人的学校按 1:1），
+# 不是任何文件的规定。
+parameters:
+  - id: inspector.large_school_students
+    title: 可按 1:1 配备督学的“学生数较多的学校”的在校生数下限
+    unit: 人
+    values:
+      - value: 3000
+        sample: true
+        note: 示例数值，仅用于本示例数据集
+"""
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "parameters.yaml").write_text(SAMPLE_PARAMETERS, encoding="utf-8")
     units, counties = divisions()
     assert len(counties) == 111, len(counties)
     committees(units, counties)
