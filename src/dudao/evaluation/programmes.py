@@ -181,6 +181,39 @@ def locate(problem: Problem, source: str | None, line: int | None) -> Problem:
 # ------------------------------------------------------------------ records
 
 
+def _place(
+    records: pd.DataFrame, law: LawBook, on: dt.date, scope: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Entry], np.ndarray, np.ndarray]:
+    """Per row: unit, programme, stage text, and (an index into the returned entries)
+    the programme version governing the unit on ``on`` and the stage's place in it
+    (-1: none). A unit that is not a jurisdiction code lies in ``scope``."""
+    units = records["unit"].astype(object).to_numpy()
+    pids = records["programme"].astype(object).to_numpy()
+    stages = records["stage"].astype(object).to_numpy()
+    codes = np.where(law.hierarchy.positions(units) >= 0, units, scope)
+    known = set(law.ids("programme"))
+    versions: list[Entry] = []
+    version = np.full(len(records), -1, dtype=np.intp)
+    rank = np.full(len(records), -1, dtype=np.intp)
+    for pid in pd.unique(pids):
+        if pid not in known:
+            continue
+        rows = np.flatnonzero(pids == pid)
+        found, which = law.resolve_many("programme", pid, codes[rows], on)
+        version[rows] = np.where(which >= 0, which + len(versions), -1)
+        for k, entry in enumerate(found):
+            mine = rows[which == k]
+            order = {s.id: j for j, s in enumerate(entry.value.stages)}
+            order |= {s.name: j for j, s in enumerate(entry.value.stages)}
+            rank[mine] = pd.Series(stages[mine]).map(order).fillna(-1).to_numpy(dtype=np.intp)
+        versions += found
+    return units, pids, stages, versions, version, rank
+
+
+def _rows(rows: np.ndarray, first_row: int) -> str:
+    return "、".join(str(r + first_row) for r in rows[:5]) + ("…" if len(rows) > 5 else "")
+
+
 def programme_problems(
     records: pd.DataFrame,
     law: LawBook,
@@ -191,58 +224,64 @@ def programme_problems(
     scope: str = "000000",
 ) -> list[Problem]:
     """Rows of a ``programmes`` table naming a programme or stage that is not in force
-    for their unit on ``on`` (the dataset's date); each problem names the row. A unit
-    that is not a jurisdiction code (a school) is taken to lie in ``scope``."""
+    for their unit on ``on`` (the dataset's date): one problem per distinct mistake,
+    naming its first row and listing the others. A unit that is not a jurisdiction
+    code (a school) is taken to lie in ``scope``."""
     problems: list[Problem] = []
     known = law.ids("programme")
-    units = records["unit"].astype(object).to_numpy()
-    programmes = records["programme"].astype(object).to_numpy()
-    stages = records["stage"].astype(object).to_numpy()
-    for pid in pd.unique(programmes):
-        rows = np.flatnonzero(programmes == pid)
-        if pid not in known:
-            close = difflib.get_close_matches(str(pid), known, n=1)
-            shown = "、".join(str(r + first_row) for r in rows[:5]) + ("…" if len(rows) > 5 else "")
-            problems.append(
-                Problem(
-                    f"未知的项目 '{pid}'（第 {shown} 行）",
+    units, pids, stages, versions, version, rank = _place(records, law, on, scope)
+    for pid in pd.unique(pids):
+        rows = np.flatnonzero(pids == pid)
+        if pid in known:
+            continue
+        close = difflib.get_close_matches(str(pid), known, n=1)
+        problems.append(
+            Problem(
+                f"未知的项目 '{pid}'（第 {_rows(rows, first_row)} 行）",
+                source=source,
+                row=int(rows[0]) + first_row,
+                path=("programme",),
+                code="unknown-programme",
+                hint=(f"是否是 '{close[0]}'？" if close else "")
+                + "已登记的项目："
+                + "、".join(known),
+            )
+        )
+    outside = np.flatnonzero((version < 0) & np.isin(pids, known))
+    for pid in pd.unique(pids[outside]):
+        rows = outside[pids[outside] == pid]
+        where = "、".join(
+            f"{e.scope} {e.validity.describe()}" for e in law.versions("programme", pid)
+        )
+        shown = "、".join(str(u) for u in pd.unique(units[rows])[:5])
+        problems.append(
+            Problem(
+                f"项目 {pid} 在 {on} 不适用于 {shown}（第 {_rows(rows, first_row)} 行；"
+                f"该项目的范围与有效期：{where}）",
+                source=source,
+                row=int(rows[0]) + first_row,
+                path=("programme",),
+                code="programme-not-in-force",
+                hint="检查单位代码和日期，或由管辖该单位的插件登记此项目",
+            )
+        )
+    bad = np.flatnonzero((version >= 0) & (rank < 0))
+    keys = pd.Series(list(zip(version[bad], stages[bad], strict=True)), dtype=object)
+    for key in pd.unique(keys)[:20]:
+        rows = bad[(keys == key).to_numpy()]
+        try:
+            versions[key[0]].value.stage(key[1])
+        except DudaoError as exc:
+            problems += [
+                p.located(
                     source=source,
                     row=int(rows[0]) + first_row,
-                    path=("programme",),
-                    code="unknown-programme",
-                    hint=(f"是否是 '{close[0]}'？" if close else "")
-                    + "已登记的项目："
-                    + "、".join(known),
+                    path=("stage",),
+                    message=f"{p.message}（第 {_rows(rows, first_row)} 行）",
                 )
-            )
-            continue
-        codes = [u if u in law.hierarchy else scope for u in units[rows]]
-        versions, which = law.resolve_many("programme", pid, codes, on)
-        for r, w in zip(rows, which, strict=True):
-            entry = versions[w] if w >= 0 else None
-            if entry is None:
-                where = "、".join(
-                    f"{e.scope} {e.validity.describe()}" for e in law.versions("programme", pid)
-                )
-                problems.append(
-                    Problem(
-                        f"项目 {pid} 在 {on} 不适用于 {units[r]}（该项目的范围与有效期：{where}）",
-                        source=source,
-                        row=int(r) + first_row,
-                        path=("programme",),
-                        code="programme-not-in-force",
-                        hint="检查单位代码和日期，或由管辖该单位的插件登记此项目",
-                    )
-                )
-                continue
-            try:
-                entry.value.stage(stages[r])
-            except DudaoError as exc:
-                problems += [
-                    p.located(source=source, row=int(r) + first_row, path=("stage",))
-                    for p in exc.problems
-                ]
-    return problems
+                for p in exc.problems
+            ]
+    return sorted(problems, key=lambda p: p.row or 0)
 
 
 def check_dataset_programmes(ds: Any, law: LawBook, on: dt.date) -> None:
@@ -293,26 +332,33 @@ def programme_status(
     """
     df = records
     if programme is not None:
-        df = df[df["programme"].astype(object) == programme]
-    dates = pd.to_datetime(df["date"])
-    df = df[(dates <= pd.Timestamp(on)).to_numpy()]
+        df = df[(df["programme"].astype(object) == programme).to_numpy()]
+    dates = pd.to_datetime(df["date"]).to_numpy()
+    df = df[dates <= np.datetime64(on)].reset_index(drop=True)
+    units, pids, _, versions, version, rank = _place(df, law, on, scope)
+    # rows not in force or with an unknown stage are programme_problems' to report
+    keep = np.flatnonzero((version >= 0) & (rank >= 0))
+    day = df["date"].to_numpy()[keep]
+    order = np.lexsort((rank[keep], day, pids[keep].astype(str), units[keep].astype(str)))
+    rows = keep[order]
+    last = np.ones(len(rows), dtype=bool)  # the last row of each (unit, programme)
+    if len(rows) > 1:
+        same = (units[rows][1:] == units[rows][:-1]) & (pids[rows][1:] == pids[rows][:-1])
+        last[:-1] = ~same
+    passed_col = df["passed"].to_numpy(dtype=object, na_value=None)
+    note_col = (
+        df["note"].to_numpy(dtype=object, na_value=None)
+        if "note" in df
+        else np.full(len(df), None, dtype=object)
+    )
+    chosen = rows[last]
+    days = pd.DatetimeIndex(df["date"].to_numpy()[chosen]).date  # in bulk: iloc per row is slow
     out = []
-    for (unit, pid), group in df.groupby(
-        [df["unit"].astype(object), df["programme"].astype(object)], sort=True, observed=True
-    ):
-        code = unit if unit in law.hierarchy else scope
-        entry = law.resolve("programme", pid, code, on)
-        if entry is None:  # not in force here: programme_problems reports such rows
-            continue
-        prog: Programme = entry.value
-        order = {s.id: i for i, s in enumerate(prog.stages)}
-        order |= {s.name: i for i, s in enumerate(prog.stages)}
-        rank = group["stage"].astype(object).map(order).fillna(-1)
-        last = group.assign(_rank=rank.to_numpy()).sort_values(["date", "_rank"]).iloc[-1]
-        stage = prog.stage(last["stage"])
-        i = prog.stages.index(stage)
-        passed = last["passed"]
-        passed = None if pd.isna(passed) else bool(passed)
+    for r, day_r in zip(chosen, days, strict=True):
+        prog: Programme = versions[version[r]].value
+        i = int(rank[r])
+        stage = prog.stages[i]
+        passed = None if passed_col[r] is None else bool(passed_col[r])
         if passed is None:
             status, nxt = f"{stage.name}待定", stage
         elif not passed:
@@ -322,19 +368,21 @@ def programme_status(
             nxt = None
         else:
             status, nxt = "进行中", prog.stages[i + 1]
-        note = last["note"] if "note" in last.index else None
+        note = note_col[r]
         out.append(
             {
-                "unit": unit,
-                "programme": pid,
+                "unit": units[r],
+                "programme": pids[r],
                 "title": prog.title,
                 "stage": stage.id,
                 "stage_name": stage.name,
                 "passed": passed,
-                "date": pd.Timestamp(last["date"]).date(),
+                "date": day_r,
                 "status": status,
                 "next_stage": nxt.name if nxt else None,
-                "note": None if note is None or pd.isna(note) else str(note),
+                "note": None
+                if note is None or (isinstance(note, float) and np.isnan(note))
+                else str(note),
             }
         )
     return pd.DataFrame(out, columns=list(STATUS_COLUMNS), dtype=object)  # None stays None
