@@ -185,3 +185,15 @@ def test_reform_names_must_differ(tmp_path: Path) -> None:
     b = write(tmp_path, "name: same\n", "b.yaml")
     with pytest.raises(DudaoError, match="改革名称 'same' 重复"):
         load_reforms([a, b])
+
+
+def test_the_reform_in_the_docs_loads_and_applies(tmp_path: Path, book) -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "simulation.md").read_text(encoding="utf-8")
+    block = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
+    reform = load_reform(write(tmp_path, block))
+    new = reform.apply(book, DAY)
+    assert new.resolve("parameter", ZONE_MIN, "450203", DAY).value is None  # from 2024
+    assert new.resolve("parameter", ZONE_MIN, "450203", dt.date(2024, 6, 1)).value == 2
+    assert new.resolve("rule", "routine-visits", "450103", DAY).value is None
+    pre = new.resolve("indicator_set", "preschool_universal", "000000", DAY).value
+    assert pre.max_points == 11  # gross_enrolment 1 → 2 points
