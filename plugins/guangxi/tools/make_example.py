@@ -311,6 +311,8 @@ def programmes(counties: list[str], school_ids: list[str]) -> None:
     for p in ("county_quality_evaluation", "kindergarten_care_quality", "compulsory_school_quality",
               "senior_school_quality", "principal_term_evaluation"):  # fmt: skip
         add(REGION, p, "launched", "2023-04-18")
+    add(REGION, "region_measures", "preschool_site_meeting", "2023-05-16")
+    add(REGION, "region_measures", "balanced_launch_meeting", "2023-06-08")
     add(REGION, "region_measures", "monitoring_results_notice", "2023-07-01")
     add(REGION, "region_measures", "zone_inspection_cases", "2023-11-01")
     add(REGION, "inspector_training", "admin_cadres", "2023-06-12")
