@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import attrs
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dudao.cli import cli
 from dudao.errors import DudaoError
@@ -229,3 +232,28 @@ def test_threshold_needs_exactly_one_of_value_and_param() -> None:
         parse_indicator_set(PARAM_SET.replace("param: demo.rate", "param: demo.rate, value: 1"))
     with pytest.raises(DudaoError, match="缺少标准"):
         parse_indicator_set(PARAM_SET.replace(", param: demo.rate", ""))
+
+
+@given(st.data())
+def test_points_after_removals_and_adjustments_add_up(data: st.DataObject) -> None:
+    base = national_sets()["preschool_universal"]
+    ids = [i.id for i in base.indicators()]
+    removed = data.draw(st.sets(st.sampled_from(ids), max_size=len(ids) - 1))
+    kept = [i for i in ids if i not in removed]
+    new_points = data.draw(
+        st.dictionaries(st.sampled_from(kept), st.integers(0, 5), max_size=len(kept))
+    )
+    adjust = "".join(f"  - {{id: {k}, points: {v}}}\n" for k, v in new_points.items())
+    text = (
+        "id: p\nextends: preschool_universal\nsample: true\ngrades: [{label: 合格}]\n"
+        + (f"remove: [{', '.join(sorted(removed))}]\n" if removed else "")
+        + (f"adjust:\n{adjust}" if adjust else "")
+    )
+    merged = parse_indicator_set(text).apply(base)
+    points = {i.id: i.points for i in base.indicators()}
+    expected = sum(new_points.get(i, points[i]) for i in kept)
+    assert merged.max_points == expected
+    untouched = {i.id: i for i in base.indicators() if i.id not in removed | set(new_points)}
+    for ind in merged.indicators():
+        if ind.id in untouched:  # unchanged but for the citation spelt out
+            assert attrs.evolve(ind, cite=untouched[ind.id].cite) == untouched[ind.id]

@@ -142,8 +142,10 @@ class DudaoSpec:
         ``since``/``until`` and cited by its ``cite``. ``dudao evaluate --set ID``
         resolves the id for the units evaluated, so a region's set of the same id
         wins inside the region while it is in force. Two sets of one id at one
-        scope with overlapping dates are an error naming both. A YAML plugin
-        reads ``indicator_sets/*.yaml``, one set per file.
+        scope with overlapping dates are an error naming both. A set may instead be
+        an :class:`~dudao.evaluation.extend.IndicatorSetExtension` (``extends``):
+        changes to another set, indicator by indicator, merged when resolved. A
+        YAML plugin reads ``indicator_sets/*.yaml``, one set per file.
 
         Example::
 
