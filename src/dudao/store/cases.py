@@ -53,7 +53,7 @@ from sqlalchemy import event as sa_event
 from dudao.errors import DudaoError, Problem
 from dudao.model.documents import Citation
 from dudao.model.findings import Finding
-from dudao.workflow.machine import CaseState, Overdue, apply, check, due_step
+from dudao.workflow.machine import CaseState, Overdue, apply, check, due_step, fold
 from dudao.workflow.policy import DefaultPolicies
 from dudao.workflow.steps import (
     Event,
@@ -199,16 +199,11 @@ def _event_row(event: Event, seq: int) -> dict[str, Any]:
     }
 
 
-def _text_problems(event: Event) -> list[Problem]:
-    """Texts the database cannot hold: too long for the column, or a NUL character
-    (PostgreSQL refuses it in text and JSON)."""
+def _text_problems(row: dict[str, Any]) -> list[Problem]:
+    """Texts of an event row the database cannot hold: too long for the column, or
+    a NUL character (PostgreSQL refuses it in text and JSON)."""
     out = []
-    texts = {
-        "case_id": event.case_id,
-        "target": event.target,
-        "actor": event.actor,
-        "citation": str(event.citation),
-    }
+    texts = {name: row[name] for name in _TEXT_LIMITS}
     for name, text in texts.items():
         if len(text) > _TEXT_LIMITS[name]:
             out.append(
@@ -218,8 +213,7 @@ def _text_problems(event: Event) -> list[Problem]:
                     code="text-too-long",
                 )
             )
-    payload = payload_to_dict(event.payload)
-    for name, text in (*texts.items(), *_strings(payload), *_strings(event.extra)):
+    for name, text in (*texts.items(), *_strings(row["payload"]), *_strings(row["extra"])):
         if "\x00" in text:
             out.append(Problem(f"{name} 含有空字符（\\x00）", path=(name,), code="nul-in-text"))
     return out
@@ -554,13 +548,14 @@ class CaseStore:
                         hint="先立案（dudao cases open），或检查案件编号",
                     )
                 )
-            problems = _text_problems(event) + check(
+            row = _event_row(event, state.count + 1)
+            problems = _text_problems(row) + check(
                 state, event, self.policies.for_event(state, event)
             )
             if problems:
                 raise DudaoError(problems)
-            states[event.case_id] = state = apply(state, event)
-            rows.append(_event_row(event, state.count))
+            states[event.case_id] = state = fold(state, event)
+            rows.append(row)
             if event.step is Step.OPENED:
                 new_cases[event.case_id] = {
                     "case_id": event.case_id,
