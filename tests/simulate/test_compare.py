@@ -114,3 +114,17 @@ def test_rank_correlations_by_hand() -> None:
         2 / np.sqrt(2 * 3)
     )
     assert kendall_tau(np.array([1, 2, 3]), np.array([3, 2, 1])) == pytest.approx(-1.0)
+
+
+def test_an_indicator_change_in_one_county_leaves_the_others_scores(nanning) -> None:
+    one = Reform("one").change_indicator(
+        "quality_balanced", "cv_primary", item="*", value=0.0, scope="450103"
+    )
+    prog = compare(nanning, [one]).programmes
+    prog = prog[prog["set"] == "quality_balanced"].pivot(
+        index="target", columns="scenario", values="score"
+    )
+    others = prog.drop(index="450103")
+    assert len(others) and (others["one"] == others["baseline"]).all()
+    # a CV of exactly 0 is never met in a real county: 青秀区 loses the indicator's points
+    assert prog.loc["450103", "one"] < prog.loc["450103", "baseline"]
