@@ -264,6 +264,8 @@ def explain(rule: str, target: str, dataset: str | None, as_of: str | None, fmt:
     stdout.print("  数据：")
     for key, value in trace["evidence"].items():
         stdout.print(f"    {key} = {value}")
+    if trace["parameters"] and trace["parameters_on"] != result.as_of.isoformat():
+        stdout.print(f"  参数取 {trace['parameters_on']} 有效的值（规则判断的是该时期）：")
     for p in trace["parameters"]:
         stdout.print(
             f"  参数 {p['id']}（{p['title']}）= {p['display']}；依据 {p['citation'] or '—'}；"
@@ -286,9 +288,12 @@ def _trace(result: CheckResult, plugins: PluginSet, rule: str, target: str) -> d
         run = next(r for r in result.runs if r.rule == rule and r.scope == scope)
         law = result.law or plugins.law_book(result.hierarchy)
         entry = law.resolve("rule", rule, row["jurisdiction"], result.as_of)
+        # a rule judging a past period (last year's plan, last semester's visits) read
+        # its parameters on that period's day: show the values it applied
+        day = entry.value.judged_on(result.as_of, row) if entry is not None else result.as_of
         params = [
             p
-            for p in _law_rows(law, row["jurisdiction"], result.as_of)["parameters"]
+            for p in _law_rows(law, row["jurisdiction"], day)["parameters"]
             if entry is not None and p["id"] in entry.value.parameters
         ]
         evidence = {
@@ -307,6 +312,7 @@ def _trace(result: CheckResult, plugins: PluginSet, rule: str, target: str) -> d
             "plugin": run.plugin,
             "scope": scope,
             "evidence": evidence,
+            "parameters_on": day.isoformat(),
             "parameters": params,
         }
     raise DudaoError(

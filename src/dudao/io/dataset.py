@@ -16,7 +16,15 @@ import pandas as pd
 
 from dudao.errors import DudaoError, Problem
 from dudao.io import yamlio
-from dudao.io.tables import COMMITTEE_MEMBERS, COMMITTEES, TABLES, UNITS, TableSpec, load_table
+from dudao.io.tables import (
+    COMMITTEE_MEMBERS,
+    COMMITTEES,
+    TABLES,
+    UNITS,
+    TableSpec,
+    load_table,
+    positions_in,
+)
 from dudao.model.bodies import Committee, Membership, Officer
 from dudao.model.dataset import CommitteesFile, Dataset, DatasetInfo
 from dudao.model.hierarchy import Hierarchy
@@ -252,7 +260,7 @@ def committees_to_tables(committees: tuple[Committee, ...]) -> tuple[pd.DataFram
 
 def _unknown(values: pd.Series, known: pd.Index | pd.Series) -> np.ndarray:
     present = values.notna().to_numpy()
-    return present & ~values.isin(known).to_numpy()
+    return present & (positions_in(values, known) < 0)
 
 
 def _references(ds: Dataset, folder: Path) -> list[Problem]:

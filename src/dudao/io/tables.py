@@ -89,6 +89,7 @@ __all__ = [
     "Column",
     "TableSpec",
     "load_table",
+    "positions_in",
     "validate_table",
 ]
 
@@ -468,6 +469,45 @@ def validate_table(
     return _validate(raw, spec, source=source, known_codes=known_codes, county_codes=county_codes)
 
 
+def positions_in(values: pd.Series | pd.Index, ids: pd.Series | pd.Index) -> np.ndarray:
+    """For each of ``values``, the position of the equal value in ``ids`` (distinct, such as
+    a table's ``school_id``); -1 where the value is missing or not among ``ids``.
+
+    Joins of a loaded table's code columns: each distinct value is looked up once (a
+    categorical column's categories; identical categories and ids need no lookup), with
+    pyarrow's hash join where installed (several times pandas' on text).
+
+    >>> ids = pd.Series(["s1", "s2", "s3"])
+    >>> positions_in(pd.Series(["s3", None, "s9", "s1", "s3"]), ids).tolist()
+    [2, -1, -1, 0, 2]
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cat = values.array
+        codes, distinct = np.asarray(cat.codes, dtype=np.intp), cat.categories
+    else:
+        codes, distinct = pd.factorize(values, use_na_sentinel=True)
+        distinct = pd.Index(distinct)
+    ids = pd.Index(ids)
+    if len(distinct) == len(ids) and distinct.equals(ids):
+        return codes.astype(np.intp, copy=True)  # -1 (missing) stays -1
+    return np.append(_lookup(distinct, ids), -1)[codes]
+
+
+def _lookup(distinct: pd.Index, ids: pd.Index) -> np.ndarray:
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        a, b = pa.array(distinct, from_pandas=True), pa.array(ids, from_pandas=True)
+    except (ImportError, TypeError, ValueError):  # no pyarrow; mixed values (ArrowInvalid)
+        return ids.get_indexer(distinct)
+    text = (pa.string(), pa.large_string())
+    if a.type not in text or b.type not in text:  # only text is joined by pyarrow
+        return ids.get_indexer(distinct)
+    found = pc.index_in(a.cast(pa.large_string()), value_set=b.cast(pa.large_string()))
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+
+
 # ------------------------------------------------------------------------ reading
 
 
@@ -646,14 +686,47 @@ def _read_parquet(path: str | os.PathLike[str] | IO[str] | IO[bytes], source: st
         # Positional names let duplicate headers survive the conversion; without the
         # pandas metadata (which names the old columns) every column converts plainly.
         table = table.rename_columns([f"c{i}" for i in range(len(header))])
-        frame = table.replace_schema_metadata(None).to_pandas(date_as_object=False)
+        columns = {i: _dictionary_column(table.column(i)) for i in range(len(header))}
+        rest = [f"c{i}" for i, c in columns.items() if c is None]
+        plain = table.select(rest).replace_schema_metadata(None).to_pandas(date_as_object=False)
+        frame = pd.DataFrame(
+            {i: plain[f"c{i}"] if c is None else c for i, c in columns.items()},
+            index=pd.RangeIndex(table.num_rows),
+        )
     except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
         raise _unreadable(
             source, f"无法读取 Parquet 文件：{exc}", "确认文件是完整的 Parquet 文件"
         ) from None
-    frame = frame.set_axis(range(frame.shape[1]), axis=1)
     rows = np.arange(1, len(frame) + 1, dtype=np.int64)
     return _Raw(frame, header, rows, header_row=None, drop_blank=False)
+
+
+def _dictionary_column(column: Any) -> pd.Categorical | None:
+    """A dictionary-encoded text column (how pandas writes categories) as a Categorical,
+    built from its indices and dictionary: pyarrow's own conversion takes several times
+    longer on a dictionary of half a million school codes. None for any other column
+    (and for dictionaries this does not handle), which pyarrow then converts."""
+    import pyarrow as pa
+
+    if not pa.types.is_dictionary(column.type) or not (
+        pa.types.is_string(column.type.value_type)
+        or pa.types.is_large_string(column.type.value_type)
+    ):
+        return None
+    chunks = column.chunks
+    if not chunks:
+        return None
+    dictionary = chunks[0].dictionary
+    if dictionary.null_count or any(not c.dictionary.equals(dictionary) for c in chunks[1:]):
+        return None
+    codes = np.concatenate(
+        [c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in chunks]
+    ).astype(np.int64, copy=False)
+    try:
+        categories = pd.Index(dictionary.to_pandas(), dtype=STRING_DTYPE)
+        return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories))
+    except ValueError:  # repeated dictionary values: leave it to pyarrow
+        return None
 
 
 # ---------------------------------------------------------------------- cells
@@ -737,6 +810,8 @@ def _parse_str(s: pd.Series) -> _Parsed:
 def _parse_code(s: pd.Series) -> _Parsed:
     """Text stored as categories, built from the factorisation the checks use anyway."""
     cells = _Cells.of(s)
+    if isinstance(s.dtype, pd.CategoricalDtype) and _kept_as_is(s.cat.categories, cells.text):
+        return _Parsed(s.array, cells.missing, np.zeros(len(s), dtype=bool), cells.text_at)
     text = cells.text.where(cells.text != "")
     # values that differ only in surrounding spaces are one category
     inner, categories = pd.factorize(text, sort=True, use_na_sentinel=True)
@@ -746,6 +821,19 @@ def _parse_code(s: pd.Series) -> _Parsed:
         codes = np.full(len(cells.codes), -1, dtype=np.intp)
     values = pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=STRING_DTYPE))
     return _Parsed(values, codes < 0, np.zeros(len(s), dtype=bool), cells.text_at)
+
+
+def _kept_as_is(categories: pd.Index, text: pd.Series) -> bool:
+    """Whether categories already are what :func:`_parse_code` would make of them: text,
+    sorted, none blank or with surrounding spaces (a Parquet file pandas wrote from a
+    loaded table). The factorisation below would then change nothing, at the cost of
+    sorting half a million school codes."""
+    return (
+        categories.dtype == STRING_DTYPE
+        and bool(text.notna().all() and (text != "").all())
+        and text.reset_index(drop=True).equals(pd.Series(categories))
+        and categories.is_monotonic_increasing
+    )
 
 
 def _parse_int(s: pd.Series) -> _Parsed:
@@ -1081,7 +1169,7 @@ def _check(
             ),
         )
 
-    if column.unique:
+    if column.unique and not _all_distinct(p.values, present):
         values = pd.Series(p.values)
         dup = present & values.duplicated(keep=False).to_numpy()
         report.groups(
@@ -1099,8 +1187,7 @@ def _check(
     codes = {"county": county_codes, "jurisdiction": known_codes}.get(column.refers_to or "")
     if column.refers_to and codes is not None:
         values = pd.Series(p.values)
-        known = values.isin(codes if isinstance(codes, set | frozenset) else set(codes))
-        unknown = present & ~known.to_numpy()
+        unknown = present & ~_isin(values, codes)
         level = "县级区划代码" if column.refers_to == "county" else "区划代码"
         report.groups(
             unknown,
@@ -1113,6 +1200,24 @@ def _check(
                 int(rows[0]),
             ),
         )
+
+
+def _all_distinct(values: Any, present: np.ndarray) -> bool:
+    """No value repeats among the present rows (one hash pass; the rows of repeats are
+    only looked for when there are some)."""
+    values = pd.Series(values)
+    if not present.all():
+        values = values[present]
+    return bool(values.is_unique)
+
+
+def _isin(values: pd.Series, codes: Collection[str]) -> np.ndarray:
+    """``values.isin(codes)``; a categorical column tests each category once."""
+    known = codes if isinstance(codes, set | frozenset) else set(codes)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        per_category = np.array([c in known for c in values.cat.categories] + [False])
+        return per_category[np.asarray(values.cat.codes)]
+    return values.isin(known).to_numpy()
 
 
 def _finish(column: Column, p: _Parsed) -> Any:

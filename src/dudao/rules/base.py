@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar
 
@@ -86,6 +87,12 @@ def row_citations(
     return joined[inverse.reshape(-1)]
 
 
+#: Context.units per hierarchy (which does not change once built), by scope and levels.
+_UNITS: weakref.WeakKeyDictionary[Hierarchy, dict[tuple[str, frozenset[Level]], list]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 @attrs.frozen
 class Context:
     """Everything a rule may read: the dataset, the tree, the law, the date."""
@@ -105,9 +112,16 @@ class Context:
 
     def units(self, levels: Iterable[Level], region: Region | None = None) -> list[Jurisdiction]:
         """Units of ``levels`` inside the dataset's scope (and ``region``)."""
-        wanted = set(levels)
+        wanted = frozenset(levels)
         h = self.hierarchy
-        found = [u for u in map(h.get, h.subtree_codes(self.scope)) if u.level in wanted]
+        # every rule asks for the same few levels: the walk over tens of thousands of
+        # units is done once per hierarchy, scope and levels
+        cached = _UNITS.setdefault(h, {})
+        if (self.scope, wanted) not in cached:
+            cached[self.scope, wanted] = [
+                u for u in map(h.get, h.subtree_codes(self.scope)) if u.kind.level in wanted
+            ]
+        found = list(cached[self.scope, wanted])
         if region is None or not found:
             return found
         keep = region.mask([u.code for u in found])  # one vectorised test, not one per unit
@@ -186,12 +200,71 @@ class Rule(abc.ABC):
         is reported under), ``ok``; optionally ``target_name``, ``citation``,
         ``severity``; every other column is evidence."""
 
+    #: The columns :meth:`message` reads. When set, :meth:`messages` calls it once per
+    #: distinct combination of their values (a national run's tens of thousands of
+    #: findings share a few thousand messages) with a row holding only these columns,
+    #: so a column read but not listed fails loudly rather than silently.
+    message_columns: ClassVar[tuple[str, ...] | None] = None
+
     @abc.abstractmethod
     def message(self, row: dict[str, Any]) -> tuple[str, str]:
         """(Chinese, English) message for one failing row."""
 
+    def judged_on(self, as_of: dt.date, row: dict[str, Any]) -> dt.date:
+        """The day whose parameters judged ``row`` (one row of :meth:`check`, checked on
+        ``as_of``): the as-of date, unless the rule judges a past period (a semester,
+        last year's plan), whose parameters it reads on that period's day. ``dudao
+        explain`` shows the parameters in force on this day."""
+        return as_of
+
+    def messages(self, failing: pd.DataFrame) -> tuple[list[str], list[str]]:
+        """(Chinese, English) messages of every row of ``failing``, in order.
+
+        Rows reach :meth:`message` as dicts of plain Python values (``Series.tolist``);
+        with :attr:`message_columns` set, only one row per distinct combination does.
+        """
+        inverse = None
+        if self.message_columns is None:
+            keys = list(failing.columns)
+            rows = failing
+        else:
+            keys = list(self.message_columns)
+            first, inverse = distinct_rows(failing, keys)
+            rows = failing.iloc[first]
+        # whole columns to Python at once: DataFrame.to_dict boxes value by value
+        columns = [rows[c].tolist() for c in keys]
+        values = zip(*columns, strict=True) if keys else [()] * len(rows)
+        made = [self.message(dict(zip(keys, row, strict=True))) for row in values]
+        zh = [m[0] for m in made]
+        en = [m[1] for m in made]
+        if inverse is None:
+            return zh, en
+        return (
+            np.asarray(zh, dtype=object)[inverse].tolist(),
+            np.asarray(en, dtype=object)[inverse].tolist(),
+        )
+
     def __repr__(self) -> str:
         return f"<Rule {self.id}>"
+
+
+def distinct_rows(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(first, inverse): the position of the first row of each distinct combination of
+    ``columns`` (missing values count as a value), and for each row the index of its
+    combination in ``first``.
+
+    >>> f = pd.DataFrame({"a": [1, 2, 1, 1], "b": ["x", "y", "x", None]})
+    >>> first, inverse = distinct_rows(f, ["a", "b"])
+    >>> first.tolist(), inverse.tolist()
+    ([0, 1, 3], [0, 1, 0, 2])
+    """
+    key = np.zeros(len(frame), dtype=np.int64)
+    for column in columns:
+        codes, distinct = pd.factorize(frame[column], use_na_sentinel=False)
+        # re-factorised each step, so the key stays below the row count (no overflow)
+        key = pd.factorize(key * (len(distinct) + 1) + codes, sort=False)[0].astype(np.int64)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
 
 
 def empty_checks(*evidence: str) -> pd.DataFrame:

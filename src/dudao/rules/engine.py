@@ -84,13 +84,35 @@ def _python(value: Any) -> Any:
     return value
 
 
+def _plain(col: pd.Series) -> list[Any] | None:
+    """:func:`_python` of every value of a text, categorical or date column, found
+    without a Python call per value; None for other columns."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        cats = [_python(v) for v in col.cat.categories.to_numpy(dtype=object)] + [None]
+        return np.asarray(cats, dtype=object)[np.asarray(col.cat.codes)].tolist()
+    if isinstance(col.dtype, pd.StringDtype):
+        return col.to_numpy(dtype=object, na_value=None).tolist()
+    if col.dtype != object:
+        return None
+    kind = pd.api.types.infer_dtype(col, skipna=True)
+    if kind == "string":  # str values and missing ones (None, NaN, NA)
+        values = col.to_numpy(dtype=object)
+        return np.where(pd.isna(values), None, values).tolist()
+    if kind == "date":  # datetime.date (not datetime) values and missing ones
+        return [None if v is None or v is pd.NA or v != v else v.isoformat() for v in col]
+    return None
+
+
 def _evidence(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
     """Evidence dicts for each row, converted a column at a time (tens of thousands of
     findings would otherwise mean hundreds of thousands of per-value conversions)."""
     values = []
     for c in columns:
         col = frame[c]
-        if pd.api.types.is_datetime64_any_dtype(col.dtype):
+        plain = _plain(col)
+        if plain is not None:
+            values.append(plain)
+        elif pd.api.types.is_datetime64_any_dtype(col.dtype):
             text = col.dt.strftime("%Y-%m-%d").astype(object)
             values.append(text.where(col.notna(), None).tolist())
         elif pd.api.types.is_bool_dtype(col.dtype) or pd.api.types.is_integer_dtype(col.dtype):
@@ -162,8 +184,9 @@ def run_rules(ctx: Context, *, only: set[str] | None = None) -> CheckResult:
                 runs.append(attrs.evolve(run, skipped=f"数据集中没有 {'、'.join(missing)} 表"))
                 continue
             frame = rule.check(ctx, region)
-            keep = region.mask(frame["jurisdiction"]) & scope_region.mask(frame["jurisdiction"])
-            frame = frame.loc[keep].reset_index(drop=True)
+            pos = ctx.hierarchy.positions(frame["jurisdiction"])
+            keep = region.mask_positions(pos) & scope_region.mask_positions(pos)
+            frame = (frame if keep.all() else frame.loc[keep]).reset_index(drop=True)
             checks[f"{rule_id}@{entry.scope}"] = frame
             failing = frame.loc[~frame["ok"].astype(bool)]
             runs.append(attrs.evolve(run, checked=len(frame), failed=len(failing)))
@@ -181,13 +204,7 @@ def run_rules(ctx: Context, *, only: set[str] | None = None) -> CheckResult:
 
 def _findings(rule: Rule, entry: Entry, failing: pd.DataFrame, names: _Names) -> pd.DataFrame:
     evidence_cols = [c for c in failing.columns if c not in _RESERVED]
-    # rows as dicts for the rule's message, built from whole columns (DataFrame.to_dict
-    # boxes value by value, a second on a national run)
-    keys = list(failing.columns)
-    columns = [failing[c].tolist() for c in keys]
-    messages = [
-        rule.message(dict(zip(keys, row, strict=True))) for row in zip(*columns, strict=True)
-    ]
+    message, message_en = rule.messages(failing)
     default_cite = entry.citation_text()
     out = pd.DataFrame(
         {
@@ -205,8 +222,8 @@ def _findings(rule: Rule, entry: Entry, failing: pd.DataFrame, names: _Names) ->
                 else names(rule.target_kind, failing["target"].astype(str)).to_numpy()
             ),
             "jurisdiction": failing["jurisdiction"].astype(str).to_numpy(),
-            "message": [m[0] for m in messages],
-            "message_en": [m[1] for m in messages],
+            "message": message,
+            "message_en": message_en,
             "citation": (
                 failing["citation"].astype(str).replace("", default_cite).to_numpy()
                 if "citation" in failing

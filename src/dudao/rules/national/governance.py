@@ -460,6 +460,12 @@ class UpwardReporting(Rule):
             }
         )
 
+    def judged_on(self, as_of: dt.date, row: dict[str, Any]) -> dt.date:
+        # the current year's parameters are read on the as-of date, a past year's on
+        # its last day (see check)
+        year = int(row["year"])
+        return as_of if year == as_of.year else year_end(year)
+
     def message(self, row: dict[str, Any]) -> tuple[str, str]:
         year, deadline = row["year"], row["deadline"]
         if row["problem"] == "late":
@@ -544,6 +550,9 @@ class CommitteeMeetings(Rule):
             }
         )
 
+    def judged_on(self, as_of: dt.date, row: dict[str, Any]) -> dt.date:
+        return year_end(int(row["year"]))
+
     def message(self, row: dict[str, Any]) -> tuple[str, str]:
         special = (
             f"（另有专题会议 {row['special_meetings']} 次，不计入例会）"
@@ -615,6 +624,9 @@ class SupervisionFunding(Rule):
                 "sample_parameters": required.sample[keep],
             }
         )
+
+    def judged_on(self, as_of: dt.date, row: dict[str, Any]) -> dt.date:
+        return year_end(int(row["year"]))
 
     def message(self, row: dict[str, Any]) -> tuple[str, str]:
         year = row["year"]

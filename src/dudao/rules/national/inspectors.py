@@ -114,6 +114,16 @@ class PartTimeTerms(Rule):
     target_kind = TargetKind.INSPECTOR
     since = ORDINANCE_IN_FORCE
     parameters = ("inspector.part_time_term_years", "inspector.part_time_max_terms")
+    message_columns = (
+        "term_too_long",
+        "term_start",
+        "term_end",
+        "term_years",
+        "latest_term_end",
+        "too_many_terms",
+        "consecutive_terms",
+        "max_terms",
+    )
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
         ins = serving(ctx)
@@ -191,6 +201,7 @@ class TrainingHours(Rule):
     target_kind = TargetKind.INSPECTOR
     since = MEASURES_ISSUED
     parameters = ("inspector.annual_training_hours",)
+    message_columns = ("problem", "required_hours", "training_hours", "shortfall")
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
         ins = serving(ctx)
@@ -250,6 +261,7 @@ class PreServiceTraining(Rule):
     cite = ("教督〔2016〕2号",)
     target_kind = TargetKind.INSPECTOR
     since = MEASURES_ISSUED
+    message_columns = ("problem", "term_start", "trained_on", "days_late")
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
         ins = serving(ctx)
@@ -313,6 +325,7 @@ class UnqualifiedRemoved(Rule):
     cite = ("教督〔2016〕2号",)
     target_kind = TargetKind.INSPECTOR
     since = MEASURES_ISSUED
+    message_columns = ("assessment_year",)
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
         ins = serving(ctx)

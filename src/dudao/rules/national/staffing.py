@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dudao.io.tables import positions_in
 from dudao.law.book import Region
 from dudao.model.findings import TargetKind
 from dudao.model.jurisdiction import Level
@@ -32,6 +33,7 @@ class InspectorStaffing(Rule):
     target_kind = TargetKind.JURISDICTION
     levels = (Level.COUNTY,)
     parameters = ("inspector.schools_per_inspector", "inspector.large_school_students")
+    message_columns = ("large_schools", "schools", "required", "actual", "shortfall")
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
         units = [u.code for u in ctx.units(self.levels, region)]
@@ -39,42 +41,36 @@ class InspectorStaffing(Rule):
         schools = ctx.dataset.schools
         ratio = ctx.param_column("inspector.schools_per_inspector", counties)
         large = ctx.param_column("inspector.large_school_students", counties)
-        threshold = pd.Series(large.numbers(), index=counties)
+        threshold = large.numbers()
+        # Integer positions of each school's and inspector's county among `counties` (-1:
+        # elsewhere), counted with bincount: half a million schools, no string grouping.
+        county = positions_in(schools["county"], counties)
+        mine = county >= 0
         # each school meets its own county's threshold (NaN: 1:1 not applied there)
-        school_threshold = schools["county"].astype(object).map(threshold).to_numpy(float)
+        school_threshold = np.append(threshold, np.nan)[county]
         is_large = schools["students"].to_numpy() >= school_threshold  # NaN compares False
-        per_county = (
-            pd.DataFrame(
-                {
-                    "county": schools["county"].astype(object).to_numpy(),
-                    "large": is_large,
-                }
-            )
-            .groupby("county")
-            .agg(schools=("large", "size"), large_schools=("large", "sum"))
-        )
-        per_county = per_county.reindex(counties, fill_value=0)
-        actual = (
-            serving(ctx)["appointing"].astype(object).value_counts().reindex(counties, fill_value=0)
-        )
+        n_schools = np.bincount(county[mine], minlength=len(counties))
+        n_large = np.bincount(county[mine & is_large], minlength=len(counties))
+        appointing = positions_in(serving(ctx)["appointing"], counties)
+        actual = np.bincount(appointing[appointing >= 0], minlength=len(counties))
         n = ratio.numbers()
-        normal = per_county["schools"].to_numpy() - per_county["large_schools"].to_numpy()
+        normal = n_schools - n_large
         required = np.where(np.isnan(n), 0, np.ceil(normal / np.where(np.isnan(n), 1, n)))
-        required = required.astype(int) + per_county["large_schools"].to_numpy()
+        required = required.astype(int) + n_large
         cites = np.where(large.is_set, ratio.cites + "；" + large.cites, ratio.cites)
         return pd.DataFrame(
             {
                 "target": counties,
                 "jurisdiction": counties,
-                "ok": actual.to_numpy() >= required,
+                "ok": actual >= required,
                 "citation": cites,
-                "schools": per_county["schools"].to_numpy(),
-                "large_schools": per_county["large_schools"].to_numpy(),
+                "schools": n_schools,
+                "large_schools": n_large,
                 "schools_per_inspector": n,
-                "large_school_students": threshold.to_numpy(),
+                "large_school_students": threshold,
                 "required": required,
-                "actual": actual.to_numpy(),
-                "shortfall": np.maximum(required - actual.to_numpy(), 0),
+                "actual": actual,
+                "shortfall": np.maximum(required - actual, 0),
                 "sample_parameters": large.sample | ratio.sample,
             }
         )

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dudao.io.tables import positions_in
 from dudao.law.book import Region
 from dudao.model.findings import TargetKind
 from dudao.model.hierarchy import Hierarchy
@@ -69,9 +70,7 @@ def _category_codes(s: pd.Series) -> tuple[np.ndarray, pd.Index]:
 def _rows_of(codes: pd.Series, ids: pd.Series) -> np.ndarray:
     """For each code, the position of the equal value in ``ids`` (-1: none), looked up
     once per distinct code."""
-    c, cats = _category_codes(codes)
-    at = np.append(pd.Index(ids).get_indexer(cats), -1)
-    return at[c]
+    return positions_in(codes, ids)
 
 
 def _shared_codes(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -79,7 +78,7 @@ def _shared_codes(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     or absent from ``a``), so that equal values get equal codes."""
     ca, cats_a = _category_codes(a)
     cb, cats_b = _category_codes(b)
-    into_a = np.append(pd.Index(cats_a).get_indexer(cats_b), -1)
+    into_a = np.append(positions_in(cats_b, cats_a), -1)
     return ca, into_a[cb]
 
 
@@ -176,6 +175,7 @@ class RoutineVisits(Rule):
     since = ORDINANCE_IN_FORCE
     parameters = ("supervision.visits_per_semester",)
     needs = ("visits",)
+    message_columns = ("semester_start", "semester_end", "other_records", "visits", "required")
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
         ds = ctx.dataset
@@ -234,6 +234,9 @@ class RoutineVisits(Rule):
             }
         )
 
+    def judged_on(self, as_of: dt.date, row: dict[str, Any]) -> dt.date:
+        return pd.Timestamp(row["semester_end"]).date()  # the parameter read on `end`
+
     def message(self, row: dict[str, Any]) -> tuple[str, str]:
         start, end = pd.Timestamp(row["semester_start"]), pd.Timestamp(row["semester_end"])
         season, season_en = ("秋季", "autumn") if start.month == 9 else ("春季", "spring")
@@ -276,6 +279,7 @@ class SchoolComprehensiveCycle(Rule):
     since = ORDINANCE_IN_FORCE
     parameters = ("school.comprehensive_cycle_years",)
     needs = ("supervisions",)
+    message_columns = ("cycle_years", "last_comprehensive", "due", "years_since")
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
         ds = ctx.dataset
@@ -355,6 +359,7 @@ class GovernmentSupervised(Rule):
     since = ORDINANCE_IN_FORCE
     parameters = ("government.supervision_cycle_years",)
     needs = ("supervisions",)
+    message_columns = ("cycle_years", "last_supervision", "due", "years_since")
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
         units = pd.Series([u.code for u in ctx.units(self.levels, region)], dtype=object)
@@ -467,6 +472,9 @@ class AnnualComprehensiveSupervision(Rule):
                 "sample_parameters": required.sample[keep],
             }
         )
+
+    def judged_on(self, as_of: dt.date, row: dict[str, Any]) -> dt.date:
+        return dt.date(int(row["year"]), 12, 31)
 
     def message(self, row: dict[str, Any]) -> tuple[str, str]:
         need = _text(row["required"])

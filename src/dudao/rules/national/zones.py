@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dudao.io.tables import positions_in
 from dudao.law.book import Region
 from dudao.model.findings import TargetKind
 from dudao.model.schools import Stage
@@ -31,6 +32,7 @@ class ZoneCoverage(Rule):
     cite = ("《教育督导条例》 第十三条", "《中小学校责任督学挂牌督导办法》")
     target_kind = TargetKind.SCHOOL
     needs = ("schools", "zones")
+    message_columns = ("problem", "zone", "zone_county")
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
         schools = ctx.within(ctx.dataset.schools, "county", region)
@@ -38,16 +40,11 @@ class ZoneCoverage(Rule):
         zones = ctx.dataset.zones
         # Integer codes, not strings: half a million schools, tens of thousands of zones.
         zone_cat = schools["zone"].array  # categorical
-        zone_ids = pd.Index(zones["zone_id"])
-        zone_row = np.append(zone_ids.get_indexer(zone_cat.categories), -1)[
-            np.asarray(zone_cat.codes)
-        ]  # row in the zones table, -1: no zone or an unknown one
+        # row in the zones table, -1: no zone or an unknown one
+        zone_row = positions_in(schools["zone"], zones["zone_id"])
         in_zone = zone_row >= 0
         at = np.maximum(zone_row, 0)
-        staffed = serving(ctx)["zone"].array
-        staffed_row = np.append(zone_ids.get_indexer(staffed.categories), -1)[
-            np.asarray(staffed.codes)
-        ]
+        staffed_row = positions_in(serving(ctx)["zone"], zones["zone_id"])
         per_zone = np.bincount(staffed_row + 1, minlength=len(zones) + 1)[1:]
         if len(zones):
             zone_county = zones["county"].astype(object).to_numpy()[at]
