@@ -9,6 +9,9 @@ import pandas as pd
 import pytest
 
 from dudao.errors import DudaoError
+from dudao.law.book import Region
+from dudao.model.findings import TargetKind
+from dudao.rules.base import Context, Rule
 from dudao.simulate.compare import compare, kendall_tau, rollup, spearman_rho
 from dudao.simulate.reform import Reform
 
@@ -128,3 +131,41 @@ def test_an_indicator_change_in_one_county_leaves_the_others_scores(nanning) -> 
     assert len(others) and (others["one"] == others["baseline"]).all()
     # a CV of exactly 0 is never met in a real county: 青秀区 loses the indicator's points
     assert prog.loc["450103", "one"] < prog.loc["450103", "baseline"]
+
+
+class SchoolSizeCap(Rule):
+    """A rule a researcher writes in Python: no school above 1,500 students (test only)."""
+
+    id = "school-size-cap"
+    title = "学校在校生不超过 1500 人（测试用假设规则）"
+    title_en = "No school above 1,500 students (test rule)"
+    cite = ("《测试用假设文件》 一",)
+    target_kind = TargetKind.SCHOOL
+
+    def check(self, ctx: Context, region: Region) -> pd.DataFrame:
+        schools = ctx.within(ctx.dataset.schools, "county", region)
+        return pd.DataFrame(
+            {
+                "target": schools["school_id"].astype(str).to_numpy(),
+                "jurisdiction": schools["county"].astype(str).to_numpy(),
+                "ok": (schools["students"] <= 1500).to_numpy(),
+                "students": schools["students"].to_numpy(),
+            }
+        )
+
+    def message(self, row: dict) -> tuple[str, str]:
+        return f"在校生 {row['students']} 人", f"{row['students']} students"
+
+
+def test_a_python_rule_added_in_one_county(nanning) -> None:
+    reform = Reform("cap").put_rule(SchoolSizeCap(), scope="450103")
+    result = compare(nanning, [reform])
+    assert "school-size-cap" in result.rules
+    new = result.findings[result.findings["rule"] == "school-size-cap"]
+    # 青秀区 has 8 schools above 1,500 (QX-02, 04, 07, 09, 10, 11, 13, 14); the other
+    # 22 such schools are outside the rule's scope
+    assert new[["scenario", "jurisdiction", "findings"]].to_numpy().tolist() == [
+        ["cap", "450103", 8]
+    ]
+    found = nanning.check(reform, only={"school-size-cap"}).findings
+    assert found["citation"].unique().tolist() == ["《测试用假设文件》 一"]
