@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from dudao.errors import DudaoError
 from dudao.simulate.dynamic import DynamicInputs
 from dudao.simulate.reform import Reform
-from dudao.simulate.sweep import grid, run_sweep, sweep
+from dudao.simulate.sweep import executor_for, grid, run_sweep, sweep
 
 distributed = pytest.importorskip("distributed")
 
@@ -127,3 +127,11 @@ def test_bad_options_are_reported() -> None:
     with pytest.raises(DudaoError, match="未知的执行方式"):
         run_sweep(INPUTS, runs=1, years=1, executor="cloud", progress=False)
     assert Reform("x").empty
+
+
+def test_an_unreachable_scheduler_is_a_clear_error() -> None:
+    with (
+        pytest.raises(DudaoError, match=r"无法连接 Dask 调度器 tcp://127\.0\.0\.1:9"),
+        executor_for("dask", scheduler="tcp://127.0.0.1:9", timeout="1s"),
+    ):
+        pass

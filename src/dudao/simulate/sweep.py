@@ -140,10 +140,14 @@ def _is_dask_client(obj: Any) -> bool:
 
 @contextlib.contextmanager
 def executor_for(
-    executor: Any = "local", *, workers: int | None = None, scheduler: str | None = None
+    executor: Any = "local",
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    timeout: str = "20s",
 ) -> Iterator[tuple[Callable[[Callable, Any], Any], Callable[[list], Iterable]]]:
     """``(submit, as_completed)`` for the executor asked for; owned pools are closed on
-    exit, executors passed in are left open."""
+    exit, executors passed in are left open. ``timeout``: for reaching a scheduler."""
     if scheduler is not None and executor == "local":
         executor = "dask"
     if executor == "serial":
@@ -166,7 +170,17 @@ def executor_for(
                 )
             ) from None
         if scheduler and scheduler != "local":
-            with Client(scheduler, timeout="20s") as client, executor_for(client) as pair:
+            try:
+                client = Client(scheduler, timeout=timeout)
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise DudaoError(
+                    Problem(
+                        f"无法连接 Dask 调度器 {scheduler}：{exc}",
+                        code="scheduler-unreachable",
+                        hint="检查地址与端口，如 tcp://10.0.0.5:8786；不给 --scheduler 则在本机",
+                    )
+                ) from None
+            with client, executor_for(client) as pair:
                 yield pair
             return
         cluster = LocalCluster(
