@@ -197,3 +197,14 @@ def test_the_reform_in_the_docs_loads_and_applies(tmp_path: Path, book) -> None:
     assert new.resolve("rule", "routine-visits", "450103", DAY).value is None
     pre = new.resolve("indicator_set", "preschool_universal", "000000", DAY).value
     assert pre.max_points == 11  # gross_enrolment 1 → 2 points
+
+
+def test_a_list_valued_override_works_uncached(nanning) -> None:
+    units = "committee.required_member_units"
+    reform = Reform("units").set_parameter(units, ["财政局"], scope="450100")
+    with pytest.raises(TypeError):
+        hash(reform)
+    first = nanning.check(reform, only={"committee-composition"})
+    again = nanning.check(reform, only={"committee-composition"})
+    assert first is not again and first.findings.equals(again.findings)
+    assert nanning.law(reform).resolve("parameter", units, "450103", DAY).value == ["财政局"]

@@ -95,7 +95,9 @@ class Scenario:
     evaluation: EvaluationData | None = None
     name: str = "baseline"
     _law: LawBook | None = attrs.field(default=None, repr=False, alias="_law")
-    _checks: dict[tuple, CheckResult] = attrs.field(factory=dict, repr=False, alias="_checks")
+    _checks: dict[tuple, tuple[Reform | None, CheckResult]] = attrs.field(
+        factory=dict, repr=False, alias="_checks"
+    )
     _books: dict[int, tuple[Reform, LawBook]] = attrs.field(
         factory=dict, repr=False, alias="_books"
     )
@@ -181,10 +183,17 @@ class Scenario:
     ) -> CheckResult:
         """The rules in force (all, or ``only``) under the baseline or ``reform``.
         Results are kept: a comparison of several reforms checks the baseline once."""
-        key = (reform, None if only is None else frozenset(only))
-        if key not in self._checks:
-            law = self.law(reform)
-            self._checks[key] = run_rules(
-                self.context(law), only=None if only is None else set(only)
-            )
-        return self._checks[key]
+        only = None if only is None else frozenset(only)
+        try:
+            key = (hash(reform), only)
+        except TypeError:  # a list value: unhashable, so not kept
+            return run_rules(self.context(self.law(reform)), only=_set(only))
+        kept = self._checks.get(key)
+        if kept is None or kept[0] != reform:
+            kept = (reform, run_rules(self.context(self.law(reform)), only=_set(only)))
+            self._checks[key] = kept
+        return kept[1]
+
+
+def _set(only: frozenset[str] | None) -> set[str] | None:
+    return None if only is None else set(only)
