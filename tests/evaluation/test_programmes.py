@@ -233,3 +233,16 @@ def test_cli_lists_the_catalogue() -> None:
     assert "县级自评 → 市级初核 → 省级督导评估 → 国家审核认定" in r.output
     r = CliRunner().invoke(cli, ["programmes", "--programme", "nope"])
     assert r.exit_code == 2 and "quality_balanced" in r.output
+
+
+def test_validate_command_checks_programme_files(tmp_path: Path) -> None:
+    path = tmp_path / "programmes" / "g.yaml"
+    path.parent.mkdir()
+    path.write_text(GROUP, encoding="utf-8")
+    runner = CliRunner()
+    r = runner.invoke(cli, ["validate", str(path)])
+    assert r.exit_code == 0, r.output
+    path.write_text(GROUP + "indicator_set: preschool_universl\n", encoding="utf-8")
+    r = runner.invoke(cli, ["validate", str(path)])
+    assert r.exit_code == 2
+    assert "g.yaml:9 indicator_set" in r.output and "是否是 'preschool_universal'" in r.output

@@ -37,6 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -176,6 +177,22 @@ def locate(problem: Problem, source: str | None, line: int | None) -> Problem:
         except DudaoError:
             pass
     return problem.located(source=source, line=line)
+
+
+def set_problems(programme: Programme, sets: Iterable[str]) -> list[Problem]:
+    """The programme's indicator set, if it names one, must be a known set id."""
+    known = sorted(sets)
+    if programme.indicator_set is None or programme.indicator_set in known:
+        return []
+    close = difflib.get_close_matches(programme.indicator_set, known, n=1)
+    return [
+        Problem(
+            f"项目 {programme.id} 使用的指标体系 '{programme.indicator_set}' 不存在",
+            path=("indicator_set",),
+            code="unknown-set",
+            hint=(f"是否是 '{close[0]}'？" if close else "") + "可选：" + "、".join(known),
+        )
+    ]
 
 
 # ------------------------------------------------------------------ records

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dudao.errors import DudaoError, Problem
 from dudao.evaluation.extend import IndicatorSetExtension, extension_problems
 from dudao.evaluation.model import IndicatorSet, validate_indicator_set
+from dudao.evaluation.programmes import Programme, set_problems
 from dudao.model.bodies import Committee
 from dudao.plugins.files import JurisdictionsFile
 from dudao.plugins.manager import PluginSet
@@ -94,6 +95,8 @@ def check_file(obj: object, plugins: PluginSet, *, source: str | None = None) ->
         return validate_indicator_set(obj)
     if isinstance(obj, IndicatorSetExtension):  # checked against the base it extends
         return obj.problems() or extension_problems(obj, plugins.law_book())
+    if isinstance(obj, Programme):
+        return obj.problems() + set_problems(obj, plugins.law_book().ids("indicator_set"))
     if isinstance(obj, AccountabilityFile):
         return [
             p.located(path=("situations", i, *p.path))

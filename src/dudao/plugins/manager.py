@@ -39,7 +39,7 @@ import pluggy
 
 from dudao.errors import DudaoError, Problem
 from dudao.evaluation.model import IndicatorSet
-from dudao.evaluation.programmes import Programme, locate
+from dudao.evaluation.programmes import Programme, locate, set_problems
 from dudao.io.divisions import load_divisions
 from dudao.law.book import Entry, LawBook
 from dudao.law.entries import Origin, Validity
@@ -437,16 +437,7 @@ class PluginSet:
         out = []
         for plugin, item in self._collect("dudao_programmes"):
             prog: Programme = item.value
-            wrong = prog.problems()
-            if prog.indicator_set is not None and prog.indicator_set not in sets:
-                wrong.append(
-                    Problem(
-                        f"项目 {prog.id} 使用的指标体系 '{prog.indicator_set}' 不存在",
-                        path=("indicator_set",),
-                        code="unknown-set",
-                        hint="可选：" + "、".join(sorted(sets)),
-                    )
-                )
+            wrong = prog.problems() + set_problems(prog, sets)
             if wrong:
                 problems += [locate(p, item.source, item.line) for p in wrong]
                 continue
