@@ -126,3 +126,42 @@ def test_pytest_collects_case_files(tmp_path: Path) -> None:
     )
     assert "1 failed, 1 passed" in run.stdout, run.stdout + run.stderr
     assert "多出未预期的问题：zone-coverage S1" in run.stdout
+
+
+def test_scores_on_a_folder_dataset_resolve_the_set_at_the_dataset_scope(tmp_path: Path) -> None:
+    from dudao.examples import example_path
+
+    row = {
+        "target": "450102",
+        "children": 9000,
+        "population_3_5": 10000,
+        "public_children": 5000,
+        "affordable_private_children": 3500,
+        "outdoor_area": 1,
+        "activity_room_area": 1,
+        "building_area": 1,
+        "compliant_classes": 10,
+        "classes": 10,
+        "full_time_teachers": 10,
+        "certified_staff": 10,
+        "staff": 10,
+        "social_recognition": 0.9,
+        "major_safety_accidents": 1,
+    }
+    cells = ", ".join(f"{k}: {v!r}" if isinstance(v, str) else f"{k}: {v}" for k, v in row.items())
+    text = f"""\
+name: 重大安全事故一票否决
+as_of: 2023-03-01
+dataset: {example_path("nanning")}
+measurements:
+  - {{{cells}}}
+expect:
+  scores:
+    set: preschool_universal
+    units: {{"450102": {{vetoed: true}}}}
+"""
+    plugins = load_plugins()  # the example's development zones come from the Nanning plugin
+    result = run_case(_write(tmp_path, text), plugins)
+    assert result.passed, result.failures
+    failing = run_case(_write(tmp_path, text.replace("vetoed: true", "vetoed: false")), plugins)
+    assert failing.failures == ["得分 450102 vetoed：预期 False，实际 True"]

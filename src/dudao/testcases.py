@@ -197,7 +197,7 @@ def run_case(path: str | Path, plugins: Any) -> CaseResult:
     if case.expect.plan:
         failures += _compare_plan(case, ds, hierarchy, law, plugins, doc)
     if case.expect.scores is not None:
-        failures += _compare_scores(case, law, doc)
+        failures += _compare_scores(case, ds.info.scope, law, doc)
     return CaseResult(doc.source, case.name, failures)
 
 
@@ -380,7 +380,9 @@ def _compare_plan(
     return failures
 
 
-def _compare_scores(case: TestCase, law: LawBook, doc: yamlio.YamlDocument) -> list[str]:
+def _compare_scores(
+    case: TestCase, scope: str, law: LawBook, doc: yamlio.YamlDocument
+) -> list[str]:
     from dudao.evaluation.score import evaluate
 
     expected = case.expect.scores
@@ -396,7 +398,6 @@ def _compare_scores(case: TestCase, law: LawBook, doc: yamlio.YamlDocument) -> l
                 )
             )
         )
-    scope = case.dataset if isinstance(case.dataset, str) else case.dataset.scope
     entry = law.resolve("indicator_set", expected.set, scope, case.as_of)
     if entry is None:
         raise DudaoError(
