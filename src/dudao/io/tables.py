@@ -1212,12 +1212,13 @@ def _all_distinct(values: Any, present: np.ndarray) -> bool:
 
 
 def _isin(values: pd.Series, codes: Collection[str]) -> np.ndarray:
-    """``values.isin(codes)``; a categorical column tests each category once."""
+    """``values.isin(codes)``, testing each distinct value once (missing: False)."""
     known = codes if isinstance(codes, set | frozenset) else set(codes)
     if isinstance(values.dtype, pd.CategoricalDtype):
-        per_category = np.array([c in known for c in values.cat.categories] + [False])
-        return per_category[np.asarray(values.cat.codes)]
-    return values.isin(known).to_numpy()
+        at, distinct = np.asarray(values.cat.codes), values.cat.categories
+    else:  # each distinct value once (pandas' isin converts the whole set each time)
+        at, distinct = pd.factorize(values, use_na_sentinel=True)
+    return np.array([c in known for c in distinct] + [False], dtype=bool)[at]
 
 
 def _finish(column: Column, p: _Parsed) -> Any:

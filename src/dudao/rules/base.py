@@ -133,7 +133,7 @@ class Context:
         that a region adopts from working through the whole country once per version."""
         pos = self.hierarchy.positions(frame[column])
         keep = region.mask_positions(pos) & Region(self.hierarchy, self.scope).mask_positions(pos)
-        return frame.loc[keep]
+        return frame if keep.all() else frame.loc[keep]  # no copy of a national table
 
     def param(self, id: str, code: str, on: dt.date | None = None) -> Entry | None:
         """The parameter entry governing ``code`` on ``on`` (default: the as-of date).
@@ -246,6 +246,20 @@ class Rule(abc.ABC):
 
     def __repr__(self) -> str:
         return f"<Rule {self.id}>"
+
+
+def as_dates(values: Any) -> np.ndarray:
+    """Dates and timestamps as ``datetime.date`` objects, None where missing (evidence
+    shows them as ISO text or null; a NaT would print as the text 'NaT'). Half a million
+    rows hold a few thousand days: each distinct day is converted once.
+
+    >>> as_dates(pd.Series(pd.to_datetime(["2022-09-01", None, "2022-09-01"]))).tolist()
+    [datetime.date(2022, 9, 1), None, datetime.date(2022, 9, 1)]
+    """
+    stamps = pd.Series(pd.to_datetime(np.asarray(values)))
+    codes, distinct = pd.factorize(stamps)  # NaT: -1, the None appended below
+    days = pd.Series(distinct).dt.date.to_numpy(dtype=object)
+    return np.append(days, None)[codes]
 
 
 def distinct_rows(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from dudao.errors import DudaoError, Problem
+from dudao.io.tables import positions_in
 from dudao.law.book import Entry, LawBook, Region
 from dudao.model.dataset import Dataset
 from dudao.model.findings import FINDING_COLUMNS, Finding, Severity, TargetKind
@@ -121,6 +122,8 @@ def _evidence(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
             )
         elif pd.api.types.is_float_dtype(col.dtype) and not col.hasnans:
             values.append(col.to_numpy().tolist())
+        elif pd.api.types.is_float_dtype(col.dtype) and col.dtype == np.float64:
+            values.append([None if v != v else v for v in col.to_numpy().tolist()])  # NaN
         else:
             values.append([_python(v) for v in col.to_numpy(dtype=object)])
     return (
@@ -135,29 +138,25 @@ def _overlaps_scope(hierarchy: Hierarchy, region: Region, scope: str) -> bool:
 
 
 class _Names:
-    """Target names for findings, each lookup built once per run (not once per rule)."""
+    """Target names for findings, each table's names taken once per run (not once per
+    rule)."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self._lookups: dict[TargetKind, pd.Series] = {}
+        self._names: dict[TargetKind, np.ndarray] = {}
 
-    def _lookup(self, kind: TargetKind) -> pd.Series | None:
+    def __call__(self, kind: TargetKind, targets: pd.Series) -> pd.Series:
         ds = self.ctx.dataset
         table, key = {
             TargetKind.SCHOOL: (ds.schools, "school_id"),
             TargetKind.INSPECTOR: (ds.inspectors, "inspector_id"),
             TargetKind.ZONE: (ds.zones, "zone_id"),
         }.get(kind, (None, None))
-        if table is None:
-            return None
-        if kind not in self._lookups:
-            self._lookups[kind] = pd.Series(table["name"].to_numpy(), index=table[key].to_numpy())
-        return self._lookups[kind]
-
-    def __call__(self, kind: TargetKind, targets: pd.Series) -> pd.Series:
-        lookup = self._lookup(kind)
-        if lookup is not None:
-            return targets.map(lookup).fillna("")
+        if table is not None:
+            if kind not in self._names:  # the last: no such target
+                self._names[kind] = np.append(table["name"].to_numpy(dtype=object), "")
+            at = positions_in(targets, table[key])
+            return pd.Series(self._names[kind][at], index=targets.index)
         h = self.ctx.hierarchy
         return targets.map(lambda c: h.get(c).name if c in h else c)
 

@@ -36,7 +36,14 @@ import pandas as pd
 
 from dudao.law.book import Region
 from dudao.model.findings import Severity, TargetKind
-from dudao.rules.base import Context, ParamColumn, Rule, empty_checks, row_citations
+from dudao.rules.base import (
+    Context,
+    ParamColumn,
+    Rule,
+    as_dates,
+    empty_checks,
+    row_citations,
+)
 from dudao.rules.national.staffing import serving
 
 ORDINANCE_IN_FORCE = dt.date(2012, 10, 1)  # 《教育督导条例》 施行日期
@@ -60,10 +67,7 @@ def _day(x: Any) -> str:
 def _dates(values: Any) -> np.ndarray:
     """Dates as ``datetime.date`` objects, None where missing, for evidence (the engine
     would print a NaT as the text 'NaT')."""
-    s = pd.Series(pd.to_datetime(np.asarray(values)))
-    out = s.dt.date.to_numpy(dtype=object, copy=True)
-    out[s.isna().to_numpy()] = None
-    return out
+    return as_dates(values)
 
 
 def _add_years(dates: pd.Series, years: np.ndarray) -> np.ndarray:

@@ -39,7 +39,7 @@ from dudao.model.findings import TargetKind
 from dudao.model.hierarchy import Hierarchy
 from dudao.model.jurisdiction import Level
 from dudao.model.schools import Stage
-from dudao.rules.base import Context, Rule, empty_checks, row_citations
+from dudao.rules.base import Context, Rule, as_dates, empty_checks, row_citations
 
 ZONED_STAGES = [s.value for s in Stage if s.needs_zone]
 ORDINANCE_IN_FORCE = dt.date(2012, 10, 1)  # 《教育督导条例》 施行日期
@@ -71,6 +71,17 @@ def _rows_of(codes: pd.Series, ids: pd.Series) -> np.ndarray:
     """For each code, the position of the equal value in ``ids`` (-1: none), looked up
     once per distinct code."""
     return positions_in(codes, ids)
+
+
+def _rows_in(codes: pd.Series, subset: pd.DataFrame, table: pd.DataFrame, key: str) -> np.ndarray:
+    """:func:`_rows_of` into ``subset[key]``, rows selected from ``table``: looked up in the
+    whole table, whose ids a code column often has as its very categories (no lookup
+    then), and carried over to the subset by row label."""
+    if not table.index.is_unique:
+        return _rows_of(codes, subset[key])
+    into = np.full(len(table) + 1, -1, dtype=np.intp)  # the last: not in the table
+    into[table.index.get_indexer(subset.index)] = np.arange(len(subset))
+    return into[positions_in(codes, table[key])]
 
 
 def _shared_codes(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -107,11 +118,8 @@ def _body_over(
 
 
 def _dates(s: pd.Series) -> np.ndarray:
-    """Dates as ``datetime.date`` objects, None where missing: evidence shows them as
-    ISO text or null (a NaT would print as the text 'NaT')."""
-    out = s.dt.date.to_numpy(dtype=object, copy=True)
-    out[s.isna().to_numpy()] = None
-    return out
+    """Dates as ``datetime.date`` objects, None where missing (:func:`as_dates`)."""
+    return as_dates(s)
 
 
 def _cycle(
@@ -195,7 +203,8 @@ class RoutineVisits(Rule):
         # Integer positions throughout: visits run to millions of rows, ids to hundreds of
         # thousands of distinct values; no id is turned into a Python string.
         ins = ds.inspectors
-        school = _rows_of(visits["school_id"], ids)  # row in `schools`, -1: not checked here
+        # row in `schools`, -1: not checked here
+        school = _rows_in(visits["school_id"], schools, ds.schools, "school_id")
         inspector = _rows_of(visits["inspector_id"], ins["inspector_id"])
         no_inspector = visits["inspector_id"].isna().to_numpy()
         school_zones, inspector_zones = _shared_codes(schools["zone"], ins["zone"])
@@ -299,7 +308,8 @@ class SchoolComprehensiveCycle(Rule):
             ).to_numpy()
         ]
         # Join on integer positions, not strings: hundreds of thousands of rows each.
-        row = _rows_of(sup["target"], ids)  # the school each record is about (-1: other)
+        # the school each record is about (-1: another target)
+        row = _rows_in(sup["target"], schools, ds.schools, "school_id")
         known = row >= 0
         county_pos = ctx.hierarchy.positions(county)[row[known]]
         lo, hi = _spans_of(ctx.hierarchy, sup["body"])
