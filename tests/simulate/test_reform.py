@@ -111,6 +111,7 @@ def test_points_change_restates_the_dimension_and_total(book) -> None:
     )
     changed = new.resolve("indicator_set", "preschool_universal", "000000", DAY).value
     assert changed.max_points == s.max_points + 3
+    assert changed.dimensions[0].indicators[0].sample and not first.sample
     if s.dimensions[0].points is not None:
         assert changed.dimensions[0].points == s.dimensions[0].points + 3
 

@@ -495,8 +495,8 @@ def _change_set(s: IndicatorSet, c: IndicatorChange, problem: Any, problems: lis
     def change(ind: Any) -> Any:
         if ind.id != c.indicator:
             return ind
-        if c.points is not None:
-            ind = attrs.evolve(ind, points=float(c.points))
+        if c.points is not None:  # a hypothetical weight: shown as sample
+            ind = attrs.evolve(ind, points=float(c.points), sample=True)
         if c.value is None:
             return ind
         scoring = ind.scoring
