@@ -1,9 +1,10 @@
 """A durable case store: cases and their append-only events, through SQLAlchemy Core.
 
 SQLite by default (give a file path); any SQLAlchemy URL (``postgresql://…``)
-works unchanged. See :class:`CaseStore`.
+works unchanged (PostgreSQL through psycopg 3: ``pip install 'dudao[postgres]'``).
+See :class:`CaseStore`.
 """
 
-from dudao.store.cases import SCHEMA_VERSION, CaseRecord, CaseStore
+from dudao.store.cases import SCHEMA_VERSION, CaseRecord, CaseStore, PolicySource
 
-__all__ = ["SCHEMA_VERSION", "CaseRecord", "CaseStore"]
+__all__ = ["SCHEMA_VERSION", "CaseRecord", "CaseStore", "PolicySource"]
