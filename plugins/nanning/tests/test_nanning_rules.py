@@ -54,10 +54,20 @@ def test_renewal_counts_serving_city_inspectors_only(plugins: PluginSet) -> None
     assert "南府督委办〔2022〕7号 一" in finding["citation"]
 
 
-def test_renewal_without_any_city_inspector_fails(plugins: PluginSet) -> None:
-    result = _renewal(plugins, [inspector("X1", "450102")], dt.date(2023, 1, 1))
+def test_renewal_with_only_past_city_inspectors_fails(plugins: PluginSet) -> None:
+    rows = [inspector("C9", CITY, term_start="2017-06-01", term_end="2022-05-31")]
+    result = _renewal(plugins, rows, dt.date(2023, 1, 1))
     assert evidence(result, "city-inspector-renewal", CITY)["problem"] == "no-inspectors"
-    assert len(result.findings) == 1
+    (message,) = result.findings["message"]
+    assert message == "截至 2022-12-31 没有在任的市政府督学，第五届换届未完成"
+
+
+def test_renewal_not_checked_when_no_city_inspector_is_recorded(plugins: PluginSet) -> None:
+    # a dataset of district inspectors only does not cover the city's: no finding, no check
+    result = _renewal(plugins, [inspector("X1", "450102")], dt.date(2023, 1, 1))
+    assert result.findings.empty
+    with pytest.raises(KeyError):
+        evidence(result, "city-inspector-renewal", CITY)
 
 
 def test_renewal_not_checked_before_due_date(plugins: PluginSet) -> None:
@@ -74,6 +84,7 @@ def test_renewal_passes_exactly_when_no_old_term_serves(
 ) -> None:
     rows = [inspector(f"N{i}", CITY, term_start="2022-06-01") for i in range(new)]
     rows += [inspector(f"O{i}", CITY, term_start="2018-06-01") for i in range(old)]
+    rows += [inspector("P0", CITY, term_start="2015-06-01", term_end="2020-05-31")]  # past
     row = evidence(_renewal(plugins, rows, dt.date(2023, 1, 1)), "city-inspector-renewal", CITY)
     assert (row["serving"], row["renewed"]) == (new + old, new)
     assert bool(row["ok"]) is (new > 0 and old == 0)

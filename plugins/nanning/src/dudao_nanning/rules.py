@@ -71,7 +71,9 @@ class CityInspectorRenewal(Rule):
     """The city government's inspectors serving on the due date all began their term
     in the renewal year (the new, fifth term); a city with none serving fails too.
 
-    Only prefecture-level governments are checked: the sentence names 市政府督学.
+    Only prefecture-level governments are checked: the sentence names 市政府督学. A city
+    of which the dataset records no inspector at all (no current or past term) is not
+    checked: the dataset does not cover its inspectors; one with only past terms fails.
     An inspector is the city's when ``appointing`` is the city's own code; serving
     means the term covers the due date. ``consecutive_terms`` does not matter: an
     inspector re-appointed for the new term has a new ``term_start``.
@@ -97,7 +99,6 @@ class CityInspectorRenewal(Rule):
         if not keep.any():
             return empty_checks(*evidence)
         codes, due = codes[keep], due[keep]
-        term = ctx.param_column(self.parameters[1], codes)
         ins = ctx.dataset.inspectors
         appointing = ins["appointing"].astype(object).to_numpy()
         start = ins["term_start"].to_numpy()
@@ -106,6 +107,20 @@ class CityInspectorRenewal(Rule):
         day = pd.to_datetime(pd.Series(due)).to_numpy()
         year_start = pd.to_datetime(pd.Series([dt.date(d.year, 1, 1) for d in due])).to_numpy()
         mine = appointing[:, None] == codes[None, :]
+        # a dataset that records no inspector of the city at all (no past term either)
+        # does not cover them: not checked, rather than "none serving" (缺表不等于零)
+        recorded = mine.any(axis=0)
+        if not recorded.any():
+            return empty_checks(*evidence)
+        codes, due, mine, day, year_start = (
+            codes[recorded],
+            due[recorded],
+            mine[:, recorded],
+            day[recorded],
+            year_start[recorded],
+        )
+        keep[np.flatnonzero(keep)[~recorded]] = False
+        term = ctx.param_column(self.parameters[1], codes)
         serving = mine & (start[:, None] <= day) & (pd.isna(end)[:, None] | (end[:, None] >= day))
         renewed = serving & (start[:, None] >= year_start)
         n_serving = serving.sum(axis=0)
