@@ -65,6 +65,7 @@ import importlib
 import io
 import os
 import re
+import weakref
 from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -487,10 +488,34 @@ def positions_in(values: pd.Series | pd.Index, ids: pd.Series | pd.Index) -> np.
     else:
         codes, distinct = pd.factorize(values, use_na_sentinel=True)
         distinct = pd.Index(distinct)
+    source = ids.array if isinstance(ids, pd.Series) else ids
     ids = pd.Index(ids)
     if len(distinct) == len(ids) and distinct.equals(ids):
         return codes.astype(np.intp, copy=True)  # -1 (missing) stays -1
-    return np.append(_lookup(distinct, ids), -1)[codes]
+    return np.append(_recalled(distinct, source, ids), -1)[codes]
+
+
+#: Recent lookups of a large column's categories in a table's ids, by the identity of
+#: both (a filtered table keeps its columns' categories): a check joins supervision
+#: targets to school ids once while loading and again in a rule. Weak references: an
+#: entry lives no longer than the arrays it was computed from.
+_RECENT: list[tuple[weakref.ref, weakref.ref, np.ndarray]] = []
+
+
+def _recalled(distinct: pd.Index, source: Any, ids: pd.Index) -> np.ndarray:
+    if len(distinct) < 10_000:  # cheap enough to look up again
+        return _lookup(distinct, ids)
+    for d, i, found in _RECENT:
+        if d() is distinct and i() is source:
+            return found
+    found = _lookup(distinct, ids)
+    try:
+        entry = (weakref.ref(distinct), weakref.ref(source), found)
+    except TypeError:  # an object without weak references: not remembered
+        return found
+    _RECENT[:] = [e for e in _RECENT[-3:] if e[0]() is not None and e[1]() is not None]
+    _RECENT.append(entry)
+    return found
 
 
 def _lookup(distinct: pd.Index, ids: pd.Index) -> np.ndarray:

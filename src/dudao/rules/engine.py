@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from dudao.errors import DudaoError, Problem
-from dudao.io.tables import positions_in
 from dudao.law.book import Entry, LawBook, Region
 from dudao.model.dataset import Dataset
 from dudao.model.findings import FINDING_COLUMNS, Finding, Severity, TargetKind
@@ -89,8 +88,11 @@ def _plain(col: pd.Series) -> list[Any] | None:
     """:func:`_python` of every value of a text, categorical or date column, found
     without a Python call per value; None for other columns."""
     if isinstance(col.dtype, pd.CategoricalDtype):
-        cats = [_python(v) for v in col.cat.categories.to_numpy(dtype=object)] + [None]
-        return np.asarray(cats, dtype=object)[np.asarray(col.cat.codes)].tolist()
+        codes = np.asarray(col.cat.codes)
+        used = np.unique(codes[codes >= 0])  # not every zone of the country: those shown
+        text = np.full(len(col.cat.categories) + 1, None, dtype=object)
+        text[used] = [_python(v) for v in col.cat.categories[used].to_numpy(dtype=object)]
+        return text[codes].tolist()
     if isinstance(col.dtype, pd.StringDtype):
         return col.to_numpy(dtype=object, na_value=None).tolist()
     if col.dtype != object:
@@ -100,7 +102,8 @@ def _plain(col: pd.Series) -> list[Any] | None:
         values = col.to_numpy(dtype=object)
         return np.where(pd.isna(values), None, values).tolist()
     if kind == "date":  # datetime.date (not datetime) values and missing ones
-        return [None if v is None or v is pd.NA or v != v else v.isoformat() for v in col]
+        codes, days = pd.factorize(col.to_numpy(dtype=object), use_na_sentinel=True)
+        return np.array([d.isoformat() for d in days] + [None], dtype=object)[codes].tolist()
     return None
 
 
@@ -143,7 +146,7 @@ class _Names:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self._names: dict[TargetKind, np.ndarray] = {}
+        self._names: dict[TargetKind, tuple[pd.Index, np.ndarray]] = {}
 
     def __call__(self, kind: TargetKind, targets: pd.Series) -> pd.Series:
         ds = self.ctx.dataset
@@ -153,10 +156,13 @@ class _Names:
             TargetKind.ZONE: (ds.zones, "zone_id"),
         }.get(kind, (None, None))
         if table is not None:
-            if kind not in self._names:  # the last: no such target
-                self._names[kind] = np.append(table["name"].to_numpy(dtype=object), "")
-            at = positions_in(targets, table[key])
-            return pd.Series(self._names[kind][at], index=targets.index)
+            if kind not in self._names:  # the last name: no such target
+                names = np.append(table["name"].to_numpy(dtype=object), "")
+                self._names[kind] = (pd.Index(table[key].to_numpy(dtype=object)), names)
+            ids, names = self._names[kind]
+            # the ids' hash table is built once; each rule looks up only its failing rows
+            at = ids.get_indexer(targets.to_numpy(dtype=object))
+            return pd.Series(names[at], index=targets.index)
         h = self.ctx.hierarchy
         return targets.map(lambda c: h.get(c).name if c in h else c)
 

@@ -41,6 +41,7 @@ from dudao.rules.base import (
     ParamColumn,
     Rule,
     as_dates,
+    citation_column,
     empty_checks,
     row_citations,
 )
@@ -146,8 +147,8 @@ class PartTimeTerms(Rule):
         too_many = consecutive > max_terms  # NaN limit compares False
         return pd.DataFrame(
             {
-                "target": ins["inspector_id"].astype(object).to_numpy(),
-                "jurisdiction": ins["appointing"].astype(object).to_numpy(),
+                "target": ins["inspector_id"].array,
+                "jurisdiction": ins["appointing"].array,
                 "ok": ~(too_long | too_many),
                 "citation": row_citations(self.cite, years, terms),
                 "term_start": _dates(start),
@@ -218,11 +219,11 @@ class TrainingHours(Rule):
         below = hours < need  # NaN compares False
         return pd.DataFrame(
             {
-                "target": ins["inspector_id"].astype(object).to_numpy(),
-                "jurisdiction": ins["appointing"].astype(object).to_numpy(),
+                "target": ins["inspector_id"].array,
+                "jurisdiction": ins["appointing"].array,
                 "ok": ~(missing | below),
                 "severity": np.where(missing, Severity.WARNING.value, self.severity.value),
-                "citation": row_citations(self.cite, required),
+                "citation": citation_column(self.cite, required),
                 "training_hours": hours,
                 "required_hours": need,
                 "shortfall": np.where(missing, np.nan, np.maximum(need - hours, 0)),
@@ -282,8 +283,8 @@ class PreServiceTraining(Rule):
         days_late = np.where(late, (trained - start).astype("timedelta64[D]").astype(float), 0)
         return pd.DataFrame(
             {
-                "target": ins["inspector_id"].astype(object).to_numpy(),
-                "jurisdiction": ins["appointing"].astype(object).to_numpy(),
+                "target": ins["inspector_id"].array,
+                "jurisdiction": ins["appointing"].array,
                 "ok": ~(missing | late),
                 "zone": ins["zone"].astype(object).to_numpy(),
                 "term_start": _dates(start),
@@ -339,8 +340,8 @@ class UnqualifiedRemoved(Rule):
         overdue = unqualified & (year < ctx.as_of.year)  # as-of after Y-12-31
         return pd.DataFrame(
             {
-                "target": ins["inspector_id"].astype(object).to_numpy(),
-                "jurisdiction": ins["appointing"].astype(object).to_numpy(),
+                "target": ins["inspector_id"].array,
+                "jurisdiction": ins["appointing"].array,
                 "ok": ~overdue,
                 "assessment_year": year.astype(int),
                 "assessment": ins["assessment"].astype(object).to_numpy(),

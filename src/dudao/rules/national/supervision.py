@@ -39,7 +39,14 @@ from dudao.model.findings import TargetKind
 from dudao.model.hierarchy import Hierarchy
 from dudao.model.jurisdiction import Level
 from dudao.model.schools import Stage
-from dudao.rules.base import Context, Rule, as_dates, empty_checks, row_citations
+from dudao.rules.base import (
+    Context,
+    Rule,
+    as_dates,
+    citation_column,
+    empty_checks,
+    row_citations,
+)
 
 ZONED_STAGES = [s.value for s in Stage if s.needs_zone]
 ORDINANCE_IN_FORCE = dt.date(2012, 10, 1)  # 《教育督导条例》 施行日期
@@ -231,7 +238,7 @@ class RoutineVisits(Rule):
                 "target_name": schools["name"].array,
                 "jurisdiction": schools["county"].array,
                 "ok": n >= need,
-                "citation": row_citations(self.cite, required.subset(keep)),
+                "citation": citation_column(self.cite, required.subset(keep)),
                 "zone": schools["zone"].array,
                 "visits": n,
                 "other_records": other,
@@ -326,7 +333,7 @@ class SchoolComprehensiveCycle(Rule):
                 "target_name": schools["name"].array,
                 "jurisdiction": county.array,
                 "ok": ok,
-                "citation": row_citations(self.cite, cycle.subset(keep)),
+                "citation": citation_column(self.cite, cycle.subset(keep)),
                 "last_comprehensive": last_day,
                 "years_since": since,
                 "cycle_years": years,
