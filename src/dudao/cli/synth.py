@@ -73,6 +73,7 @@ def synth(
         "filings": "报告",
         "meetings": "会议",
         "budgets": "经费",
+        "programmes": "项目进展",
         "committees": "督导委员会",
     }
     summary = "，".join(f"{labels[k]} {v:,}" for k, v in counts.items())

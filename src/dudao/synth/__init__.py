@@ -114,6 +114,7 @@ def synthesize(
         "filings": records.filings(draw, supervised),
         "meetings": records.meetings(draw, governments),
         "budgets": records.budgets(draw, governments),
+        "programmes": records.programmes(draw, governments),  # drawn last: the rest unchanged
     }
     place = whole.hierarchy.get(scope).name
     info = DatasetInfo(

@@ -364,3 +364,41 @@ def _unit_names(kind: str, level: str) -> list[str]:
     if kind == "district":
         names[_POLICE] = gov + "公安分局"
     return names
+
+
+PROGRAMME_IDS = ("quality_balanced", "universal_preschool")
+STAGE_IDS = ("self_assessment", "city_review", "provincial_assessment", "national_recognition")
+
+
+def programmes(draw: Draw, governments: list[Unit]) -> pd.DataFrame:
+    """Each county's way through the two national programmes: how far it got (most
+    not far), one record per stage half a year apart up to the as-of date, the last
+    stage failed now and then (sample proportions, not statistics)."""
+    rng = draw.rng
+    counties = np.array([g[0] for g in governments if g[3] == "county"], dtype=object)
+    unit, programme, stage, passed, day = [], [], [], [], []
+    for pid in PROGRAMME_IDS:
+        reached = rng.choice(5, size=len(counties), p=[0.35, 0.3, 0.2, 0.1, 0.05])
+        start = draw.today - (reached * 180 + rng.integers(0, 90, len(counties))) * DAY
+        failed_last = rng.random(len(counties)) < 0.1
+        for k in range(len(STAGE_IDS)):
+            mine = reached > k
+            n = int(mine.sum())
+            unit.append(counties[mine])
+            programme.append(np.full(n, pid, dtype=object))
+            stage.append(np.full(n, STAGE_IDS[k], dtype=object))
+            passed.append(~(failed_last[mine] & (reached[mine] == k + 1)))
+            day.append(start[mine] + k * 180 * DAY)
+    order = np.lexsort((np.concatenate(day), np.concatenate(unit).astype(str)))
+    n = len(order)
+    return frame(
+        "programmes",
+        {
+            "unit": codes_column(np.concatenate(unit)[order]),
+            "programme": codes_column(np.concatenate(programme)[order]),
+            "stage": codes_column(np.concatenate(stage)[order]),
+            "passed": pd.array(np.concatenate(passed)[order], dtype="boolean"),
+            "date": dates(np.concatenate(day)[order]),
+            "note": text(np.full(n, None, dtype=object)),
+        },
+    )
