@@ -172,7 +172,7 @@ def test_a_rule_target_for_a_rule_not_in_force_is_not_measurable(tmp_path: Path)
     law = PLUGINS.law_book(HIERARCHY)
     (meetings,) = [
         r
-        for r in plan_status(plan, "450100", ds, HIERARCHY, law, dt.date(2022, 6, 1))
+        for r in plan_status(plan, "450100", ds, HIERARCHY, law, dt.date(2023, 1, 10))
         if r.task.id == "meetings"
     ]
     # national rules only: committee-meetings is a template no plugin adopts here
@@ -202,3 +202,21 @@ def test_a_where_value_the_column_cannot_hold_is_not_a_silent_zero() -> None:
     status, reason, _ = measure_records(target, ds, HIERARCHY, "450100", YEAR_START, YEAR_END)
     assert status is TaskStatus.NOT_MEASURABLE
     assert "'work_plan' 不是有效的取值" in reason and "年度工作计划（plan）" in reason
+
+
+def test_before_the_deadline_an_unreached_target_is_pending_not_failed(tmp_path: Path) -> None:
+    plan = _plan(tmp_path)
+    ds = dataset("450100", filings=[filing("450102", "2022-03-01")], meetings=[])
+    law = PLUGINS.law_book(HIERARCHY)
+    early = {
+        r.task.id: r for r in plan_status(plan, "450100", ds, HIERARCHY, law, dt.date(2022, 3, 15))
+    }
+    # 1 of 2 filings before 9 April: not reached yet, but still possible
+    assert early["filings"].status is TaskStatus.PENDING
+    assert "期限 2022-04-09 未到" in early["filings"].reason
+    # a rule judges its period at the deadline, so a mid-year check cannot pass it yet
+    assert early["meetings"].status is TaskStatus.PENDING
+    late = {
+        r.task.id: r for r in plan_status(plan, "450100", ds, HIERARCHY, law, dt.date(2022, 5, 1))
+    }
+    assert late["filings"].status is TaskStatus.NOT_MET

@@ -13,7 +13,7 @@ from dudao.plans.model import WorkPlan
 from dudao.plans.status import PlanReport, TaskStatus, measure_plans
 from dudao.plugins.manager import load_plugins
 
-STATUS_STYLE = {"met": "green", "not_met": "red", "not_measurable": "dim"}
+STATUS_STYLE = {"met": "green", "not_met": "red", "pending": "yellow", "not_measurable": "dim"}
 
 
 @click.group("plan")
@@ -144,14 +144,5 @@ def _print(report: PlanReport) -> None:
             )
         stdout.print(table)
     c = report.counts()
-    stdout.print(
-        "共 {n} 项任务：{met} {a}，{nm} {b}，{x} {c}".format(
-            n=len(report.results),
-            met=TaskStatus.MET.label,
-            a=c["met"],
-            nm=TaskStatus.NOT_MET.label,
-            b=c["not_met"],
-            x=TaskStatus.NOT_MEASURABLE.label,
-            c=c["not_measurable"],
-        )
-    )
+    parts = "，".join(f"{s.label} {c[s.value]}" for s in TaskStatus)
+    stdout.print(f"共 {len(report.results)} 项任务：{parts}")

@@ -1,9 +1,12 @@
-"""Measure a work plan against a dataset: each task met, not met or not measurable.
+"""Measure a work plan against a dataset: each task met, not met, not yet due or not
+measurable.
 
-A rule target runs that rule as of the task's deadline (or the status date, if
-earlier) and looks at its error findings inside the plan's scope. A records target
+A rule target runs that rule as of the task's deadline and looks at its error
+findings inside the plan's scope; before the deadline it is "not yet due", because
+the period the rule judges is not over. A records target
 counts, per unit at the target's level, the matching records of a dataset table
-dated within the plan's year up to that day. Either is "not measurable" when the
+dated within the plan's year up to that day (a target not reached before its
+deadline is "not yet due", not "not met"). Either is "not measurable" when the
 dataset lacks what it needs, and the reason says which table.
 
 >>> import datetime as dt
@@ -68,6 +71,7 @@ SHOWN = 20  # units listed in evidence; the rest are counted
 class TaskStatus(LabelledEnum):
     MET = ("met", "达成")
     NOT_MET = ("not_met", "未达成")
+    PENDING = ("pending", "未到期")  # not met yet, but the deadline has not passed
     NOT_MEASURABLE = ("not_measurable", "无法度量")
 
 
@@ -116,8 +120,9 @@ def plan_status(
     rule_runs: dict[tuple[dt.date, frozenset[str]], pd.DataFrame] = {}
     by_day: dict[dt.date, set[str]] = {}
     for t in plan.tasks():
-        if isinstance(t.target, RuleTarget):
-            by_day.setdefault(min(as_of, t.deadline_in(plan)), set()).add(t.target.rule)
+        # a rule is judged at the deadline: before it, the period it judges is not over
+        if isinstance(t.target, RuleTarget) and as_of >= t.deadline_in(plan):
+            by_day.setdefault(t.deadline_in(plan), set()).add(t.target.rule)
     skipped: dict[tuple[dt.date, str], str] = {}
     for day, rules in by_day.items():
         ctx = Context(dataset, hierarchy, law, day, member_units or (lambda _code: {}))
@@ -132,7 +137,6 @@ def plan_status(
     for t in plan.tasks():
         deadline = t.deadline_in(plan)
         day = min(as_of, deadline)
-        due = "" if as_of >= deadline else f"（期限 {deadline} 未到）"
         if t.target is None:
             results.append(
                 TaskResult(
@@ -146,7 +150,13 @@ def plan_status(
             continue
         if isinstance(t.target, RuleTarget):
             rule = t.target.rule
-            if (day, rule) in skipped:
+            if as_of < deadline:
+                status, reason, evidence = (
+                    TaskStatus.PENDING,
+                    f"期限 {deadline} 未到，届时按规则 {rule} 判断",
+                    {},
+                )
+            elif (day, rule) in skipped:
                 status, reason, evidence = (TaskStatus.NOT_MEASURABLE, skipped[(day, rule)], {})
             else:
                 findings = next(f for (d, rs), f in rule_runs.items() if d == day and rule in rs)
@@ -156,8 +166,8 @@ def plan_status(
             status, reason, evidence = measure_records(
                 t.target, dataset, hierarchy, scope, start, day
             )
-        if status is TaskStatus.NOT_MET:
-            reason += due
+        if status is TaskStatus.NOT_MET and as_of < deadline:
+            status, reason = TaskStatus.PENDING, f"{reason}（期限 {deadline} 未到）"
         results.append(TaskResult(plan.id, t, status, reason, deadline, evidence))
     return results
 
