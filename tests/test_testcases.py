@@ -165,3 +165,52 @@ expect:
     assert result.passed, result.failures
     failing = run_case(_write(tmp_path, text.replace("vetoed: true", "vetoed: false")), plugins)
     assert failing.failures == ["得分 450102 vetoed：预期 False，实际 True"]
+
+
+def test_scores_use_a_regional_extension_of_the_national_set(tmp_path: Path) -> None:
+    from dudao.examples import example_path
+    from dudao.plugins.yaml_plugin import YamlPlugin
+
+    data = tmp_path / "plugin"
+    (data / "indicator_sets").mkdir(parents=True)
+    (data / "plugin.yaml").write_text(
+        'name: demo\ntitle: 示例\nscope: "450102"\n', encoding="utf-8"
+    )
+    # the region drops the accident veto: inside 450102 an accident no longer vetoes
+    (data / "indicator_sets" / "preschool.yaml").write_text(
+        "id: preschool_universal\nextends: preschool_universal\ntitle: 示例\n"
+        "sample: true\nremove: [safety_accident]\n",
+        encoding="utf-8",
+    )
+    plugins = load_plugins(extra={"demo": YamlPlugin(data)})
+    row = {
+        "target": "450102",
+        "children": 9000,
+        "population_3_5": 10000,
+        "public_children": 5000,
+        "affordable_private_children": 3500,
+        "outdoor_area": 1,
+        "activity_room_area": 1,
+        "building_area": 1,
+        "compliant_classes": 10,
+        "classes": 10,
+        "full_time_teachers": 10,
+        "certified_staff": 10,
+        "staff": 10,
+        "social_recognition": 0.9,
+        "major_safety_accidents": 1,
+    }
+    cells = ", ".join(f"{k}: {v!r}" if isinstance(v, str) else f"{k}: {v}" for k, v in row.items())
+    text = f"""\
+name: 地区删去一票否决项
+as_of: 2023-03-01
+dataset: {example_path("nanning")}
+measurements:
+  - {{{cells}}}
+expect:
+  scores:
+    set: preschool_universal
+    units: {{"450102": {{vetoed: false}}}}
+"""
+    result = run_case(_write(tmp_path, text), plugins)
+    assert result.passed, result.failures

@@ -44,6 +44,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Iterator
+from functools import reduce
 from pathlib import Path
 from typing import Any
 
@@ -383,6 +384,7 @@ def _compare_plan(
 def _compare_scores(
     case: TestCase, scope: str, law: LawBook, doc: yamlio.YamlDocument
 ) -> list[str]:
+    from dudao.evaluation.extend import materialise
     from dudao.evaluation.score import evaluate
 
     expected = case.expect.scores
@@ -398,6 +400,10 @@ def _compare_scores(
                 )
             )
         )
+    # the set governing the units evaluated: resolved at their lowest common ancestor
+    targets = {str(m.get("target")) for m in case.measurements}
+    if targets and all(t in law.hierarchy for t in targets):
+        scope = reduce(lambda a, b: law.hierarchy.lca(a, b).code, sorted(targets))
     entry = law.resolve("indicator_set", expected.set, scope, case.as_of)
     if entry is None:
         raise DudaoError(
@@ -412,7 +418,16 @@ def _compare_scores(
         )
     table = pd.DataFrame(list(case.measurements))
     table["target"] = table["target"].astype(str)
-    ev = evaluate(entry.value, table, source=f"{doc.source} measurements")
+    # a region's set may extend another or read thresholds from parameters
+    indicator_set = materialise(law, entry, case.as_of)
+    ev = evaluate(
+        indicator_set,
+        table,
+        source=f"{doc.source} measurements",
+        law=law,
+        as_of=case.as_of,
+        scope=scope,
+    )
     scores = ev.scores.assign(target=ev.scores["target"].astype(str)).set_index("target")
     failures = []
     for unit, fields in expected.units.items():
