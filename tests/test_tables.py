@@ -19,9 +19,12 @@ from dudao.io.tables import (
     MAX_REPORTED,
     SCHOOLS,
     STRING_DTYPE,
+    VISITS,
+    ZONES,
     Column,
     TableSpec,
     load_table,
+    positions_in,
     validate_table,
 )
 from dudao.model.people import AssessmentResult, InspectorKind
@@ -649,3 +652,74 @@ def test_spec_columns() -> None:
     assert SCHOOLS.aliases()["在校生数"] == "students"
     with pytest.raises(ValueError, match="enum"):
         Column("x", "enum")
+
+
+# --------------------------------------------------------------- Parquet categories
+
+
+def test_parquet_categories_are_cleaned_like_text(tmp_path: Path) -> None:
+    # Categories as some other writer left them: unsorted, with spaces, one blank, two
+    # spellings of one code. They load as the same text would (and are checked).
+    frame = pd.DataFrame(
+        {
+            "zone_id": ["Z3", "Z1", "Z2", "Z4"],
+            "name": ["三", "一", "二", "四"],
+            "county": pd.Categorical([" 450103", "450102 ", "450103", "450103"]),
+        }
+    )
+    path = tmp_path / "zones.parquet"
+    frame.to_parquet(path)
+    zones = load_table(path, ZONES, county_codes=COUNTIES)
+    assert zones["county"].tolist() == ["450103", "450102", "450103", "450103"]
+    assert zones["county"].cat.categories.tolist() == ["450102", "450103"]
+    frame["county"] = pd.Categorical(["450103", "450199", "", "450199"])
+    frame.to_parquet(path)
+    with pytest.raises(DudaoError) as exc:
+        load_table(path, ZONES, county_codes=COUNTIES)
+    problems = [(p.code, p.row) for p in exc.value.problems]
+    assert problems == [("missing-value", 3), ("unknown-code", 2)]
+
+
+def test_parquet_categories_already_clean_are_kept(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "school_id": pd.Categorical(["S2", "S1", "S2", None], categories=["S1", "S2"]),
+            "inspector_id": pd.Categorical([None, "I1", "I1", "I1"]),
+            "date": pd.to_datetime(["2022-09-01", "2022-09-02", "2022-09-02", "2022-10-01"]),
+        }
+    )
+    path = tmp_path / "visits.parquet"
+    frame.to_parquet(path)
+    with pytest.raises(DudaoError) as exc:  # the missing school is still reported
+        load_table(path, VISITS)
+    assert [(p.code, p.row) for p in exc.value.problems] == [("missing-value", 4)]
+    frame.iloc[:3].to_parquet(path)
+    visits = load_table(path, VISITS)
+    assert visits["school_id"].tolist() == ["S2", "S1", "S2"]
+    assert visits["school_id"].cat.categories.tolist() == ["S1", "S2"]
+    assert visits["inspector_id"].isna().tolist() == [True, False, False]
+    text = load_table(io.StringIO(frame.iloc[:3].to_csv(index=False)), VISITS, source="v.csv")
+    pd.testing.assert_frame_equal(visits, text)
+
+
+def test_a_repeated_id_is_reported_with_its_rows(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"zone_id": ["Z1", "Z2", "Z1"], "name": ["一", "二", "三"]})
+    frame["county"] = "450103"
+    path = tmp_path / "zones.parquet"
+    frame.to_parquet(path)
+    with pytest.raises(DudaoError) as exc:
+        load_table(path, ZONES)
+    (problem,) = exc.value.problems
+    assert (problem.code, problem.row) == ("duplicate-id", 3)
+    assert "重复出现 2 次：第 1、3 行" in problem.message
+
+
+def test_positions_in_finds_each_value_once_in_the_ids() -> None:
+    ids = pd.Series(["a", "b", "c"], dtype=STRING_DTYPE)
+    same = pd.Series(pd.Categorical(["c", None, "a"], categories=["a", "b", "c"]))
+    assert positions_in(same, ids).tolist() == [2, -1, 0]
+    other = pd.Series(pd.Categorical(["x", "b", "c"], categories=["c", "x", "b"]))
+    assert positions_in(other, ids).tolist() == [-1, 1, 2]
+    assert positions_in(pd.Series(["b", None, "zz"]), ids).tolist() == [1, -1, -1]
+    # numbers are not joined to text: 1 is not "1"
+    assert positions_in(pd.Series([1, 2]), pd.Series(["1", 2])).tolist() == [-1, 1]
