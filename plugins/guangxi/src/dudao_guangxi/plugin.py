@@ -2,7 +2,7 @@
 2023 work points (桂教督委办〔2023〕11号).
 
 Most of it is data in ``data/``, read by :class:`~dudao.plugins.yaml_plugin.YamlPlugin`;
-the two rules YAML cannot state are Python (:mod:`dudao_guangxi.rules`).
+the three rules YAML cannot state are Python (:mod:`dudao_guangxi.rules`).
 """
 
 from pathlib import Path

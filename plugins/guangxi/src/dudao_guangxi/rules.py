@@ -14,13 +14,13 @@ can state.
   上一级教育督导机构报告". The national ``upward-reporting`` checks counties' plans only;
   in Guangxi the 设区市 report to the autonomous region too, and results as well as plans.
 
-Which cities are judged
+``city-upward-reporting``: which cities are judged
     The filings table records what a body *receives*: a city's report to the autonomous
     region is on the region's books. So a city is judged only in a dataset that covers
     the region (scope 450000 or wider); a city's own dataset (Nanning's) does not hold
     what the region received, and judging it there would call every city negligent.
 
-Judged year
+``city-upward-reporting``: judged year
     As for the national annual rules (:func:`dudao.rules.national.governance.judged_year`):
     the last calendar year that ended before the as-of date, with the parameters in force
     on its 31 December. The plan of that year counts whenever it was filed (no Guangxi text
