@@ -220,3 +220,25 @@ def test_before_the_deadline_an_unreached_target_is_pending_not_failed(tmp_path:
         r.task.id: r for r in plan_status(plan, "450100", ds, HIERARCHY, law, dt.date(2022, 5, 1))
     }
     assert late["filings"].status is TaskStatus.NOT_MET
+
+
+def test_cli_plan_status_shows_each_plugin_example_and_the_forwarding_chain() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from dudao.cli import cli
+
+    example = Path(__file__).parents[1] / "plugins/weinan/src/dudao_weinan/example"
+    result = CliRunner().invoke(
+        cli, ["plan", "status", str(example), "--plugin", "weinan", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.output)
+    assert sum(shown["summary"].values()) == len(shown["tasks"])
+    (weinan,) = [p for p in shown["plans"] if p["id"] == "weinan-2023"]
+    assert weinan["forwarded"][0]["by"] == "610526" and weinan["forwarded"][0]["date"] is None
+    table = CliRunner().invoke(cli, ["plan", "status", str(example), "--plugin", "weinan"])
+    assert "转发：610526 蒲城县 蒲政教督办函〔2023〕3号（日期不详）" in table.output
+    unknown = CliRunner().invoke(cli, ["plan", "status", str(example), "--plugin", "nope"])
+    assert unknown.exit_code == 2 and "未知的插件 'nope'" in unknown.output

@@ -214,3 +214,44 @@ expect:
 """
     result = run_case(_write(tmp_path, text), plugins)
     assert result.passed, result.failures
+
+
+STAFFING_CASE = """\
+name: 数据集自带参数
+as_of: 2023-03-01
+dataset:
+  scope: "450108"
+  tables:
+    schools:
+{schools}
+    inspectors:
+      - {{inspector_id: I1, name: 李明, kind: full_time, appointing: "450108",
+         term_start: 2021-09-01, trained_on: 2021-08-01}}
+{parameters}
+rules: [inspector-staffing]
+expect:
+  findings: {findings}
+"""
+
+
+def test_an_inline_dataset_carries_its_own_parameters(tmp_path: Path) -> None:
+    schools = "\n".join(
+        f"      - {{school_id: S{i}, name: 学校{i}, stage: primary, ownership: public,"
+        f" students: 300, county: '450108'}}"
+        for i in range(6)
+    )
+    # 6 schools at 5 per inspector need 2 inspectors; the county has 1
+    short = STAFFING_CASE.format(
+        schools=schools, parameters="", findings="[{rule: inspector-staffing, target: '450108'}]"
+    )
+    assert run_case(_write(tmp_path, short), PLUGINS).passed
+    # at a (sample) 10 schools per inspector, 1 inspector is enough
+    params = (
+        "  parameters:\n"
+        "    - id: inspector.schools_per_inspector\n"
+        "      title: 每名督学负责的学校数\n"
+        "      values: [{value: 10, sample: true}]"
+    )
+    enough = STAFFING_CASE.format(schools=schools, parameters=params, findings="[]")
+    result = run_case(_write(tmp_path, enough), PLUGINS)
+    assert result.passed, result.failures

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from dudao.cli.check import _dataset
 from dudao.cli.output import format_option, parse_date, print_json, stdout
+from dudao.model.hierarchy import Hierarchy
 from dudao.plans.model import WorkPlan
 from dudao.plans.status import PlanReport, TaskStatus, measure_plans
 from dudao.plugins.manager import load_plugins
@@ -29,11 +30,8 @@ def show(plugin: str | None, fmt: str) -> None:
     plugins = load_plugins()
     if plugin:
         plugins.get(plugin)
-    entries = [
-        e
-        for e in plugins.law_book().entries("work_plan")
-        if plugin is None or e.origin.plugin == plugin
-    ]
+    book = plugins.law_book()
+    entries = [e for e in book.entries("work_plan") if plugin is None or e.origin.plugin == plugin]
     if fmt == "json":
         print_json([_plan_json(e.value, e.origin.plugin, e.scope) for e in entries])
         return
@@ -55,8 +53,15 @@ def show(plugin: str | None, fmt: str) -> None:
                 t.target.describe() if t.target else f"[dim]无法度量：{t.note or '—'}[/]",
             )
         stdout.print(table)
-        for f in p.forwarded:
-            stdout.print(f"转发：{f.by} {f.number or ''}（{f.date or '日期不详'}）→ {f.to or '—'}")
+        _print_forwarding(p, book.hierarchy)
+
+
+def _print_forwarding(p: WorkPlan, hierarchy: Hierarchy) -> None:
+    """The plan as passed down the hierarchy: who forwarded it, under which 文号, to whom."""
+    for f in p.forwarded:
+        by = f"{f.by} {hierarchy.get(f.by).name}" if f.by in hierarchy else f.by
+        day = f.date or "日期不详"
+        stdout.print(f"转发：{by} {f.number or ''}（{day}）→ {f.to or '—'}")
 
 
 def _plan_json(p: WorkPlan, plugin: str, scope: str) -> dict[str, Any]:
@@ -114,6 +119,14 @@ def status(
                 "sample": report.dataset.info.sample,
                 "as_of": report.as_of.isoformat(),
                 "summary": report.counts(),
+                "plans": [
+                    {
+                        k: v
+                        for k, v in _plan_json(p, "", scope).items()
+                        if k not in ("tasks", "plugin")
+                    }
+                    for p, scope in report.plans
+                ],
                 "tasks": [r.row() for r in report.results],
             }
         )
@@ -143,6 +156,7 @@ def _print(report: PlanReport) -> None:
                 r.reason,
             )
         stdout.print(table)
+        _print_forwarding(p, report.hierarchy)
     c = report.counts()
     parts = "，".join(f"{s.label} {c[s.value]}" for s in TaskStatus)
     stdout.print(f"共 {len(report.results)} 项任务：{parts}")
