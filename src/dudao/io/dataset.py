@@ -199,18 +199,20 @@ def committees_from_tables(
     codes = members["jurisdiction"].astype(object).to_numpy()
     order = np.argsort(codes, kind="stable")
     codes = codes[order]
-    units = members["unit"].astype(object).to_numpy()[order]
-    liaisons = members["liaison"].astype(object).to_numpy()[order]
+    units = members["unit"].astype(object).to_numpy()[order].tolist()
+    liaisons = members["liaison"].astype(object).to_numpy()[order].tolist()
+    # every membership once, in committee order; each committee takes its slice
+    everyone = [
+        Membership(u, lz if isinstance(lz, str) else None)
+        for u, lz in zip(units, liaisons, strict=True)
+    ]
+    rows = committees.astype(object)
+    wanted = rows["jurisdiction"].to_numpy()
+    starts = np.searchsorted(codes, wanted, "left").tolist()
+    ends = np.searchsorted(codes, wanted, "right").tolist()
     out = []
-    for row in committees.astype(object).itertuples(index=False):
-        lo, hi = (
-            np.searchsorted(codes, row.jurisdiction, "left"),
-            np.searchsorted(codes, row.jurisdiction, "right"),
-        )
-        memberships = tuple(
-            Membership(u, lz if isinstance(lz, str) else None)
-            for u, lz in zip(units[lo:hi], liaisons[lo:hi], strict=True)
-        )
+    for row, lo, hi in zip(rows.itertuples(index=False), starts, ends, strict=True):
+        memberships = tuple(everyone[lo:hi])
         chair = _posts(row.chair)
         chief = _posts(row.chief_inspector)
         out.append(

@@ -55,7 +55,7 @@ import numpy as np
 import pandas as pd
 
 from dudao.errors import DudaoError, Problem
-from dudao.law.book import Region
+from dudao.law.book import Entry, Region
 from dudao.model.bodies import Committee, MemberUnit
 from dudao.model.findings import TargetKind
 from dudao.model.jurisdiction import Jurisdiction, JurisdictionKind, Level
@@ -261,16 +261,31 @@ class CommitteeComposition(Rule):
         )
         if not committees:
             return empty_checks(*columns)
-        rows = [self._row(ctx, c) for c in committees]
+        # each parameter resolved for all committees in one pass, not one walk up the
+        # tree per committee and parameter
+        codes = [c.jurisdiction for c in committees]
+        params = [self._entries(ctx, p, codes) for p in self.parameters[:4]]
+        rows = [self._row(ctx, c, *(p[i] for p in params)) for i, c in enumerate(committees)]
         frame = pd.DataFrame(rows)
         return frame[["target", "jurisdiction", "ok", "citation", *columns]]
 
-    def _row(self, ctx: Context, c: Committee) -> dict[str, Any]:
+    @staticmethod
+    def _entries(ctx: Context, id: str, codes: list[str]) -> list[Entry | None]:
+        """:meth:`Context.param` of ``id`` for each code."""
+        versions, which = ctx.law.resolve_many("parameter", id, codes, ctx.as_of)
+        chosen: list[Entry | None] = [*versions, None]
+        return [chosen[w] for w in which]
+
+    def _row(
+        self,
+        ctx: Context,
+        c: Committee,
+        host: Entry | None,
+        required: Entry | None,
+        liaison: Entry | None,
+        chief: Entry | None,
+    ) -> dict[str, Any]:
         code = c.jurisdiction
-        host = ctx.param(self.parameters[0], code)
-        required = ctx.param(self.parameters[1], code)
-        liaison = ctx.param(self.parameters[2], code)
-        chief = ctx.param(self.parameters[3], code)
         applied = [e for e in (host, required, liaison, chief) if e is not None and e.value]
         # the catalogue is only needed to compare unit names (and is not cheap to build)
         catalogue = (
