@@ -13,7 +13,7 @@ from rich.table import Table
 
 from dudao.cli.output import parse_date, print_json, stdout
 from dudao.errors import DudaoError, Problem
-from dudao.evaluation.evaluators import evaluators
+from dudao.evaluation.evaluators import evaluator_basis, evaluators
 from dudao.evaluation.extend import materialise
 from dudao.evaluation.measurements import load_dataset
 from dudao.evaluation.model import IndicatorSet
@@ -72,11 +72,13 @@ def evaluate(
     else:
         source = str(folder / "measurements")
         ev = run_evaluate(s, measurements, source=source, law=law, as_of=day)
-    # who evaluates each target (厅发〔2020〕26号 二（三）; townships where a region says so)
+    # who evaluates each target: the hierarchy, townships where a region says so
     ev.scores["evaluator"] = evaluators(ev.scores["target"].astype(str), hierarchy, law, day)
     ev.scores["evaluator_name"] = [
         hierarchy.get(c).name if c else None for c in ev.scores["evaluator"]
     ]
+    bases = {c: evaluator_basis(c, law, day) for c in ev.scores["evaluator"].dropna().unique()}
+    ev.scores["evaluator_basis"] = ev.scores["evaluator"].map(bases)
     if target:
         explanation = ev.explain(target)
         if fmt == "json":
@@ -144,7 +146,8 @@ def _print(ev: Evaluation, folder: Path) -> None:
     single = len(who) <= 1  # the usual case: one government evaluates them all
     if len(who) == 1:
         name = ev.scores.loc[ev.scores["evaluator"] == who[0], "evaluator_name"].iloc[0]
-        stdout.print(f"评估主体：{name}（{who[0]}；厅发〔2020〕26号 二（三））")
+        basis = ev.scores.loc[ev.scores["evaluator"] == who[0], "evaluator_basis"].iloc[0]
+        stdout.print(f"评估主体：{name}（{who[0]}；{basis}）")
     table = Table(title_justify="left")
     for header in (
         "排名",

@@ -39,3 +39,24 @@ def evaluators(
         unit = hierarchy.evaluator(code, township_evaluation=township)
         out.append(unit.code if unit is not None else None)
     return out
+
+
+#: said when no entry in force states who evaluates whom for a unit
+HIERARCHY_BASIS = "按行政层级由上级政府评价"
+
+
+def evaluator_basis(evaluator: str, law: LawBook, day: dt.date) -> str:
+    """Why ``evaluator`` evaluates: the citation of the ``evaluation.township_evaluation``
+    value in force there (a region stating its levels, e.g. 厅发〔2020〕26号 二（三）),
+    else the hierarchy itself — never another region's document.
+
+    >>> from dudao.plugins.manager import load_plugins
+    >>> plugins = load_plugins()
+    >>> law = plugins.law_book()
+    >>> evaluator_basis("610500", law, dt.date(2023, 6, 1))
+    '按行政层级由上级政府评价'
+    """
+    entry = law.resolve("parameter", TOWNSHIP_EVALUATION, evaluator, day)
+    if entry is not None and entry.cite:
+        return entry.citation_text()
+    return HIERARCHY_BASIS
