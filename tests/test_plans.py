@@ -242,3 +242,24 @@ def test_cli_plan_status_shows_each_plugin_example_and_the_forwarding_chain() ->
     assert "转发：610526 蒲城县 蒲政教督办函〔2023〕3号（日期不详）" in table.output
     unknown = CliRunner().invoke(cli, ["plan", "status", str(example), "--plugin", "nope"])
     assert unknown.exit_code == 2 and "未知的插件 'nope'" in unknown.output
+
+
+def test_a_target_may_count_schools() -> None:
+    ds = dataset(
+        "450100",
+        schools=[school("S1", "450102"), school("S2", "450102"), school("S3", "450103")],
+        visits=[
+            {"school_id": "S1", "date": "2022-03-01"},
+            {"school_id": "S1", "date": "2022-04-01"},
+            {"school_id": "S3", "date": "2021-04-01"},  # before the plan's year
+        ],
+    )
+    target = RecordsTarget("visits", "学校", every=True)
+    status, reason, ev = measure_records(target, ds, HIERARCHY, "450100", YEAR_START, YEAR_END)
+    assert status is TaskStatus.NOT_MET
+    assert (ev["required"], ev["actual"]) == (3, 1)
+    assert ev["missing"] == ["S2 学校S2", "S3 学校S3"]
+    assert reason.startswith("全部学校在 visits 表中有记录")
+    # only the schools inside the scope count
+    status, _, ev = measure_records(target, ds, HIERARCHY, "450102", YEAR_START, YEAR_END)
+    assert ev["required"] == 2

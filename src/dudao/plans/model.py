@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
@@ -58,6 +58,15 @@ def _texts(value: Any) -> tuple[str, ...]:
     return tuple(converter.structure(v, str) for v in items)
 
 
+SCHOOL = "school"  # records targets may count schools as well as jurisdictions
+
+
+def _level(value: Any) -> Level | Literal["school"]:
+    if value in (SCHOOL, "学校"):
+        return SCHOOL
+    return Level.parse(value)
+
+
 @attrs.frozen
 class RuleTarget:
     """Met when ``rule`` gives no error finding in the plan's scope."""
@@ -75,7 +84,7 @@ class RecordsTarget:
     of the listed ``units``."""
 
     table: str
-    level: Level = attrs.field(converter=Level.parse)
+    level: Level | Literal["school"] = attrs.field(converter=_level)
     where: dict[str, Condition] = attrs.Factory(dict)
     at_least: int | None = None
     every: bool = False
@@ -97,13 +106,14 @@ class RecordsTarget:
         return []
 
     def describe(self) -> str:
-        level = self.level.label
+        level = "学校" if self.level == SCHOOL else self.level.label  # type: ignore[union-attr]
         if self.every:
-            how = f"全部{level}单位"
+            how = "全部学校" if self.level == SCHOOL else f"全部{level}单位"
         elif self.units:
             how = "、".join(self.units) + " 均"
         else:
-            how = f"{level}单位中至少 {self.at_least} 个"
+            unit = "学校" if self.level == SCHOOL else f"{level}单位"
+            how = f"{unit}中至少 {self.at_least} 个"
         cond = "，".join(f"{k}={_describe_condition(v)}" for k, v in self.where.items())
         return f"{how}在 {self.table} 表中有记录" + (f"（{cond}）" if cond else "")
 

@@ -41,7 +41,7 @@ from dudao.model.findings import Severity
 from dudao.model.hierarchy import Hierarchy
 from dudao.model.jurisdiction import Level
 from dudao.model.labels import LabelledEnum
-from dudao.plans.model import PlanTask, RecordsTarget, RuleTarget, WorkPlan
+from dudao.plans.model import SCHOOL, PlanTask, RecordsTarget, RuleTarget, WorkPlan
 from dudao.rules.base import Context
 from dudao.rules.engine import dataset_parameters, run_rules
 
@@ -64,6 +64,13 @@ DATE_COLUMNS = {
     "filings": "filed_on",
     "meetings": "date",
     "programmes": "date",
+}
+#: The column naming the school a record is about, for targets counting schools.
+SCHOOL_COLUMNS = {
+    "schools": "school_id",
+    "visits": "school_id",
+    "supervisions": "target",
+    "programmes": "unit",
 }
 SHOWN = 20  # units listed in evidence; the rest are counted
 
@@ -203,7 +210,9 @@ def measure_records(
     table = dataset.table(target.table) if hasattr(dataset, target.table) else None
     if table is None:
         return TaskStatus.NOT_MEASURABLE, f"数据集缺少 {target.table} 表", {}
-    unit_col = target.unit_column or UNIT_COLUMNS.get(target.table)
+    by_school = target.level == SCHOOL
+    defaults = SCHOOL_COLUMNS if by_school else UNIT_COLUMNS
+    unit_col = target.unit_column or defaults.get(target.table)
     wrong = [c for c in (unit_col, *target.where) if c is None or c not in table.columns]
     if wrong:
         shown = "、".join(str(c) for c in wrong)
@@ -224,10 +233,16 @@ def measure_records(
     if date_col and date_col not in target.where and date_col in table.columns:
         keep &= _matches(table[date_col], {"from": start, "to": end})
     codes = pd.unique(table.loc[keep, unit_col].dropna().astype(str))
-    matched = _units_at(codes, target.level, hierarchy, dataset) & set(
-        u.code for u in hierarchy.at_level(target.level, within=scope)
-    )
-    in_scope = [u.code for u in hierarchy.at_level(target.level, within=scope)]
+    names: dict[str, str] = {}
+    if by_school:
+        schools = dataset.schools
+        inside = schools.loc[hierarchy.contains_many(scope, schools["county"].astype(str))]
+        in_scope = inside["school_id"].astype(str).tolist()
+        names = dict(zip(in_scope, inside["name"].astype(str), strict=True))
+        matched = set(codes) & set(in_scope)
+    else:
+        in_scope = [u.code for u in hierarchy.at_level(target.level, within=scope)]
+        matched = _units_at(codes, target.level, hierarchy, dataset) & set(in_scope)
     if target.every:
         required, listed = len(in_scope), in_scope
     elif target.units:
@@ -240,8 +255,8 @@ def measure_records(
     evidence: dict[str, Any] = {
         "required": required,
         "actual": actual,
-        "units": _named(sorted(matched), hierarchy),
-        "missing": _named(missing, hierarchy),
+        "units": _named(sorted(matched), hierarchy, names),
+        "missing": _named(missing, hierarchy, names),
     }
     what = target.describe()
     if met:
@@ -302,8 +317,12 @@ def _units_at(codes: Any, level: Level, hierarchy: Hierarchy, dataset: Dataset) 
     return out
 
 
-def _named(codes: list[str], hierarchy: Hierarchy) -> list[str]:
-    shown = [f"{c} {hierarchy.get(c).name}" if c in hierarchy else c for c in codes[:SHOWN]]
+def _named(codes: list[str], hierarchy: Hierarchy, names: Mapping[str, str]) -> list[str]:
+    """Codes with their names (units from the tree, schools from ``names``)."""
+    shown = [
+        f"{c} {names[c]}" if c in names else f"{c} {hierarchy.get(c).name}" if c in hierarchy else c
+        for c in codes[:SHOWN]
+    ]
     if len(codes) > SHOWN:
         shown.append(f"…等 {len(codes)} 个")
     return shown
