@@ -192,3 +192,41 @@ def test_evidence_values_become_plain_json() -> None:
         None,
         "x",
     ]
+
+
+def test_a_plugin_adopts_its_own_template_at_its_own_scope() -> None:
+    """A region's Python template, adopted by its own YAML at its own scope, is in
+    force there — not an overlap of the placeholder and the adoption."""
+    from dudao.model.documents import Citation as _Citation
+    from dudao.plugins.info import PluginInfo
+    from dudao.plugins.manager import load_plugins as _load
+    from dudao.plugins.markers import hookimpl
+    from dudao.rules.national.governance import CommitteeMeetings
+    from dudao.rules.statements import RuleStatement
+
+    class RegionMeetings(CommitteeMeetings):
+        id = "region-meetings"
+
+    class Region:
+        @hookimpl
+        def dudao_plugin_info(self):
+            return PluginInfo(name="region", title="示例", scope="450200")
+
+        @hookimpl
+        def dudao_rules(self):
+            return [RegionMeetings()]
+
+        @hookimpl
+        def dudao_rule_statements(self):
+            return [
+                RuleStatement(
+                    "region-meetings",
+                    cite=(_Citation.parse("柳教督委办〔2024〕2号 一"),),
+                    since=dt.date(2024, 3, 1),
+                )
+            ]
+
+    book = _load(autoload=False, extra={"region": Region()}).law_book()
+    (entry,) = book.versions("rule", "region-meetings")
+    assert entry.value is not None and entry.citation_text() == "柳教督委办〔2024〕2号 一"
+    assert book.resolve("rule", "region-meetings", "450202", dt.date(2024, 6, 1)) is not None

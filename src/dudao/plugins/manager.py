@@ -296,7 +296,16 @@ class PluginSet:
                     detail=rule,
                 )
             )
-        entries += self._stated_rules(entries, problems)
+        stated = self._stated_rules(entries, problems)
+        # a plugin adopting its own template at its own scope: the adoption replaces
+        # the placeholder (which governs nothing) rather than overlapping it
+        adopted = {(e.id, e.scope) for e in stated}
+        entries = [
+            e
+            for e in entries
+            if not (e.kind == "rule" and e.value is None and (e.id, e.scope) in adopted)
+        ]
+        entries += stated
         entries += self._indicator_sets(hierarchy, problems)
         entries += self._situations(hierarchy, problems)
         entries += self._work_plans(hierarchy, problems)
