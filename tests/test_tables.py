@@ -712,6 +712,11 @@ def test_a_repeated_id_is_reported_with_its_rows(tmp_path: Path) -> None:
     (problem,) = exc.value.problems
     assert (problem.code, problem.row) == ("duplicate-id", 3)
     assert "重复出现 2 次：第 1、3 行" in problem.message
+    frame["zone_id"] = ["Z1", "Z2", "Z2"]  # in order, the repeat side by side
+    frame.to_parquet(path)
+    with pytest.raises(DudaoError) as exc:
+        load_table(path, ZONES)
+    assert [(p.code, p.row) for p in exc.value.problems] == [("duplicate-id", 3)]
 
 
 def test_positions_in_finds_each_value_once_in_the_ids() -> None:

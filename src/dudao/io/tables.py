@@ -749,9 +749,27 @@ def _dictionary_column(column: Any) -> pd.Categorical | None:
     ).astype(np.int64, copy=False)
     try:
         categories = pd.Index(dictionary.to_pandas(), dtype=STRING_DTYPE)
-        return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories))
+        if _strictly_increasing(dictionary) and hasattr(pd.CategoricalDtype, "_from_fastpath"):
+            # sorted without repeats, so distinct: pandas' own check would hash them all
+            dtype = pd.CategoricalDtype._from_fastpath(categories, False)
+        else:
+            dtype = pd.CategoricalDtype(categories)
+        return pd.Categorical.from_codes(codes, dtype=dtype)
     except ValueError:  # repeated dictionary values: leave it to pyarrow
         return None
+
+
+def _strictly_increasing(values: Any) -> bool:
+    """Whether a pyarrow text array is sorted with no value repeated (so all distinct),
+    in one vectorised comparison of neighbours; False when that cannot be told."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if len(values) < 2:
+        return True
+    if values.null_count or values.type not in (pa.string(), pa.large_string()):
+        return False
+    return bool(pc.all(pc.greater(values[1:], values[:-1])).as_py())
 
 
 # ---------------------------------------------------------------------- cells
@@ -1233,6 +1251,14 @@ def _all_distinct(values: Any, present: np.ndarray) -> bool:
     values = pd.Series(values)
     if not present.all():
         values = values[present]
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        try:
+            import pyarrow as pa
+
+            if _strictly_increasing(pa.array(values.array)):  # ids written in order
+                return True
+        except (ImportError, TypeError, ValueError):
+            pass
     return bool(values.is_unique)
 
 
