@@ -246,3 +246,27 @@ def test_validate_command_checks_programme_files(tmp_path: Path) -> None:
     r = runner.invoke(cli, ["validate", str(path)])
     assert r.exit_code == 2
     assert "g.yaml:9 indicator_set" in r.output and "是否是 'preschool_universal'" in r.output
+
+
+def test_a_record_is_read_by_the_programme_version_of_its_own_date() -> None:
+    """Nanning restated 普及普惠 for 2022 with its own stages (南府督委办〔2022〕7号 四);
+    a 2022 record of such a stage stays valid in a 2023 dataset, a 2023 one does not."""
+    import datetime as _dt
+
+    import pandas as _pd
+
+    from dudao.evaluation.programmes import programme_problems
+    from dudao.plugins.manager import load_plugins as _load
+
+    law = _load().law_book()
+    records = _pd.DataFrame(
+        {
+            "unit": ["450108", "450108"],
+            "programme": ["universal_preschool", "universal_preschool"],
+            "stage": ["provincial_rectification", "provincial_rectification"],
+            "date": _pd.to_datetime(["2022-10-01", "2023-05-01"]),
+        }
+    )
+    problems = programme_problems(records, law, _dt.date(2023, 6, 30))
+    assert len(problems) == 1
+    assert "第 3 行" in problems[0].message  # the 2023 row only (rows count from 2)

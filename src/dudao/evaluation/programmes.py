@@ -202,28 +202,43 @@ def _place(
     records: pd.DataFrame, law: LawBook, on: dt.date, scope: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Entry], np.ndarray, np.ndarray]:
     """Per row: unit, programme, stage text, and (an index into the returned entries)
-    the programme version governing the unit on ``on`` and the stage's place in it
-    (-1: none). A unit that is not a jurisdiction code lies in ``scope``."""
+    the programme version governing the unit on the record's date (``on`` for an
+    undated record) and the stage's place in it (-1: none). A record is read by the
+    version in force when it was made, so a 2022 stage of a programme a region
+    restated for 2022 only stays valid in a later dataset. A unit that is not a
+    jurisdiction code lies in ``scope``."""
     units = records["unit"].astype(object).to_numpy()
     pids = records["programme"].astype(object).to_numpy()
     stages = records["stage"].astype(object).to_numpy()
     codes = np.where(law.hierarchy.positions(units) >= 0, units, scope)
+    if "date" in records.columns:
+        dated = pd.to_datetime(records["date"], errors="coerce")
+        days = dated.dt.date.where(dated.notna(), on).to_numpy(dtype=object)
+    else:
+        days = np.full(len(records), on, dtype=object)
     known = set(law.ids("programme"))
     versions: list[Entry] = []
+    index: dict[int, int] = {}  # id(entry) -> its place in versions
     version = np.full(len(records), -1, dtype=np.intp)
     rank = np.full(len(records), -1, dtype=np.intp)
     for pid in pd.unique(pids):
         if pid not in known:
             continue
-        rows = np.flatnonzero(pids == pid)
-        found, which = law.resolve_many("programme", pid, codes[rows], on)
-        version[rows] = np.where(which >= 0, which + len(versions), -1)
-        for k, entry in enumerate(found):
-            mine = rows[which == k]
-            order = {s.id: j for j, s in enumerate(entry.value.stages)}
-            order |= {s.name: j for j, s in enumerate(entry.value.stages)}
-            rank[mine] = pd.Series(stages[mine]).map(order).fillna(-1).to_numpy(dtype=np.intp)
-        versions += found
+        of_pid = np.flatnonzero(pids == pid)
+        for day in pd.unique(days[of_pid]):  # one resolution per distinct date
+            rows = of_pid[days[of_pid] == day]
+            found, which = law.resolve_many("programme", pid, codes[rows], day)
+            for k, entry in enumerate(found):
+                mine = rows[which == k]
+                if not len(mine):
+                    continue
+                at = index.setdefault(id(entry), len(versions))
+                if at == len(versions):
+                    versions.append(entry)
+                version[mine] = at
+                order = {st.id: j for j, st in enumerate(entry.value.stages)}
+                order |= {st.name: j for j, st in enumerate(entry.value.stages)}
+                rank[mine] = pd.Series(stages[mine]).map(order).fillna(-1).to_numpy(dtype=np.intp)
     return units, pids, stages, versions, version, rank
 
 
@@ -240,8 +255,9 @@ def programme_problems(
     first_row: int = 2,
     scope: str = "000000",
 ) -> list[Problem]:
-    """Rows of a ``programmes`` table naming a programme or stage that is not in force
-    for their unit on ``on`` (the dataset's date): one problem per distinct mistake,
+    """Rows of a ``programmes`` table naming a programme or stage that was not in force
+    for their unit on the record's date (``on``, the dataset's date, for an undated
+    record): one problem per distinct mistake,
     naming its first row and listing the others. A unit that is not a jurisdiction
     code (a school) is taken to lie in ``scope``."""
     problems: list[Problem] = []
@@ -273,7 +289,7 @@ def programme_problems(
         shown = "、".join(str(u) for u in pd.unique(units[rows])[:5])
         problems.append(
             Problem(
-                f"项目 {pid} 在 {on} 不适用于 {shown}（第 {_rows(rows, first_row)} 行；"
+                f"项目 {pid} 在记录日期不适用于 {shown}（第 {_rows(rows, first_row)} 行；"
                 f"该项目的范围与有效期：{where}）",
                 source=source,
                 row=int(rows[0]) + first_row,
