@@ -135,3 +135,32 @@ def test_an_unreachable_scheduler_is_a_clear_error() -> None:
         executor_for("dask", scheduler="tcp://127.0.0.1:9", timeout="1s"),
     ):
         pass
+
+
+class Breaks(cf.Executor):
+    """Runs tasks as they are submitted; the third one fails (an interrupted sweep)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def submit(self, fn, /, *args, **kwargs):
+        self.count += 1
+        future: cf.Future = cf.Future()
+        if self.count == 3:
+            future.set_exception(KeyboardInterrupt())
+        else:
+            future.set_result(fn(*args, **kwargs))
+        return future
+
+
+def test_an_interrupted_sweep_resumes_where_it_stopped(tmp_path: Path) -> None:
+    options = dict(seeds=[4], runs=8, years=2, block=2, progress=False)
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(INPUTS, out=tmp_path, executor=Breaks(), **options)
+    finished = len(list((tmp_path / "tasks").glob("*.parquet")))
+    assert finished < 2 * 4  # the failed task, at least, is missing
+    assert not list((tmp_path / "tasks").glob(".*.tmp"))
+    resumed = run_sweep(INPUTS, out=tmp_path, executor="serial", **options)
+    assert resumed.resumed == finished
+    clean = run_sweep(INPUTS, executor="serial", **options)
+    assert resumed.frame.equals(clean.frame)

@@ -155,8 +155,13 @@ def executor_for(
         yield serial.submit, cf.as_completed
         return
     if executor == "local":
-        with cf.ProcessPoolExecutor(max_workers=workers or os.cpu_count()) as pool:
+        pool = cf.ProcessPoolExecutor(max_workers=workers or os.cpu_count())
+        try:
             yield pool.submit, cf.as_completed
+        except BaseException:  # Ctrl-C or a failed task: do not run the queued tasks
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown()
         return
     if executor == "dask":
         try:
