@@ -174,6 +174,24 @@ indicator_sets:
     assert f"{path}:15" in text and "没有子项 'nosuch'" in text
 
 
+def test_a_value_of_the_wrong_kind_is_refused(tmp_path: Path, book) -> None:
+    path = write(
+        tmp_path,
+        """name: typo
+parameters:
+  - id: inspector.schools_per_inspector
+    value: 1:4
+  - id: funding.in_budget_required
+    value: 1
+""",
+    )
+    with pytest.raises(DudaoError) as err:
+        load_reform(path).apply(book, DAY)
+    text = str(err.value)
+    assert f"{path}:3 parameters[0].value: 取值 '1:4' 应为数值（如 4，而不是 1:4）" in text
+    assert f"{path}:5 parameters[1].value: 取值 1 应为 true 或 false" in text
+
+
 def test_yaml_unknown_key_is_located(tmp_path: Path) -> None:
     path = write(tmp_path, "name: x\nparameters:\n  - id: a\n    valeu: 3\n")
     with pytest.raises(DudaoError) as err:

@@ -354,6 +354,10 @@ class Reform:
                 )
             )
             return None
+        wrong_type = _type_problem(c.value, book.versions("parameter", c.id))
+        if wrong_type:
+            problems.append(self._problem(wrong_type, c.line, path=(*where, "value")))
+            return None
         if not c.sample and c.cite is None:
             problems.append(
                 self._problem(
@@ -456,6 +460,20 @@ class Reform:
                 entry = attrs.evolve(s.entry(self._origin(line)), title=s.title)
                 out.append((entry, False))
         return out
+
+
+def _type_problem(value: Any, versions: list[Entry]) -> str | None:
+    """A value of another kind than the baseline's (``"1:4"`` where a number is meant)
+    would silently read as unset: say so instead."""
+    known = [e.value for e in versions if e.value is not None]
+    if value is None or not known:
+        return None
+    if all(isinstance(v, bool) for v in known) and not isinstance(value, bool):
+        return f"取值 {value!r} 应为 true 或 false"
+    numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in known)
+    if numeric and (isinstance(value, bool) or not isinstance(value, int | float)):
+        return f"取值 {value!r} 应为数值（如 4，而不是 1:4）"
+    return None
 
 
 def _rule_object(book: LawBook, id: str) -> Rule | None:
