@@ -247,7 +247,11 @@ def simulate(inputs: DynamicInputs, *, seed: int, runs: Iterable[int], years: in
     runs = list(runs)
     gens = generators(seed, runs)
     r, c = len(runs), len(inputs.codes)
-    rate = inputs.rates
+    # counties in group order once, so each yearly sum is a reduceat without a gather
+    groups, group_of = np.unique(inputs.groups.astype(str), return_inverse=True)
+    order = np.argsort(group_of, kind="stable")
+    starts = np.searchsorted(group_of[order], np.arange(len(groups)))
+    rate = {k: np.asarray(v)[order] for k, v in inputs.rates.items()}
 
     def each(draw: str, *args: np.ndarray) -> np.ndarray:
         # one row per run, from that run's own generator
@@ -256,28 +260,25 @@ def simulate(inputs: DynamicInputs, *, seed: int, runs: Iterable[int], years: in
             out[i] = getattr(g, draw)(*(a[i] if a.ndim == 2 else a for a in args))
         return out
 
-    schools = np.tile(inputs.schools, (r, 1))
-    inspectors = np.tile(inputs.inspectors, (r, 1))
-    open_ = np.tile(inputs.open_findings, (r, 1))
+    schools = np.tile(inputs.schools[order], (r, 1))
+    inspectors = np.tile(inputs.inspectors[order], (r, 1))
+    open_ = np.tile(inputs.open_findings[order], (r, 1))
     backlog = np.zeros((r, c), dtype=np.int64)
-    ratio, cycle = inputs.ratio, inputs.cycle
+    large_start = inputs.large[order]
+    ratio, cycle = inputs.ratio[order], inputs.cycle[order]
     has_ratio, has_cycle = ~np.isnan(ratio), ~np.isnan(cycle)
     safe_ratio = np.where(has_ratio, ratio, 1.0)
     safe_cycle = np.where(has_cycle, cycle, 1.0)
 
-    groups, group_of = np.unique(inputs.groups.astype(str), return_inverse=True)
-    order = np.argsort(group_of, kind="stable")
-    starts = np.searchsorted(group_of[order], np.arange(len(groups)))
-
     def by_group(x: np.ndarray) -> np.ndarray:
-        return np.add.reduceat(x[:, order], starts, axis=1) if c else np.zeros((r, 0))
+        return np.add.reduceat(x, starts, axis=1) if c else np.zeros((r, 0))
 
     frames = []
     for year in range(1, years + 1):
         opened = each("poisson", schools * rate["simulate.school_open_rate"])
         closed = each("binomial", schools, rate["simulate.school_close_rate"])
         schools = schools + opened - closed
-        large = np.minimum(inputs.large, schools)
+        large = np.minimum(large_start, schools)
         ordinary = np.ceil((schools - large) / safe_ratio).astype(np.int64)
         required = np.where(has_ratio, ordinary + large, 0)
         leavers = each("binomial", inspectors, rate["simulate.inspector_attrition"])
