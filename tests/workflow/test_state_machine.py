@@ -15,10 +15,17 @@ set them, and replaying the stored events reproduces the stored state.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
 from wf_helpers import ACTOR, INVITEES, PARTICIPANTS, TARGET
 
 from dudao.errors import DudaoError
@@ -189,9 +196,13 @@ OPENING = st.sampled_from(
 
 
 class CaseMachine(RuleBasedStateMachine):
+    #: The store each run records into (a subclass below uses PostgreSQL).
+    url = ":memory:"
+
     @initialize(severe=st.booleans(), day=OPENING)
     def start(self, severe: bool, day: dt.date) -> None:
-        self.store = CaseStore.open(":memory:")
+        self.store = CaseStore.open(self.url)
+        self.cid = f"C{uuid.uuid4().hex[:10]}"  # runs may share one database
         self.model = Model(day)
         self.events: list[Event] = []
         self.ranks: list[int] = []
@@ -202,7 +213,7 @@ class CaseMachine(RuleBasedStateMachine):
         date = self.day + dt.timedelta(days=gap)
         deadline = date + dt.timedelta(days=span)
         event = Event(
-            "C", step, date, ACTOR, TARGET, payload=payload_for(step, date, deadline, flag, n)
+            self.cid, step, date, ACTOR, TARGET, payload=payload_for(step, date, deadline, flag, n)
         )
         expected = self.model.allows(event) and (event.deadline is None or event.deadline > date)
         if step is Step.OPENED and self.events:
@@ -238,15 +249,20 @@ class CaseMachine(RuleBasedStateMachine):
     def follow(self, data: st.DataObject, gap: int, span: int, flag: bool, n: int) -> None:
         """Propose one of the steps the machine lists as next, so that runs reach the
         deep steps (复核, 申诉); the model still judges the event on its own."""
-        options = allowed_next(self.store.case("C").state)
+        options = allowed_next(self.store.case(self.cid).state)
         if options:
             self.attempt(data.draw(st.sampled_from(options)), gap, span, flag, n)
 
+    def teardown(self) -> None:
+        if hasattr(self, "store"):
+            self.store.close()
+
     @invariant()
     def replay_reproduces_state(self) -> None:
-        rec = self.store.case("C")
+        rec = self.store.case(self.cid)
         assert [e.step for e in rec.events] == [e.step for e in self.events]
-        assert replay(rec.events) == rec.state == self.store.cases()[0]
+        (summary,) = (s for s in self.store.cases(target=TARGET) if s.case_id == self.cid)
+        assert replay(rec.events) == rec.state == summary
         assert rec.state.rank == self.model.rank
         assert rec.state.deadline == self.model.deadline
 
@@ -275,3 +291,28 @@ CaseMachine.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 TestCaseMachine = CaseMachine.TestCase
+
+
+def test_state_machine_on_postgresql(pg_server: str) -> None:
+    """The same machine recording into a real PostgreSQL database (fewer runs: each
+    step is a round trip): dates, booleans and JSON payloads come back as written,
+    so replay reproduces the stored state there too."""
+    from conftest import new_pg_database
+
+    class PgMachine(CaseMachine):
+        url = new_pg_database(pg_server)
+
+    store = CaseStore.open(PgMachine.url)
+    run_state_machine_as_test(
+        PgMachine,
+        settings=settings(
+            max_examples=15,
+            stateful_step_count=25,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )
+    # the runs really went to the server: every run opened a case there
+    assert len(store.cases()) >= 15 and store.count_events() > len(store.cases())
+    assert store.verify() == []
+    store.close()
