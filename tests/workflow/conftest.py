@@ -14,6 +14,7 @@ from __future__ import annotations
 import glob
 import os
 import pwd
+import shlex
 import shutil
 import socket
 import subprocess
@@ -85,6 +86,18 @@ def pg_server() -> Iterator[str]:
         text = log.read_text() if log.exists() else start.stderr
         shutil.rmtree(root, ignore_errors=True)
         pytest.skip(f"PostgreSQL 启动失败：{text.strip()[-300:]}")
+    # A watchdog stops the server and removes its directory if this process dies
+    # without tearing down (killed by a timeout, say): no cluster outlives the run.
+    stop = shlex.join([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"])
+    if prefix[-1:] == ["-c"]:
+        stop = shlex.join([*prefix, f"{bindir / 'pg_ctl'} -D {data} -m immediate stop"])
+    watchdog = (
+        f"while kill -0 {os.getpid()} 2>/dev/null && [ -d {shlex.quote(str(data))} ]; do sleep 1; done; "
+        f"if [ -d {shlex.quote(str(data))} ]; then {stop} >/dev/null 2>&1; "
+        f"rm -rf {shlex.quote(str(root))}; fi"
+    )
+    subprocess.Popen(["sh", "-c", watchdog], start_new_session=True,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/"
     finally:
