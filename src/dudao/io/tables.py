@@ -875,8 +875,21 @@ def _kept_as_is(categories: pd.Index, text: pd.Series) -> bool:
         categories.dtype == STRING_DTYPE
         and bool(text.notna().all() and (text != "").all())
         and text.reset_index(drop=True).equals(pd.Series(categories))
-        and categories.is_monotonic_increasing
+        and _sorted(categories)
     )
+
+
+def _sorted(categories: pd.Index) -> bool:
+    """``categories.is_monotonic_increasing`` (categories never repeat), compared by
+    pyarrow where the text is pyarrow's: pandas would box half a million strings."""
+    try:
+        import pyarrow as pa
+
+        if _strictly_increasing(pa.array(categories.array)):
+            return True
+    except (ImportError, TypeError, ValueError):
+        pass
+    return bool(categories.is_monotonic_increasing)
 
 
 def _parse_int(s: pd.Series) -> _Parsed:

@@ -12,9 +12,13 @@ per school) and :meth:`Rule.message`::
         target_kind = TargetKind.COMMITTEE
         parameters = ("committee.min_regular_meetings",)
         needs = ("meetings",)
+        message_columns = ("year", "regular_meetings", "required")  # what message reads
 
         def check(self, ctx, region): ...      # → DataFrame: target, jurisdiction, ok, …
         def message(self, row): ...            # → (中文, English) for one failing row
+
+A rule that judges a past period (last year, last semester) also overrides
+:meth:`Rule.judged_on`, so that ``dudao explain`` shows the parameters it applied.
 """
 
 from __future__ import annotations
@@ -110,9 +114,9 @@ def _citations(
 
 
 #: Context.units per hierarchy (which does not change once built), by scope and levels.
-_UNITS: weakref.WeakKeyDictionary[Hierarchy, dict[tuple[str, frozenset[Level]], list]] = (
-    weakref.WeakKeyDictionary()
-)
+_UNITS: weakref.WeakKeyDictionary[
+    Hierarchy, dict[tuple[str, frozenset[Level]], tuple[list[Jurisdiction], np.ndarray]]
+] = weakref.WeakKeyDictionary()
 
 
 @attrs.frozen
@@ -140,13 +144,12 @@ class Context:
         # units is done once per hierarchy, scope and levels
         cached = _UNITS.setdefault(h, {})
         if (self.scope, wanted) not in cached:
-            cached[self.scope, wanted] = [
-                u for u in map(h.get, h.subtree_codes(self.scope)) if u.kind.level in wanted
-            ]
-        found = list(cached[self.scope, wanted])
+            units = [u for u in map(h.get, h.subtree_codes(self.scope)) if u.kind.level in wanted]
+            cached[self.scope, wanted] = (units, h.positions([u.code for u in units]))
+        found, positions = cached[self.scope, wanted]
         if region is None or not found:
-            return found
-        keep = region.mask([u.code for u in found])  # one vectorised test, not one per unit
+            return list(found)
+        keep = region.mask_positions(positions)  # one vectorised test, not one per unit
         return [u for u, k in zip(found, keep, strict=True) if k]
 
     def within(self, frame: pd.DataFrame, column: str, region: Region) -> pd.DataFrame:
