@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import weakref
 from typing import Any
 
 import numpy as np
@@ -13,13 +15,23 @@ from dudao.model.findings import TargetKind
 from dudao.model.jurisdiction import Level
 from dudao.rules.base import Context, Rule
 
+#: Recent serving() answers by inspectors table (weakly held) and day: seven rules ask
+#: for the same rows of one check.
+_SERVING: list[tuple[weakref.ref, dt.date, pd.DataFrame]] = []
+
 
 def serving(ctx: Context) -> pd.DataFrame:
     """Inspectors whose term covers the as-of date."""
     ins = ctx.dataset.inspectors
+    for table, day, found in _SERVING:
+        if table() is ins and day == ctx.as_of:
+            return found.copy(deep=False)  # a caller's new column stays its own
     day = pd.Timestamp(ctx.as_of)
     current = (ins["term_start"] <= day) & (ins["term_end"].isna() | (ins["term_end"] >= day))
-    return ins.loc[current.to_numpy()]
+    found = ins.loc[current.to_numpy()]
+    _SERVING[:] = [e for e in _SERVING[-1:] if e[0]() is not None]
+    _SERVING.append((weakref.ref(ins), ctx.as_of, found))
+    return found.copy(deep=False)
 
 
 class InspectorStaffing(Rule):
