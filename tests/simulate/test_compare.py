@@ -39,6 +39,15 @@ def test_ratio_four_staffing_by_hand(four) -> None:
     assert bool(new["cost_sample"])
 
 
+def test_findings_under_a_reform_cite_the_reform(nanning) -> None:
+    found = nanning.check(FOUR, only={"inspector-staffing"}).findings
+    yn = found[found["jurisdiction"] == "450109"].iloc[0]
+    # (the staffing rule joins the sample large-school threshold's empty citation too)
+    assert yn["citation"].startswith("《改革方案（假设）：督学配比 1:4》")
+    assert "挂牌督导办法" not in yn["citation"]
+    assert yn["evidence"]["sample_parameters"] is True
+
+
 def test_only_the_affected_rule_runs_and_findings_follow(four) -> None:
     assert four.rules == frozenset({"inspector-staffing"})
     wide = four.changes("findings")

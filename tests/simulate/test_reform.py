@@ -75,6 +75,9 @@ def test_rules_adopted_and_removed(book) -> None:
     new = reform.apply(book, DAY)
     adopted = new.resolve("rule", "zone-composition", "450103", DAY)
     assert adopted.value is not None and adopted.value.id == "zone-composition"
+    # the template cites nothing; adopted by a hypothetical reform, it cites the reform
+    assert adopted.citation_text() == "《改革方案（假设）：r》" and adopted.sample
+    assert adopted.value.cite == ("《改革方案（假设）：r》",)
     assert book.resolve("rule", "zone-composition", "450103", DAY).value is None  # template
     assert book.resolve("rule", "routine-visits", "450103", DAY).value is not None
     assert new.resolve("rule", "routine-visits", "450103", DAY).value is None

@@ -17,7 +17,8 @@ book is never changed. A reform's entry at a scope replaces the baseline's entry
 of the same id at that scope for the reform's dates (the baseline entry keeps the
 days outside them), so a reform never clashes with the law it changes. Every reform
 value is hypothetical: it is marked ``sample`` (shown as 示例/假设) unless it cites
-a document and says ``sample: false``.
+a document and says ``sample: false``; an uncited change cites the reform itself
+(``《改革方案（假设）：<title>》``), never a real document's clause alone.
 
 In YAML (one file per reform)::
 
@@ -179,6 +180,17 @@ class Reform:
     @property
     def label(self) -> str:
         return self.title or self.name
+
+    @property
+    def citation(self) -> Citation:
+        """What an uncited change cites: the reform itself, marked as a hypothesis, so a
+        finding under it never shows a real document's clause alone.
+
+        >>> str(Reform("r", "督学配比 1:4").citation)
+        '《改革方案（假设）：督学配比 1:4》'
+        """
+        title = self.label.replace("《", "“").replace("》", "”")
+        return Citation(f"《改革方案（假设）：{title}》")
 
     @property
     def empty(self) -> bool:
@@ -384,7 +396,7 @@ class Reform:
             c.scope,
             validity,
             c.value,
-            (c.cite,) if c.cite else (),
+            (c.cite,) if c.cite else (self.citation,),
             self._origin(c.line),
             title,
             c.sample,
@@ -411,9 +423,10 @@ class Reform:
                     )
                 )
                 return None
-            stated = RuleStatement(c.id, c.cite, c.since, c.until, c.severity, c.enabled)
+            cite = c.cite or (self.citation,)
+            stated = RuleStatement(c.id, cite, c.since, c.until, c.severity, c.enabled)
             rule = stated.apply(template)
-        cites = c.cite or (tuple(Citation.parse(x) for x in rule.cite) if rule else ())
+        cites = c.cite or (self.citation,)
         entry = Entry(
             "rule",
             c.id,
