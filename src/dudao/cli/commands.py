@@ -18,7 +18,6 @@ from dudao.cli.plan import plan
 from dudao.cli.programmes import programmes
 from dudao.cli.scaffold import new_plugin
 from dudao.cli.simulate import simulate
-from dudao.cli.programmes import programmes
 from dudao.cli.synth import synth
 from dudao.errors import DudaoError, Problem
 from dudao.io import yamlio
@@ -201,9 +200,11 @@ ALL = [
     rules,
     explain,
     evaluate,
+    programmes,
     plan,
     test,
     cases,
+    simulate,
     synth,
     plugins,
     hierarchy,
@@ -211,6 +212,3 @@ ALL = [
     validate,
     new_plugin,
 ]
-ALL.insert(ALL.index(evaluate) + 1, programmes)
-ALL.insert(ALL.index(evaluate) + 1, programmes)
-ALL.insert(ALL.index(synth), simulate)
