@@ -128,27 +128,19 @@ def test_pytest_collects_case_files(tmp_path: Path) -> None:
     assert "多出未预期的问题：zone-coverage S1" in run.stdout
 
 
+#: one county's preschool measurements with a major safety accident (a veto), as YAML
+ACCIDENT_CELLS = (
+    "target: '450102', children: 9000, population_3_5: 10000, public_children: 5000, "
+    "affordable_private_children: 3500, outdoor_area: 1, activity_room_area: 1, "
+    "building_area: 1, compliant_classes: 10, classes: 10, full_time_teachers: 10, "
+    "certified_staff: 10, staff: 10, social_recognition: 0.9, major_safety_accidents: 1"
+)
+
+
 def test_scores_on_a_folder_dataset_resolve_the_set_at_the_dataset_scope(tmp_path: Path) -> None:
     from dudao.examples import example_path
 
-    row = {
-        "target": "450102",
-        "children": 9000,
-        "population_3_5": 10000,
-        "public_children": 5000,
-        "affordable_private_children": 3500,
-        "outdoor_area": 1,
-        "activity_room_area": 1,
-        "building_area": 1,
-        "compliant_classes": 10,
-        "classes": 10,
-        "full_time_teachers": 10,
-        "certified_staff": 10,
-        "staff": 10,
-        "social_recognition": 0.9,
-        "major_safety_accidents": 1,
-    }
-    cells = ", ".join(f"{k}: {v!r}" if isinstance(v, str) else f"{k}: {v}" for k, v in row.items())
+    cells = ACCIDENT_CELLS
     text = f"""\
 name: 重大安全事故一票否决
 as_of: 2023-03-01
@@ -183,24 +175,7 @@ def test_scores_use_a_regional_extension_of_the_national_set(tmp_path: Path) -> 
         encoding="utf-8",
     )
     plugins = load_plugins(extra={"demo": YamlPlugin(data)})
-    row = {
-        "target": "450102",
-        "children": 9000,
-        "population_3_5": 10000,
-        "public_children": 5000,
-        "affordable_private_children": 3500,
-        "outdoor_area": 1,
-        "activity_room_area": 1,
-        "building_area": 1,
-        "compliant_classes": 10,
-        "classes": 10,
-        "full_time_teachers": 10,
-        "certified_staff": 10,
-        "staff": 10,
-        "social_recognition": 0.9,
-        "major_safety_accidents": 1,
-    }
-    cells = ", ".join(f"{k}: {v!r}" if isinstance(v, str) else f"{k}: {v}" for k, v in row.items())
+    cells = ACCIDENT_CELLS
     text = f"""\
 name: 地区删去一票否决项
 as_of: 2023-03-01
