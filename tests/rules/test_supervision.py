@@ -526,3 +526,36 @@ def test_findings_do_not_depend_on_the_order_of_rows(visits, sups, rnd) -> None:
     rnd.shuffle(sups)
     rnd.shuffle(schools)
     assert _key(_all(visits, sups, schools).findings) == expected
+
+
+def test_routine_visits_adopted_by_a_region_leave_the_national_version_nothing_to_check() -> None:
+    """A region adopting routine-visits: the national version governs no school of a
+    dataset inside the region, and must not fail on its visits (it used to index an
+    empty zone column)."""
+    from dudao.model.documents import Citation
+    from dudao.plugins.info import PluginInfo
+    from dudao.plugins.markers import hookimpl
+    from dudao.rules.statements import RuleStatement
+
+    class Region:
+        @hookimpl
+        def dudao_plugin_info(self) -> PluginInfo:
+            return PluginInfo(name="region", title="岳阳市", scope="430600")
+
+        @hookimpl
+        def dudao_rule_statements(self) -> list[RuleStatement]:
+            cite = Citation.parse("《岳阳市2023年教育督导工作要点》 13（一）")
+            return [RuleStatement("routine-visits", cite=(cite,), since=dt.date(2023, 1, 1))]
+
+    plugins = load_plugins(autoload=False, extra={"region": Region()})
+    ds = dataset(
+        "430602",
+        schools=[school("S1", "430602", zone="Z1")],
+        zones=[{"zone_id": "Z1", "name": "一区", "county": "430602"}],
+        inspectors=[inspector("I1", "430602", zone="Z1")],
+        visits=[{"school_id": "S1", "inspector_id": "I1", "date": "2023-03-10"}],
+    )
+    result = run(ds, dt.date(2023, 9, 10), plugins=plugins, rules={"routine-visits"})
+    # 1 visit in the spring semester against the national 2: found under the region's clause
+    (row,) = result.findings.itertuples()
+    assert row.target == "S1" and "13（一）" in row.citation

@@ -166,6 +166,14 @@ def _latest(frame: pd.DataFrame, targets: pd.Series) -> pd.DataFrame:
 # --------------------------------------------------------------- 1 routine visits
 
 
+def _take(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``values[rows]``, -1 where a row is -1 (none) — also when ``values`` is empty,
+    as when a rule version governs a region without schools."""
+    if not len(values):
+        return np.full(len(rows), -1, dtype=np.int64)
+    return np.where(rows >= 0, values[np.maximum(rows, 0)], -1)
+
+
 class RoutineVisits(Rule):
     """Each school that must lie in a responsibility zone gets at least N routine visits
     (经常性督导) in the last complete semester.
@@ -216,8 +224,8 @@ class RoutineVisits(Rule):
         no_inspector = visits["inspector_id"].isna().to_numpy()
         school_zones, inspector_zones = _shared_codes(schools["zone"], ins["zone"])
         seen = school >= 0
-        sz = np.where(seen, school_zones[np.maximum(school, 0)], -1)
-        iz = np.where(inspector >= 0, inspector_zones[np.maximum(inspector, 0)], -1)
+        sz = _take(school_zones, school)
+        iz = _take(inspector_zones, inspector)
         # a school without a zone (-1) has no zone inspectors
         counted = seen & (no_inspector | ((sz >= 0) & (sz == iz)))
         day = visits["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
