@@ -57,6 +57,9 @@ def test_large_schools_count_one_to_one_only_where_a_region_defines_large() -> N
     row = evidence(result, "inspector-staffing", "450108")
     assert (row["large_schools"], row["required"], row["shortfall"]) == (2, 3, 1)
     assert bool(row["sample_parameters"]) is True
+    # the uncited sample threshold adds nothing to the citation (no dangling separator)
+    (citation,) = result.findings["citation"]
+    assert not citation.endswith("；") and "；；" not in citation
 
 
 def test_inspectors_out_of_term_do_not_count() -> None:

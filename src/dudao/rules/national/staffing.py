@@ -69,7 +69,9 @@ class InspectorStaffing(Rule):
         normal = n_schools - n_large
         required = np.where(np.isnan(n), 0, np.ceil(normal / np.where(np.isnan(n), 1, n)))
         required = required.astype(int) + n_large
-        cites = np.where(large.is_set, ratio.cites + "；" + large.cites, ratio.cites)
+        # a sample (uncited) large-school threshold adds no citation, not a dangling "；"
+        cited = large.is_set & (large.cites != "")
+        cites = np.where(cited, ratio.cites + "；" + large.cites, ratio.cites)
         return pd.DataFrame(
             {
                 "target": counties,
