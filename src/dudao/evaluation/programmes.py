@@ -205,40 +205,61 @@ def _place(
     the programme version governing the unit on the record's date (``on`` for an
     undated record) and the stage's place in it (-1: none). A record is read by the
     version in force when it was made, so a 2022 stage of a programme a region
-    restated for 2022 only stays valid in a later dataset. A unit that is not a
-    jurisdiction code lies in ``scope``."""
+    restated for 2022 only stays valid in a later dataset; one whose stage that
+    version lacks is read by the version in force on ``on`` (history entered in
+    today's vocabulary). A unit that is not a jurisdiction code lies in ``scope``."""
     units = records["unit"].astype(object).to_numpy()
     pids = records["programme"].astype(object).to_numpy()
     stages = records["stage"].astype(object).to_numpy()
-    codes = np.where(law.hierarchy.positions(units) >= 0, units, scope)
+    h = law.hierarchy
+    pos = h.positions(units)
+    pos = np.where(pos >= 0, pos, h.positions([scope])[0])
     if "date" in records.columns:
-        dated = pd.to_datetime(records["date"], errors="coerce")
-        days = dated.dt.date.where(dated.notna(), on).to_numpy(dtype=object)
+        dated = pd.to_datetime(records["date"], errors="coerce").to_numpy("datetime64[D]")
+        days = np.where(np.isnat(dated), np.datetime64(on, "D"), dated)
     else:
-        days = np.full(len(records), on, dtype=object)
+        days = np.full(len(records), np.datetime64(on, "D"))
     known = set(law.ids("programme"))
     versions: list[Entry] = []
-    index: dict[int, int] = {}  # id(entry) -> its place in versions
     version = np.full(len(records), -1, dtype=np.intp)
     rank = np.full(len(records), -1, dtype=np.intp)
+
+    def place(rows: np.ndarray, on_days: np.ndarray, pid: str) -> None:
+        """Version and stage rank of ``rows`` as read on ``on_days``."""
+        # every version, shallow to deep: a deeper scope in force on the day wins
+        for entry in sorted(law.versions("programme", pid), key=lambda e: h.depth(e.scope)):
+            lo, hi = h.span(entry.scope)
+            v = entry.validity
+            hit = (pos[rows] >= lo) & (pos[rows] < hi)
+            if v.since is not None:
+                hit &= on_days >= np.datetime64(v.since, "D")
+            if v.until is not None:
+                hit &= on_days <= np.datetime64(v.until, "D")
+            if hit.any():
+                version[rows[hit]] = len(versions)
+                versions.append(entry)
+        for k in pd.unique(version[rows]):
+            if k < 0:
+                continue
+            mine = rows[version[rows] == k]
+            prog = versions[k].value
+            order = {st.id: j for j, st in enumerate(prog.stages)}
+            order |= {st.name: j for j, st in enumerate(prog.stages)}
+            rank[mine] = pd.Series(stages[mine]).map(order).fillna(-1).to_numpy(dtype=np.intp)
+
     for pid in pd.unique(pids):
         if pid not in known:
             continue
-        of_pid = np.flatnonzero(pids == pid)
-        for day in pd.unique(days[of_pid]):  # one resolution per distinct date
-            rows = of_pid[days[of_pid] == day]
-            found, which = law.resolve_many("programme", pid, codes[rows], day)
-            for k, entry in enumerate(found):
-                mine = rows[which == k]
-                if not len(mine):
-                    continue
-                at = index.setdefault(id(entry), len(versions))
-                if at == len(versions):
-                    versions.append(entry)
-                version[mine] = at
-                order = {st.id: j for j, st in enumerate(entry.value.stages)}
-                order |= {st.name: j for j, st in enumerate(entry.value.stages)}
-                rank[mine] = pd.Series(stages[mine]).map(order).fillna(-1).to_numpy(dtype=np.intp)
+        rows = np.flatnonzero(pids == pid)
+        place(rows, days[rows], pid)
+        # a record written later in the vocabulary in force on the dataset's date
+        # (history entered retrospectively) is read by that version instead
+        again = rows[rank[rows] < 0]
+        if len(again):
+            before = version[again].copy(), rank[again].copy()
+            place(again, np.full(len(again), np.datetime64(on, "D")), pid)
+            lost = rank[again] < 0
+            version[again[lost]], rank[again[lost]] = before[0][lost], before[1][lost]
     return units, pids, stages, versions, version, rank
 
 
