@@ -47,10 +47,13 @@ from __future__ import annotations
 import difflib
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 from dudao.errors import DudaoError, Problem
 from dudao.model.jurisdiction import (
@@ -438,6 +441,8 @@ class Hierarchy:
 
         Built on first use; the query methods above do not need it.
         """
+        import networkx as nx  # only here: importing it costs 0.2 s on every run
+
         g = nx.DiGraph()
         g.add_nodes_from((c, {"unit": u}) for c, u in self._units.items())
         g.add_edges_from((u.parent, c) for c, u in self._units.items() if u.parent is not None)
