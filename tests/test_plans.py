@@ -263,3 +263,35 @@ def test_a_target_may_count_schools() -> None:
     # only the schools inside the scope count
     status, _, ev = measure_records(target, ds, HIERARCHY, "450102", YEAR_START, YEAR_END)
     assert ev["required"] == 2
+
+
+def test_a_topic_filter_counts_only_the_counties_supervised_on_that_topic() -> None:
+    def sup(id: str, kind: str, tk: str, target: str, on: str, topic: str | None) -> dict:
+        return {"supervision_id": id, "kind": kind, "body": "450100", "target_kind": tk,
+                "target": target, "date": on, "topic": topic}  # fmt: skip
+
+    ds = dataset(
+        "450100",
+        schools=[school("S3", "450103")],
+        supervisions=[
+            sup("D1", "special", "government", "450102", "2022-05-01", "double_reduction"),
+            sup("D2", "special", "school", "S3", "2022-06-01", "double_reduction"),  # 青秀区
+            sup("D3", "special", "government", "450107", "2022-06-01", "dropout"),
+            sup("D4", "special", "government", "450108", "2022-06-01", None),  # no topic
+            sup("D5", "comprehensive", "government", "450109", "2022-06-01", "double_reduction"),
+            sup("D6", "special", "government", "450110", "2021-12-01", "double_reduction"),
+            sup("D7", "special", "government", "450102", "2022-09-01", "double_reduction"),
+        ],
+    )
+    where = {"kind": "专项督导", "topic": "double_reduction"}
+    target = RecordsTarget("supervisions", "county", where=where, at_least=3)
+    status, reason, ev = measure_records(target, ds, HIERARCHY, "450100", YEAR_START, YEAR_END)
+    # D1 and D7 are one county, D2's school is in 450103; D3 is another topic, D4 has
+    # none, D5 is comprehensive, D6 is before the plan's year: 2 of the 3 required
+    assert status is TaskStatus.NOT_MET and "仅 2 个" in reason
+    assert ev["units"] == ["450102 兴宁区", "450103 青秀区"]
+    either = RecordsTarget(
+        "supervisions", "county", where={**where, "topic": ["double_reduction", "dropout"]}
+    )
+    _, _, ev = measure_records(either, ds, HIERARCHY, "450100", YEAR_START, YEAR_END)
+    assert ev["units"] == ["450102 兴宁区", "450103 青秀区", "450107 西乡塘区"]

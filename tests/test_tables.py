@@ -728,3 +728,19 @@ def test_positions_in_finds_each_value_once_in_the_ids() -> None:
     assert positions_in(pd.Series(["b", None, "zz"]), ids).tolist() == [1, -1, -1]
     # numbers are not joined to text: 1 is not "1"
     assert positions_in(pd.Series([1, 2]), pd.Series(["1", 2])).tolist() == [-1, 1]
+
+
+def test_supervision_topic_is_optional_free_text_stored_as_categories() -> None:
+    from dudao.io.tables import SUPERVISIONS
+
+    head = "编号,类别,组织单位区划代码,对象类别,对象代码,日期"
+    row = "D1,专项督导,450100,政府,450102,2022-05-01"
+    without = load_table(io.StringIO(f"{head}\n{row}\n"), SUPERVISIONS, source="s.csv")
+    assert without["topic"].isna().all() and isinstance(without["topic"].dtype, pd.CategoricalDtype)
+    text = f"{head},督导事项\n{row},large_schools\nD2,专项督导,450100,政府,450103,2022-06-01,本地事项\n"
+    text += "D3,综合督导,450100,政府,450103,2022-07-01,\n"
+    df = load_table(io.StringIO(text), SUPERVISIONS, source="s.csv")
+    # not an enum: a region's own topic is kept as written; an empty cell is missing
+    assert df["topic"].tolist()[:2] == ["large_schools", "本地事项"] and pd.isna(df["topic"][2])
+    assert isinstance(df["topic"].dtype, pd.CategoricalDtype)
+    assert list(df.columns) == SUPERVISIONS.names

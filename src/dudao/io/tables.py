@@ -290,6 +290,9 @@ SUPERVISIONS = TableSpec(
         Column("target_kind", "enum", enum=SupervisionTarget, label_zh="对象类别"),
         Column("target", "str", label_zh="对象代码", categorical=True),
         Column("date", "date", label_zh="日期"),
+        # What a special supervision was about (双减、大校额…): free text, not an enum,
+        # because regions add their own; docs/datasets.md lists the conventional values.
+        Column("topic", "str", required=False, label_zh="督导事项", categorical=True),
     ],
 )
 
