@@ -141,3 +141,23 @@ def test_installed_script_never_shows_a_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert f"{bad}:2: YAML 语法错误" in proc.stderr
+
+
+def test_check_lists_at_most_limit_findings_and_counts_the_rest_by_rule() -> None:
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["check", "--format", "json", "--exit-zero"])
+    findings = json.loads(shown.output)["findings"]
+    result = runner.invoke(cli, ["check", "--exit-zero", "--limit", "3"])
+    assert result.exit_code == 0, result.output
+    assert f"另有 {len(findings) - 3:,} 项问题未逐条列出" in result.output
+    assert "按规则汇总" in result.output
+    markdown = runner.invoke(cli, ["check", "--exit-zero", "--limit", "3", "--format", "markdown"])
+    rows = markdown.output.splitlines()
+    listed = [r for r in rows if r.startswith(("| 错误 |", "| 警告 |", "| 提示 |"))]
+    by_rule = rows[rows.index("## 按规则汇总") + 4 :]
+    assert len(listed) == 3  # findings one by one, then a row per rule and severity
+    assert sum(1 for r in by_rule if r.startswith("| ")) == len(
+        {(f["rule"], f["severity"]) for f in findings}
+    )
+    everything = runner.invoke(cli, ["check", "--exit-zero", "--limit", "0"])
+    assert "未逐条列出" not in everything.output

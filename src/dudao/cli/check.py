@@ -20,6 +20,7 @@ from dudao.plugins.manager import PluginSet, load_plugins
 from dudao.rules.engine import CheckResult
 from dudao.rules.engine import check as run_check
 
+LIMIT = 500  # findings listed one by one; a national check has ~90,000
 SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
@@ -39,8 +40,20 @@ def _dataset(path: str | None) -> Path:
 )
 @click.option("--rule", "rules", multiple=True, help="只运行这些规则（可多次给出）")
 @click.option("--exit-zero", is_flag=True, help="发现错误也以状态 0 结束（只看报告时用）")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=LIMIT,
+    show_default=True,
+    help="table/markdown 最多逐条列出的问题数（0：全部）；其余按规则汇总",
+)
 def check(
-    dataset: str | None, as_of: str | None, fmt: str, rules: tuple[str, ...], exit_zero: bool
+    dataset: str | None,
+    as_of: str | None,
+    fmt: str,
+    rules: tuple[str, ...],
+    exit_zero: bool,
+    limit: int,
 ) -> None:
     """运行在 DATASET 上有效的全部规则，按区划列出发现的问题。
 
@@ -53,9 +66,9 @@ def check(
     if fmt == "json":
         print_json(_as_json(result))
     elif fmt == "markdown":
-        click.echo(_as_markdown(result))
+        click.echo(_as_markdown(result, limit))
     else:
-        _print_table(result)
+        _print_table(result, limit)
     if result.has_errors and not exit_zero:
         raise SystemExit(1)
 
@@ -87,11 +100,27 @@ def _as_json(result: CheckResult) -> dict:
     }
 
 
-def _groups(result: CheckResult) -> list[tuple[str, pd.DataFrame]]:
+def _groups(result: CheckResult, limit: int = 0) -> list[tuple[str, pd.DataFrame]]:
+    """Findings by jurisdiction in tree order; only the first ``limit`` (0: all)."""
     h = result.hierarchy
     order = {c: i for i, c in enumerate(h.codes())}
-    codes = sorted(result.findings["jurisdiction"].unique(), key=lambda c: order.get(c, 10**9))
-    return [(c, result.findings[result.findings["jurisdiction"] == c]) for c in codes]
+    findings = result.findings
+    groups = dict(list(findings.groupby("jurisdiction", sort=False, observed=True)))
+    codes = sorted(groups, key=lambda c: order.get(c, 10**9))
+    out, left = [], limit or len(findings)
+    for c in codes:
+        if left <= 0:
+            break
+        out.append((c, groups[c].iloc[:left]))
+        left -= len(out[-1][1])
+    return out
+
+
+def _by_rule(result: CheckResult) -> pd.DataFrame:
+    """Findings counted per rule and severity, most first."""
+    f = result.findings
+    counts = f.groupby(["rule", "severity"], observed=True).size().rename("n").reset_index()
+    return counts.sort_values("n", ascending=False, kind="stable")
 
 
 def _title(result: CheckResult, code: str) -> str:
@@ -99,14 +128,14 @@ def _title(result: CheckResult, code: str) -> str:
     return f"{h.get(code).name}（{code}）" if code in h else code
 
 
-def _print_table(result: CheckResult) -> None:
+def _print_table(result: CheckResult, limit: int = LIMIT) -> None:
     info = result.dataset.info
     stdout.print(
         f"[bold]{info.name}[/]  范围 {_title(result, info.scope)}  检查日期 {result.as_of}"
     )
     if info.sample:
         stdout.print("[yellow]注意：本数据集为示例数据，不代表实际情况。[/]")
-    for code, group in _groups(result):
+    for code, group in _groups(result, limit):
         table = Table(title=_title(result, code), title_justify="left", show_lines=False)
         for header in ("级别", "规则", "对象", "问题", "依据"):
             table.add_column(header, overflow="fold")
@@ -116,18 +145,30 @@ def _print_table(result: CheckResult) -> None:
             target = row.target_name or row.target
             table.add_row(f"[{style}]{label}[/]", row.rule, target, row.message, row.citation)
         stdout.print(table)
+    hidden = len(result.findings) - (limit or len(result.findings))
+    if hidden > 0:
+        table = Table(title="按规则汇总 / by rule", title_justify="left")
+        for header in ("规则", "级别", "问题数"):
+            table.add_column(header)
+        for row in _by_rule(result).itertuples():
+            table.add_row(row.rule, Severity.parse(row.severity).label, f"{row.n:,}")
+        stdout.print(table)
+        stdout.print(
+            f"[dim]另有 {hidden:,} 项问题未逐条列出："
+            "--limit 0 列出全部，--format json 供程序处理。[/]"
+        )
     s = _summary(result)
     ran = [r for r in result.runs if r.skipped is None]
     skipped = [r for r in result.runs if r.skipped is not None]
     stdout.print(
-        f"\n运行规则 {len(ran)} 条，检查对象 {sum(r.checked for r in ran)} 个；"
+        f"\n运行规则 {len(ran)} 条，检查对象 {sum(r.checked for r in ran):,} 个；"
         f"发现 错误 {s['error']} 项、警告 {s['warning']} 项、提示 {s['info']} 项。"
     )
     for r in skipped:
         stdout.print(f"[dim]未运行 {r.rule}（{r.title}）：{r.skipped}[/]")
 
 
-def _as_markdown(result: CheckResult) -> str:
+def _as_markdown(result: CheckResult, limit: int = LIMIT) -> str:
     info = result.dataset.info
     lines = [
         f"# {info.name}",
@@ -137,7 +178,7 @@ def _as_markdown(result: CheckResult) -> str:
     ]
     if info.sample:
         lines += ["> 本数据集为示例数据，不代表实际情况。", ""]
-    for code, group in _groups(result):
+    for code, group in _groups(result, limit):
         lines += [
             f"## {_title(result, code)}",
             "",
@@ -151,6 +192,14 @@ def _as_markdown(result: CheckResult) -> str:
                 f"{row.message} | {row.citation} |"
             )
         lines.append("")
+    hidden = len(result.findings) - (limit or len(result.findings))
+    if hidden > 0:
+        lines += ["## 按规则汇总", "", "| 规则 | 级别 | 问题数 |", "|---|---|---|"]
+        lines += [
+            f"| {r.rule} | {Severity.parse(r.severity).label} | {r.n} |"
+            for r in _by_rule(result).itertuples()
+        ]
+        lines += ["", f"另有 {hidden} 项问题未逐条列出（--limit 0 列出全部）。", ""]
     s = _summary(result)
     lines.append(f"共发现 错误 {s['error']} 项、警告 {s['warning']} 项、提示 {s['info']} 项。")
     return "\n".join(lines)
