@@ -13,7 +13,7 @@ from dudao.io.tables import positions_in
 from dudao.law.book import Region
 from dudao.model.findings import TargetKind
 from dudao.model.jurisdiction import Level
-from dudao.rules.base import Context, Rule
+from dudao.rules.base import Context, Rule, row_citations
 
 #: Recent serving() answers by inspectors table (weakly held) and day: seven rules ask
 #: for the same rows of one check.
@@ -69,9 +69,8 @@ class InspectorStaffing(Rule):
         normal = n_schools - n_large
         required = np.where(np.isnan(n), 0, np.ceil(normal / np.where(np.isnan(n), 1, n)))
         required = required.astype(int) + n_large
-        # a sample (uncited) large-school threshold adds no citation, not a dangling "；"
-        cited = large.is_set & (large.cites != "")
-        cites = np.where(cited, ratio.cites + "；" + large.cites, ratio.cites)
+        # the large-school clause only where 1:1 applies; an uncited (sample) one adds nothing
+        cites = row_citations((), ratio, np.where(large.is_set, large.cites, ""))
         return pd.DataFrame(
             {
                 "target": counties,
