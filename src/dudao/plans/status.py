@@ -124,7 +124,7 @@ def plan_status(
     """Every task of ``plan`` (applying in ``scope``) measured on ``dataset`` as of
     ``as_of``. Rule targets run once per distinct check day."""
     results: list[TaskResult] = []
-    rule_runs: dict[tuple[dt.date, frozenset[str]], pd.DataFrame] = {}
+    findings_on: dict[dt.date, pd.DataFrame] = {}  # one run per deadline
     by_day: dict[dt.date, set[str]] = {}
     for t in plan.tasks():
         # a rule is judged at the deadline: before it, the period it judges is not over
@@ -134,7 +134,7 @@ def plan_status(
     for day, rules in by_day.items():
         ctx = Context(dataset, hierarchy, law, day, member_units or (lambda _code: {}))
         result = run_rules(ctx, only=rules)
-        rule_runs[(day, frozenset(rules))] = result.findings
+        findings_on[day] = result.findings
         ran = {r.rule for r in result.runs if r.skipped is None}
         for r in result.runs:
             if r.skipped is not None and r.rule not in ran:
@@ -166,8 +166,7 @@ def plan_status(
             elif (day, rule) in skipped:
                 status, reason, evidence = (TaskStatus.NOT_MEASURABLE, skipped[(day, rule)], {})
             else:
-                findings = next(f for (d, rs), f in rule_runs.items() if d == day and rule in rs)
-                status, reason, evidence = _rule_status(findings, rule, hierarchy, scope)
+                status, reason, evidence = _rule_status(findings_on[day], rule, hierarchy, scope)
         else:
             start = dt.date(plan.year, 1, 1)
             status, reason, evidence = measure_records(
