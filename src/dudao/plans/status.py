@@ -241,7 +241,7 @@ def measure_records(
         matched = set(codes) & set(in_scope)
     else:
         in_scope = [u.code for u in hierarchy.at_level(target.level, within=scope)]
-        matched = _units_at(codes, target.level, hierarchy, dataset) & set(in_scope)
+        matched = _units_at(codes, target.level, in_scope, hierarchy, dataset)
     if target.every:
         required, listed = len(in_scope), in_scope
     elif target.units:
@@ -295,25 +295,27 @@ def _matches(column: pd.Series, condition: Any) -> np.ndarray:
     return column.astype(str).isin([str(w) for w in wanted]).to_numpy()
 
 
-def _units_at(codes: Any, level: Level, hierarchy: Hierarchy, dataset: Dataset) -> set[str]:
-    """The units at ``level`` the record codes belong to; school ids count for
-    their county (or township)."""
-    out: set[str] = set()
+def _units_at(
+    codes: Any, level: Level, units: list[str], hierarchy: Hierarchy, dataset: Dataset
+) -> set[str]:
+    """Which of ``units`` (one level, so their subtrees are disjoint) the record codes
+    lie in, found by tree position for the whole column; school ids count for their
+    county or township."""
+    codes = pd.Series(codes, dtype=object)
     schools = dataset.schools
-    by_school: dict[str, str] = {}
-    if schools is not None and any(c not in hierarchy for c in codes):
+    if schools is not None and len(schools):
         column = "township" if level is Level.TOWNSHIP else "county"
-        by_school = dict(
-            zip(schools["school_id"].astype(str), schools[column].astype(str), strict=True)
-        )
-    for code in codes:
-        code = by_school.get(code, code)
-        if code not in hierarchy:
-            continue
-        above = hierarchy.ancestor_at(code, level)  # the code itself when at level
-        if above is not None:
-            out.add(above.code)
-    return out
+        of_school = pd.Series(schools[column].astype(str).to_numpy(), index=schools["school_id"])
+        codes = codes.map(of_school).fillna(codes)
+    if not units:
+        return set()
+    spans = np.array([hierarchy.span(u) for u in units])
+    order = np.argsort(spans[:, 0])
+    lo, hi = spans[order, 0], spans[order, 1]
+    pos = hierarchy.positions(codes.astype(str))
+    i = np.searchsorted(lo, pos, side="right") - 1
+    inside = (pos >= 0) & (i >= 0) & (pos < hi[np.maximum(i, 0)])
+    return {units[k] for k in order[i[inside]]}
 
 
 def _named(codes: list[str], hierarchy: Hierarchy, names: Mapping[str, str]) -> list[str]:
