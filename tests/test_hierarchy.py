@@ -121,6 +121,44 @@ def test_cycle_is_rejected(units: list[Jurisdiction], data: st.DataObject) -> No
     assert "level-not-descending" in codes
 
 
+@given(trees(), st.data())
+def test_extending_checks_the_added_units_as_building_at_once_would(
+    units: list[Jurisdiction], data: st.DataObject
+) -> None:
+    # extend() checks only the units it adds: the tree below must come out the same,
+    # and a broken addition must give the same problems, as one build of every unit
+    whole = Hierarchy(units)
+    cut = data.draw(st.integers(1, 4), label="depth of the first unit added")
+    base = [u for u in units if whole.depth(u.code) < cut]  # closed under parents
+    added = [u for u in units if whole.depth(u.code) >= cut]
+    extended = Hierarchy(base).extend(added)
+    assert extended.codes() == whole.codes()
+    assert all(extended.depth(c) == whole.depth(c) for c in whole.codes())
+
+    how = data.draw(st.sampled_from(["duplicate", "unknown-parent", "root", "cycle"]))
+    if how == "duplicate":
+        victim = data.draw(st.sampled_from(units))
+        broken = [*added, Jurisdiction(victim.code, "重复", victim.kind, victim.parent)]
+    elif not added:
+        return
+    elif how == "cycle":  # a unit hung under its own descendant, both added
+        top = data.draw(st.sampled_from(added))
+        below = [d for d in whole.descendants(top.code) if d.code != top.code]
+        if not below:
+            return
+        leaf = data.draw(st.sampled_from(below))
+        broken = [Jurisdiction(u.code, u.name, u.kind, leaf.code) if u is top else u for u in added]
+    else:
+        victim = data.draw(st.sampled_from(added))
+        parent = "990000" if how == "unknown-parent" else None
+        broken = [Jurisdiction(u.code, u.name, u.kind, parent) if u is victim else u for u in added]
+    with pytest.raises(DudaoError) as at_once:
+        Hierarchy([*base, *broken])
+    with pytest.raises(DudaoError) as extending:
+        Hierarchy(base).extend(broken)
+    assert [str(p) for p in extending.value.problems] == [str(p) for p in at_once.value.problems]
+
+
 def test_level_must_descend() -> None:
     units = [
         NATION,

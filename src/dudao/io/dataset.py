@@ -28,7 +28,7 @@ from dudao.io.tables import (
 from dudao.model.bodies import Committee, Membership, Officer
 from dudao.model.dataset import CommitteesFile, Dataset, DatasetInfo
 from dudao.model.hierarchy import Hierarchy
-from dudao.model.jurisdiction import Jurisdiction, Level
+from dudao.model.jurisdiction import Jurisdiction, JurisdictionKind, Level
 
 SUFFIXES = (".csv", ".tsv", ".xlsx", ".parquet")
 REQUIRED_TABLES = ("schools", "inspectors", "zones")
@@ -144,18 +144,21 @@ def _read_units(folder: Path) -> tuple[list[Jurisdiction], dict]:
     df = load_table(table_file, UNITS)
     first = 1 if table_file.suffix == ".parquet" else 2
     units = units_from_table(df)
-    origins = {u.code: (str(table_file), i + first) for i, u in enumerate(units)}
+    name = str(table_file)
+    origins = {u.code: (name, i) for i, u in enumerate(units, start=first)}
     return units, origins
 
 
 def units_from_table(df: pd.DataFrame) -> list[Jurisdiction]:
     """Rows of the jurisdictions table as units."""
+    kinds = df["kind"].astype(object)
+    kind_of = {k: JurisdictionKind.parse(k) for k in set(kinds)}  # validated: a few distinct
     return [
-        Jurisdiction(code, name, kind, parent)
+        Jurisdiction(code, name, kind_of[kind], parent)
         for code, name, kind, parent in zip(
             df["code"].astype(object),
             df["name"].astype(object),
-            df["kind"].astype(object),
+            kinds,
             df["parent"].astype(object),
             strict=True,
         )

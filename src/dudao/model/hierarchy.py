@@ -64,6 +64,9 @@ from dudao.model.jurisdiction import (
     zone_prefix,
 )
 
+#: The depth of each kind's level (0: the nation), looked up once per unit.
+_DEPTH = {kind: kind.level.depth for kind in JurisdictionKind}
+
 #: Where a unit came from, for error messages: (file, line), either may be None.
 SourceLine = tuple[str | None, int | None]
 
@@ -114,15 +117,30 @@ class Hierarchy:
         *,
         origins: Mapping[str, SourceLine] | None = None,
     ) -> None:
-        self._origins = dict(origins or {})
-        self._units: dict[str, Jurisdiction] = {}
+        self._build({}, None, units, origins or {})
+
+    def _build(
+        self,
+        valid: dict[str, Jurisdiction],
+        root: str | None,
+        units: Iterable[Jurisdiction],
+        origins: Mapping[str, SourceLine],
+    ) -> None:
+        """Add ``units`` to ``valid`` (the units of a tree already checked, rooted at
+        ``root``; or none) and check what the new ones bring: units already checked
+        cannot break an invariant among themselves, so extending a tree of thousands
+        checks only the units added."""
+        self._origins = dict(origins)
+        self._units = dict(valid)
+        added: list[str] = []
         problems: list[Problem] = []
         for unit in units:
             if unit.code in self._units:
                 problems.append(self._duplicate(self._units[unit.code], unit))
                 continue
             self._units[unit.code] = unit
-        problems += self._check_structure()
+            added.append(unit.code)
+        problems += self._check_structure(added, root)
         if problems:
             raise DudaoError(problems)
         self._index()
@@ -142,11 +160,15 @@ class Hierarchy:
             "每个区划代码只能定义一次；若是插件补充的单位，请删去重复的一处",
         )
 
-    def _check_structure(self) -> list[Problem]:
+    def _check_structure(self, added: list[str], root: str | None) -> list[Problem]:
+        """Problems the units ``added`` bring (``root``: the root of the units checked
+        before them, if any)."""
         units = self._units
         problems: list[Problem] = []
-        roots = [u for u in units.values() if u.parent is None]
-        if not roots:
+        roots = [units[c] for c in added if units[c].parent is None]
+        if root is not None and roots:
+            roots.insert(0, units[root])
+        if not roots and root is None:
             problems.append(
                 Problem(
                     "层级中没有根节点（每个单位都有上级）",
@@ -163,7 +185,8 @@ class Hierarchy:
                     hint="为这些单位填写 parent",
                 )
             )
-        for unit in units.values():
+        for code in added:
+            unit = units[code]
             if unit.parent is None:
                 continue
             parent = units.get(unit.parent)
@@ -177,7 +200,7 @@ class Hierarchy:
                     )
                 )
                 continue
-            if unit.level.depth <= parent.level.depth:
+            if _DEPTH[unit.kind] <= _DEPTH[parent.kind]:
                 problems.append(
                     self._problem(
                         unit.code,
@@ -192,17 +215,19 @@ class Hierarchy:
                 problems.append(
                     self._problem(unit.code, why, "code-prefix", "检查代码或上级是否填错")
                 )
-        problems += self._find_cycles()
+        problems += self._find_cycles(added)
         return problems
 
-    def _find_cycles(self) -> list[Problem]:
-        # Colour walk over parent pointers: O(n), reports each cycle once.
+    def _find_cycles(self, added: list[str]) -> list[Problem]:
+        # Colour walk over parent pointers: O(n), reports each cycle once. Units checked
+        # before reach the root, so a walk ends at the first of them it meets.
         state: dict[str, int] = {}  # 1 = on current path, 2 = done
+        new = set(added)
         problems = []
-        for start in self._units:
+        for start in added:
             path: list[str] = []
             code: str | None = start
-            while code is not None and code in self._units and state.get(code) is None:
+            while code in new and state.get(code) is None:
                 state[code] = 1
                 path.append(code)
                 code = self._units[code].parent
@@ -231,8 +256,9 @@ class Hierarchy:
         for unit in self._units.values():
             if unit.parent is not None:
                 children[unit.parent].append(unit.code)
-        # GB/T 2260 units first, then development zones (their ids sort oddly).
-        order_key = lambda c: (code_form(c) == "zone", c)  # noqa: E731
+        # GB/T 2260 units first, then development zones (their ids sort oddly): of the
+        # valid code forms, only a zone's id holds a "-"
+        order_key = lambda c: ("-" in c, c)  # noqa: E731
         self._children = {c: tuple(sorted(kids, key=order_key)) for c, kids in children.items()}
         self._root = next(u.code for u in self._units.values() if u.parent is None)
         # Iterative pre-order walk: order, depth and Euler-tour intervals.
@@ -356,12 +382,13 @@ class Hierarchy:
     def positions(self, codes: Collection[str] | pd.Series) -> np.ndarray:
         """Pre-order index of each code (-1 when unknown), for vectorised subtree tests."""
         if isinstance(codes, pd.Series) and isinstance(codes.dtype, pd.CategoricalDtype):
-            cat = codes.array
+            found, distinct = np.asarray(codes.array.codes), codes.array.categories
+        elif isinstance(codes, pd.Series | pd.Index | np.ndarray):
+            found, distinct = pd.factorize(codes)  # a text column stays in its own dtype
         else:
-            cat = pd.Categorical(np.asarray(codes, dtype=object))
-        where = self._positions.get_indexer(cat.categories)
-        out = np.where(cat.codes >= 0, where[cat.codes], -1)
-        return out
+            found, distinct = pd.factorize(np.asarray(codes, dtype=object))
+        where = self._positions.get_indexer(distinct)
+        return np.where(found >= 0, where[found], -1)
 
     @cached_property
     def _positions(self) -> pd.Index:
@@ -433,7 +460,9 @@ class Hierarchy:
         self, units: Iterable[Jurisdiction], *, origins: Mapping[str, SourceLine] | None = None
     ) -> Hierarchy:
         """A new hierarchy with more units (e.g. those a plugin contributes)."""
-        return Hierarchy([*self, *units], origins={**self._origins, **(origins or {})})
+        extended = Hierarchy.__new__(Hierarchy)
+        extended._build(self._units, self._root, units, {**self._origins, **(origins or {})})
+        return extended
 
     @cached_property
     def graph(self) -> nx.DiGraph:

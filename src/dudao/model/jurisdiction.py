@@ -23,6 +23,7 @@ Codes
 
 from __future__ import annotations
 
+import functools
 import re
 
 import attrs
@@ -109,6 +110,7 @@ _KIND_LEVEL: dict[JurisdictionKind, Level] = {
 }
 
 
+@functools.lru_cache(maxsize=1 << 17)  # asked several times per unit while a tree is built
 def code_form(code: str) -> str:
     """Classify a jurisdiction code: ``gb2260``, ``township``, ``zone`` or ``invalid``."""
     if _GB2260.match(code):
