@@ -17,6 +17,7 @@ other processes on the same cores inflate every wall time.
 
     .venv/bin/python benchmarks/bench_check.py [--scale 1] [--seed 2023] [--scope 000000]
                                                [--repeat 3] [--profile] [--keep DIR]
+    .venv/bin/python benchmarks/bench_check.py --dataset DIR   # time a dataset already written
 
 ``--profile`` runs cProfile over loading and checking and prints the top items.
 """
@@ -116,6 +117,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="cProfile load and check")
     parser.add_argument("--keep", metavar="DIR", help="write the dataset here and keep it")
+    parser.add_argument("--dataset", metavar="DIR", help="time this dataset; synthesise none")
     parser.add_argument("--generate", metavar="DIR", help=argparse.SUPPRESS)
     parser.add_argument("--single", metavar="DIR", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -136,6 +138,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"synthesised in {drawn - start:.1f} s, written in {written:.1f} s: {counts}")
         return
 
+    if args.dataset:
+        measure(Path(args.dataset), args)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.keep or tmp)
         subprocess.run(
@@ -149,12 +154,16 @@ def main(argv: list[str] | None = None) -> None:
             ],
             check=True,
         )
-        size = sum(p.stat().st_size for p in folder.iterdir()) / 2**20
-        print(f"dataset {folder} ({size:.1f} MiB); pandas {pd.__version__}")
-        # one plain `dudao check` in a fresh process: its wall time and peak memory
-        subprocess.run([sys.executable, __file__, f"--single={folder}"], check=True)
-        print(f"peak RSS before loading {peak_rss_mib():.0f} MiB")
-        run(folder, args)
+        measure(folder, args)
+
+
+def measure(folder: Path, args: argparse.Namespace) -> None:
+    size = sum(p.stat().st_size for p in folder.iterdir()) / 2**20
+    print(f"dataset {folder} ({size:.1f} MiB); pandas {pd.__version__}")
+    # one plain `dudao check` in a fresh process: its wall time and peak memory
+    subprocess.run([sys.executable, __file__, f"--single={folder}"], check=True)
+    print(f"peak RSS before loading {peak_rss_mib():.0f} MiB")
+    run(folder, args)
 
 
 def single(folder: str) -> None:
