@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from dudao.model.dataset import Dataset
 from dudao.plugins.manager import load_plugins
+from dudao.rules.national.supervision import add_years
 from dudao.testing import dataset, evidence, inspector, parameter, run, school
 
 PLUGINS = load_plugins()
@@ -559,3 +560,20 @@ def test_routine_visits_adopted_by_a_region_leave_the_national_version_nothing_t
     # 1 visit in the spring semester against the national 2: found under the region's clause
     (row,) = result.findings.itertuples()
     assert row.target == "S1" and "13（一）" in row.citation
+
+
+@given(
+    st.lists(st.datetimes(dt.datetime(1990, 1, 1), dt.datetime(2040, 12, 31)), max_size=30),
+    st.data(),
+)
+def test_adding_years_to_a_column_agrees_with_pandas_offsets(
+    days: list[dt.datetime], data: st.DataObject
+) -> None:
+    years = data.draw(st.lists(st.integers(0, 10), min_size=len(days), max_size=len(days)))
+    stamps = pd.Series(pd.to_datetime(days), dtype="datetime64[s]")
+    got = add_years(stamps.to_numpy(), pd.Series(years, dtype="int64").to_numpy())
+    expected = [
+        pd.Timestamp(d).floor("s") + pd.DateOffset(years=n)
+        for d, n in zip(days, years, strict=True)
+    ]
+    assert list(pd.Series(got)) == expected

@@ -129,6 +129,27 @@ def _dates(s: pd.Series) -> np.ndarray:
     return as_dates(s)
 
 
+def add_years(days: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """``days`` (datetime64, NaT: none) plus whole calendar ``years``, row by row; 29
+    February lands on 28 February of a common year, as ``pd.DateOffset`` does, but
+    computed on whole columns in month arithmetic.
+
+    >>> d = np.array(["2020-02-29", "2019-03-31T10:00", "NaT"], dtype="datetime64[s]")
+    >>> add_years(d, np.array([1, 5, 3])).astype(str).tolist()
+    ['2021-02-28T00:00:00', '2024-03-31T10:00:00', 'NaT']
+    """
+    days = days.astype("datetime64[s]")
+    month = days.astype("datetime64[M]")
+    day_of_month = days.astype("datetime64[D]") - month.astype("datetime64[D]")
+    time_of_day = days - days.astype("datetime64[D]")
+    target = month + (years * 12).astype("timedelta64[M]")
+    month_days = (target + np.timedelta64(1, "M")).astype("datetime64[D]") - target.astype(
+        "datetime64[D]"
+    )
+    day = np.minimum(day_of_month, month_days - np.timedelta64(1, "D"))
+    return (target.astype("datetime64[D]") + day).astype("datetime64[s]") + time_of_day
+
+
 def _cycle(
     ctx: Context, last: pd.Series, years: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -136,10 +157,7 @@ def _cycle(
     lengths ``years`` (no NaN: unset rows are dropped before). ``due`` is ``last`` plus
     the cycle in calendar years (29 February + 1 year → 28 February)."""
     last = pd.to_datetime(last.reset_index(drop=True)).astype("datetime64[s]")
-    due = pd.Series(pd.NaT, index=last.index, dtype="datetime64[s]")
-    for n in pd.unique(years):  # one or two distinct cycle lengths
-        rows = years == n
-        due[rows] = (last[rows] + pd.DateOffset(years=int(n))).astype("datetime64[s]")
+    due = pd.Series(add_years(last.to_numpy(), years.astype(np.int64)))
     day = pd.Timestamp(ctx.as_of)
     ok = (due >= day).to_numpy()  # NaT (never supervised) compares False
     years_since = ((day - last).dt.days / 365.25).round(1).to_numpy(dtype=float)
@@ -232,7 +250,8 @@ class RoutineVisits(Rule):
         first = day.min() if len(day) else 0
         span = int(day.max() - first) + 1 if len(day) else 1
         # one visit per school and day: the law counts occasions (次), not records
-        pairs = pd.unique(school[counted].astype(np.int64) * span + (day[counted] - first))
+        pairs = np.sort(school[counted].astype(np.int64) * span + (day[counted] - first))
+        pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs  # distinct
         n = (
             np.bincount(pairs // span, minlength=len(ids))
             if len(pairs)
@@ -329,9 +348,11 @@ class SchoolComprehensiveCycle(Rule):
         county_pos = ctx.hierarchy.positions(county)[row[known]]
         lo, hi = _spans_of(ctx.hierarchy, sup["body"])
         by_own = (lo[known] <= county_pos) & (county_pos < hi[known])
-        dates = sup["date"].to_numpy()[known][by_own]
-        last_per_row = pd.Series(dates).groupby(row[known][by_own]).max().reindex(range(len(ids)))
-        last = pd.Series(last_per_row.to_numpy(), index=ids.to_numpy())
+        dates = sup["date"].to_numpy().astype("datetime64[s]")[known][by_own]
+        # the latest date per school: NaT is the smallest int64, so a maximum skips it
+        latest = np.full(len(ids), np.iinfo(np.int64).min, dtype=np.int64)
+        np.maximum.at(latest, row[known][by_own], dates.view(np.int64))
+        last = pd.Series(latest.view("datetime64[s]"))
 
         years = cycle.numbers()[keep]
         ok, last_day, due, since = _cycle(ctx, last, years)
