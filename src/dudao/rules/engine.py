@@ -10,6 +10,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -91,7 +93,11 @@ def _plain(col: pd.Series) -> list[Any] | None:
         codes = np.asarray(col.cat.codes)
         used = np.unique(codes[codes >= 0])  # not every zone of the country: those shown
         text = np.full(len(col.cat.categories) + 1, None, dtype=object)
-        text[used] = [_python(v) for v in col.cat.categories[used].to_numpy(dtype=object)]
+        shown = col.cat.categories[used]
+        if isinstance(shown.dtype, pd.StringDtype):  # text needs no conversion
+            text[used] = shown.to_numpy(dtype=object)
+        else:
+            text[used] = [_python(v) for v in shown.to_numpy(dtype=object)]
         return text[codes].tolist()
     if isinstance(col.dtype, pd.StringDtype):
         return col.to_numpy(dtype=object, na_value=None).tolist()
@@ -129,11 +135,21 @@ def _evidence(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
             values.append([None if v != v else v for v in col.to_numpy().tolist()])  # NaN
         else:
             values.append([_python(v) for v in col.to_numpy(dtype=object)])
-    return (
-        [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
-        if values
-        else [{} for _ in range(len(frame))]
-    )
+    if not values:
+        return [{} for _ in range(len(frame))]
+    return list(map(_dict_maker(tuple(columns)), *values))
+
+
+@functools.lru_cache(maxsize=256)
+def _dict_maker(keys: tuple[str, ...]) -> Callable[..., dict[str, Any]]:
+    """A function of len(keys) values returning the dict of keys to them: a dict display
+    built once per set of columns makes tens of thousands of rows' dicts about three times
+    faster than ``dict(zip(keys, row))`` (namedtuple and attrs generate code alike)."""
+    if not all(isinstance(k, str) for k in keys):
+        return lambda *row: dict(zip(keys, row, strict=True))
+    args = ", ".join(f"v{i}" for i in range(len(keys)))
+    body = ", ".join(f"{k!r}: v{i}" for i, k in enumerate(keys))
+    return eval(f"lambda {args}: {{{body}}}")  # keys are repr()-quoted text, nothing else
 
 
 def _overlaps_scope(hierarchy: Hierarchy, region: Region, scope: str) -> bool:
@@ -222,17 +238,17 @@ def _findings(rule: Rule, entry: Entry, failing: pd.DataFrame, names: _Names) ->
                 else rule.severity.value
             ),
             "target_kind": rule.target_kind.value,
-            "target": failing["target"].astype(str).to_numpy(),
+            "target": failing["target"].astype(str).array,
             "target_name": (
-                failing["target_name"].astype(str).to_numpy()
+                failing["target_name"].astype(str).array
                 if "target_name" in failing
                 else names(rule.target_kind, failing["target"].astype(str)).to_numpy()
             ),
-            "jurisdiction": failing["jurisdiction"].astype(str).to_numpy(),
+            "jurisdiction": failing["jurisdiction"].astype(str).array,
             "message": message,
             "message_en": message_en,
             "citation": (
-                failing["citation"].astype(str).replace("", default_cite).to_numpy()
+                failing["citation"].astype(str).replace("", default_cite).array
                 if "citation" in failing
                 else default_cite
             ),
