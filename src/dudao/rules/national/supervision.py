@@ -45,6 +45,7 @@ from dudao.rules.base import (
     as_dates,
     citation_column,
     empty_checks,
+    first_and_inverse,
     row_citations,
 )
 
@@ -155,13 +156,29 @@ def _cycle(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(ok, last, due, years_since) for the last dates ``last`` (NaT: never) and cycle
     lengths ``years`` (no NaN: unset rows are dropped before). ``due`` is ``last`` plus
-    the cycle in calendar years (29 February + 1 year → 28 February)."""
-    last = pd.to_datetime(last.reset_index(drop=True)).astype("datetime64[s]")
-    due = pd.Series(add_years(last.to_numpy(), years.astype(np.int64)))
-    day = pd.Timestamp(ctx.as_of)
-    ok = (due >= day).to_numpy()  # NaT (never supervised) compares False
-    years_since = ((day - last).dt.days / 365.25).round(1).to_numpy(dtype=float)
-    return ok, _dates(last), _dates(due), years_since
+    the cycle in calendar years (29 February + 1 year → 28 February). Half a million
+    schools share a few thousand (last date, cycle) pairs: each pair is worked out once.
+    """
+    stamp = pd.to_datetime(last.reset_index(drop=True)).astype("datetime64[s]").to_numpy()
+    never = np.isnat(stamp)
+    seconds = stamp.view(np.int64)
+    low = seconds[~never].min() if (~never).any() else 0
+    cycle_code, cycles = pd.factorize(years)
+    # one integer per pair; never supervised is 0, the dates count from 1
+    key = np.where(never, 0, seconds - low + 1) * len(cycles) + cycle_code
+    first, inverse = first_and_inverse(key)
+    last_at, years_at = stamp[first], years[first]
+    due = add_years(last_at, years_at.astype(np.int64))
+    day = np.datetime64(ctx.as_of, "s")
+    ok = ~np.isnat(due) & (due >= day)  # never supervised: not ok
+    days_since = (day - last_at).astype("timedelta64[D]").astype(np.float64)
+    years_since = np.where(np.isnat(last_at), np.nan, np.round(days_since / 365.25, 1))
+    return (
+        ok[inverse],
+        _dates(last_at)[inverse],
+        _dates(due)[inverse],
+        years_since[inverse],
+    )
 
 
 def _latest(frame: pd.DataFrame, targets: pd.Series) -> pd.DataFrame:
