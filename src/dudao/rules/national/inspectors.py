@@ -148,6 +148,7 @@ class PartTimeTerms(Rule):
         return pd.DataFrame(
             {
                 "target": ins["inspector_id"].array,
+                "target_name": ins["name"].array,
                 "jurisdiction": ins["appointing"].array,
                 "ok": ~(too_long | too_many),
                 "citation": row_citations(self.cite, years, terms),
@@ -220,6 +221,7 @@ class TrainingHours(Rule):
         return pd.DataFrame(
             {
                 "target": ins["inspector_id"].array,
+                "target_name": ins["name"].array,
                 "jurisdiction": ins["appointing"].array,
                 "ok": ~(missing | below),
                 "severity": np.where(missing, Severity.WARNING.value, self.severity.value),
@@ -284,9 +286,10 @@ class PreServiceTraining(Rule):
         return pd.DataFrame(
             {
                 "target": ins["inspector_id"].array,
+                "target_name": ins["name"].array,
                 "jurisdiction": ins["appointing"].array,
                 "ok": ~(missing | late),
-                "zone": ins["zone"].astype(object).to_numpy(),
+                "zone": ins["zone"].array,
                 "term_start": _dates(start),
                 "trained_on": _dates(trained),
                 "days_late": days_late.astype(int),
@@ -341,10 +344,11 @@ class UnqualifiedRemoved(Rule):
         return pd.DataFrame(
             {
                 "target": ins["inspector_id"].array,
+                "target_name": ins["name"].array,
                 "jurisdiction": ins["appointing"].array,
                 "ok": ~overdue,
                 "assessment_year": year.astype(int),
-                "assessment": ins["assessment"].astype(object).to_numpy(),
+                "assessment": ins["assessment"].array,
                 "term_start": _dates(ins["term_start"]),
                 "term_end": _dates(ins["term_end"]),
             }

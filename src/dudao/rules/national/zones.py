@@ -17,6 +17,10 @@ from dudao.rules.national.staffing import serving
 ZONED_STAGES = [s.value for s in Stage if s.needs_zone]
 
 
+#: What zone-coverage finds wrong with a school ("": nothing).
+PROBLEMS = ["", "no-zone", "other-county", "no-inspector"]
+
+
 class ZoneCoverage(Rule):
     """Every primary and secondary school and kindergarten lies in exactly one
     responsibility zone of its own county, and that zone has a zone inspector.
@@ -46,34 +50,31 @@ class ZoneCoverage(Rule):
         at = np.maximum(zone_row, 0)
         staffed_row = positions_in(serving(ctx)["zone"], zones["zone_id"])
         per_zone = np.bincount(staffed_row + 1, minlength=len(zones) + 1)[1:]
+        # text columns as categories: half a million rows hold a few thousand values
+        county_code, counties = pd.factorize(zones["county"].astype(object))
         if len(zones):
-            zone_county = zones["county"].astype(object).to_numpy()[at]
+            zone_county = np.where(in_zone, county_code[at], -1)
             same = ctx.hierarchy.positions(zones["county"])[at] == ctx.hierarchy.positions(
                 schools["county"]
             )
             inspectors = per_zone[at]
         else:
-            zone_county = np.full(len(schools), None, dtype=object)
+            zone_county = np.full(len(schools), -1)
             same = np.zeros(len(schools), dtype=bool)
             inspectors = np.zeros(len(schools), dtype=int)
-        zone_county = np.where(in_zone, zone_county, None)
         same_county = in_zone & same
         inspectors = np.where(in_zone, inspectors, 0)
-        problem = np.select(
-            [~in_zone, ~same_county, inspectors == 0],
-            ["no-zone", "other-county", "no-inspector"],
-            default="",
-        )
+        problem = np.select([~in_zone, ~same_county, inspectors == 0], [1, 2, 3], default=0)
         return pd.DataFrame(
             {
                 "target": schools["school_id"].array,
                 "target_name": schools["name"].array,
                 "jurisdiction": schools["county"].array,
-                "ok": problem == "",
+                "ok": problem == 0,
                 "zone": zone_cat,
-                "zone_county": zone_county,
+                "zone_county": pd.Categorical.from_codes(zone_county, categories=counties),
                 "zone_inspectors": inspectors,
-                "problem": problem,
+                "problem": pd.Categorical.from_codes(problem, categories=PROBLEMS),
             }
         )
 
