@@ -328,3 +328,26 @@ def test_validate_reports_a_zone_code_another_plugin_owns(tmp_path: Path) -> Non
         JurisdictionsFile,
         validate=lambda f: check_jurisdictions(f, plugins, source=str(owner_file)),
     )
+
+
+# -------------------------------------------------------------------- datasets
+def test_dataset_units_outside_its_scope_are_named_with_file_and_line(tmp_path: Path) -> None:
+    from dudao.io.dataset import load_dataset
+
+    (tmp_path / "dataset.yaml").write_text(
+        "name: 测试\nscope: '450100'\nas_of: 2023-03-01\n", encoding="utf-8"
+    )
+    (tmp_path / "jurisdictions.csv").write_text(
+        "code,name,kind,parent\n"
+        "450103001,某街道,街道,450103\n"  # 青秀区, in 南宁市
+        "450305001,某镇,镇,450305\n"  # 桂林市七星区: outside
+        "450108002,另一镇,镇,450108\n"  # 良庆区, in 南宁市
+        "450305002,又一镇,镇,450305\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DudaoError) as info:
+        load_dataset(tmp_path, load_plugins().hierarchy())
+    assert [(p.code, p.line, p.message) for p in info.value.problems] == [
+        ("out-of-scope", 3, "450305001 某镇 不在数据集范围 450100 之内"),
+        ("out-of-scope", 5, "450305002 又一镇 不在数据集范围 450100 之内"),
+    ]

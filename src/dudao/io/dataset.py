@@ -93,17 +93,17 @@ def _load(folder: Path, info: DatasetInfo, hierarchy: Hierarchy) -> tuple[Datase
     units, origins = _read_units(folder)
     if units:
         hierarchy = hierarchy.extend(units, origins=origins)
-        for unit in units:
-            if not hierarchy.contains(info.scope, unit.code):
-                where, line = origins[unit.code]
-                problems.append(
-                    Problem(
-                        f"{unit.code} {unit.name} 不在数据集范围 {info.scope} 之内",
-                        source=where,
-                        line=line,
-                        code="out-of-scope",
-                    )
+        inside = hierarchy.contains_many(info.scope, [u.code for u in units])
+        for unit in (u for u, ok in zip(units, inside, strict=True) if not ok):
+            where, line = origins[unit.code]
+            problems.append(
+                Problem(
+                    f"{unit.code} {unit.name} 不在数据集范围 {info.scope} 之内",
+                    source=where,
+                    line=line,
+                    code="out-of-scope",
                 )
+            )
     committees = _read_committees(folder, hierarchy)
 
     known = set(hierarchy.codes())

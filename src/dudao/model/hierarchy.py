@@ -215,7 +215,10 @@ class Hierarchy:
                 problems.append(
                     self._problem(unit.code, why, "code-prefix", "检查代码或上级是否填错")
                 )
-        problems += self._find_cycles(added)
+        if problems:
+            # a cycle is impossible where levels strictly descend along every parent
+            # link, so it is looked for only when something else is already wrong
+            problems += self._find_cycles(added)
         return problems
 
     def _find_cycles(self, added: list[str]) -> list[Problem]:
