@@ -6,6 +6,7 @@ is printed, one per line, never a traceback); 3 an internal error.
 
 from __future__ import annotations
 
+import gc
 import sys
 from typing import Any
 
@@ -55,4 +56,7 @@ def main() -> None:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
+    # What the imports made lives as long as the command: the cycle collector need not
+    # walk it again each time the heap grows (a national check: 0.15 s less).
+    gc.freeze()
     cli()
