@@ -12,8 +12,9 @@ it differs, since caches warm up):
 
 Before that, one plain ``check()`` runs in a fresh process, for the wall time, CPU
 time and peak RSS of a single ``dudao check``, split into plugins, loading, the law
-book and the rules. A step slower than 10 s is timed once. Run it on a quiet machine:
-other processes on the same cores inflate every wall time.
+book and the rules; then the command itself, as typed, with table and JSON output
+(interpreter start and imports included). A step slower than 10 s is timed once.
+Run it on a quiet machine: other processes on the same cores inflate every wall time.
 
     .venv/bin/python benchmarks/bench_check.py [--scale 1] [--seed 2023] [--scope 000000]
                                                [--repeat 3] [--profile] [--keep DIR]
@@ -162,8 +163,31 @@ def measure(folder: Path, args: argparse.Namespace) -> None:
     print(f"dataset {folder} ({size:.1f} MiB); pandas {pd.__version__}")
     # one plain `dudao check` in a fresh process: its wall time and peak memory
     subprocess.run([sys.executable, __file__, f"--single={folder}"], check=True)
+    for fmt in ("table", "json"):
+        wall = cli_run(folder, fmt)
+        print(f"`dudao check --format {fmt}` as typed, output to /dev/null: {wall:.2f} s")
     print(f"peak RSS before loading {peak_rss_mib():.0f} MiB")
     run(folder, args)
+
+
+def cli_run(folder: Path, fmt: str) -> float:
+    """Wall time of the command itself: interpreter start, imports, check, output."""
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from dudao.cli import main; main()",
+            "check",
+            str(folder),
+            "--format",
+            fmt,
+            "--exit-zero",
+        ],
+        stdout=subprocess.DEVNULL,
+        check=True,
+    )
+    return time.perf_counter() - start
 
 
 def single(folder: str) -> None:
