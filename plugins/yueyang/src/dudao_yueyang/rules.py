@@ -101,6 +101,16 @@ def _records(ctx: Context, year: int, first_year: int | None = None) -> pd.DataF
     return sup.loc[((sup["date"] >= start) & (sup["date"] <= end)).to_numpy()]
 
 
+def _on_topics(sup: pd.DataFrame, topics: tuple[str, ...] | None) -> pd.DataFrame:
+    """Records on one of ``topics`` or with no topic recorded (all when ``topics`` is None
+    or the table has no topic column): a record naming another topic is about something
+    else."""
+    if topics is None or "topic" not in sup.columns:
+        return sup
+    topic = sup["topic"]
+    return sup.loc[(topic.isna() | topic.isin(topics)).to_numpy()]
+
+
 def _counties(ctx: Context, region: Region) -> np.ndarray:
     """County-level governments in scope (development zones have no government)."""
     return np.array(
@@ -152,6 +162,9 @@ class SchoolsEvaluatedInYear(Rule):
     stages: ClassVar[tuple[str, ...]] = ()
     ownership: ClassVar[str | None] = None
     kinds: ClassVar[tuple[str, ...]] = ("comprehensive", "special")
+    #: Topics (督导事项) a record must have to count; a record with no topic counts too
+    #: (datasets need not record topics). None: any topic.
+    topics: ClassVar[tuple[str, ...] | None] = None
     what: ClassVar[tuple[str, str]] = ("督导评估", "evaluation")
     extra_evidence: ClassVar[tuple[str, ...]] = ()
 
@@ -183,7 +196,7 @@ class SchoolsEvaluatedInYear(Rule):
         last = np.full(len(schools), None, dtype=object)
         for n in np.unique(years):  # one cycle length, or a few
             rows = years == n
-            sup = _records(ctx, year, year - int(n) + 1)
+            sup = _on_topics(_records(ctx, year, year - int(n) + 1), self.topics)
             counts[rows], last[rows] = _school_evaluations(
                 ctx, schools.loc[rows], sup, self.kinds, own=False
             )
@@ -257,9 +270,11 @@ class PrivateCompulsoryEvaluation(SchoolsEvaluatedInYear):
 class LargeSchoolSupervision(SchoolsEvaluatedInYear):
     """Every compulsory school above the size standard (大校额: primary and junior schools
     over ``school.size_limit_primary_junior`` students, nine- and twelve-year schools over
-    ``school.size_limit_nine_twelve``) had a special supervision (专项督导) by its county or
-    a body above in the judged year. A twelve-year school is judged on all its students
-    (the table has no compulsory-stage count): the evidence says so."""
+    ``school.size_limit_nine_twelve``) had a special supervision (专项督导) on reducing its
+    size by its county or a body above in the judged year: its topic is ``large_schools``
+    or not recorded; one on another topic (双减, 办园行为 …) does not count. A
+    twelve-year school is judged on all its students (the table has no compulsory-stage
+    count): the evidence says so."""
 
     id = "large-school-supervision"
     title = "义务教育大校额学校接受化解专项督导"
@@ -268,6 +283,7 @@ class LargeSchoolSupervision(SchoolsEvaluatedInYear):
     parameters = ("school.large_school_supervision", *SIZE_LIMITS)
     stages = tuple(s for stages in SIZE_LIMITS.values() for s in stages)
     kinds = ("special",)
+    topics = ("large_schools",)
     extra_evidence = ("students", "size_limit", "size_basis")
     what = ("大校额化解专项督导", "special supervision on its size")
 
