@@ -80,6 +80,7 @@ from pandas.api import types as ptypes
 
 from dudao.errors import DudaoError, Problem
 from dudao.model.activities import FilingKind, MeetingKind, SupervisionKind, SupervisionTarget
+from dudao.model.dataset import ABSENT_COLUMNS
 from dudao.model.jurisdiction import JurisdictionKind
 from dudao.model.labels import LabelledEnum
 from dudao.model.people import AssessmentResult, InspectorKind
@@ -296,6 +297,9 @@ SUPERVISIONS = TableSpec(
         # What a special supervision was about (双减、大校额…): free text, not an enum,
         # because regions add their own; docs/datasets.md lists the conventional values.
         Column("topic", "str", required=False, label_zh="督导事项", categorical=True),
+        # 督导报告 and its publication (厅发〔2020〕26号 二（七）); blank: none yet
+        Column("report_date", "date", required=False, label_zh="督导报告日期"),
+        Column("published_on", "date", required=False, label_zh="报告公开日期"),
     ],
 )
 
@@ -1240,7 +1244,9 @@ def _validate(
 
     if report.problems:
         raise DudaoError(report.problems)
-    return pd.DataFrame(out, index=pd.RangeIndex(n))
+    frame = pd.DataFrame(out, index=pd.RangeIndex(n))
+    frame.attrs[ABSENT_COLUMNS] = tuple(c.name for c in spec.columns if c.name not in parsed)
+    return frame
 
 
 def _check(

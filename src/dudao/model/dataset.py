@@ -18,6 +18,10 @@ import attrs
 from dudao.model.bodies import Committee
 from dudao.model.jurisdiction import Jurisdiction
 
+#: Key of ``DataFrame.attrs`` naming the optional columns a table's file lacked (read as
+#: empty); a rule that needs one of them is skipped rather than judging blanks.
+ABSENT_COLUMNS = "dudao_absent_columns"
+
 
 @attrs.frozen
 class DatasetInfo:
@@ -60,3 +64,23 @@ class Dataset:
     def table(self, name: str) -> Any:
         """A table, or ``committees``, by name; None when the dataset lacks it."""
         return getattr(self, name)
+
+    def provides(self, need: str) -> bool:
+        """Whether the dataset holds what a rule needs: a table (``"visits"``) or a
+        column its file gave (``"supervisions.report_date"``: an optional column the file
+        lacks is read as empty, and a dataset that never records it says nothing).
+
+        >>> import pandas as pd
+        >>> sup = pd.DataFrame({"date": [], "topic": []})
+        >>> sup.attrs[ABSENT_COLUMNS] = ("topic",)
+        >>> ds = Dataset(DatasetInfo("示例", "450100"), None, None, None, supervisions=sup)
+        >>> ds.provides("supervisions"), ds.provides("supervisions.date")
+        (True, True)
+        >>> ds.provides("supervisions.topic"), ds.provides("visits")
+        (False, False)
+        """
+        name, _, column = need.partition(".")
+        table = self.table(name)
+        if table is None or not column:
+            return table is not None
+        return column in table.columns and column not in table.attrs.get(ABSENT_COLUMNS, ())

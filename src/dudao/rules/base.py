@@ -254,7 +254,8 @@ class Rule(abc.ABC):
     until: ClassVar[dt.date | None] = None
     #: Parameters the rule reads (listed by ``dudao rules``, shown by ``dudao explain``).
     parameters: ClassVar[tuple[str, ...]] = ()
-    #: Dataset tables without which the rule cannot run (it is then skipped, not failed).
+    #: Dataset tables (``"visits"``) or optional columns (``"supervisions.report_date"``)
+    #: without which the rule cannot run: it is then skipped, not failed.
     needs: ClassVar[tuple[str, ...]] = ()
     #: A rule only a region states: offered for adoption (``rules.yaml``) but in force
     #: nowhere until a plugin adopts it with its own clause.

@@ -200,9 +200,9 @@ def run_rules(ctx: Context, *, only: set[str] | None = None) -> CheckResult:
             run = RuleRun(rule.id, rule.title, entry.origin.plugin, entry.scope)
             if not _overlaps_scope(ctx.hierarchy, region, ctx.scope):
                 continue
-            missing = [t for t in rule.needs if ctx.dataset.table(t) is None]
+            missing = [_need_label(t) for t in rule.needs if not ctx.dataset.provides(t)]
             if missing:
-                runs.append(attrs.evolve(run, skipped=f"数据集中没有 {'、'.join(missing)} 表"))
+                runs.append(attrs.evolve(run, skipped=f"数据集中没有 {'、'.join(missing)}"))
                 continue
             frame = rule.check(ctx, region)
             pos = ctx.hierarchy.positions(frame["jurisdiction"])
@@ -223,6 +223,13 @@ def run_rules(ctx: Context, *, only: set[str] | None = None) -> CheckResult:
     keys = [pd.factorize(findings[c], sort=True)[0] for c in ("target", "rule", "jurisdiction")]
     findings = findings.take(np.lexsort(keys) if len(findings) else []).reset_index(drop=True)
     return CheckResult(ctx.dataset, ctx.hierarchy, ctx.as_of, findings, runs, checks, ctx.law)
+
+
+def _need_label(need: str) -> str:
+    """What a rule needs, in words: ``visits`` → "visits 表";
+    ``supervisions.report_date`` → "supervisions 表的 report_date 列"."""
+    table, _, column = need.partition(".")
+    return f"{table} 表的 {column} 列" if column else f"{table} 表"
 
 
 def _findings(rule: Rule, entry: Entry, failing: pd.DataFrame, names: _Names) -> pd.DataFrame:
