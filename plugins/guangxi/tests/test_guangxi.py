@@ -289,6 +289,61 @@ def test_city_results_owed_only_when_supervisions_are_known(plugins: PluginSet) 
     assert len(failed) == 12 and "450100" not in failed and "450200" not in failed
 
 
+def _supervision(id: str, body: str, date: str, **more: str) -> dict[str, str]:
+    row = {"supervision_id": id, "kind": "special", "body": body, "target_kind": "government"}
+    return {**row, "target": body, "date": date, **more}
+
+
+def test_report_publication_is_counted_per_body_and_names_what_lacks(
+    plugins: PluginSet,
+) -> None:
+    from dudao.testing import dataset, evidence, run
+
+    rule = "supervision-report-published"
+    ds = dataset(
+        "450000",
+        supervisions=[
+            _supervision("A3", "450100", "2022-05-01", report_date="2022-06-01"),
+            _supervision("A1", "450100", "2022-03-01"),
+            _supervision(
+                "A2", "450100", "2022-04-01", report_date="2022-05-01", published_on="2022-05-02"
+            ),
+            _supervision(
+                "B1", "450300", "2022-04-01", report_date="2023-03-02", published_on="2023-03-03"
+            ),  # both after the as-of day
+        ],
+    )
+    result = run(ds, dt.date(2023, 3, 1), plugins=plugins, rules={rule})
+    nanning = evidence(result, rule, "450100")
+    assert (nanning["supervisions"], nanning["without_report"], nanning["unpublished"]) == (
+        3,
+        1,
+        2,
+    )
+    assert list(nanning["examples"]) == ["A1", "A3"]  # in id order, not row order
+    guilin = evidence(result, rule, "450300")
+    assert (guilin["without_report"], guilin["unpublished"]) == (1, 1)
+    (message,) = result.findings.loc[result.findings["target"] == "450100", "message"]
+    assert (
+        message == "2022 年组织的 3 次督导中，1 次没有督导报告，2 次的报告未向社会公开（如 A1、A3）"
+    )
+
+
+def test_report_publication_is_not_judged_where_reports_are_not_recorded(
+    plugins: PluginSet,
+) -> None:
+    from dudao.testing import dataset, run
+
+    rule = "supervision-report-published"
+    ds = dataset("450000", supervisions=[_supervision("A1", "450100", "2022-03-01")])
+    result = run(ds, dt.date(2023, 3, 1), plugins=plugins, rules={rule})
+    (run_,) = [r for r in result.runs if r.rule == rule]
+    assert run_.skipped == (
+        "数据集中没有 supervisions 表的 report_date 列、supervisions 表的 published_on 列"
+    )
+    assert result.findings.empty
+
+
 # ------------------------------------------------------------- the example
 
 

@@ -13,6 +13,8 @@ can state.
 * ``city-upward-reporting`` — 二（二）: "下级教育督导机构的年度工作计划、重大事项和督导结果须向
   上一级教育督导机构报告". The national ``upward-reporting`` checks counties' plans only;
   in Guangxi the 设区市 report to the autonomous region too, and results as well as plans.
+* ``supervision-report-published`` — 二（七）: every supervision forms a report
+  (督导报告) that is made public.
 
 ``city-upward-reporting``: which cities are judged
     The filings table records what a body *receives*: a city's report to the autonomous
@@ -27,6 +29,16 @@ can state.
     sets a date); results are due for that year only if the city organised a supervision
     in it (comprehensive, special or random; 经常性督导 visits are the zone inspectors'
     and are recorded in ``visits``). Records dated after the as-of date are ignored.
+``supervision-report-published``: what is judged
+    二（七） asks every body's supervision for a report made public, and sets no time
+    limit. By convention (stated in each row's evidence) the supervisions a body organised
+    in the judged year (as above) are expected to have both by the as-of day: a report
+    date and a publication date on or before it. Comprehensive, special and random
+    supervisions are judged; 经常性督导 (``routine``) is the zone inspectors' visiting,
+    recorded in ``visits``, whose record (督导记录) is not a 督导报告. The rule runs only on
+    datasets whose supervisions table has the ``report_date`` and ``published_on``
+    columns: a dataset that does not record reports says nothing about them. One row per
+    body that organised such supervision, naming up to five supervisions lacking either.
 """
 
 from __future__ import annotations
@@ -45,6 +57,10 @@ from dudao.rules.base import Context, Rule, empty_checks, row_citations
 from dudao.rules.national.governance import government_committees, judged_year, year_end
 
 OPINIONS_ISSUED = dt.date(2020, 5, 14)  # 厅发〔2020〕26号 印发日期
+EXAMPLES = 5  # supervision ids a report-publication finding names
+REPORT_DEADLINE_BASIS = (
+    "二（七）未规定报告和公开的时限；按约定，上一年度组织的督导到检查日应已形成报告并公开（非法定）"
+)
 WORK_POINTS_2023 = dt.date(2023, 3, 17)  # 桂教督委办〔2023〕11号 印发日期
 VOCATIONAL_STAGES = ("secondary_vocational", "higher_vocational")
 
@@ -296,8 +312,88 @@ def _days(values: np.ndarray) -> list[dt.date | None]:
     return [None if pd.isna(v) else pd.Timestamp(v).date() for v in values]
 
 
+class SupervisionReportPublished(Rule):
+    """Each body that organised supervision in the judged year has a report of each of
+    those supervisions and has made it public (二（七） "全区各级教育督导机构开展督导工作，
+    均要形成督导报告，并以适当方式向社会公开"); see the module docstring for what is judged.
+    """
+
+    id = "supervision-report-published"
+    title = "督导工作形成督导报告并以适当方式向社会公开"
+    title_en = "Each supervision has a report, and the report is made public"
+    cite = ("厅发〔2020〕26号 二（七）",)
+    target_kind = TargetKind.JURISDICTION
+    since = OPINIONS_ISSUED
+    needs = ("supervisions.report_date", "supervisions.published_on")
+
+    def check(self, ctx: Context, region: Region) -> pd.DataFrame:
+        year = judged_year(ctx.as_of)
+        sup = ctx.within(ctx.dataset.supervisions, "body", region)
+        day = pd.Timestamp(ctx.as_of)
+        sup = sup.loc[
+            (
+                (sup["kind"] != "routine")
+                & (sup["date"] >= pd.Timestamp(year, 1, 1))
+                & (sup["date"] <= min(pd.Timestamp(year_end(year)), day))
+            ).to_numpy()
+        ]
+        # a date after the as-of day has not happened yet on that day
+        no_report = (sup["report_date"].isna() | (sup["report_date"] > day)).to_numpy()
+        unpublished = (sup["published_on"].isna() | (sup["published_on"] > day)).to_numpy()
+        body = sup["body"].astype(object).to_numpy()
+        ids = sup["supervision_id"].astype(object).to_numpy()
+        order = np.lexsort((ids, body))  # examples in id order, whatever the row order
+        frame = pd.DataFrame(
+            {
+                "body": body[order],
+                "id": ids[order],
+                "no_report": no_report[order],
+                "unpublished": unpublished[order],
+            }
+        )
+        lacking = frame.loc[frame["no_report"] | frame["unpublished"]]
+        examples = lacking.groupby("body", sort=False)["id"].agg(lambda x: list(x[:EXAMPLES]))
+        per_body = frame.groupby("body").agg(
+            supervisions=("id", "size"),
+            without_report=("no_report", "sum"),
+            unpublished=("unpublished", "sum"),
+        )
+        codes = per_body.index.to_numpy(dtype=object)
+        bad = per_body["without_report"].to_numpy() + per_body["unpublished"].to_numpy()
+        return pd.DataFrame(
+            {
+                "target": codes,
+                "jurisdiction": codes,
+                "ok": bad == 0,
+                "year": year,
+                "supervisions": per_body["supervisions"].to_numpy(dtype=int),
+                "without_report": per_body["without_report"].to_numpy(dtype=int),
+                "unpublished": per_body["unpublished"].to_numpy(dtype=int),
+                "examples": [examples.get(c, []) for c in codes],
+                "deadline_basis": REPORT_DEADLINE_BASIS,
+            }
+        )
+
+    def message(self, row: dict[str, Any]) -> tuple[str, str]:
+        zh, en = [], []
+        if row["without_report"]:
+            zh.append(f"{row['without_report']} 次没有督导报告")
+            en.append(f"{row['without_report']} without a report")
+        if row["unpublished"]:
+            zh.append(f"{row['unpublished']} 次的报告未向社会公开")
+            en.append(f"{row['unpublished']} whose report was not made public")
+        ids = "、".join(row["examples"])
+        return (
+            f"{row['year']} 年组织的 {row['supervisions']} 次督导中，{'，'.join(zh)}（如 {ids}）",
+            f"Of the {row['supervisions']} supervisions organised in {row['year']}, "
+            + " and ".join(en)
+            + f" (e.g. {', '.join(row['examples'])})",
+        )
+
+
 RULES: tuple[Rule, ...] = (
     RegionCommitteeLeadership(),
     CityUpwardReporting(),
     VocationalEvaluationParticipation(),
+    SupervisionReportPublished(),
 )
