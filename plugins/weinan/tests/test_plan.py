@@ -40,8 +40,8 @@ def test_city_plan_items_and_tasks(plans: dict[str, WorkPlan]) -> None:
     assert (plan.year, plan.scope, plan.issued) == (2023, "610500", dt.date(2023, 2, 15))
     assert [i.number for i in plan.items] == ["一", "二", "三", "四", "五", "六", "七"]
     tasks = plan.tasks()
-    assert len(tasks) == 34
-    assert sum(t.target is not None for t in tasks) == 21
+    assert len(tasks) == 36
+    assert sum(t.target is not None for t in tasks) == 23
     assert plan.problems() == []
     for t in tasks:
         assert t.cite is not None and t.cite.document == SEED
@@ -69,6 +69,26 @@ def test_named_units_carry_their_tasks(plans: dict[str, WorkPlan]) -> None:
         "county-bodies-independent": "committee-established",
         "monitoring-rectification": "monitoring-rectification",
     }
+
+
+def test_special_supervisions_counted_by_topic(plans: dict[str, WorkPlan]) -> None:
+    """六 names “双减” and “五项管理”, which have conventional topics; 防疫工作 and the
+    unnamed 重大教育政策 do not, so those stay unmeasured."""
+    plan = plans["weinan-2023"]
+    topics: dict[str, object] = {}
+    for task in plan.tasks():
+        target = task.target
+        if isinstance(target, RecordsTarget) and "topic" in target.where:
+            assert (target.table, target.where["kind"]) == ("supervisions", "special")
+            assert (target.unit_column, target.units) == ("body", ("610500",))
+            topics[task.id] = target.where["topic"]
+    assert topics == {
+        "double-reduction": "double_reduction",
+        "five-managements": "five_managements",
+    }
+    for task_id in ("epidemic-prevention", "major-policy-supervision"):
+        task = plan.task(task_id)
+        assert task.target is None and task.note and "常用值" in task.note
 
 
 def test_forwarded_by_pucheng_without_inventing_a_date(plans: dict[str, WorkPlan]) -> None:
@@ -126,7 +146,7 @@ def test_example_check_finds_the_placed_problems(plugins: PluginSet) -> None:
 def test_example_plan_status(plugins: PluginSet) -> None:
     report = measure_plans(EXAMPLE, plugins, plugin="weinan")
     status = {r.task.id: r.status.value for r in report.results}
-    assert report.counts() == {"met": 14, "not_met": 7, "pending": 0, "not_measurable": 14}
+    assert report.counts() == {"met": 15, "not_met": 8, "pending": 0, "not_measurable": 14}
     assert {k for k, v in status.items() if v == "not_met"} == {
         "preschool-roadmaps",  # 韩城市 has no roadmap
         "qianyuan-completion",
@@ -135,7 +155,10 @@ def test_example_plan_status(plugins: PluginSet) -> None:
         "county-situation-lists",  # 合阳县、澄城县、白水县
         "round4-annual-plan",  # 合阳县
         "monitoring-rectification",
+        "five-managements",  # only a 2022 record on 五项管理
     }
+    assert status["double-reduction"] == "met"
+    assert status["epidemic-prevention"] == "not_measurable"
     assert status["preschool-process-preparation"] == "met"
     assert status["tongguan-principal-pilot"] == "met"
 
