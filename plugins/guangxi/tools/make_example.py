@@ -74,7 +74,7 @@ PLAN_NOT_MET = {
     "八/vocational-participation",
     "九/system-quality-evaluation",  # still being built
     "九/system-quality-monitoring",
-    "十/fees-supervision",  # not organised
+    "十/fees-supervision",  # 七星区 held one, the region none (topic fees, body 450000)
 }
 
 CITY_MEMBERS = [
@@ -257,30 +257,48 @@ def schools_and_people() -> tuple[list[list[object]], list[str]]:
 
 
 def supervisions(units: dict, counties: list[str], schools: list[list[object]]) -> None:
+    """Every supervision; ``topic`` (督导事项) is given for special ones where known, so the
+    2023 plan's special-supervision tasks (三, 十) count by topic and organising body."""
     rows = []
     n = 0
 
-    def add(kind: str, body: str, target_kind: str, target: str, date: str) -> None:
+    def add(
+        kind: str, body: str, target_kind: str, target: str, date: str, topic: str | None = None
+    ) -> None:
         nonlocal n
         n += 1
-        rows.append([f"GX-S{n:04d}", kind, body, target_kind, target, date])
+        rows.append([f"GX-S{n:04d}", kind, body, target_kind, target, date, topic])
 
     for city in CITIES:  # the region's annual comprehensive supervision covers every city
         add("comprehensive", REGION, "government", city, "2022-10-15")
-    for county in counties:
+    for county in counties:  # cities' 2021 "双减" supervision of each county (西林县: 2017)
         parent = units[county][2]
-        year = 2017 if county in PROBLEMS["government-supervised"] else 2021
-        add("special", parent, "government", county, f"{year}-11-10")
+        old = county in PROBLEMS["government-supervised"]
+        topic = "large_classes" if old else "double_reduction"
+        add("special", parent, "government", county, f"{2017 if old else 2021}-11-10", topic)
     for zone in NANNING_ZONES:
-        add("special", "450100", "government", zone, "2021-11-10")
-    for city in CITIES:  # each city's own 2022 supervision, whose results it reports
+        add("special", "450100", "government", zone, "2021-11-10", "double_reduction")
+    for city in CITIES:  # each city's own 2022 supervision, whose results it reports; no topic
         add("special", city, "government", next(c for c in counties if units[c][2] == city),
             "2022-06-01")  # fmt: skip
     for sid, *_rest in schools:
         county = _rest[4]
         year = 2017 if sid in PROBLEMS["school-comprehensive-cycle"] else 2021
         add("comprehensive", county, "school", sid, f"{year}-04-{10 + len(rows) % 15:02d}")
-    write("supervisions", ["supervision_id", "kind", "body", "target_kind", "target", "date"], rows)
+    # 2023 special supervisions (plan items 三 and 十): 玉林市 on "双减" and the region on
+    # teacher pay and preschool education meet their tasks; the only fees supervision is
+    # 七星区's own and the region's safety supervision is on another topic, so
+    # 十/fees-supervision is not met (PLAN_NOT_MET).
+    add("special", "450900", "government", "450902", "2023-04-25", "double_reduction")
+    add("special", "450305", "school", "QX-02", "2023-06-20", "fees")
+    add("special", REGION, "government", "450902", "2023-07-10", "safety")
+    add("special", REGION, "government", "451002", "2023-09-12", "teacher_pay")
+    add("special", REGION, "government", "450305", "2023-10-09", "preschool")
+    write(
+        "supervisions",
+        ["supervision_id", "kind", "body", "target_kind", "target", "date", "topic"],
+        rows,
+    )
 
 
 def programmes(counties: list[str], school_ids: list[str]) -> None:
@@ -323,10 +341,6 @@ def programmes(counties: list[str], school_ids: list[str]) -> None:
         add(REGION, p, "building", "2023-10-30")
     add("450300", "third_party_pilot", "pilot", "2023-05-01")
     add("450302", "monitoring_use_zone", "pilot", "2023-05-01")
-    add("450902", "special_double_reduction", "inspection", "2023-04-25")
-    add("450902", "special_double_reduction", "feedback", "2023-05-30")
-    add("451002", "special_teacher_pay", "inspection", "2023-09-12")
-    add("450305", "special_preschool", "inspection", "2023-10-09")
     for sid in ("YZ-08", "YJ-07"):  # YJ-08 has none (vocational-evaluation-participation)
         add(sid, "vocational_evaluation", "participation", "2023-04-03")
     write("programmes", ["unit", "programme", "stage", "passed", "date", "note"], rows)
