@@ -119,7 +119,10 @@ def test_check_finds_passing_and_failing_targets(
     data = synthesize(11, *where, hierarchy=plugins.hierarchy())
     folder = write_dataset(data, tmp_path)
     result = check(folder, plugins)
-    assert not [r for r in result.runs if r.skipped], "every table is there"
+    # every table is there; only optional columns synthetic data does not record (report
+    # dates) leave a rule unrun
+    skipped = [r.skipped for r in result.runs if r.skipped]
+    assert all(s.endswith(" 列") for s in skipped), skipped
     checked = [r for r in result.runs if r.checked]
     assert len(checked) >= 8
     assert sum(r.failed for r in checked) > 0

@@ -1237,7 +1237,7 @@ def _validate(
         p = parsed.get(column.name)
         if p is None:
             if not column.required:  # an absent required column is already a problem
-                out[column.name] = _fill_absent(column, n)
+                out[column.name] = fill_absent(column, n)
             continue
         _check(column, p, report, known_codes=known_codes, county_codes=county_codes)
         out[column.name] = _finish(column, p)
@@ -1377,8 +1377,9 @@ def _finish(column: Column, p: _Parsed) -> Any:
     return p.values
 
 
-def _fill_absent(column: Column, n: int) -> Any:
-    """An optional column that the input does not have."""
+def fill_absent(column: Column, n: int) -> Any:
+    """An optional column that the input does not have: its default, else missing values
+    (as a loaded table holds it; the table's ``attrs`` name it among the absent ones)."""
     if column.default is not None:
         return pd.Series([column.default] * n, dtype=column.dtype).array
     return pd.Series([None] * n, dtype=column.dtype).array

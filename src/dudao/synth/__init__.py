@@ -46,7 +46,7 @@ from dudao.io.convert import converter
 from dudao.io.dataset import SUFFIXES, committees_to_tables
 from dudao.io.tables import COMMITTEE_MEMBERS, COMMITTEES, TABLES, UNITS, TableSpec
 from dudao.model.bodies import Committee
-from dudao.model.dataset import DatasetInfo
+from dudao.model.dataset import ABSENT_COLUMNS, DatasetInfo
 from dudao.model.hierarchy import Hierarchy
 from dudao.synth import geography, people, records
 from dudao.synth._common import Draw
@@ -168,6 +168,7 @@ def write_dataset(
     for stale_yaml in ("jurisdictions.yaml", "committees.yaml"):
         (folder / stale_yaml).unlink(missing_ok=True)
     for name, df in frames.items():
+        df = df.drop(columns=list(df.attrs.get(ABSENT_COLUMNS, ())))  # not recorded: no column
         for suffix in SUFFIXES:
             stale = folder / f"{name}{suffix}"
             if suffix != f".{format}" and stale.exists():
@@ -201,6 +202,8 @@ _SPECS: dict[str, TableSpec] = {
 def _for_csv(df: pd.DataFrame, name: str) -> pd.DataFrame:
     out = df.copy()
     for column in _SPECS[name].columns:
+        if column.name not in out:  # an optional column not recorded
+            continue
         values = out[column.name]
         if column.type == "enum":
             assert column.enum is not None

@@ -10,7 +10,8 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from dudao.io.tables import STRING_DTYPE, TABLES
+from dudao.io.tables import STRING_DTYPE, TABLES, fill_absent
+from dudao.model.dataset import ABSENT_COLUMNS
 from dudao.model.labels import LabelledEnum
 
 DAY = np.timedelta64(1, "D")
@@ -124,11 +125,19 @@ def enum_column(values: np.ndarray, enum: type[LabelledEnum]) -> pd.Categorical:
 
 
 def frame(table: str, columns: dict[str, object]) -> pd.DataFrame:
-    """A frame with exactly the columns of ``TABLES[table]``, in spec order."""
-    names = TABLES[table].names
-    missing = set(names) - set(columns)
+    """A frame with exactly the columns of ``TABLES[table]``, in spec order. Optional
+    columns left out are what synthetic data does not record: filled and marked absent
+    as a loaded table's are, and not written to files (a rule needing one is skipped)."""
+    spec = TABLES[table]
+    missing = {c.name for c in spec.columns if c.required} - set(columns)
     assert not missing, f"{table}: missing {missing}"
-    return pd.DataFrame({name: columns[name] for name in names})
+    n = len(next(iter(columns.values())))
+    absent = tuple(c.name for c in spec.columns if c.name not in columns)
+    out = pd.DataFrame(
+        {c.name: columns[c.name] if c.name in columns else fill_absent(c, n) for c in spec.columns}
+    )
+    out.attrs[ABSENT_COLUMNS] = absent
+    return out
 
 
 def dates(values: np.ndarray) -> np.ndarray:

@@ -148,7 +148,7 @@ def supervisions(draw: Draw, geo: Geography, sch: Schools, governments: list[Uni
             "target_kind": enum_column(np.concatenate(columns["tk"])[order], SupervisionTarget),
             "target": codes_column(target[order]),
             "date": dates(day[order]),
-            "topic": codes_from(np.full(len(day), -1), np.array([], dtype=object)),  # none invented
+            # no topic, report or publication invented: those columns are left out
         },
     )
 
