@@ -295,3 +295,19 @@ def test_a_topic_filter_counts_only_the_counties_supervised_on_that_topic() -> N
     )
     _, _, ev = measure_records(either, ds, HIERARCHY, "450100", YEAR_START, YEAR_END)
     assert ev["units"] == ["450102 兴宁区", "450103 青秀区", "450107 西乡塘区"]
+
+
+def test_a_topic_filter_on_a_dataset_that_records_no_topics_is_not_measurable() -> None:
+    # the file has no topic column: its blanks say nothing, so the task is not "not met"
+    row = {"supervision_id": "D1", "kind": "special", "body": "450100",
+           "target_kind": "government", "target": "450102", "date": "2022-05-01"}  # fmt: skip
+    ds = dataset("450100", supervisions=[row])
+    where = {"kind": "special", "topic": "double_reduction"}
+    target = RecordsTarget("supervisions", "county", where=where, at_least=1)
+    status, reason, _ = measure_records(target, ds, HIERARCHY, "450100", YEAR_START, YEAR_END)
+    assert status is TaskStatus.NOT_MEASURABLE
+    assert reason == "数据集的 supervisions 表没有记录 topic 列"
+    # the same record with the column, blank: recorded as no topic, so not met
+    ds = dataset("450100", supervisions=[{**row, "topic": None}])
+    status, _, _ = measure_records(target, ds, HIERARCHY, "450100", YEAR_START, YEAR_END)
+    assert status is TaskStatus.NOT_MET

@@ -221,6 +221,12 @@ def measure_records(
             {},
         )
     assert unit_col is not None
+    # an optional column the dataset's file lacks was read as blanks: no record would
+    # match, and a task would read 未达成 for data nobody recorded
+    unrecorded = [c for c in target.where if not dataset.provides(f"{target.table}.{c}")]
+    if unrecorded:
+        shown = "、".join(str(c) for c in unrecorded)
+        return TaskStatus.NOT_MEASURABLE, f"数据集的 {target.table} 表没有记录 {shown} 列", {}
     keep = np.ones(len(table), dtype=bool)
     for column, condition in target.where.items():
         try:
