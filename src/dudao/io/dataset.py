@@ -89,9 +89,9 @@ def load_dataset(folder: str | Path, hierarchy: Hierarchy) -> tuple[Dataset, Hie
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """Python's cycle collector paused: loading makes tens of thousands of units,
-    committees and memberships, none in a reference cycle, and each growth of the
-    heap by a quarter would otherwise walk every object alive (a tenth of a second
-    on a national dataset for nothing to collect)."""
+    committees and memberships that live on, and each growth of the heap by a quarter
+    would walk every object alive (a tenth of a second on a national dataset, finding
+    next to nothing); what cyclic garbage loading leaves is collected once it is done."""
     if not gc.isenabled():
         yield
         return
