@@ -382,6 +382,22 @@ class Hierarchy:
         self.get(code)
         return self._enter[code], self._exit[code]
 
+    def spans(self, codes: Collection[str] | pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        """Vectorised :meth:`span`: ``(lo, hi)`` of each code's subtree, ``(-1, -1)`` for
+        an unknown or missing code.
+
+        >>> from dudao.model.jurisdiction import NATION, Jurisdiction as J
+        >>> h = Hierarchy([NATION, J("450000", "广西", "autonomous_region", "000000")])
+        >>> [x.tolist() for x in h.spans(["450000", "999999", "000000"])]
+        [[1, -1, 0], [2, -1, 2]]
+        """
+        lo = self.positions(codes)
+        return lo, np.where(lo >= 0, self._exits[lo], -1)
+
+    @cached_property
+    def _exits(self) -> np.ndarray:
+        return np.array([self._exit[c] for c in self._order], dtype=np.int64)
+
     def positions(self, codes: Collection[str] | pd.Series) -> np.ndarray:
         """Pre-order index of each code (-1 when unknown), for vectorised subtree tests."""
         if len(codes) <= 64 and not isinstance(getattr(codes, "dtype", None), pd.CategoricalDtype):

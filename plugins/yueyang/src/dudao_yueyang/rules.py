@@ -44,7 +44,6 @@ import pandas as pd
 
 from dudao.law.book import Region
 from dudao.model.findings import Severity, TargetKind
-from dudao.model.hierarchy import Hierarchy
 from dudao.model.jurisdiction import JurisdictionKind, Level
 from dudao.model.schools import Stage
 from dudao.rules.base import Context, ParamColumn, Rule, empty_checks, row_citations
@@ -79,17 +78,6 @@ def _year_end(year: int) -> dt.date:
 def _switched_on(column: ParamColumn) -> np.ndarray:
     """Rows whose switch parameter is ``true`` (unset or false: not checked)."""
     return np.array([v is True for v in column.values], dtype=bool)
-
-
-def _spans(hierarchy: Hierarchy, codes: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Pre-order interval [lo, hi) of each code's subtree, (-1, -1) when unknown: one
-    lookup per distinct code, spread by integer codes."""
-    codes_, cats = pd.factorize(codes.astype(object), use_na_sentinel=True)
-    spans = np.array(
-        [hierarchy.span(c) if c in hierarchy else (-1, -1) for c in cats] + [(-1, -1)],
-        dtype=np.int64,
-    ).reshape(-1, 2)
-    return spans[codes_, 0], spans[codes_, 1]
 
 
 def _records(ctx: Context, year: int, first_year: int | None = None) -> pd.DataFrame:
@@ -137,7 +125,7 @@ def _school_evaluations(
     if own:
         by = sup["body"].astype(object).to_numpy() == county
     else:
-        lo, hi = _spans(ctx.hierarchy, sup["body"])
+        lo, hi = ctx.hierarchy.spans(sup["body"])
         pos = ctx.hierarchy.positions(pd.Series(county, dtype=object))
         by = (pos >= 0) & (lo <= pos) & (pos < hi)
     row = row[by]

@@ -101,23 +101,12 @@ def _shared_codes(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return ca, into_a[cb]
 
 
-def _spans_of(hierarchy: Hierarchy, codes: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Pre-order interval [lo, hi) of each code's subtree; (-1, -1) for unknown codes.
-    One lookup per distinct code (bodies number a few thousand), spread by integer codes."""
-    c, cats = _category_codes(codes)
-    spans = np.array(
-        [hierarchy.span(x) if x in hierarchy else (-1, -1) for x in cats] + [(-1, -1)],
-        dtype=np.int64,
-    ).reshape(-1, 2)
-    return spans[c, 0], spans[c, 1]
-
-
 def _body_over(
     hierarchy: Hierarchy, bodies: pd.Series, targets: pd.Series, *, strictly: bool
 ) -> np.ndarray:
     """Whether each body's subtree contains the matching target code (strictly: and is
     not the target itself)."""
-    lo, hi = _spans_of(hierarchy, bodies)
+    lo, hi = hierarchy.spans(bodies)
     pos = hierarchy.positions(targets.astype(object))
     inside = (pos >= 0) & (lo <= pos) & (pos < hi)
     if strictly:
@@ -363,7 +352,7 @@ class SchoolComprehensiveCycle(Rule):
         row = _rows_in(sup["target"], schools, ds.schools, "school_id")
         known = row >= 0
         county_pos = ctx.hierarchy.positions(county)[row[known]]
-        lo, hi = _spans_of(ctx.hierarchy, sup["body"])
+        lo, hi = ctx.hierarchy.spans(sup["body"])
         by_own = (lo[known] <= county_pos) & (county_pos < hi[known])
         dates = sup["date"].to_numpy().astype("datetime64[s]")[known][by_own]
         # the latest date per school: NaT is the smallest int64, so a maximum skips it
