@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
+import re
 import subprocess
 import sys
+import tempfile
+import tomllib
+import unicodedata
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import event, given
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 
 from dudao.errors import DudaoError
 from dudao.plugins.manager import load_plugins
 from dudao.plugins.yaml_plugin import YamlPlugin
-from dudao.scaffold import new_plugin
+from dudao.scaffold import check_name, new_plugin
 from dudao.testcases import run_cases
 
 HIERARCHY = load_plugins(autoload=False).hierarchy()
@@ -77,3 +86,171 @@ def test_the_scaffold_installs_and_dudao_plugins_lists_it(tmp_path: Path) -> Non
     plugins = {p["name"]: p for p in json.loads(shown.stdout)["plugins"]}
     assert plugins["liuzhou"]["error"] is None
     assert plugins["liuzhou"]["distribution"] == "dudao-liuzhou"
+
+
+# ------------------------------------------------------- hostile names and titles
+
+HOSTILE = [
+    '"""',
+    "'''",
+    '"',
+    "'",
+    "\\",
+    "\n",
+    "\r\n",
+    "\x00",
+    "\x7f",
+    "\x85",
+    "\u2028",
+    "\u202e",
+    "\ud800",
+    '\n[project.scripts]\nx = "os:system"\n',
+    "\nscope: '000000'\n",
+    '"""\nimport os; os.system("touch PWNED")\n"""',
+    "#",
+    "{",
+    "}",
+    "[",
+    "]",
+    ": ",
+    "- ",
+    "&a",
+    "*a",
+    "!!python/object/apply:os.system ['x']",
+    "<script>",
+    "|",
+    "`",
+    "*",
+    "_",
+    "=HYPERLINK(1)",
+    "　",
+    " ",
+    "柳州",
+]
+TITLES = st.one_of(
+    st.text(max_size=70),
+    st.lists(st.one_of(st.sampled_from(HOSTILE), st.text(max_size=4)), max_size=8).map("".join),
+)
+
+
+def _reference_plugin_body() -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        new_plugin("liuzhou", "450200", Path(tmp) / "p", HIERARCHY, title="柳州市")
+        tree = ast.parse((Path(tmp) / "p/src/dudao_liuzhou/plugin.py").read_text("utf-8"))
+    return ast.dump(ast.Module(body=tree.body[1:], type_ignores=[]))
+
+
+PLUGIN_BODY = _reference_plugin_body()
+
+
+def _heading_text(markdown: str) -> str:
+    """The text of the README's one level-1 heading, read by a Markdown parser; no
+    HTML, link or image anywhere in it."""
+    tokens = MarkdownIt("commonmark").parse(markdown)
+    heads = [i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h1"]
+    assert len(heads) == 1
+    children = tokens[heads[0] + 1].children or []
+    assert {c.type for c in children} <= {"text"}, children
+    assert not any(t.type.startswith("html") for t in tokens)
+    return "".join(c.content for c in children)
+
+
+@given(title=TITLES)
+def test_a_hostile_title_is_refused_or_written_as_text_everywhere(title: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "p"
+        try:
+            new_plugin("liuzhou", "450200", out, HIERARCHY, title=title)
+        except DudaoError as err:
+            event("refused")
+            assert err.codes == ["invalid-title"]
+            assert not out.exists()
+            return
+        event("written")
+        # accepted: one line of visible text
+        assert title.strip() and len(title) <= 60
+        assert all(c.isprintable() or unicodedata.category(c) == "Zs" for c in title)
+        pkg = out / "src" / "dudao_liuzhou"
+        project = tomllib.loads((out / "pyproject.toml").read_text("utf-8"))
+        assert project == {
+            "build-system": {"requires": ["hatchling>=1.25"], "build-backend": "hatchling.build"},
+            "project": {
+                "name": "dudao-liuzhou",
+                "version": "0.1.0",
+                "description": f"dudao 插件：{title}",
+                "readme": "README.md",
+                "requires-python": ">=3.11",
+                "dependencies": ["dudao>=0.1"],
+                "entry-points": {"dudao": {"liuzhou": "dudao_liuzhou.plugin:plugin"}},
+            },
+            "tool": {
+                "hatch": {"build": {"targets": {"wheel": {"packages": ["src/dudao_liuzhou"]}}}}
+            },
+        }
+        manifest = yaml.safe_load((pkg / "data" / "plugin.yaml").read_text("utf-8"))
+        assert manifest == {
+            "name": "liuzhou",
+            "title": title,
+            "scope": "450200",
+            "builds_on": [],
+            "description": "在这里写一两句话：本插件依据哪些文件、管哪些事。",
+            "documents": [],
+        }
+        init = ast.parse((pkg / "__init__.py").read_text("utf-8"))
+        assert [type(s) for s in init.body] == [ast.Expr]  # a docstring and nothing else
+        assert ast.get_docstring(init, clean=False) == f"dudao 插件：{title}。"
+        plugin = ast.parse((pkg / "plugin.py").read_text("utf-8"))
+        assert (
+            ast.get_docstring(plugin, clean=False)
+            == f"{title}插件：全部内容写在 data/ 下的 YAML 文件中。"
+        )
+        assert ast.dump(ast.Module(body=plugin.body[1:], type_ignores=[])) == PLUGIN_BODY
+        case = yaml.safe_load((out / "tests/cases/zone_without_inspector.yaml").read_text("utf-8"))
+        assert case["dataset"]["scope"] == "450202"
+        heading = _heading_text((out / "README.md").read_text("utf-8"))
+        assert heading == f"dudao-liuzhou：{title.strip()}（450200）"
+
+
+def test_a_hostile_title_loads_as_the_plugin_title(tmp_path: Path) -> None:
+    title = '柳州"""; import os; os.system("x") \'\'\' [x] = "y" #: |'
+    out = tmp_path / "p"
+    new_plugin("liuzhou", "450200", out, HIERARCHY, title=title)
+    plugin = YamlPlugin(out / "src" / "dudao_liuzhou" / "data")
+    loaded = load_plugins(autoload=False, extra={"liuzhou": plugin}).get("liuzhou")
+    assert loaded.ok and loaded.title == title
+
+
+@given(name=st.one_of(st.text(max_size=35), st.sampled_from(["liuzhou\n", "a b", "../x", "x"])))
+def test_only_names_that_are_identifiers_and_distribution_names_pass(name: str) -> None:
+    problem = check_name(name)
+    if problem is None:
+        assert f"dudao_{name}".isidentifier() and name.isascii()
+        # PEP 508 / packaging: a distribution name
+        assert re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?", f"dudao-{name}")
+    else:
+        assert problem.code == "invalid-name" and repr(name) in problem.message
+
+
+def test_a_name_with_a_trailing_newline_is_refused(tmp_path: Path) -> None:
+    # NAME_RE.match accepted "liuzhou\n" ($ matches before a final newline) and the
+    # newline went into pyproject.toml
+    out = tmp_path / "p"
+    with pytest.raises(DudaoError) as err:
+        new_plugin("liuzhou\n", "450200", out, HIERARCHY, builds_on=("guangxi\n",))
+    assert err.value.codes == ["invalid-name", "invalid-name"]
+    assert not out.exists()
+
+
+def test_the_cli_refuses_a_multi_line_title_with_exit_2(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from dudao.cli import cli
+
+    out = tmp_path / "p"
+    title = '柳州"""\nimport os; os.system("touch PWNED")\n"""'
+    r = CliRunner().invoke(
+        cli, ["new-plugin", "liuzhou", "--scope", "450200", "--title", title, "--out", str(out)]
+    )
+    assert r.exit_code == 2, r.output
+    assert "--title 中有换行" in r.output and "U+000A" in r.output
+    assert not out.exists()

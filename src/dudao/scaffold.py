@@ -16,14 +16,53 @@ skeletons state no value, and the test case checks a national rule.
 
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
 from pathlib import Path
+
+import yaml
 
 from dudao.errors import DudaoError, Problem
 from dudao.model.hierarchy import Hierarchy
 from dudao.model.jurisdiction import Level
 
-NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
+# a Python identifier once prefixed with dudao_, and a distribution name once prefixed
+# with dudao-: nothing to quote anywhere it is written
+NAME_RE = re.compile(r"[a-z][a-z0-9_]{1,30}")
+TITLE_MAX = 60
+
+
+def check_name(name: str, what: str = "插件名") -> Problem | None:
+    """The problem with a plugin name, or None. ``fullmatch``: ``$`` would let a
+    trailing newline through."""
+    if NAME_RE.fullmatch(name):
+        return None
+    return Problem(
+        f"{what} {name!r} 不合适",
+        code="invalid-name",
+        hint="用小写拼音或英文字母、数字和下划线，字母开头，2–31 个字符，如 liuzhou、hunan_yueyang",
+    )
+
+
+def check_title(title: str) -> Problem | None:
+    """The problem with a plugin title, or None: one line of visible text (spaces
+    allowed), at most :data:`TITLE_MAX` characters."""
+    bad = sorted({c for c in title if not (c.isprintable() or unicodedata.category(c) == "Zs")})
+    if title.strip() and len(title) <= TITLE_MAX and not bad:
+        return None
+    if bad:
+        found = "、".join(f"U+{ord(c):04X}" for c in bad[:5])
+        message = f"--title 中有换行、制表或其他控制字符（{found}）"
+    elif not title.strip():
+        message = "--title 为空"
+    else:
+        message = f"--title 有 {len(title)} 个字符，超过 {TITLE_MAX} 个"
+    return Problem(
+        message,
+        code="invalid-title",
+        hint=f"写一行中文名称，不超过 {TITLE_MAX} 个字符，如 --title 柳州市；不给则取区划名称",
+    )
 
 
 def new_plugin(
@@ -35,20 +74,20 @@ def new_plugin(
     title: str | None = None,
     builds_on: tuple[str, ...] = (),
 ) -> list[Path]:
-    """Write the plugin folder ``out``; refuses to touch an existing non-empty folder."""
-    problems = []
-    if not NAME_RE.match(name):
-        problems.append(
-            Problem(
-                f"插件名 '{name}' 不合适",
-                code="invalid-name",
-                hint="用小写拼音或英文字母、数字和下划线，字母开头，如 liuzhou、hunan_yueyang",
-            )
-        )
+    """Write the plugin folder ``out``; refuses to touch an existing non-empty folder.
+
+    Every value is written by a serialiser (TOML strings, ``yaml.safe_dump``,
+    ``repr``), never pasted into code: a title is text in every file it reaches."""
+    checks = [
+        check_name(name),
+        *(check_name(b, "--builds-on 插件名") for b in builds_on),
+        None if title is None else check_title(title),
+    ]
+    problems = [p for p in checks if p is not None]
     if scope not in hierarchy:
         problems.append(
             Problem(
-                f"未知的区划代码 {scope}",
+                f"未知的区划代码 {scope!r}",
                 code="unknown-code",
                 hint="dudao hierarchy show 000000 可查看区划树；开发区等先由上级插件登记",
             )
@@ -63,30 +102,71 @@ def new_plugin(
         )
     if problems:
         raise DudaoError(problems)
+    from dudao.cli.output import markdown_cell  # here: dudao.cli imports this module
+
     unit = hierarchy.get(scope)
     title = title or unit.name
     county = _a_county(hierarchy, scope)
     package = f"dudao_{name}"
     data = out / "src" / package / "data"
     files = {
-        out / "pyproject.toml": _PYPROJECT.format(name=name, title=title, package=package),
-        out / "README.md": _README.format(name=name, title=title, scope=scope),
-        out / "src" / package / "__init__.py": f'"""dudao 插件：{title}。"""\n',
-        out / "src" / package / "plugin.py": _PLUGIN.format(title=title),
-        data / "plugin.yaml": _PLUGIN_YAML.format(
-            name=name, title=title, scope=scope, builds_on=list(builds_on)
+        out / "pyproject.toml": _PYPROJECT.format(
+            name=_toml(f"dudao-{name}"),
+            description=_toml(f"dudao 插件：{title}"),
+            entry=_toml(name),
+            target=_toml(f"{package}.plugin:plugin"),
+            packages=_toml(f"src/{package}"),
         ),
+        out / "README.md": _README.format(
+            name=name, title=markdown_cell(title), scope=markdown_cell(scope)
+        ),
+        out / "src" / package / "__init__.py": f"{f'dudao 插件：{title}。'!r}\n",
+        out / "src" / package / "plugin.py": _PLUGIN.format(
+            doc=repr(f"{title}插件：全部内容写在 data/ 下的 YAML 文件中。")
+        ),
+        data / "plugin.yaml": _PLUGIN_YAML_HEAD
+        + _yaml(
+            {
+                "name": name,
+                "title": title,
+                "scope": scope,
+                "builds_on": list(builds_on),
+                "description": "在这里写一两句话：本插件依据哪些文件、管哪些事。",
+                "documents": [],
+            }
+        )
+        + _PLUGIN_YAML_DOCUMENTS,
         data / "parameters" / "template.yaml": _PARAMETERS,
         data / "rules" / "template.yaml": _RULES,
         data / "plans" / "README.md": _PLANS,
         out / "tests" / "cases" / "zone_without_inspector.yaml": _CASE.format(
-            county=county, county_name=hierarchy.get(county).name
+            county=_yaml_scalar(county), county_name=_comment(hierarchy.get(county).name)
         ),
     }
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return list(files)
+
+
+def _toml(text: str) -> str:
+    """A TOML basic string: JSON's string escapes are TOML's, and TOML also wants DEL
+    escaped."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _yaml(data: dict) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**9)
+
+
+def _yaml_scalar(value: str) -> str:
+    """One double-quoted YAML scalar, to place inside a template."""
+    return yaml.safe_dump(value, default_style='"', allow_unicode=True, width=10**9).rstrip()
+
+
+def _comment(text: str) -> str:
+    """``text`` safe inside a ``#`` comment: one line of printable characters."""
+    return "".join(c if c.isprintable() else " " for c in text)
 
 
 def _a_county(hierarchy: Hierarchy, scope: str) -> str:
@@ -113,40 +193,33 @@ requires = ["hatchling>=1.25"]
 build-backend = "hatchling.build"
 
 [project]
-name = "dudao-{name}"
+name = {name}
 version = "0.1.0"
-description = "dudao 插件：{title}"
+description = {description}
 readme = "README.md"
 requires-python = ">=3.11"
 dependencies = ["dudao>=0.1"]
 
 # dudao 通过这个入口点找到插件
 [project.entry-points.dudao]
-{name} = "{package}.plugin:plugin"
+{entry} = {target}
 
 [tool.hatch.build.targets.wheel]
-packages = ["src/{package}"]
+packages = [{packages}]
 """
 
-_PLUGIN = '''\
-"""{title}插件：全部内容写在 data/ 下的 YAML 文件中。"""
+_PLUGIN = """\
+{doc}
 
 from pathlib import Path
 
 from dudao.plugins.yaml_plugin import YamlPlugin
 
 plugin = YamlPlugin(Path(__file__).parent / "data")
-'''
+"""
 
-_PLUGIN_YAML = """\
-# 插件清单（dudao schema plugin 输出其 JSON Schema）
-name: {name}
-title: {title}
-scope: "{scope}"
-builds_on: {builds_on}
-description: >-
-  在这里写一两句话：本插件依据哪些文件、管哪些事。
-documents: []
+_PLUGIN_YAML_HEAD = "# 插件清单（dudao schema plugin 输出其 JSON Schema）\n"
+_PLUGIN_YAML_DOCUMENTS = """\
 #  - number: 某教督〔2025〕1号      # 文号，照原件填写
 #    issuer: 发文机关
 #    date: 2025-03-01              # 成文日期；原件看不清就写 null，不要猜
@@ -193,13 +266,13 @@ _CASE = """\
 name: 责任区没有责任督学时，区内学校均被指出
 as_of: 2025-03-01
 dataset:
-  scope: "{county}"        # {county_name}
+  scope: {county}        # {county_name}
   tables:
     schools:
       - {{school_id: S1, name: 示例小学, stage: primary, ownership: public, students: 600,
-         county: "{county}", zone: Z1}}
+         county: {county}, zone: Z1}}
     zones:
-      - {{zone_id: Z1, name: 第一责任区, county: "{county}"}}
+      - {{zone_id: Z1, name: 第一责任区, county: {county}}}
 rules: [zone-coverage]
 expect:
   findings:

@@ -7,11 +7,13 @@ import json
 from collections.abc import Iterable
 from functools import reduce
 from pathlib import Path
+from typing import Any
 
 import click
+import pandas as pd
 from rich.table import Table
 
-from dudao.cli.output import parse_date, print_json, stdout
+from dudao.cli.output import console_text, parse_date, print_json, stdout, xlsx_append
 from dudao.errors import DudaoError, Problem
 from dudao.evaluation.evaluators import evaluator_basis, evaluators
 from dudao.evaluation.extend import materialise
@@ -20,6 +22,7 @@ from dudao.evaluation.model import IndicatorSet
 from dudao.evaluation.national import evaluate_quality_balanced
 from dudao.evaluation.score import Evaluation, ranked
 from dudao.evaluation.score import evaluate as run_evaluate
+from dudao.model.numbers import number
 from dudao.plugins.manager import PluginSet, load_plugins
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "nanning_evaluation"
@@ -139,7 +142,9 @@ def resolve_set(
 
 def _print(ev: Evaluation, folder: Path) -> None:
     s = ev.set
-    stdout.print(f"[bold]{s.title}[/]  依据 {s.cite or '—'}  数据 {folder}")
+    stdout.print(
+        console_text(s.title, "bold") + console_text(f"  依据 {s.cite or '—'}  数据 {folder}")
+    )
     if folder == EXAMPLE:
         stdout.print("[yellow]注意：示例数据，不代表实际情况。[/]")
     who = ev.scores["evaluator"].dropna().unique() if "evaluator" in ev.scores else []
@@ -147,7 +152,7 @@ def _print(ev: Evaluation, folder: Path) -> None:
     if len(who) == 1:
         name = ev.scores.loc[ev.scores["evaluator"] == who[0], "evaluator_name"].iloc[0]
         basis = ev.scores.loc[ev.scores["evaluator"] == who[0], "evaluator_basis"].iloc[0]
-        stdout.print(f"评估主体：{name}（{who[0]}；{basis}）")
+        stdout.print(console_text(f"评估主体：{name}（{who[0]}；{basis}）"))
     table = Table(title_justify="left")
     for header in (
         "排名",
@@ -167,19 +172,30 @@ def _print(ev: Evaluation, folder: Path) -> None:
             notes.append("一票否决")
         if row.required_failed:
             notes.append("必达指标未达标")
-        table.add_row(
-            str(row.rank),
-            str(row.target),
-            str(getattr(row, "name", "") or ""),
-            str(getattr(row, "year", "") or ""),
-            f"{row.score:g}",
-            f"{row.bonus:g}",
-            f"{row.total:g}",
+        cells = (
+            row.rank,
+            row.target,
+            _name(row),
+            "" if _year(row) is None else _year(row),
+            number(row.score),
+            number(row.bonus),
+            number(row.total),
             row.grade,
             "、".join(notes)
             + ("" if single else f"（评估主体 {getattr(row, 'evaluator', None) or '—'}）"),
         )
+        table.add_row(*(console_text(c) for c in cells))
     stdout.print(table)
+
+
+def _name(row: Any) -> str:
+    name = getattr(row, "name", None)
+    return name if isinstance(name, str) else ""  # a missing name is NaN in the table
+
+
+def _year(row: Any) -> int | None:
+    year = getattr(row, "year", None)
+    return None if year is None or pd.isna(year) else int(year)
 
 
 def write_xlsx(ev: Evaluation, path: Path) -> None:
@@ -191,9 +207,10 @@ def write_xlsx(ev: Evaluation, path: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "评分表"
-    ws.append([s.title])
+    # every string from the data or a plugin goes through xlsx_append: never a formula
+    xlsx_append(ws, [s.title])
     ws["A1"].font = Font(bold=True)
-    ws.append([f"依据：{s.cite or '—'}"])
+    xlsx_append(ws, [f"依据：{s.cite or '—'}"])
     headers = [
         "排名",
         "对象",
@@ -206,25 +223,26 @@ def write_xlsx(ev: Evaluation, path: Path) -> None:
         "必达未达标",
         "等级",
     ]
-    ws.append(headers)
+    xlsx_append(ws, headers)
     for row in ranked(ev).itertuples():
-        ws.append(
+        xlsx_append(
+            ws,
             [
                 int(row.rank),
                 str(row.target),
-                getattr(row, "name", None),
-                None if getattr(row, "year", None) is None else int(row.year),
+                _name(row) or None,
+                _year(row),
                 float(row.score),
                 float(row.bonus),
                 float(row.total),
                 "是" if row.vetoed else "否",
                 "是" if row.required_failed else "否",
                 row.grade,
-            ]
+            ],
         )
     detail = wb.create_sheet("指标得分")
     inds = s.indicators() + (list(s.bonus.items) if s.bonus else [])
-    detail.append(["对象", *(f"{i.name}（满分 {i.points:g}）" for i in inds)])
+    xlsx_append(detail, ["对象", *(f"{i.name}（满分 {number(i.points)}）" for i in inds)])
     for r, tgt in enumerate(ev.scores["target"]):
-        detail.append([str(tgt), *(float(ev.points.at[r, i.id]) for i in inds)])
+        xlsx_append(detail, [str(tgt), *(float(ev.points.at[r, i.id]) for i in inds)])
     wb.save(path)

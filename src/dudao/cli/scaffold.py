@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
 import click
 
-from dudao.cli.output import stderr, stdout
+from dudao.cli.output import console_text, stderr, stdout
 from dudao.plugins.manager import load_plugins
 from dudao.scaffold import new_plugin as scaffold
 
@@ -36,13 +37,18 @@ def new_plugin(
     for base in builds_on:
         plugins.get(base)  # an unknown base plugin: a clear error now, not at load time
     written = scaffold(name, scope, folder, plugins.hierarchy(), title=title, builds_on=builds_on)
-    stdout.print(f"[green]已生成[/] {folder}（{len(written)} 个文件）")
+    stdout.print(
+        console_text("已生成", "green") + console_text(f" {folder}（{len(written)} 个文件）")
+    )
     if install:
+        # an absolute path: a folder named like an option is never read as one
         subprocess.run(
-            [sys.executable, "-m", "pip", "install", "-q", "-e", str(folder)], check=True
+            [sys.executable, "-m", "pip", "install", "-q", "-e", str(folder.resolve())],
+            check=True,
         )
         stdout.print(f"已安装：dudao plugins 中可以看到 {name}")
     else:
+        here, tests = shlex.quote(str(folder)), shlex.quote(str(folder / "tests"))
         stderr.print(
-            f"下一步：pip install -e {folder} && dudao plugins && dudao test {folder}/tests"
+            console_text(f"下一步：pip install -e {here} && dudao plugins && dudao test {tests}")
         )

@@ -9,8 +9,9 @@ import click
 import pandas as pd
 from rich.table import Table
 
-from dudao.cli.output import parse_date, print_json, stderr, stdout
+from dudao.cli.output import console_text, parse_date, print_json, stderr, stdout
 from dudao.examples import FOLDER, example_path
+from dudao.model.numbers import number, percent
 
 LEVELS = ["province", "prefecture", "county"]
 SUMMARY_METRICS = ("shortfall", "overdue", "open_findings", "escalated", "coverage")
@@ -96,11 +97,13 @@ def simulate(
             --scheduler tcp://10.0.0.5:8786 --out 结果
     """
     from dudao.plugins.manager import load_plugins
-    from dudao.simulate.compare import compare
+    from dudao.simulate.compare import check_reform_names, compare
     from dudao.simulate.reform import load_reforms
     from dudao.simulate.scenario import EvaluationData, Scenario, sample_parameter
     from dudao.simulate.sweep import sweep
 
+    reforms = load_reforms(reform_files)
+    check_reform_names(reforms)  # a name names files under --out: refused before any work
     bundled = dataset is None
     folder = dataset or example_path("nanning")
     if evaluation is None and bundled:
@@ -110,7 +113,6 @@ def simulate(
     extra = [sample_parameter("simulate.inspector_annual_cost", pay)] if pay is not None else []
     plugins = load_plugins()
     scenario = Scenario.load(folder, plugins, as_of=parse_date(as_of), extra=extra, evaluation=data)
-    reforms = load_reforms(reform_files)
     result = compare(scenario, reforms, rules=rules)  # type: ignore[arg-type]
     dynamic = None
     if runs and years:
@@ -137,7 +139,9 @@ def simulate(
         return
     _print(scenario, result, dynamic, bundled, level)
     if written:
-        stderr.print(f"[green]已写入[/] {out}：{len(written)} 个文件", markup=True)
+        stderr.print(
+            console_text("已写入", "green") + console_text(f" {out}：{len(written)} 个文件")
+        )
 
 
 def _write(result, dynamic, out: Path, level: str | None) -> list[Path]:
@@ -199,12 +203,15 @@ def _as_json(scenario, result, dynamic, written: list[Path]) -> dict:
 
 def _print(scenario, result, dynamic, bundled: bool, level: str | None) -> None:
     info = scenario.dataset.info
-    stdout.print(f"[bold]{info.name}[/]  范围 {scenario.scope}  日期 {scenario.as_of}")
+    stdout.print(
+        console_text(info.name, "bold")
+        + console_text(f"  范围 {scenario.scope}  日期 {scenario.as_of}")
+    )
     if bundled or info.sample:
         stdout.print("[yellow]注意：示例数据，不代表实际情况。[/]")
     names = [f"{s}（{result.titles.get(s, s)}）" for s in result.scenarios]
-    stdout.print("方案：" + "；".join(names))
-    stdout.print("运行的规则：" + "、".join(sorted(result.rules)))
+    stdout.print(console_text("方案：" + "；".join(names)))
+    stdout.print(console_text("运行的规则：" + "、".join(sorted(result.rules))))
 
     totals = _staffing_totals(result)
     table = Table(title="督学配备（按学校数比例）", title_justify="left")
@@ -215,12 +222,15 @@ def _print(scenario, result, dynamic, bundled: bool, level: str | None) -> None:
         table.add_column(h, justify="right" if h != "方案" else "left")
     for s, row in totals.iterrows():
         cells = [
-            str(s),
-            *(f"{int(row[c]):,}" for c in ["schools", "required", "actual", "shortfall"]),
+            s,
+            *(
+                number(int(row[c]), thousands=True)
+                for c in ["schools", "required", "actual", "shortfall"]
+            ),
         ]
         if "annual_cost" in totals:
-            cells.append(f"{row['annual_cost']:,.0f}")
-        table.add_row(*cells)
+            cells.append(number(row["annual_cost"], 0, thousands=True))
+        table.add_row(*(console_text(c) for c in cells))
     stdout.print(table)
 
     per_rule = result.findings.pivot_table(
@@ -229,9 +239,9 @@ def _print(scenario, result, dynamic, bundled: bool, level: str | None) -> None:
     table = Table(title="各规则发现的问题数", title_justify="left")
     table.add_column("规则")
     for s in result.scenarios:
-        table.add_column(s, justify="right")
+        table.add_column(console_text(s), justify="right")
     for rule, row in per_rule.iterrows():
-        table.add_row(str(rule), *(f"{int(v):,}" for v in row))
+        table.add_row(console_text(rule), *(number(int(v), thousands=True) for v in row))
     stdout.print(table)
 
     if len(result.ranks):
@@ -249,17 +259,18 @@ def _print(scenario, result, dynamic, bundled: bool, level: str | None) -> None:
         ):
             table.add_column(h)
         for _, r in result.ranks.iterrows():
-            table.add_row(
+            cells = (
                 r["scenario"],
                 r["set"],
-                str(r["targets"]),
-                f"{r['spearman']:.3f}",
-                f"{r['kendall']:.3f}",
-                str(r["rank_changed"]),
+                r["targets"],
+                number(r["spearman"], 3),
+                number(r["kendall"], 3),
+                r["rank_changed"],
                 f"{r['passed_baseline']} → {r['passed']}",
-                str(r["newly_failed"]),
-                str(r["newly_passed"]),
+                r["newly_failed"],
+                r["newly_passed"],
             )
+            table.add_row(*(console_text(c) for c in cells))
         stdout.print(table)
 
     if dynamic is not None:
@@ -283,9 +294,10 @@ def _print(scenario, result, dynamic, bundled: bool, level: str | None) -> None:
                     cells.append("—")
                     continue
                 r = mine.loc[m]
-                num = ("{:.2f}" if m == "coverage" else "{:,.0f}").format
+                # a rate as the percentage people write; counts as whole numbers
+                num = percent if m == "coverage" else lambda x: number(x, 0, thousands=True)
                 cells.append(f"{num(r['mean'])} [{num(r['ci_low'])}, {num(r['ci_high'])}]")
-            table.add_row(s, *cells)
+            table.add_row(*(console_text(c) for c in (s, *cells)))
         stdout.print(table)
     if level:
         stdout.print(f"按 {level} 汇总的表格见 --out 文件夹中的 static/*_by_{level}.parquet")

@@ -57,11 +57,11 @@ from dudao.evaluation.model import (
     IndicatorSet,
     Linear,
     Threshold,
-    _fmt,
     check_columns,
 )
 from dudao.evaluation.standards import ParameterStandards, resolve_standards
 from dudao.law.book import LawBook
+from dudao.model.numbers import number
 
 KEY_COLUMNS = ("target", "year", "name")
 
@@ -133,10 +133,10 @@ class TraceLine:
     sample: bool
 
     def text(self) -> str:
-        value = "缺少数据" if self.value is None else _fmt(self.value)
+        value = "缺少数据" if self.value is None else number(self.value)
         text = f"[{self.section}] {self.id} {self.name}：值 {value}，标准 {self.rule}"
         if self.points is not None:
-            text += f"，得分 {_fmt(round(self.points, 6))} / {_fmt(self.max_points or 0)}"
+            text += f"，得分 {number(self.points)} / {number(self.max_points or 0)}"
         text += " ✓" if self.met else " ✗"
         if self.cite:
             text += f"（依据：{self.cite}）"
@@ -164,12 +164,12 @@ class Explanation:
         who = f"{self.name}（{self.target}）" if self.name else self.target
         year = f" {self.year}年" if self.year is not None else ""
         out = [
-            f"{who}{year}  得分 {_fmt(round(self.score, 6))} / {_fmt(self.max_points)}，"
-            f"加分 {_fmt(round(self.bonus, 6))}，总分 {_fmt(round(self.total, 6))}，"
+            f"{who}{year}  得分 {number(self.score)} / {number(self.max_points)}，"
+            f"加分 {number(self.bonus)}，总分 {number(self.total)}，"
             f"等级 {self.grade}，排名 {self.rank}"
         ]
         for v in self.vetoes:
-            value = "缺少数据" if v.value is None else _fmt(v.value)
+            value = "缺少数据" if v.value is None else number(v.value)
             out.append(f"  一票否决：{v.name}（值 {value}，{v.rule}）")
         if self.required_failed:
             out.append("  必达指标未达标：" + "、".join(self.required_failed))

@@ -9,12 +9,18 @@ label (what tables and messages show). YAML authors may write either.
 ('county', '县级')
 >>> Level.parse("县级") is Level.parse("county") is Level.COUNTY
 True
+>>> Level.parse(3.0)
+Traceback (most recent call last):
+ValueError: '3' 不是有效的取值，可选：...
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+from numbers import Real
 from typing import Self
+
+from dudao.model.numbers import number
 
 _LOOKUPS: dict[type, dict[str, LabelledEnum]] = {}
 
@@ -45,4 +51,6 @@ class LabelledEnum(StrEnum):
         if member is not None:
             return member
         choices = "、".join(f"{m.label}（{m.value}）" for m in cls)
-        raise ValueError(f"'{text}' 不是有效的取值，可选：{choices}")
+        # a number read from a table shows as written: 3, not 3.0
+        shown = number(text) if isinstance(text, Real) and not isinstance(text, bool) else text
+        raise ValueError(f"'{shown}' 不是有效的取值，可选：{choices}")

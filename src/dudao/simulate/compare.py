@@ -34,6 +34,7 @@ True
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
@@ -57,6 +58,37 @@ from dudao.simulate.scenario import STAFFING_RULE, Scenario
 BASELINE = "baseline"
 PAY = "simulate.inspector_annual_cost"
 DERIVED_PREFIXES = ("cv_primary_", "cv_junior_", "schools_unmet_")
+# a reform's name labels its results and names its files (a sweep's tasks): one path
+# component, never "..", "/" or a hidden file. \w is Unicode: 汉字 are letters.
+REFORM_NAME = re.compile(r"\w[\w.=,+-]{0,59}")
+
+
+def check_reform_names(reforms: Sequence[Reform]) -> None:
+    """Every reform's name can label results and name a file inside the output folder,
+    and no two are the same or ``baseline``; all problems at once."""
+    problems = [
+        Problem(
+            f"改革名称 {r.name!r} 不能用作方案名",
+            source=r.source,
+            path=("name",),
+            code="invalid-reform-name",
+            hint="name 只用汉字、字母、数字和 - _ . = , +，以汉字、字母或数字开头，"
+            "不超过 60 个字符，如 ratio-1-4-guangxi；中文说明写在 title",
+        )
+        for r in reforms
+        if not REFORM_NAME.fullmatch(r.name)
+    ]
+    names = [r.name for r in reforms]
+    if len(set(names)) != len(names) or BASELINE in names:
+        problems.append(
+            Problem(
+                "改革名称重复或使用了保留名 baseline：" + "、".join(map(repr, names)),
+                code="duplicate-reform",
+                hint="每个改革的 name 须不同，且不能是 baseline",
+            )
+        )
+    if problems:
+        raise DudaoError(problems)
 
 
 # ------------------------------------------------------------- which rules
@@ -237,14 +269,7 @@ def compare(
 ) -> Comparison:
     """Check the scenario under its baseline law and each reform; see the module
     docstring for the tables. ``rules``: ``"affected"`` (default), ``"all"``, or ids."""
-    names = [r.name for r in reforms]
-    if len(set(names)) != len(names) or BASELINE in names:
-        raise DudaoError(
-            Problem(
-                "改革名称重复或使用了保留名 baseline：" + "、".join(names),
-                code="duplicate-reform",
-            )
-        )
+    check_reform_names(reforms)
     base = scenario.law()
     books = [r.apply(base, scenario.as_of) for r in reforms]
     if rules == "affected":

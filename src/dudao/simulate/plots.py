@@ -63,6 +63,18 @@ def label(zh: str, en: str) -> str:
     return f"{zh} / {en}" if cjk_font() else en
 
 
+def literal(text: object) -> str:
+    r"""A name from the data drawn as it is written: matplotlib would read ``$…$`` as
+    mathematics (and fail on a bad formula) and leave a legend entry starting with
+    ``_`` out.
+
+    >>> literal("_a $x$")
+    ' _a \\$x\\$'
+    """
+    text = str(text).replace("$", r"\$")
+    return " " + text if text.startswith("_") else text
+
+
 def _save(fig: Figure, folder: Path, stem: str) -> list[Path]:
     out = []
     for suffix in ("png", "svg"):
@@ -103,14 +115,14 @@ def plot_comparison(
             change = (wide[list(comparison.scenarios[1:])].sub(wide["baseline"], axis=0)).abs()
             order = change.max(axis=1).sort_values(ascending=False, kind="stable").index[:top]
             wide = wide.loc[order].sort_values("jurisdiction", kind="stable")
-            ticks = wide["name"] if cjk_font() else wide["jurisdiction"]
+            ticks = [literal(t) for t in (wide["name"] if cjk_font() else wide["jurisdiction"])]
             x = np.arange(len(wide))
             width = 0.8 / len(comparison.scenarios)
             width_in = max(6, 0.45 * len(wide) + 2)
             fig, ax = plt.subplots(figsize=(width_in, 4.5), layout="constrained")
             for i, s in enumerate(comparison.scenarios):
                 name = comparison.titles.get(s, s) if cjk_font() else s
-                ax.bar(x + i * width, wide[s].to_numpy(float), width, label=name)
+                ax.bar(x + i * width, wide[s].to_numpy(float), width, label=literal(name))
             ax.set_xticks(x + width * (len(comparison.scenarios) - 1) / 2)
             ax.set_xticklabels(ticks, rotation=60, ha="right", fontsize=8)
             ax.set_ylabel(label(zh, en))
@@ -152,13 +164,17 @@ def plot_dynamic(
             part = summary[summary["metric"] == metric]
             for scenario, data in part.groupby("scenario", sort=False):
                 years = data["year"].to_numpy()
-                (line,) = ax.plot(years, data["mean"], marker="o", label=str(scenario))
+                (line,) = ax.plot(years, data["mean"], marker="o", label=literal(scenario))
                 colour = line.get_color()
                 ax.fill_between(years, data["ci_low"], data["ci_high"], color=colour, alpha=0.3)
                 ax.fill_between(years, data["p2_5"], data["p97_5"], color=colour, alpha=0.08)
                 values = last.loc[last["scenario"] == scenario, metric].to_numpy(float)
                 hx.hist(
-                    values[~np.isnan(values)], bins=30, alpha=0.5, color=colour, label=str(scenario)
+                    values[~np.isnan(values)],
+                    bins=30,
+                    alpha=0.5,
+                    color=colour,
+                    label=literal(scenario),
                 )
             ax.xaxis.get_major_locator().set_params(integer=True)
             ax.set_xlabel(label("年", "Year"))

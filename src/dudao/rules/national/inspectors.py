@@ -36,6 +36,7 @@ import pandas as pd
 
 from dudao.law.book import Region
 from dudao.model.findings import Severity, TargetKind
+from dudao.model.numbers import number
 from dudao.rules.base import (
     Context,
     ParamColumn,
@@ -52,13 +53,6 @@ MEASURES_ISSUED = dt.date(2016, 7, 29)  # 教督〔2016〕2号 印发日期 (in 
 
 
 # ------------------------------------------------------------------- helpers
-
-
-def _text(x: Any) -> str:
-    """A number as people write it: 40 not 40.0, 37.5 as is."""
-    if isinstance(x, float | np.floating) and float(x).is_integer():
-        return str(int(x))
-    return str(x)
 
 
 def _day(x: Any) -> str:
@@ -169,20 +163,19 @@ class PartTimeTerms(Rule):
         if row["term_too_long"]:
             zh.append(
                 f"任期 {_day(row['term_start'])} 至 {_day(row['term_end'])} 超过 "
-                f"{_text(row['term_years'])} 年（最迟应于 {_day(row['latest_term_end'])} 结束）"
+                f"{number(row['term_years'])} 年（最迟应于 {_day(row['latest_term_end'])} 结束）"
             )
             en.append(
                 f"term {_day(row['term_start'])} to {_day(row['term_end'])} is longer than "
-                f"{_text(row['term_years'])} years (should end by "
+                f"{number(row['term_years'])} years (should end by "
                 f"{_day(row['latest_term_end'])})"
             )
         if row["too_many_terms"]:
-            zh.append(
-                f"已连续任职 {row['consecutive_terms']} 届，超过 {_text(row['max_terms'])} 届"
-            )
+            terms, most = number(row["consecutive_terms"]), number(row["max_terms"])
+            zh.append(f"已连续任职 {terms} 届，超过 {most} 届")
             en.append(
-                f"in consecutive term {row['consecutive_terms']}, more than "
-                f"{_text(row['max_terms'])}"
+                f"in consecutive term {number(row['consecutive_terms'])}, more than "
+                f"{number(row['max_terms'])}"
             )
         return "兼职督学" + "；".join(zh), "Part-time inspector: " + "; ".join(en)
 
@@ -237,15 +230,15 @@ class TrainingHours(Rule):
     def message(self, row: dict[str, Any]) -> tuple[str, str]:
         if row["problem"] == "no-record":
             return (
-                f"没有年度集中培训学时记录（应不少于 {_text(row['required_hours'])} 学时）",
+                f"没有年度集中培训学时记录（应不少于 {number(row['required_hours'])} 学时）",
                 f"No record of annual centralised training hours "
-                f"({_text(row['required_hours'])} required)",
+                f"({number(row['required_hours'])} required)",
             )
         return (
-            f"年度集中培训 {_text(row['training_hours'])} 学时，少于 "
-            f"{_text(row['required_hours'])} 学时，差 {_text(row['shortfall'])} 学时",
-            f"{_text(row['training_hours'])} hours of centralised training this year, fewer "
-            f"than {_text(row['required_hours'])}: {_text(row['shortfall'])} short",
+            f"年度集中培训 {number(row['training_hours'])} 学时，少于 "
+            f"{number(row['required_hours'])} 学时，差 {number(row['shortfall'])} 学时",
+            f"{number(row['training_hours'])} hours of centralised training this year, fewer "
+            f"than {number(row['required_hours'])}: {number(row['shortfall'])} short",
         )
 
 
@@ -306,9 +299,9 @@ class PreServiceTraining(Rule):
             )
         return (
             f"岗前培训于 {_day(row['trained_on'])} 完成，晚于任期开始 "
-            f"{_day(row['term_start'])} {row['days_late']} 天",
+            f"{_day(row['term_start'])} {number(row['days_late'])} 天",
             f"Pre-service training completed on {_day(row['trained_on'])}, "
-            f"{row['days_late']} day(s) after the term began on {_day(row['term_start'])}",
+            f"{number(row['days_late'])} day(s) after the term began on {_day(row['term_start'])}",
         )
 
 
@@ -368,11 +361,11 @@ class UnqualifiedRemoved(Rule):
 def _expected(lo: float, hi: float) -> tuple[str, str]:
     """How many are required, in words: "2", "2–3", "≥ 2", "≤ 3"."""
     if not np.isnan(lo) and not np.isnan(hi):
-        span = _text(lo) if lo == hi else f"{_text(lo)}–{_text(hi)}"
+        span = number(lo) if lo == hi else f"{number(lo)}–{number(hi)}"
         return f"应为 {span} 名", f"{span} required"
     if not np.isnan(lo):
-        return f"应不少于 {_text(lo)} 名", f"at least {_text(lo)} required"
-    return f"应不多于 {_text(hi)} 名", f"at most {_text(hi)} allowed"
+        return f"应不少于 {number(lo)} 名", f"at least {number(lo)} required"
+    return f"应不多于 {number(hi)} 名", f"at most {number(hi)} allowed"
 
 
 class ZoneComposition(Rule):
@@ -448,6 +441,6 @@ class ZoneComposition(Rule):
         ):
             if not row[f"{kind}_ok"]:
                 want_zh, want_en = _expected(row[f"{kind}_min"], row[f"{kind}_max"])
-                zh.append(f"{zh_kind}督学 {row[kind]} 名，{want_zh}")
-                en.append(f"{row[kind]} {en_kind} inspector(s), {want_en}")
+                zh.append(f"{zh_kind}督学 {number(row[kind])} 名，{want_zh}")
+                en.append(f"{number(row[kind])} {en_kind} inspector(s), {want_en}")
         return "责任区" + "；".join(zh), "Zone has " + "; ".join(en)

@@ -38,6 +38,7 @@ from dudao.law.book import Region
 from dudao.model.findings import TargetKind
 from dudao.model.hierarchy import Hierarchy
 from dudao.model.jurisdiction import Level
+from dudao.model.numbers import number
 from dudao.model.schools import Stage
 from dudao.rules.base import (
     Context,
@@ -56,13 +57,6 @@ SEMESTER_BASIS = "学期起止为约定（秋季学期9月1日至次年1月31日
 
 
 # ------------------------------------------------------------------- helpers
-
-
-def _text(x: Any) -> str:
-    """A number as people write it: 5 not 5.0."""
-    if isinstance(x, float) and x.is_integer():
-        return str(int(x))
-    return str(x)
 
 
 def _day(x: Any) -> str:
@@ -290,22 +284,22 @@ class RoutineVisits(Rule):
         start, end = pd.Timestamp(row["semester_start"]), pd.Timestamp(row["semester_end"])
         season, season_en = ("秋季", "autumn") if start.month == 9 else ("春季", "spring")
         other = (
-            f"（另有 {row['other_records']} 条其他督学的记录未计入）"
+            f"（另有 {number(row['other_records'])} 条其他督学的记录未计入）"
             if row["other_records"]
             else ""
         )
         other_en = (
-            f" ({row['other_records']} record(s) by other inspectors not counted)"
+            f" ({number(row['other_records'])} record(s) by other inspectors not counted)"
             if row["other_records"]
             else ""
         )
         return (
             f"{start.year}年{season}学期（{_day(start)}至{_day(end)}，学期起止为约定）"
-            f"责任督学经常性督导 {row['visits']} 次{other}，"
-            f"少于每学期 {_text(row['required'])} 次",
-            f"{row['visits']} routine visit(s) by zone inspectors in the {season_en} "
+            f"责任督学经常性督导 {number(row['visits'])} 次{other}，"
+            f"少于每学期 {number(row['required'])} 次",
+            f"{number(row['visits'])} routine visit(s) by zone inspectors in the {season_en} "
             f"{start.year} semester ({_day(start)} to {_day(end)}; semester dates are a "
-            f"convention){other_en}, fewer than the {_text(row['required'])} required",
+            f"convention){other_en}, fewer than the {number(row['required'])} required",
         )
 
 
@@ -378,7 +372,7 @@ class SchoolComprehensiveCycle(Rule):
         )
 
     def message(self, row: dict[str, Any]) -> tuple[str, str]:
-        n = _text(row["cycle_years"])
+        n = number(row["cycle_years"])
         if pd.isna(row["last_comprehensive"]):
             return (
                 f"没有综合督导记录（应每 {n} 年至少一次）",
@@ -386,9 +380,9 @@ class SchoolComprehensiveCycle(Rule):
             )
         last, due = _day(row["last_comprehensive"]), _day(row["due"])
         return (
-            f"上次综合督导在 {last}，距今 {row['years_since']} 年，"
+            f"上次综合督导在 {last}，距今 {number(row['years_since'])} 年，"
             f"超过 {n} 年周期（应在 {due} 前再次综合督导）",
-            f"Last comprehensive supervision on {last}, {row['years_since']} years ago: "
+            f"Last comprehensive supervision on {last}, {number(row['years_since'])} years ago: "
             f"more than the {n}-year cycle (the next was due by {due})",
         )
 
@@ -455,7 +449,7 @@ class GovernmentSupervised(Rule):
         )
 
     def message(self, row: dict[str, Any]) -> tuple[str, str]:
-        n = _text(row["cycle_years"])
+        n = number(row["cycle_years"])
         if pd.isna(row["last_supervision"]):
             return (
                 f"没有上级人民政府对其实施专项或综合督导的记录（应每 {n} 年至少一次）",
@@ -463,10 +457,11 @@ class GovernmentSupervised(Rule):
                 f"(due at least every {n} years)",
             )
         last, due = _day(row["last_supervision"]), _day(row["due"])
+        since = number(row["years_since"])
         return (
-            f"上级人民政府上次对其实施专项或综合督导在 {last}，距今 {row['years_since']} 年，"
+            f"上级人民政府上次对其实施专项或综合督导在 {last}，距今 {since} 年，"
             f"超过 {n} 年周期（应在 {due} 前再次督导）",
-            f"Last supervised by a higher government on {last}, {row['years_since']} years "
+            f"Last supervised by a higher government on {last}, {since} years "
             f"ago: more than the {n}-year cycle (the next was due by {due})",
         )
 
@@ -529,10 +524,10 @@ class AnnualComprehensiveSupervision(Rule):
         return dt.date(int(row["year"]), 12, 31)
 
     def message(self, row: dict[str, Any]) -> tuple[str, str]:
-        need = _text(row["required"])
+        need = number(row["required"])
         return (
-            f"{row['year']}年本级教育督导机构组织综合督导 {row['comprehensive']} 次，"
+            f"{row['year']}年本级教育督导机构组织综合督导 {number(row['comprehensive'])} 次，"
             f"少于每年 {need} 次",
-            f"The body organised {row['comprehensive']} comprehensive supervision(s) in "
+            f"The body organised {number(row['comprehensive'])} comprehensive supervision(s) in "
             f"{row['year']}, fewer than the {need} required each year",
         )
