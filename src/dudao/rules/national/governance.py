@@ -399,14 +399,17 @@ class UpwardReporting(Rule):
     recorded as filed after the as-of date are ignored.
 
     The rule is stated here for every region but checks nothing where
-    ``reporting.plan_required`` is unset (nationally: the 2020 opinions are believed to
-    carry the same sentence, but no clause could be verified).
+    ``reporting.plan_required`` is unset. It cites no national clause: no verified
+    national text requires annual plans to be filed upward (the 2020 opinions are
+    believed to carry the sentence, but no clause could be verified; the 《教育督导条例》
+    articles on record do not say it). Guangxi states it with 厅发〔2020〕26号 二（二） in
+    its plugin (rules/governance.yaml), which is where that clause is cited.
     """
 
     id = "upward-reporting"
     title = "下级教育督导机构向上级报告年度工作计划"
     title_en = "Lower supervision bodies file their annual plan upward"
-    cite = ("厅发〔2020〕26号 二（二）",)
+    cite = ()
     target_kind = TargetKind.JURISDICTION
     levels = (Level.COUNTY,)
     parameters = ("reporting.plan_required", "reporting.plan_deadline")
