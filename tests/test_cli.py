@@ -29,8 +29,8 @@ def test_plugins_lists_the_four_regions_with_scopes_as_json() -> None:
     assert rows["nanning"]["builds_on"] == ["guangxi"]
     assert rows["nanning"]["scope_name"] == "南宁市"
     assert all(rows[name]["error"] is None for name in REGIONS)
+    assert {rows[name]["state"] for name in REGIONS} == {"loaded"}
     assert rows["guangxi"]["version"] == "0.1.0"
-    assert data["errors"] == []
 
 
 def test_plugins_table() -> None:
@@ -45,7 +45,10 @@ def test_plugins_reports_a_broken_one_and_fails(monkeypatch: pytest.MonkeyPatch)
     code, out, _ = run("plugins", "--format", "json")
     rows = {p["name"]: p for p in json.loads(out)["plugins"]}
     assert "guangxi" not in rows
-    assert rows["nanning"]["error"] == "依赖的插件 guangxi 未安装"
+    assert rows["nanning"]["state"] == "excluded"
+    assert rows["nanning"]["problems"] == [
+        "插件 nanning 依赖的插件 guangxi 未安装（先修正或安装 guangxi）"
+    ]
     assert code == 1
 
 

@@ -6,13 +6,13 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from dudao.model.dataset import Dataset
 from dudao.plugins.manager import PluginSet, load_plugins
 from dudao.plugins.yaml_plugin import YamlPlugin
-from dudao.testing import dataset, evidence, inspector, run, school
+from dudao.testing import dataset, evidence, inspector, run, school, share_of_examples
 
 DAY = dt.date(2023, 3, 1)
 COUNTIES = [
@@ -83,7 +83,7 @@ def _with_local(tmp: Path) -> PluginSet:
     return load_plugins(autoload=False, extra={"local": YamlPlugin(folder)})
 
 
-@settings(max_examples=25)
+@share_of_examples(0.5)
 @given(tables=datasets())
 def test_a_plugin_scoped_to_a_subtree_changes_nothing_outside_it(tables, tmp_path_factory) -> None:
     ds = _build(tables)
@@ -98,7 +98,7 @@ def test_a_plugin_scoped_to_a_subtree_changes_nothing_outside_it(tables, tmp_pat
     assert "zone-coverage" not in set(inside["rule"])
 
 
-@settings(max_examples=25)
+@share_of_examples(0.5)
 @given(datasets(), st.randoms(use_true_random=False))
 def test_findings_do_not_depend_on_the_order_of_rows(tables, rnd) -> None:
     schools, inspectors, zones = tables
@@ -113,7 +113,7 @@ def test_findings_do_not_depend_on_the_order_of_rows(tables, rnd) -> None:
     assert len(a) == len(b)
 
 
-@settings(max_examples=25)
+@share_of_examples(0.5)
 @given(datasets(), st.lists(st.sampled_from(COUNTIES), min_size=1, max_size=8))
 def test_required_inspectors_never_decrease_when_schools_are_added(tables, more) -> None:
     schools, inspectors, zones = tables

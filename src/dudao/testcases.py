@@ -56,9 +56,9 @@ from dudao.errors import DudaoError, Problem
 from dudao.io import yamlio
 from dudao.io.convert import converter
 from dudao.io.tables import TABLES, validate_table
-from dudao.law.book import Entry, LawBook
-from dudao.law.entries import Origin
-from dudao.law.parameters import Parameter, parameter_entries
+from dudao.law.book import LawBook
+from dudao.law.contributions import Contributor
+from dudao.law.parameters import Parameter, parameter_law
 from dudao.model.bodies import Committee
 from dudao.model.dataset import Dataset, DatasetInfo
 from dudao.model.findings import Severity
@@ -238,7 +238,11 @@ def _dataset(
                 )
             )
         ds, hierarchy = load_dataset(folder, plugins.hierarchy())
-        return ds, hierarchy, plugins.law_book(hierarchy, extra=dataset_parameters(folder, ds))
+        return (
+            ds,
+            hierarchy,
+            plugins.law_book(hierarchy, extra=dataset_parameters(folder, ds, hierarchy)),
+        )
     inline = case.dataset
     unknown = [n for n in inline.tables if n not in TABLES]
     if unknown:
@@ -287,14 +291,14 @@ def _dataset(
         source=doc.source,
         **{k: v for k, v in tables.items() if k in fields},
     )
-    entries: list[Entry] = []
-    for i, param in enumerate(inline.parameters):
-        origin = Origin("dataset", doc.source, doc.line_of(("dataset", "parameters", i)))
-        made, wrong = parameter_entries(param, param.scope or inline.scope, origin)
-        entries += made
-        problems += [p.located(source=doc.source, line=origin.line) for p in wrong]
-    if problems:
-        raise DudaoError(problems)
+    entries = parameter_law(
+        Contributor("dataset", inline.scope),
+        [
+            (param, doc.source, doc.line_of(("dataset", "parameters", i)))
+            for i, param in enumerate(inline.parameters)
+        ],
+        hierarchy,
+    )
     return ds, hierarchy, plugins.law_book(hierarchy, extra=entries)
 
 

@@ -15,21 +15,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import pandas as pd
 
+from dudao.io.divisions import divisions_hierarchy
 from dudao.io.tables import TABLES, validate_table
 from dudao.law.book import Entry
-from dudao.law.entries import Origin
-from dudao.law.parameters import Parameter, ParameterValue, parameter_entries
+from dudao.law.contributions import Contributor
+from dudao.law.parameters import Parameter, ParameterValue, parameter_law
 from dudao.model.bodies import Committee
 from dudao.model.dataset import Dataset, DatasetInfo
 from dudao.model.documents import Citation
 from dudao.model.hierarchy import Hierarchy
 from dudao.model.jurisdiction import Jurisdiction
+from dudao.plugins.info import PluginInfo
 from dudao.plugins.manager import PluginSet, load_plugins
+from dudao.plugins.markers import hookimpl
 from dudao.rules.base import Context
 from dudao.rules.engine import CheckResult, run_rules
 
@@ -134,11 +137,11 @@ def parameter(
     until: dt.date | None = None,
     sample: bool = False,
 ) -> list[Entry]:
-    """Law-book entries for one parameter value (e.g. a test's own threshold)."""
+    """Law-book entries for one parameter value (e.g. a test's own threshold), stated by
+    a contributor ``test`` at ``scope``."""
     value_ = ParameterValue(value, Citation.parse(cite) if cite else None, since, until, sample)
-    entries, problems = parameter_entries(Parameter(id, id, (value_,)), scope, Origin("test"))
-    assert not problems, problems
-    return entries
+    param = Parameter(id, id, (value_,))
+    return parameter_law(Contributor("test", scope), [(param, None, None)], divisions_hierarchy())
 
 
 def run(
@@ -171,3 +174,68 @@ def evidence(result: CheckResult, rule: str, target: str) -> dict[str, Any]:
             if len(hit):
                 return hit.iloc[0].to_dict()
     raise KeyError(f"{rule} did not check {target}")
+
+
+class InlinePlugin:
+    """A plugin made in code for a test: its info plus what each hook returns.
+
+    Each keyword is a hook name without ``dudao_`` and a function returning what that
+    hook returns (so a test can make a hook raise or return garbage)::
+
+        InlinePlugin("local", "450100", parameters=lambda: [Parameter(...)])
+    """
+
+    def __init__(self, name: str, scope: str, **hooks: Callable[[], Any]) -> None:
+        self.name, self.scope, self.hooks = name, scope, hooks
+
+    def __repr__(self) -> str:
+        return f"InlinePlugin({self.name!r}, {self.scope!r}, {sorted(self.hooks)})"
+
+    @hookimpl
+    def dudao_plugin_info(self) -> PluginInfo:
+        return PluginInfo(name=self.name, title=self.name, scope=self.scope)
+
+    def _answer(self, hook: str) -> Any:
+        return self.hooks.get(hook, list)()
+
+    @hookimpl
+    def dudao_jurisdictions(self) -> Any:
+        return self._answer("jurisdictions")
+
+    @hookimpl
+    def dudao_parameters(self) -> Any:
+        return self._answer("parameters")
+
+    @hookimpl
+    def dudao_rules(self) -> Any:
+        return self._answer("rules")
+
+    @hookimpl
+    def dudao_rule_statements(self) -> Any:
+        return self._answer("rule_statements")
+
+    @hookimpl
+    def dudao_indicator_sets(self) -> Any:
+        return self._answer("indicator_sets")
+
+    @hookimpl
+    def dudao_work_plans(self) -> Any:
+        return self._answer("work_plans")
+
+    @hookimpl
+    def dudao_programmes(self) -> Any:
+        return self._answer("programmes")
+
+
+def share_of_examples(share: float, **more: Any) -> Any:
+    """Hypothesis settings for an expensive property: ``share`` of the examples the
+    loaded settings profile asks for (at least 2), so ``thorough`` still runs many
+    more than ``dev`` and no test pins a number of its own.
+
+    >>> share_of_examples(0.5).max_examples >= 2
+    True
+    """
+    from hypothesis import settings
+
+    current = settings.default
+    return settings(max_examples=max(2, int(current.max_examples * share)), deadline=None, **more)

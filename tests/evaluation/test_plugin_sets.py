@@ -13,6 +13,7 @@ from dudao.cli import cli
 from dudao.cli import evaluate as evaluate_cli
 from dudao.errors import DudaoError
 from dudao.evaluation.national import FOLDER
+from dudao.law.kinds import Kind
 from dudao.plugins.manager import load_plugins
 from dudao.plugins.yaml_plugin import YamlPlugin
 
@@ -65,11 +66,15 @@ def test_two_sets_of_one_id_at_one_scope_name_both_sources(tmp_path: Path) -> No
             "nanning_b": regional_plugin(tmp_path, "nanning_b", since="2024-03-01"),
         },
     )
+    book = plugins.law_book()  # a conflict blocks its own scope, nothing else
+    (conflict,) = plugins.conflicts()
+    assert (conflict.kind, conflict.id) == ("indicator_set", SET)
     with pytest.raises(DudaoError) as err:
-        plugins.law_book()
+        book.resolve(Kind.INDICATOR_SET, SET, "450103", dt.date(2024, 6, 1))
     text = str(err.value)
     assert "nanning_a" in text and "nanning_b" in text
     assert any(p.code == "conflicting-entries" for p in err.value.problems)
+    assert book.resolve(Kind.INDICATOR_SET, SET, "450203", dt.date(2024, 6, 1)) is not None
 
 
 def test_evaluate_resolves_the_regional_set(tmp_path: Path, monkeypatch) -> None:

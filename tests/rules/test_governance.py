@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from dudao.errors import DudaoError
@@ -20,7 +20,7 @@ from dudao.plugins.manager import PluginSet, load_plugins
 from dudao.rules.base import Context
 from dudao.rules.engine import CheckResult, run_rules
 from dudao.rules.national.governance import deadline_in, judged_year, plan_year
-from dudao.testing import dataset, evidence, parameter, run
+from dudao.testing import dataset, evidence, parameter, run, share_of_examples
 
 NANNING_COUNTIES = [
     "450102",
@@ -604,7 +604,7 @@ def test_supervision_funding_is_skipped_without_a_budgets_table() -> None:
 ANNUAL = ("upward-reporting", "committee-meetings", "supervision-funding")
 
 
-@settings(max_examples=25)  # each example runs the engine twice
+@share_of_examples(0.5)  # each example runs the engine twice
 @given(st.randoms(use_true_random=False))
 def test_findings_do_not_depend_on_the_order_of_rows(rnd: Any) -> None:
     tables = {

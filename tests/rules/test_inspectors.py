@@ -390,7 +390,7 @@ def test_yueyang_staffing_cites_its_work_points_in_2023_only() -> None:
 hours = st.one_of(st.none(), st.floats(0, 80, allow_nan=False).map(lambda x: round(x, 1)))
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(hours, st.floats(0, 30, allow_nan=False)), min_size=1, max_size=8))
 def test_more_training_hours_never_turn_a_pass_into_a_fail(rows) -> None:
     def passing(extra: bool) -> set[str]:
@@ -417,7 +417,7 @@ _kinds = st.sampled_from(["full_time", "part_time"])
 _zone_ids = st.sampled_from(["Z1", "Z2", "Z3", None])
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(
         st.tuples(_kinds, _zone_ids, st.integers(1, 5), st.sampled_from(["2024-08-31", None])),

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from dudao.simulate.compare import compare
 from dudao.simulate.reform import Reform
+from dudao.testing import share_of_examples
 
 # each example checks the Nanning dataset twice; a few dozen examples say enough
-FEW = settings(max_examples=12, deadline=None)
+FEW = share_of_examples(0.25)
 
 INSIDE = ["450100", "450103", "450109", "450126", "450181", "450100-gaoxin"]
 # Not the dataset's own scope for rules: routine-visits fails on a region with no
@@ -51,7 +52,7 @@ def _side(frame: pd.DataFrame, scenario: str) -> pd.DataFrame:
     return part.reset_index(drop=True)
 
 
-@settings(max_examples=3, deadline=None)
+@share_of_examples(0.06)
 @given(day=st.dates(dt.date(2022, 1, 1), dt.date(2024, 12, 31)))
 def test_empty_reform_reproduces_the_baseline(nanning, day) -> None:
     scenario = type(nanning).of(

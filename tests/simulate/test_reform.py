@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from dudao.errors import DudaoError
-from dudao.law.entries import Validity
-from dudao.simulate.reform import Reform, _minus, load_reform, load_reforms
+from dudao.simulate.reform import Reform, load_reform, load_reforms
 from dudao.testing import parameter
 
 DAY = dt.date(2023, 3, 1)
@@ -31,17 +30,18 @@ def write(tmp_path: Path, text: str, name: str = "reform.yaml") -> Path:
     return path
 
 
-def test_validity_minus_cuts_out_the_reform_period() -> None:
-    d = dt.date
-    # open-ended baseline, reform for 2024: 2023 and before, and 2025 on, remain
-    assert _minus(Validity(d(2020, 5, 14)), Validity(d(2024, 1, 1), d(2024, 12, 31))) == [
-        Validity(d(2020, 5, 14), d(2023, 12, 31)),
-        Validity(d(2025, 1, 1), None),
-    ]
-    assert _minus(Validity(), Validity()) == []
-    assert _minus(Validity(until=d(2019, 1, 1)), Validity(d(2020, 1, 1))) == [
-        Validity(until=d(2019, 1, 1))
-    ]
+def test_later_changes_and_later_reforms_stack_above_earlier_ones(book) -> None:
+    """No entry is cut or rewritten: each change is one overlay above the one before."""
+    twice = (
+        Reform("t").set_parameter(RATIO, 4, scope="450000").set_parameter(RATIO, 3, scope="450000")
+    )
+    once = twice.apply(book, DAY)
+    assert once.resolve("parameter", RATIO, "450103", DAY).value == 3
+    again = Reform("u").set_parameter(RATIO, 6, scope="450000").apply(once, DAY)
+    assert again.resolve("parameter", RATIO, "450103", DAY).value == 6
+    # the baseline entries are all still there, unchanged
+    kept = {id(e) for e in again.entries()}
+    assert all(id(e) in kept for e in book.entries())
 
 
 def test_override_at_an_existing_scope_keeps_the_other_days(book) -> None:

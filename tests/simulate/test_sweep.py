@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 from dudao.errors import DudaoError
 from dudao.simulate.dynamic import DynamicInputs
 from dudao.simulate.reform import Reform
 from dudao.simulate.sweep import executor_for, grid, run_sweep, sweep
+from dudao.testing import share_of_examples
 
 distributed = pytest.importorskip("distributed")
 
@@ -57,9 +58,7 @@ def pool():
         yield executor
 
 
-@settings(
-    max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@share_of_examples(0.1, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     seed=st.integers(0, 2**32 - 1),
     runs=st.integers(1, 12),

@@ -8,8 +8,9 @@ only allowed transitions happen, escalation never goes backwards, a case
 closes only after a passed re-inspection, a published (or revoked)
 accountability, a finding of no responsibility or a commendation, a 2021 case
 reaches a 问责 decision only through 调查认定 and 陈述申辩 and a 2020 case never
-takes a 2021 step, every event is cited, deadlines come after the events that
-set them, and replaying the stored events reproduces the stored state.
+takes a 2021 step, every event is cited — with the built-in policy, by a national
+document only — deadlines come after the events that set them, and replaying the
+stored events reproduces the stored state.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ from wf_helpers import ACTOR, INVITEES, PARTICIPANTS, TARGET
 from dudao.errors import DudaoError
 from dudao.store import CaseStore
 from dudao.workflow import (
+    MEASURES_2021,
+    OPINIONS,
+    ORDINANCE,
     PAYLOAD_TYPE,
     Accountability,
     Event,
@@ -51,6 +55,7 @@ from dudao.workflow import (
 )
 
 ESC = {"supervision_order": 1, "interview": 2, "notice": 3}
+NATIONAL = {ORDINANCE, OPINIONS, MEASURES_2021}
 PENDING = {"rectification_ordered", "supervision_order", "interview", "notice"}
 WINDOW = {"review": 30, "appeal": 15}  # days to apply after the decision (2021 measures)
 
@@ -156,7 +161,7 @@ class Model:
 
 def payload_for(step: Step, date: dt.date, deadline: dt.date, flag: bool, n: int) -> object:
     if step is Step.OPENED:
-        return Opened(severe="obstruction" if flag else None)
+        return Opened(severe="retaliation" if flag else None)
     if step is Step.FEEDBACK:
         return Feedback(FeedbackMode.MEETING, INVITEES) if flag else Feedback(FeedbackMode.WRITTEN)
     if step is Step.RECTIFICATION_ORDERED:
@@ -272,11 +277,13 @@ class CaseMachine(RuleBasedStateMachine):
         for prev, e in zip(self.events, self.events[1:], strict=False):
             assert e.date >= prev.date
         steps = [e.step for e in self.events]
+        stored = self.store.case(self.cid).events if self.events else ()
+        for e in stored:
+            # every recorded event is cited; the built-in policy cites national
+            # documents only, each as a whole (their article numbers are unverified)
+            assert e.citation is not None and e.citation.clause is None
+            assert e.citation.document in NATIONAL
         for i, e in enumerate(self.events):
-            # every event is cited: a clause, or the 2021 measures as a whole
-            # (their article numbers are unverified)
-            assert e.citation.document
-            assert e.citation.clause or e.citation.document == "国教督〔2021〕2号"
             assert e.deadline is None or e.deadline > e.date
             if e.step is Step.ACCOUNTABILITY and self.model.p21:
                 assert steps[i - 2 : i] == [Step.INVESTIGATION, Step.STATEMENT]
@@ -284,8 +291,8 @@ class CaseMachine(RuleBasedStateMachine):
             assert not {Step.INVESTIGATION, Step.STATEMENT, Step.REVIEW} & set(steps)
 
 
+# max_examples comes from the profile (tests/conftest.py)
 CaseMachine.TestCase.settings = settings(
-    max_examples=100,
     stateful_step_count=40,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
@@ -306,13 +313,12 @@ def test_state_machine_on_postgresql(pg_server: str) -> None:
     run_state_machine_as_test(
         PgMachine,
         settings=settings(
-            max_examples=15,
             stateful_step_count=25,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow],
         ),
     )
     # the runs really went to the server: every run opened a case there
-    assert len(store.cases()) >= 15 and store.count_events() > len(store.cases())
+    assert len(store.cases()) >= 1 and store.count_events() > len(store.cases())
     assert store.verify() == []
     store.close()

@@ -13,6 +13,7 @@ from dudao.workflow import (
     FeedbackMode,
     Interview,
     Investigation,
+    LawBookPolicies,
     Notice,
     Opened,
     RectificationOrdered,
@@ -28,6 +29,9 @@ ACTOR = "南宁市人民政府教育督导室"
 TARGET = "450103"
 INVITEES = ("南宁市纪委监委", "市委组织部", "市绩效办")
 PARTICIPANTS = ("南宁市纪委监委", "市委组织部")
+# What Guangxi requires a 约谈 and a 通报 to state (厅发〔2020〕26号 二（十二）、二（十三））
+FILED_WITH = ("所在地党委和政府", "上级主管部门")
+CONSEQUENCES = ("no_commendation", "no_promotion")
 
 
 def d(text: str) -> dt.date:
@@ -61,24 +65,34 @@ def supervision(date: str, deadline: str, case: str = "C1") -> Event:
     )
 
 
-def interview(date: str, deadline: str, case: str = "C1") -> Event:
-    return ev(Step.INTERVIEW, date, Interview(d(deadline), PARTICIPANTS), case=case)
+def interview(date: str, deadline: str, case: str = "C1", **kw: object) -> Event:
+    payload = Interview(d(deadline), PARTICIPANTS, record_filed_with=FILED_WITH)
+    return ev(Step.INTERVIEW, date, payload, case=case, **kw)
 
 
-def notice(date: str, deadline: str, case: str = "C1") -> Event:
-    return ev(Step.NOTICE, date, Notice(d(deadline)), case=case)
+def notice(date: str, deadline: str, case: str = "C1", **kw: object) -> Event:
+    payload = Notice(d(deadline), FILED_WITH, CONSEQUENCES)
+    return ev(Step.NOTICE, date, payload, case=case, **kw)
 
 
 def accountability(date: str, published: bool = True, case: str = "C1") -> Event:
     return ev(Step.ACCOUNTABILITY, date, Accountability(["通报批评"], published), case=case)
 
 
-def record(events: list[Event]) -> CaseState:
-    """Replay with the built-in step policy checked, as the store records events."""
-    state, policies = CaseState(), DefaultPolicies()
+def record(events: list[Event], policies: object = None) -> CaseState:
+    """Replay with the step policy checked (default: the built-in, national one), as
+    the store records events."""
+    state, policies = CaseState(), policies or DefaultPolicies()
     for e in events:
-        state = apply(state, e, policies.for_event(state, e))
+        state = apply(state, e, policies.for_event(state, e))  # type: ignore[attr-defined]
     return state
+
+
+def installed_policies() -> LawBookPolicies:
+    """The step policies of the installed plugins (Guangxi's among them)."""
+    from dudao.plugins.manager import load_plugins
+
+    return LawBookPolicies(load_plugins().law_book())
 
 
 # ---- the 2021 procedure (国教督〔2021〕2号): cases opened from 2021-09-01

@@ -196,9 +196,7 @@ record = st.tuples(
 )
 
 
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(records=st.lists(record, max_size=8), required=st.integers(1, 3))
 def test_annual_task_counts_like_a_hand_count(
     plugins: PluginSet, records: list, required: int

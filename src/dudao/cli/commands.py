@@ -7,13 +7,15 @@ from pathlib import Path
 
 import click
 from rich.table import Table
+from rich.text import Text
 from rich.tree import Tree
 
 from dudao.cli.cases import cases
 from dudao.cli.casetests import test
 from dudao.cli.check import check, explain, rules
 from dudao.cli.evaluate import evaluate
-from dudao.cli.output import format_option, print_json, stderr, stdout
+from dudao.cli.lawstatus import LawStatus, conflict_json
+from dudao.cli.output import console_text, format_option, print_json, stderr, stdout
 from dudao.cli.plan import plan
 from dudao.cli.programmes import programmes
 from dudao.cli.scaffold import new_plugin
@@ -21,10 +23,11 @@ from dudao.cli.simulate import simulate
 from dudao.cli.synth import synth
 from dudao.errors import DudaoError, Problem
 from dudao.io import yamlio
+from dudao.law.book import Conflict
 from dudao.model.hierarchy import Hierarchy
 from dudao.plugins.checks import check_file
 from dudao.plugins.files import FILE_KINDS
-from dudao.plugins.manager import PluginSet, load_plugins
+from dudao.plugins.manager import LoadedPlugin, load_plugins
 from dudao.plugins.yaml_plugin import display_path
 
 FORMAT = format_option("table", "json")
@@ -33,38 +36,43 @@ FORMAT = format_option("table", "json")
 @click.command()
 @FORMAT
 def plugins(fmt: str) -> None:
-    """列出已安装的地区插件：名称、版本、管辖范围、所基于的插件、加载错误。"""
+    """列出已安装的地区插件及其状态：已加载、未生效（被排除，及原因）、与其他插件冲突。"""
     loaded = load_plugins()
-    hierarchy, problem = _try_hierarchy(loaded)
-    rows = [
-        {
-            "name": p.name,
-            "title": p.title,
-            "version": p.version,
-            "scope": p.scope,
-            "scope_name": _name(hierarchy, p.scope),
-            "builds_on": list(p.builds_on),
-            "distribution": p.distribution,
-            "error": p.error,
-        }
-        for p in loaded
-    ]
+    hierarchy = loaded.hierarchy()
+    status = LawStatus.of(loaded)
+    rows = []
+    for p in loaded:
+        conflicts = [c for c in status.conflicts if p.name in _sides(c)]
+        rows.append(
+            {
+                "name": p.name,
+                "title": p.title,
+                "version": p.version,
+                "scope": p.scope,
+                "scope_name": _name(hierarchy, p.scope),
+                "builds_on": list(p.builds_on),
+                "distribution": p.distribution,
+                "state": "conflict" if p.ok and conflicts else p.state,
+                "problems": [str(x) for x in p.problems],
+                "conflicts": [conflict_json(c) for c in conflicts],
+                "error": p.error,
+            }
+        )
     if fmt == "json":
-        print_json({"plugins": rows, "errors": [str(x) for x in problem]})
+        print_json({"plugins": rows})
     else:
         table = Table(title="dudao 插件", title_justify="left")
         for header in ("名称", "标题", "版本", "管辖范围", "基于", "状态"):
             table.add_column(header)
-        for r in rows:
+        for r, p in zip(rows, loaded, strict=True):
             scope = f"{r['scope']} {r['scope_name'] or ''}".strip() if r["scope"] else "—"
-            status = "[green]已加载[/]" if r["error"] is None else f"[red]失败：{r['error']}[/]"
             table.add_row(
-                r["name"],
-                r["title"] or "—",
-                r["version"] or "—",
-                scope,
-                "、".join(r["builds_on"]) or "—",
-                status,
+                console_text(r["name"]),
+                console_text(r["title"] or "—"),
+                console_text(r["version"] or "—"),
+                console_text(scope),
+                console_text("、".join(r["builds_on"]) or "—"),
+                _state_text(r, p),
             )
         if not rows:
             stderr.print(
@@ -72,17 +80,23 @@ def plugins(fmt: str) -> None:
             )
         else:
             stdout.print(table)
-        for p in problem:
-            stderr.print(f"[red]区划合并错误[/]：{p}")
-    if any(r["error"] for r in rows) or problem:
+        status.footer(full=True)
+    if not status.clean:
         raise SystemExit(1)
 
 
-def _try_hierarchy(loaded: PluginSet) -> tuple[Hierarchy | None, list[Problem]]:
-    try:
-        return loaded.hierarchy(), []
-    except DudaoError as exc:
-        return None, exc.problems
+def _sides(c: Conflict) -> tuple[str, str]:
+    return c.first.origin.plugin, c.second.origin.plugin
+
+
+def _state_text(row: dict, plugin: LoadedPlugin) -> Text:
+    if row["state"] == "excluded":
+        return console_text(f"未生效：{len(plugin.problems)} 个问题（见下）", "red")
+    if row["state"] == "conflict":
+        others = sorted({o for c in row["conflicts"] for o in (s["plugin"] for s in c["sides"])})
+        others = [o for o in others if o != plugin.name]
+        return console_text(f"已加载，与 {'、'.join(others)} 冲突（见下）", "yellow")
+    return console_text("已加载", "green")
 
 
 def _name(hierarchy: Hierarchy | None, code: str | None) -> str | None:

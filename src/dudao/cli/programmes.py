@@ -39,7 +39,7 @@ def programmes(dataset: Path | None, programme_id: str | None, as_of: str | None
 
     ds, hierarchy = load_dataset(dataset, plugins.hierarchy())
     day = day or ds.info.as_of or dt.date.today()
-    law = plugins.law_book(hierarchy, extra=dataset_parameters(dataset, ds))
+    law = plugins.law_book(hierarchy, extra=dataset_parameters(dataset, ds, hierarchy))
     if ds.programmes is None:
         raise DudaoError(
             Problem(

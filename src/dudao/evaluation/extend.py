@@ -82,7 +82,9 @@ from dudao.evaluation.model import (
 )
 from dudao.io.convert import converter
 from dudao.law.book import Entry, LawBook
-from dudao.law.entries import Origin, Validity
+from dudao.law.contributions import Contribution
+from dudao.law.entries import Validity
+from dudao.law.kinds import Kind
 from dudao.model.documents import Citation
 
 BONUS = "bonus"  # the dimension name for adding a bonus item
@@ -144,18 +146,21 @@ class IndicatorSetExtension:
     def validity(self) -> Validity:
         return Validity(self.since, self.until)
 
-    def entry(self, origin: Origin | None = None) -> Entry:
-        """The extension as a law-book entry of kind ``indicator_set``."""
-        return Entry(
-            "indicator_set",
+    def contribution(self, source: str | None = None, line: int | None = None) -> Contribution:
+        """The extension as a contribution of kind ``indicator_set`` (merged with its
+        base when resolved)."""
+        return Contribution(
+            Kind.INDICATOR_SET,
             self.id,
-            self.scope,
-            self.validity,
-            value=self,
+            self,
+            scope=None if self.scope == "000000" else self.scope,
+            since=self.since,
+            until=self.until,
             cite=(self.cite,) if self.cite else (),
-            origin=origin or Origin("national"),
-            title=self.title or self.id,
             sample=self.sample,
+            title=self.title or self.id,
+            source=source,
+            line=line,
         )
 
     def problems(self) -> list[Problem]:
@@ -484,7 +489,7 @@ def resolve_indicator_set(
 ) -> IndicatorSet | None:
     """The indicator set ``set_id`` governing ``code`` on ``as_of``, extensions applied
     down the chain; None when no version is in force there."""
-    entry = law.resolve("indicator_set", set_id, code, as_of)
+    entry = law.resolve(Kind.INDICATOR_SET, set_id, code, as_of)
     return None if entry is None else materialise(law, entry, as_of)
 
 
@@ -498,7 +503,7 @@ def materialise(law: LawBook, entry: Entry, as_of: dt.date, _seen: tuple = ()) -
     key = (entry.id, entry.scope)
     if key in _seen:
         raise DudaoError(Problem(f"指标体系 {entry.id} 的 extends 形成循环", code="extends-cycle"))
-    base_entry = _base(law, ext, entry, as_of)
+    base_entry = _base(law, ext, entry.id, entry.scope, as_of)
     if base_entry is None:
         raise DudaoError(
             _locate(
@@ -518,18 +523,17 @@ def materialise(law: LawBook, entry: Entry, as_of: dt.date, _seen: tuple = ()) -
         raise DudaoError([_locate(p, entry) for p in exc.problems]) from None
 
 
-def _base(law: LawBook, ext: IndicatorSetExtension, entry: Entry, as_of: dt.date) -> Entry | None:
+def _base(
+    law: LawBook, ext: IndicatorSetExtension, set_id: str, scope: str, as_of: dt.date
+) -> Entry | None:
+    """The entry ``ext`` (set ``set_id`` at ``scope``) builds on."""
     h = law.hierarchy
-    if ext.extends != entry.id:
-        return law.resolve("indicator_set", ext.extends, entry.scope, as_of)
+    if ext.extends != set_id:
+        return law.resolve(Kind.INDICATOR_SET, ext.extends, scope, as_of)
     # the same id: the version governing just outside the extension's scope
     found = None
-    for e in law.versions("indicator_set", entry.id):  # shallow → deep
-        if (
-            e.scope != entry.scope
-            and e.validity.in_force(as_of)
-            and h.contains(e.scope, entry.scope)
-        ):
+    for e in law.versions(Kind.INDICATOR_SET, set_id):  # shallow → deep
+        if e.scope != scope and e.validity.in_force(as_of) and h.contains(e.scope, scope):
             found = e
     return found
 
@@ -548,11 +552,10 @@ def extension_problems(
     ``dudao validate``)."""
     day = as_of or ext.since or dt.date.today()
     scope = ext.scope if ext.scope in law.hierarchy else "000000"
-    entry = attrs.evolve(ext.entry(Origin("validate")), scope=scope)
     if scope == "000000":  # a file read on its own: its plugin's scope is unknown
-        base_entry = law.resolve("indicator_set", ext.extends, scope, day)
+        base_entry = law.resolve(Kind.INDICATOR_SET, ext.extends, scope, day)
     else:
-        base_entry = _base(law, ext, entry, day)
+        base_entry = _base(law, ext, ext.id, scope, day)
     if base_entry is None:
         return [
             Problem(

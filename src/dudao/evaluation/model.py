@@ -66,8 +66,9 @@ from dudao.errors import DudaoError, PathStep, Problem
 from dudao.evaluation.formula import Formula
 from dudao.io import yamlio
 from dudao.io.convert import converter, register_text_type
-from dudao.law.book import Entry
-from dudao.law.entries import Origin, Validity
+from dudao.law.contributions import Contribution
+from dudao.law.entries import Validity
+from dudao.law.kinds import Kind
 from dudao.model.documents import Citation
 from dudao.model.labels import LabelledEnum
 
@@ -355,18 +356,21 @@ class IndicatorSet:
             out += [c for c in formula.columns if c not in out]
         return tuple(out)
 
-    def entry(self, origin: Origin | None = None) -> Entry:
-        """The set as a law-book entry of kind ``indicator_set``."""
-        return Entry(
-            "indicator_set",
+    def contribution(self, source: str | None = None, line: int | None = None) -> Contribution:
+        """The set as a contribution of kind ``indicator_set`` at its own scope (the
+        default ``000000`` meaning the contributor's)."""
+        return Contribution(
+            Kind.INDICATOR_SET,
             self.id,
-            self.scope,
-            self.validity,
-            value=self,
+            self,
+            scope=None if self.scope == "000000" else self.scope,
+            since=self.since,
+            until=self.until,
             cite=(self.cite,) if self.cite else (),
-            origin=origin or Origin("national"),
-            title=self.title,
             sample=self.sample,
+            title=self.title,
+            source=source,
+            line=line,
         )
 
 

@@ -47,7 +47,9 @@ import pandas as pd
 
 from dudao.errors import DudaoError, Problem
 from dudao.law.book import Entry, LawBook
-from dudao.law.entries import Origin, Validity
+from dudao.law.contributions import Contribution
+from dudao.law.entries import Validity
+from dudao.law.kinds import Kind
 from dudao.model.documents import Citation
 
 
@@ -151,18 +153,21 @@ class Programme:
                 )
         return out
 
-    def entry(self, scope: str, origin: Origin) -> Entry:
-        """The programme as a law-book entry of kind ``programme`` at ``scope``."""
-        return Entry(
-            "programme",
+    def contribution(self, source: str | None = None, line: int | None = None) -> Contribution:
+        """The programme as a contribution of kind ``programme`` at its own scope (None:
+        the contributor's)."""
+        return Contribution(
+            Kind.PROGRAMME,
             self.id,
-            scope,
-            self.validity,
-            attrs.evolve(self, scope=scope),
-            (self.cite,) if self.cite else (),
-            origin,
-            self.title,
-            self.sample,
+            self,
+            scope=self.scope,
+            since=self.since,
+            until=self.until,
+            cite=(self.cite,) if self.cite else (),
+            sample=self.sample,
+            title=self.title,
+            source=source,
+            line=line,
         )
 
 

@@ -25,6 +25,7 @@ import csv
 from functools import cache
 from importlib import resources
 
+from dudao.model.hierarchy import Hierarchy
 from dudao.model.jurisdiction import NATION, Jurisdiction, JurisdictionKind
 
 #: Year of the code list the CSV reflects; keep in step with divisions.SOURCE.md.
@@ -57,3 +58,10 @@ def load_divisions() -> list[Jurisdiction]:
 def divisions_as_of() -> str:
     """The year of the code list behind :func:`load_divisions` (e.g. ``'2025'``)."""
     return DIVISIONS_AS_OF
+
+
+@cache
+def divisions_hierarchy() -> Hierarchy:
+    """The shipped divisions as a :class:`~dudao.model.hierarchy.Hierarchy`, built once
+    (immutable; plugins and datasets extend copies of it)."""
+    return Hierarchy(load_divisions())

@@ -23,14 +23,18 @@ defined nationally): the rule that needs it is then not applied.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
 
-from dudao.errors import Problem
+from dudao.errors import DudaoError
 from dudao.law.book import Entry
-from dudao.law.entries import Origin, Validity
+from dudao.law.contributions import Contribution, Contributor, build
+from dudao.law.entries import Validity
+from dudao.law.kinds import Kind
 from dudao.model.documents import Citation
+from dudao.model.hierarchy import Hierarchy
 
 
 @attrs.frozen
@@ -69,39 +73,43 @@ class ParametersFile:
     parameters: tuple[Parameter, ...] = ()
 
 
-def parameter_entries(
-    param: Parameter, scope: str, origin: Origin
-) -> tuple[list[Entry], list[Problem]]:
-    """One entry per value of ``param`` at ``scope``; an uncited value is a problem.
-
-    A value needs a citation unless it is marked ``sample`` (sample data, shown as
-    such) or sets nothing (``null``: the law is silent).
-    """
-    entries, problems = [], []
-    for value in param.values:
-        if value.cite is None and not value.sample and value.value is not None:
-            problems.append(
-                Problem(
-                    f"参数 {param.id} 的取值 {value.value!r} 没有引用依据",
-                    source=origin.source,
-                    line=origin.line,
-                    code="uncited-value",
-                    hint="写明 cite（文号 + 条款）；若没有文件给出该数值，标注 sample: true",
-                )
-            )
-            continue
-        entries.append(
-            Entry(
-                "parameter",
-                param.id,
-                scope,
-                value.validity,
-                value.value,
-                (value.cite,) if value.cite else (),
-                origin,
-                param.title,
-                value.sample,
-                detail=param,
-            )
+def parameter_contributions(
+    param: Parameter, source: str | None = None, line: int | None = None
+) -> list[Contribution]:
+    """One contribution per value of ``param``, at its own scope (None: the
+    contributor's). :func:`~dudao.law.contributions.build` checks them: a value
+    needs a citation unless it is ``sample`` or sets nothing (``null``)."""
+    return [
+        Contribution(
+            Kind.PARAMETER,
+            param.id,
+            value.value,
+            scope=param.scope,
+            since=value.since,
+            until=value.until,
+            cite=(value.cite,) if value.cite else (),
+            sample=value.sample,
+            title=param.title,
+            source=source,
+            line=line,
+            detail=param,
         )
-    return entries, problems
+        for value in param.values
+    ]
+
+
+def parameter_law(
+    contributor: Contributor,
+    params: Iterable[tuple[Parameter, str | None, int | None]],
+    hierarchy: Hierarchy,
+) -> list[Entry]:
+    """Entries for ``(parameter, source, line)`` stated by ``contributor`` (a dataset's
+    own ``parameters.yaml``, a test); raises :class:`~dudao.errors.DudaoError` with
+    every problem found."""
+    contributions = [
+        c for p, source, line in params for c in parameter_contributions(p, source, line)
+    ]
+    entries, problems = build(contributor, contributions, hierarchy)
+    if problems:
+        raise DudaoError(problems)
+    return entries

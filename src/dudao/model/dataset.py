@@ -61,6 +61,28 @@ class Dataset:
     units: tuple[Jurisdiction, ...] = ()
     source: str | None = None
 
+    def isolated(self) -> Dataset:
+        """A copy whose tables one region's rule may read — or even change — without
+        changing what any other rule reads. Tables are copied shallowly: with pandas'
+        copy-on-write the data stays shared until someone writes to it.
+
+        >>> import pandas as pd
+        >>> ds = Dataset(DatasetInfo("示例", "450100"), pd.DataFrame({"x": [1, 2]}), None, None)
+        >>> view = ds.isolated()
+        >>> view.schools.drop(view.schools.index, inplace=True)
+        >>> view.schools = None
+        >>> len(ds.schools)
+        2
+        """
+        tables = {
+            f.name: getattr(self, f.name).copy(deep=False)
+            for f in attrs.fields(Dataset)
+            if hasattr(getattr(self, f.name), "copy")
+            and f.name not in ("info", "source")
+            and not isinstance(getattr(self, f.name), tuple)
+        }
+        return attrs.evolve(self, **tables)
+
     def table(self, name: str) -> Any:
         """A table, or ``committees``, by name; None when the dataset lacks it."""
         return getattr(self, name)

@@ -370,7 +370,7 @@ def measure_plans(
     from dudao.io.dataset import load_dataset
 
     ds, hierarchy = load_dataset(dataset, plugins.hierarchy())
-    law = plugins.law_book(hierarchy, extra=dataset_parameters(Path(dataset), ds))
+    law = plugins.law_book(hierarchy, extra=dataset_parameters(Path(dataset), ds, hierarchy))
     return measure_loaded(ds, hierarchy, law, plugins, plugin=plugin, plan=plan, as_of=as_of)
 
 

@@ -1,10 +1,17 @@
 """Loading plugins and collecting what they contribute.
 
-``load_plugins()`` reads the ``dudao`` entry-point group one entry at a time: a
-plugin that fails to import, or whose hooks raise, is recorded with its error
-and left out, and the others still load (pluggy's own loader would stop at the
-first failure). Plugins that build on a failed or missing plugin are left out
-too, with a message saying why.
+``load_plugins()`` reads the ``dudao`` entry-point group one entry at a time and
+takes each plugin's :class:`~dudao.plugins.snapshot.Snapshot`: every hook called
+once, its answer checked for type. The plugins are then checked whole, one at a
+time — the units they add to the tree, then everything they contribute to the law
+(scopes inside the plugin's, citations, dates, rules adopted, indicator sets
+named) — and a plugin with any problem is *excluded*: none of it applies, the
+problems say why (naming the plugin and its file), and the others load as before
+(pluggy's own loader would stop at the first failure). Plugins that build on an
+excluded or missing plugin are excluded too. Two plugins stating the same id at
+the same scope on overlapping days are *in conflict*: both stay loaded, and the
+law book refuses to resolve that id inside that scope only
+(:class:`~dudao.law.book.Conflict`).
 
 Environment switches:
 
@@ -18,8 +25,8 @@ Environment switches:
 ...     def dudao_plugin_info(self):
 ...         return PluginInfo(name="demo", title="演示", scope="450100")
 >>> plugins = load_plugins(autoload=False, extra={"demo": Demo()})
->>> [(p.name, p.scope, p.ok) for p in plugins]
-[('demo', '450100', True)]
+>>> [(p.name, p.scope, p.state) for p in plugins]
+[('demo', '450100', 'loaded')]
 >>> plugins.hierarchy().get("450100").name
 '南宁市'
 """
@@ -29,7 +36,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib.metadata as md
 import os
-import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import Any
@@ -38,21 +44,18 @@ import attrs
 import pluggy
 
 from dudao.errors import DudaoError, Problem
-from dudao.evaluation.model import IndicatorSet
-from dudao.evaluation.programmes import Programme, locate, set_problems
-from dudao.io.divisions import load_divisions
-from dudao.law.book import Entry, LawBook
-from dudao.law.entries import Origin, Validity
-from dudao.law.parameters import Parameter, parameter_entries
+from dudao.evaluation.programmes import Programme
+from dudao.io.divisions import divisions_hierarchy
+from dudao.law.book import Conflict, Entry, LawBook
+from dudao.law.kinds import Kind
 from dudao.model.bodies import MemberUnit
-from dudao.model.documents import Citation
 from dudao.model.hierarchy import Hierarchy, SourceLine
 from dudao.model.jurisdiction import Jurisdiction
-from dudao.plans.model import WorkPlan
 from dudao.plugins import hookspecs
-from dudao.plugins.info import PluginInfo, Sourced
+from dudao.plugins.assembly import RuleIndex, plugin_entries
+from dudao.plugins.info import PluginInfo
 from dudao.plugins.markers import PROJECT
-from dudao.rules.statements import RuleStatement
+from dudao.plugins.snapshot import HOOKS, Snapshot, check_info, collect, failure
 from dudao.workflow.situations import AccountabilitySituation
 
 GROUP = "dudao"
@@ -61,18 +64,33 @@ NATIONAL = "national"  # the built-in plugin holding the national texts
 
 @attrs.define
 class LoadedPlugin:
-    """One plugin as loaded: its info, or the error that stopped it."""
+    """One plugin as loaded: its snapshot, or the problems that excluded it."""
 
     name: str
     distribution: str | None = None
     version: str | None = None
     info: PluginInfo | None = None
-    error: str | None = None
+    snapshot: Snapshot | None = attrs.field(default=None, repr=False)
+    problems: list[Problem] = attrs.Factory(list)
     obj: Any = attrs.field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
-        return self.error is None
+        return not self.problems
+
+    @property
+    def state(self) -> str:
+        """``loaded`` or ``excluded`` (conflicts are the law book's: see
+        :meth:`PluginSet.conflicts`)."""
+        return "loaded" if self.ok else "excluded"
+
+    @property
+    def error(self) -> str | None:
+        """Why the plugin is excluded, one problem a line (None when loaded)."""
+        return "\n".join(str(p) for p in self.problems) or None
+
+    def exclude(self, problems: Iterable[Problem]) -> None:
+        self.problems += list(problems)
 
     @property
     def scope(self) -> str | None:
@@ -87,33 +105,27 @@ class LoadedPlugin:
         return self.info.title if self.info else None
 
 
-def _describe_error(exc: BaseException) -> str:
-    if isinstance(exc, DudaoError):
-        return str(exc)
-    frame = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
-    where = f"（{frame[0].filename}:{frame[0].lineno}）" if frame else ""
-    return f"{type(exc).__name__}: {exc}{where}"
-
-
 class PluginSet:
-    """The plugins in force and a typed facade over their hooks.
+    """The plugins loaded, what they contribute, and which were excluded and why.
 
-    pluggy cannot type-check ``pm.hook.x()`` calls, so the hook manager stays
-    private and each hook is called through a method here, one plugin at a
-    time, so that every contribution is attributed to its plugin.
+    Contributions come from the snapshots taken at load; the hierarchy and the law
+    book are assembled once per plugin set and cached (a set is immutable).
     """
 
-    def __init__(self, pm: pluggy.PluginManager, plugins: list[LoadedPlugin]) -> None:
-        self._pm = pm
+    def __init__(self, plugins: list[LoadedPlugin]) -> None:
         self._plugins = {p.name: p for p in plugins}
 
     def __iter__(self) -> Iterator[LoadedPlugin]:
+        """Every plugin, loaded or excluded (the law is assembled first, since a plugin
+        is excluded for what it contributes)."""
+        self._law  # noqa: B018
         return iter(self._plugins.values())
 
     def __len__(self) -> int:
         return len(self._plugins)
 
     def get(self, name: str) -> LoadedPlugin:
+        self._law  # noqa: B018 - its state is known once the law is assembled
         try:
             return self._plugins[name]
         except KeyError:
@@ -124,63 +136,99 @@ class PluginSet:
 
     @property
     def active(self) -> list[LoadedPlugin]:
-        return [p for p in self if p.ok]
+        """Plugins in force, shallow scopes first (the order their law is assembled)."""
+        self._law  # noqa: B018 - exclusion is decided while the law is assembled
+        return self._ordered()
 
     @property
     def failed(self) -> list[LoadedPlugin]:
+        """Plugins excluded, with their problems."""
         return [p for p in self if not p.ok]
 
-    def call(self, hook: str) -> Iterator[tuple[LoadedPlugin, Any]]:
-        """Call ``hook`` on each active plugin in turn, yielding (plugin, result).
+    def conflicts(self) -> list[Conflict]:
+        """Entries two plugins state at one scope on overlapping days."""
+        return list(self._law.conflicts)
 
-        A plugin whose hook raises becomes a failed plugin (its error recorded)
-        and yields nothing; the caller should use results only after all plugins
-        answered, so contributions of a failed plugin are never half-applied.
-        """
-        caller = getattr(self._pm.hook, hook)
-        for impl in caller.get_hookimpls():
-            plugin = self._plugins.get(impl.plugin_name)
-            if plugin is None or not plugin.ok:
-                continue
-            try:
-                yield plugin, impl.function()
-            except Exception as exc:
-                plugin.error = f"{hook}: {_describe_error(exc)}"
+    def _ordered(self) -> list[LoadedPlugin]:
+        def depth(p: LoadedPlugin) -> int:
+            h = self.__dict__.get("_hierarchy")
+            return h.depth(p.scope) if h is not None and p.scope in h else 0
 
-    def _collect(self, hook: str) -> list[tuple[LoadedPlugin, Sourced[Any]]]:
-        results = [
-            (plugin, item if isinstance(item, Sourced) else Sourced(item))
-            for plugin, items in self.call(hook)
-            for item in (items or ())
-        ]
-        _disable_orphans(list(self))
-        return [(p, s) for p, s in results if p.ok]
+        return sorted((p for p in self._plugins.values() if p.ok), key=lambda p: (depth(p), p.name))
+
+    def _items(self, hook: str) -> Iterator[tuple[LoadedPlugin, Any]]:
+        for plugin in self._ordered():
+            assert plugin.snapshot is not None
+            for item in plugin.snapshot[hook]:
+                yield plugin, item
 
     # ----------------------------------------------------------- contributions
     def hierarchy(self) -> Hierarchy:
-        """China's divisions shipped with dudao plus every unit the plugins add.
-
-        Raises :class:`~dudao.errors.DudaoError` naming both plugins when two
-        contribute the same code, and the plugin when a unit lies outside its
-        scope.
-        """
+        """China's divisions shipped with dudao plus every unit the plugins in force
+        add. A plugin whose units clash with another's or lie outside its scope is
+        excluded (with both named), not merged."""
         return self._hierarchy
 
     @cached_property
     def _hierarchy(self) -> Hierarchy:
-        base = Hierarchy(load_divisions())
-        added: list[Jurisdiction] = []
-        origins: dict[str, SourceLine] = {}
+        hierarchy = divisions_hierarchy()
         owner: dict[str, LoadedPlugin] = {}
+        pending = self._ordered()
+        # a plugin's scope may be a unit another plugin adds: keep extending while
+        # the tree grows
+        while pending:
+            progressed = False
+            for plugin in list(pending):
+                if plugin.scope not in hierarchy:
+                    continue
+                pending.remove(plugin)
+                progressed = True
+                grown = self._extend(hierarchy, plugin, owner)
+                if grown is not None:
+                    hierarchy = grown
+            if not progressed:
+                break
+        for plugin in pending:
+            plugin.exclude(
+                [
+                    Problem(
+                        f"插件 {plugin.name} 的管辖范围 {plugin.scope} 不是已知的区划代码",
+                        code="unknown-scope",
+                        hint="scope 应为 GB/T 2260 代码或插件提供的单位代码",
+                    )
+                ]
+            )
+        for plugin in self._ordered():
+            for base in plugin.builds_on:
+                parent = self._plugins.get(base)
+                if parent and parent.ok and not hierarchy.contains(parent.scope, plugin.scope):
+                    plugin.exclude(
+                        [
+                            Problem(
+                                f"插件 {plugin.name}（{plugin.scope}）基于 {base}，但不在其管辖"
+                                f"范围 {parent.scope} 之内",
+                                code="builds-on-out-of-scope",
+                            )
+                        ]
+                    )
+        _exclude_orphans(list(self._plugins.values()))
+        return hierarchy
+
+    def _extend(
+        self, hierarchy: Hierarchy, plugin: LoadedPlugin, owner: dict[str, LoadedPlugin]
+    ) -> Hierarchy | None:
+        """``hierarchy`` with the plugin's units, or None (and the plugin excluded)."""
+        assert plugin.snapshot is not None and plugin.scope is not None
         problems: list[Problem] = []
-        for plugin, item in self._collect("dudao_jurisdictions"):
+        units: list[Jurisdiction] = []
+        origins: dict[str, SourceLine] = {}
+        for item in plugin.snapshot["dudao_jurisdictions"]:
             unit: Jurisdiction = item.value
-            where = f"{item.source}（插件 {plugin.name}）" if item.source else f"插件 {plugin.name}"
-            if unit.code in owner or unit.code in base:
+            if unit.code in hierarchy or unit.code in origins:
                 first = (
                     f"插件 {owner[unit.code].name}"
                     if unit.code in owner
-                    else "dudao 自带的全国区划"
+                    else ("本插件" if unit.code in origins else "dudao 自带的全国区划")
                 )
                 problems.append(
                     Problem(
@@ -193,286 +241,92 @@ class PluginSet:
                     )
                 )
                 continue
-            owner[unit.code] = plugin
-            added.append(unit)
+            where = f"{item.source}（插件 {plugin.name}）" if item.source else f"插件 {plugin.name}"
+            units.append(unit)
             origins[unit.code] = (where, item.line)
-        if problems:
-            raise DudaoError(problems)
-        hierarchy = base.extend(added, origins=origins)
-        for code, plugin in owner.items():
-            scope = plugin.scope
-            if scope in hierarchy and not hierarchy.contains(scope, code):
-                source, line = origins[code]
+        grown = hierarchy
+        if not problems:
+            try:
+                grown = hierarchy.extend(units, origins=origins)
+            except DudaoError as exc:
+                problems += exc.problems
+        for unit in units if not problems else ():
+            if not grown.contains(plugin.scope, unit.code):
+                source, line = origins[unit.code]
                 problems.append(
                     Problem(
-                        f"插件 {plugin.name} 的管辖范围是 {scope}，不能提供范围外的单位 {code}",
+                        f"插件 {plugin.name} 的管辖范围是 {plugin.scope}，不能提供范围外的单位 "
+                        f"{unit.code}",
                         source=source,
                         line=line,
                         code="out-of-scope",
                         hint="把该单位移到管辖它的插件中，或修正 parent",
                     )
                 )
-        problems += self._check_scopes(hierarchy)
         if problems:
-            raise DudaoError(problems)
-        return hierarchy
+            plugin.exclude(problems)
+            return None
+        owner.update({code: plugin for code in origins})
+        return grown
 
-    def _check_scopes(self, hierarchy: Hierarchy) -> list[Problem]:
-        problems = []
-        for plugin in self.active:
-            if plugin.scope not in hierarchy:
-                problems.append(
-                    Problem(
-                        f"插件 {plugin.name} 的管辖范围 {plugin.scope} 不是已知的区划代码",
-                        code="unknown-scope",
-                        hint="scope 应为 GB/T 2260 代码或插件提供的单位代码",
-                    )
-                )
+    @cached_property
+    def _law(self) -> LawBook:
+        """The plugins' law, each plugin built whole and left out on any problem;
+        repeated until no plugin is left out (one's absence may break another that
+        adopts its rule or names its indicator set)."""
+        hierarchy = self.hierarchy()
+        while True:
+            rules = RuleIndex(hierarchy)
+            sets: set[str] = set()
+            built: dict[str, list[Entry]] = {}
+            for plugin in self._ordered():
+                assert plugin.snapshot is not None
+                entries, problems = plugin_entries(plugin.snapshot, hierarchy, rules, sets)
+                if problems:
+                    plugin.exclude(problems)
+                    continue
+                rules.add(entries)
+                sets |= {e.id for e in entries if e.kind == Kind.INDICATOR_SET}
+                built[plugin.name] = entries
+            everyone = list(self._plugins.values())
+            if _exclude_orphans(everyone) or set(built) != {p.name for p in everyone if p.ok}:
                 continue
-            for base in plugin.builds_on:
-                parent = self._plugins.get(base)
-                if (
-                    parent
-                    and parent.ok
-                    and parent.scope in hierarchy
-                    and not hierarchy.contains(parent.scope, plugin.scope)
-                ):
-                    problems.append(
-                        Problem(
-                            f"插件 {plugin.name}（{plugin.scope}）基于 {base}，但不在其管辖范围 "
-                            f"{parent.scope} 之内",
-                            code="builds-on-out-of-scope",
-                        )
-                    )
-        return problems
+            national = self._plugins.get(NATIONAL)
+            if national is not None and not national.ok:
+                # the national texts are part of dudao: without them nothing is right
+                raise DudaoError(national.problems)
+            return LawBook(hierarchy, [e for es in built.values() for e in es])
 
     def law_book(self, hierarchy: Hierarchy | None = None, extra: Iterable[Entry] = ()) -> LawBook:
-        """Every parameter value and rule the plugins state, as scoped, dated, cited entries.
+        """Every entry the plugins in force contribute, as one law book.
 
-        ``hierarchy`` defaults to :meth:`hierarchy` (pass a dataset's extended one);
-        ``extra`` entries (a dataset's own parameters, a reform) join the plugins'.
-        A parameter value without a citation is an error unless it is marked
-        ``sample: true`` (sample data, labelled as such) or sets nothing (null).
+        Built once per plugin set. ``hierarchy`` is a dataset's extended tree (default:
+        :meth:`hierarchy`); ``extra`` entries (a dataset's own parameters, built with
+        :func:`dudao.law.contributions.build`) join the plugins'.
         """
-        hierarchy = hierarchy or self.hierarchy()
-        entries: list[Entry] = []
-        problems: list[Problem] = []
-        for plugin, item in self._collect("dudao_parameters"):
-            param: Parameter = item.value
-            origin = Origin(plugin.name, item.source, item.line)
-            scope = param.scope or plugin.scope
-            if scope not in hierarchy or not hierarchy.contains(plugin.scope, scope):
-                problems.append(
-                    Problem(
-                        f"参数 {param.id} 的范围 {scope} 不在插件 {plugin.name} 的管辖范围 "
-                        f"{plugin.scope} 之内",
-                        source=item.source,
-                        line=item.line,
-                        code="out-of-scope",
-                    )
-                )
-                continue
-            made, wrong = parameter_entries(param, scope, origin)
-            entries += made
-            problems += wrong
-        for plugin, item in self._collect("dudao_rules"):
-            rule = item.value
-            try:
-                cites = tuple(Citation.parse(c) for c in rule.cite)
-            except DudaoError as exc:
-                problems += [p.located(source=item.source, line=item.line) for p in exc.problems]
-                continue
-            # a template is registered (so it can be adopted) but governs nothing itself
-            entries.append(
-                Entry(
-                    "rule",
-                    rule.id,
-                    plugin.scope,
-                    Validity(rule.since, rule.until),
-                    None if rule.template else rule,
-                    cites,
-                    Origin(plugin.name, item.source, item.line),
-                    rule.title,
-                    detail=rule,
-                )
-            )
-        stated = self._stated_rules(entries, problems)
-        # a plugin adopting its own template at its own scope: the adoption replaces
-        # the placeholder (which governs nothing) rather than overlapping it
-        adopted = {(e.id, e.scope) for e in stated}
-        entries = [
-            e
-            for e in entries
-            if not (e.kind == "rule" and e.value is None and (e.id, e.scope) in adopted)
-        ]
-        entries += stated
-        entries += self._indicator_sets(hierarchy, problems)
-        entries += self._situations(hierarchy, problems)
-        entries += self._work_plans(hierarchy, problems)
-        entries += self._programmes(hierarchy, entries, problems)
-        if problems:
-            raise DudaoError(problems)
-        return LawBook(hierarchy, [*entries, *extra])
-
-    def _stated_rules(self, entries: list[Entry], problems: list[Problem]) -> list[Entry]:
-        """Rules a plugin states in YAML: an existing rule adopted in its scope with its
-        own citation, dates and severity, or switched off there (``enabled: false``)."""
-        templates = {e.id: e.detail for e in entries if e.kind == "rule"}
-        out = []
-        for plugin, item in self._collect("dudao_rule_statements"):
-            stated: RuleStatement = item.value
-            template = templates.get(stated.id)
-            if template is None:
-                problems.append(
-                    Problem(
-                        f"未知的规则 '{stated.id}'",
-                        source=item.source,
-                        line=item.line,
-                        code="unknown-rule",
-                        hint="dudao rules 列出全部规则的编号",
-                    )
-                )
-                continue
-            rule = stated.apply(template)
-            out.append(
-                Entry(
-                    "rule",
-                    stated.id,
-                    plugin.scope,
-                    Validity(stated.since, stated.until),
-                    rule,
-                    stated.cite,
-                    Origin(plugin.name, item.source, item.line),
-                    template.title,
-                )
-            )
-        return out
-
-    def _scope_of(
-        self,
-        what: str,
-        stated: str | None,
-        plugin: LoadedPlugin,
-        item: Sourced[Any],
-        hierarchy: Hierarchy,
-        problems: list[Problem],
-    ) -> str | None:
-        """The scope an item applies in: its own (inside the plugin's) or the plugin's."""
-        scope = stated or plugin.scope
-        assert scope is not None
-        if scope not in hierarchy or not hierarchy.contains(plugin.scope, scope):
-            problems.append(
-                Problem(
-                    f"{what} 的范围 {scope} 不在插件 {plugin.name} 的管辖范围 {plugin.scope} 之内",
-                    source=item.source,
-                    line=item.line,
-                    code="out-of-scope",
-                )
-            )
-            return None
-        return scope
-
-    def _indicator_sets(self, hierarchy: Hierarchy, problems: list[Problem]) -> list[Entry]:
-        """One ``indicator_set`` entry per set. A set left at the default scope
-        ``000000`` applies in the plugin's scope."""
-        out = []
-        for plugin, item in self._collect("dudao_indicator_sets"):
-            s: IndicatorSet = item.value
-            stated = None if s.scope == "000000" else s.scope
-            scope = self._scope_of(f"指标体系 {s.id}", stated, plugin, item, hierarchy, problems)
-            if scope is None:
-                continue
-            if s.scope != scope:
-                s = attrs.evolve(s, scope=scope)
-            out.append(s.entry(Origin(plugin.name, item.source, item.line)))
-        return out
-
-    def _situations(self, hierarchy: Hierarchy, problems: list[Problem]) -> list[Entry]:
-        """One ``accountability_situation`` entry per 问责情景."""
-        out = []
-        for plugin, item in self._collect("dudao_accountability_situations"):
-            sit: AccountabilitySituation = item.value
-            wrong = sit.problems()
-            if wrong:
-                problems += [p.located(source=item.source, line=item.line) for p in wrong]
-                continue
-            scope = self._scope_of(
-                f"问责情景 {sit.id}", sit.scope, plugin, item, hierarchy, problems
-            )
-            if scope is None:
-                continue
-            out.append(
-                Entry(
-                    "accountability_situation",
-                    sit.id,
-                    scope,
-                    sit.validity,
-                    attrs.evolve(sit, scope=scope),
-                    (sit.cite,) if sit.cite else (),
-                    Origin(plugin.name, item.source, item.line),
-                    sit.name,
-                )
-            )
-        return out
-
-    def _work_plans(self, hierarchy: Hierarchy, problems: list[Problem]) -> list[Entry]:
-        """One ``work_plan`` entry per plan, in force through its year."""
-        out = []
-        for plugin, item in self._collect("dudao_work_plans"):
-            plan: WorkPlan = item.value
-            what = f"工作要点 {plan.id}"
-            scope = self._scope_of(what, plan.scope, plugin, item, hierarchy, problems)
-            if scope is None:
-                continue
-            out.append(
-                Entry(
-                    "work_plan",
-                    plan.id,
-                    scope,
-                    plan.validity,
-                    attrs.evolve(plan, scope=scope),
-                    (plan.cite,),
-                    Origin(plugin.name, item.source, item.line),
-                    plan.title,
-                )
-            )
-        return out
-
-    def _programmes(
-        self, hierarchy: Hierarchy, entries: list[Entry], problems: list[Problem]
-    ) -> list[Entry]:
-        """One ``programme`` entry per programme; its indicator set must exist."""
-        sets = {e.id for e in entries if e.kind == "indicator_set"}
-        out = []
-        for plugin, item in self._collect("dudao_programmes"):
-            prog: Programme = item.value
-            wrong = prog.problems() + set_problems(prog, sets)
-            if wrong:
-                problems += [locate(p, item.source, item.line) for p in wrong]
-                continue
-            scope = self._scope_of(f"项目 {prog.id}", prog.scope, plugin, item, hierarchy, problems)
-            if scope is not None:
-                out.append(prog.entry(scope, Origin(plugin.name, item.source, item.line)))
-        return out
+        book = self._law
+        extra = list(extra)
+        if (hierarchy is None or hierarchy is book.hierarchy) and not extra:
+            return book
+        return book.plus(extra, hierarchy)
 
     def programmes(self, code: str, on: dt.date) -> list[Programme]:
         """The programmes in force for ``code`` on ``on``: per id, the version from the
         most specific scope."""
-        book = self.law_book()
-        return [e.value for e in book.in_force("programme", code, on)]
+        return [e.value for e in self._law.in_force(Kind.PROGRAMME, code, on)]
 
     def accountability_situations(self, code: str, on: dt.date) -> list[AccountabilitySituation]:
         """The 问责情景 in force for ``code`` on ``on``: per id, the one from the most
         specific scope (its ``scope`` says which)."""
-        book = self.law_book()
-        return [e.value for e in book.in_force("accountability_situation", code, on)]
+        return [e.value for e in self._law.in_force(Kind.ACCOUNTABILITY_SITUATION, code, on)]
 
     def member_units(self, code: str) -> dict[str, MemberUnit]:
         """Member units recognised for ``code``: those of every plugin whose scope
         contains it, by name and alias."""
         hierarchy = self.hierarchy()
+        self._law  # noqa: B018 - only plugins in force count
         out: dict[str, MemberUnit] = {}
-        for plugin, item in self._collect("dudao_member_units"):
+        for plugin, item in self._items("dudao_member_units"):
             if plugin.scope in hierarchy and hierarchy.contains(plugin.scope, code):
                 unit: MemberUnit = item.value
                 for name in (unit.name, *unit.aliases):
@@ -482,6 +336,37 @@ class PluginSet:
 
 def _env_list(name: str) -> set[str]:
     return {s.strip() for s in os.environ.get(name, "").split(",") if s.strip()}
+
+
+def _snapshot(
+    pm: pluggy.PluginManager, plugin: LoadedPlugin
+) -> tuple[Snapshot | None, list[Problem]]:
+    """Call each of the plugin's hooks once (see :mod:`dudao.plugins.snapshot`)."""
+    impls = {
+        name: impl
+        for name in ("dudao_plugin_info", *HOOKS)
+        for impl in getattr(pm.hook, name).get_hookimpls()
+        if impl.plugin_name == plugin.name
+    }
+    if "dudao_plugin_info" not in impls:
+        return None, [
+            Problem(
+                f"插件 {plugin.name} 没有实现 dudao_plugin_info",
+                code="plugin-no-info",
+                hint="每个插件都须说明名称、标题和管辖范围（plugin.yaml 或 dudao_plugin_info）",
+            )
+        ]
+    manifest = getattr(plugin.obj, "manifest", None)  # a YAML plugin's plugin.yaml
+    info, problems = check_info(plugin.name, impls["dudao_plugin_info"].function, manifest)
+    if info is None:
+        return None, problems
+    plugin.info = info
+    items = {}
+    for hook in HOOKS:
+        if hook in impls:
+            items[hook], wrong = collect(plugin.name, hook, impls[hook].function)
+            problems += wrong
+    return (None if problems else Snapshot(info, items)), problems
 
 
 def load_plugins(
@@ -504,23 +389,16 @@ def load_plugins(
             obj = load()
             pm.register(obj, name=plugin.name)
             plugin.obj = obj
-            info = pm.hook.dudao_plugin_info.get_hookimpls()
-            impl = next((i for i in info if i.plugin_name == plugin.name), None)
-            if impl is None:
-                raise TypeError("插件没有实现 dudao_plugin_info")
-            plugin.info = impl.function()
-            if not isinstance(plugin.info, PluginInfo):
-                raise TypeError(f"dudao_plugin_info 应返回 PluginInfo，实际为 {plugin.info!r}")
-            if plugin.info.name != plugin.name:
-                raise ValueError(
-                    f"插件清单中的名称 '{plugin.info.name}' 与入口点名称 '{plugin.name}' 不一致"
-                )
-            plugin.version = plugin.info.version or plugin.version
             pm.check_pending()  # a misspelled hook name fails this plugin loudly
         except Exception as exc:
-            plugin.error = _describe_error(exc)
+            plugin.exclude(failure(plugin.name, "加载", load, exc))
             if pm.has_plugin(plugin.name):
                 pm.unregister(name=plugin.name)
+            return
+        plugin.snapshot, problems = _snapshot(pm, plugin)
+        plugin.exclude(problems)
+        if plugin.info is not None:
+            plugin.version = plugin.info.version or plugin.version
 
     if national and NATIONAL not in blocked:
         from dudao import __version__
@@ -528,8 +406,18 @@ def load_plugins(
 
         register(LoadedPlugin(NATIONAL, "dudao", __version__), NationalPlugin)
     if autoload and not os.environ.get("DUDAO_NO_PLUGIN_AUTOLOAD"):
-        for ep in sorted(md.entry_points(group=GROUP), key=lambda e: e.name):
-            if ep.name in blocked or pm.has_plugin(ep.name):
+        points: dict[str, list[md.EntryPoint]] = {}
+        for ep in md.entry_points(group=GROUP):
+            if ep.name not in blocked:
+                points.setdefault(ep.name, []).append(ep)
+        for name in sorted(points):
+            eps = points[name]
+            dists = [ep.dist.name if ep.dist else "?" for ep in eps]
+            if len({(d, ep.value) for d, ep in zip(dists, eps, strict=True)}) > 1:
+                loaded.append(_duplicate(name, dists))
+                continue
+            ep = eps[0]
+            if pm.has_plugin(ep.name):
                 continue
             dist = ep.dist
             register(
@@ -539,14 +427,30 @@ def load_plugins(
     for name, obj in (extra or {}).items():
         if name not in blocked:
             register(LoadedPlugin(name), lambda obj=obj: obj)
-    _disable_orphans(loaded)
-    return PluginSet(pm, loaded)
+    _exclude_orphans(loaded)
+    return PluginSet(loaded)
 
 
-def _disable_orphans(plugins: list[LoadedPlugin]) -> None:
-    """Plugins building on a missing or failed plugin cannot load either."""
+def _duplicate(name: str, dists: list[str]) -> LoadedPlugin:
+    """Two distributions registering one plugin name: neither may silently win."""
+    return LoadedPlugin(
+        name,
+        "、".join(dists),
+        problems=[
+            Problem(
+                f"插件名 '{name}' 由多个发行包注册：{'、'.join(sorted(dists))}",
+                code="duplicate-plugin",
+                hint="卸载其中一个（pip uninstall 包名），或改用不同的 entry point 名称",
+            )
+        ],
+    )
+
+
+def _exclude_orphans(plugins: list[LoadedPlugin]) -> bool:
+    """Plugins building on a missing or excluded plugin are excluded too; True if any
+    was."""
     by_name = {p.name: p for p in plugins}
-    changed = True
+    changed, any_changed = True, False
     while changed:
         changed = False
         for plugin in plugins:
@@ -555,7 +459,16 @@ def _disable_orphans(plugins: list[LoadedPlugin]) -> None:
             for base in plugin.builds_on:
                 dep = by_name.get(base)
                 if dep is None or not dep.ok:
-                    why = "未安装" if dep is None else "加载失败"
-                    plugin.error = f"依赖的插件 {base} {why}"
-                    changed = True
+                    why = "未安装" if dep is None else "未能加载"
+                    plugin.exclude(
+                        [
+                            Problem(
+                                f"插件 {plugin.name} 依赖的插件 {base} {why}",
+                                code="missing-base",
+                                hint=f"先修正或安装 {base}",
+                            )
+                        ]
+                    )
+                    changed = any_changed = True
                     break
+    return any_changed

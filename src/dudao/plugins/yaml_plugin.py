@@ -73,6 +73,11 @@ class YamlPlugin:
             ]
         return list(self._cache[filename])
 
+    @property
+    def manifest(self) -> str:
+        """Where the plugin says who it is, as users should see the path."""
+        return display_path(self.folder / "plugin.yaml")
+
     @cached_property
     def info(self) -> PluginInfo:
         doc = self._read("plugin.yaml")

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from dudao.law.book import Entry, LawBook, Region
+from dudao.law.kinds import Kind
 from dudao.model.bodies import MemberUnit
 from dudao.model.dataset import Dataset
 from dudao.model.findings import Severity, TargetKind
@@ -205,7 +206,9 @@ class Context:
         Pass ``on`` when a rule judges a past period: a 2022 work point governs
         what had to happen in 2022, checked in 2023.
         """
-        return self.law.resolve("parameter", id, code, on or self.as_of)
+        # inside a scope where two plugins conflict the value is unknown: the engine
+        # leaves those targets out and reports the conflict
+        return self.law.resolve(Kind.PARAMETER, id, code, on or self.as_of, blocked="none")
 
     def param_value(self, id: str, code: str, on: dt.date | None = None) -> Any:
         entry = self.param(id, code, on)
@@ -215,7 +218,7 @@ class Context:
         self, id: str, codes: Sequence[str] | pd.Series, on: dt.date | None = None
     ) -> ParamColumn:
         """:meth:`param` for a whole column, vectorised over scopes."""
-        versions, which = self.law.resolve_many("parameter", id, codes, on or self.as_of)
+        versions, which = self.law.resolve_many(Kind.PARAMETER, id, codes, on or self.as_of)
         return ParamColumn(
             [e.value for e in versions],
             [e.citation_text() for e in versions],

@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from dudao.errors import DudaoError, Problem
-from dudao.law.book import Entry, LawBook, Region
+from dudao.law.book import Conflict, Entry, LawBook, Region
+from dudao.law.kinds import Kind
 from dudao.model.dataset import Dataset
 from dudao.model.findings import FINDING_COLUMNS, Finding, Severity, TargetKind
 from dudao.model.hierarchy import Hierarchy
@@ -56,6 +57,8 @@ class CheckResult:
     runs: list[RuleRun]
     checks: dict[str, pd.DataFrame] = attrs.Factory(dict)
     law: LawBook | None = None  # the law the check applied (plugins + dataset parameters)
+    #: Conflicts between plugins inside the dataset's scope: their targets were not judged.
+    conflicts: list[Conflict] = attrs.Factory(list)
 
     @property
     def has_errors(self) -> bool:
@@ -152,8 +155,8 @@ def _dict_maker(keys: tuple[str, ...]) -> Callable[..., dict[str, Any]]:
     return eval(f"lambda {args}: {{{body}}}")  # keys are repr()-quoted text, nothing else
 
 
-def _overlaps_scope(hierarchy: Hierarchy, region: Region, scope: str) -> bool:
-    return hierarchy.contains(region.scope, scope) or hierarchy.contains(scope, region.scope)
+def _overlaps_scope(hierarchy: Hierarchy, a: str, b: str) -> bool:
+    return hierarchy.contains(a, b) or hierarchy.contains(b, a)
 
 
 class _Names:
@@ -188,23 +191,37 @@ def run_rules(ctx: Context, *, only: set[str] | None = None) -> CheckResult:
     frames: list[pd.DataFrame] = []
     runs: list[RuleRun] = []
     checks: dict[str, pd.DataFrame] = {}
-    scope_region = Region(ctx.hierarchy, ctx.scope)
+    # targets where two plugins' law conflicts cannot be judged: left out, and the
+    # conflicts reported with the result
+    conflicts = [
+        c
+        for c in ctx.law.conflicts_on(ctx.as_of)
+        if _overlaps_scope(ctx.hierarchy, c.scope, ctx.scope)
+    ]
+    scope_region = Region(ctx.hierarchy, ctx.scope, tuple(sorted({c.scope for c in conflicts})))
     names = _Names(ctx)
-    for rule_id in ctx.law.ids("rule"):
+    for rule_id in ctx.law.ids(Kind.RULE):
         if only is not None and rule_id not in only:
             continue
-        for entry, region in ctx.law.regions("rule", rule_id, ctx.as_of):
+        for entry, region in ctx.law.regions(Kind.RULE, rule_id, ctx.as_of):
             rule: Rule | None = entry.value
-            if rule is None:  # switched off in this region
+            if rule is None or region.empty:  # switched off here, or overridden everywhere
                 continue
             run = RuleRun(rule.id, rule.title, entry.origin.plugin, entry.scope)
-            if not _overlaps_scope(ctx.hierarchy, region, ctx.scope):
+            if not _overlaps_scope(ctx.hierarchy, region.scope, ctx.scope):
                 continue
             missing = [_need_label(t) for t in rule.needs if not ctx.dataset.provides(t)]
             if missing:
                 runs.append(attrs.evolve(run, skipped=f"数据集中没有 {'、'.join(missing)}"))
                 continue
-            frame = rule.check(ctx, region)
+            # a region's own rule reads its own copy of the tables: nothing it does can
+            # change what another region's rules read
+            own = (
+                ctx
+                if entry.origin.plugin == "national"
+                else attrs.evolve(ctx, dataset=ctx.dataset.isolated())
+            )
+            frame = rule.check(own, region)
             pos = ctx.hierarchy.positions(frame["jurisdiction"])
             keep = region.mask_positions(pos) & scope_region.mask_positions(pos)
             frame = (frame if keep.all() else frame.loc[keep]).reset_index(drop=True)
@@ -222,7 +239,9 @@ def run_rules(ctx: Context, *, only: set[str] | None = None) -> CheckResult:
     # codes in text order: tens of thousands of strings compared once each, not per pair)
     keys = [pd.factorize(findings[c], sort=True)[0] for c in ("target", "rule", "jurisdiction")]
     findings = findings.take(np.lexsort(keys) if len(findings) else []).reset_index(drop=True)
-    return CheckResult(ctx.dataset, ctx.hierarchy, ctx.as_of, findings, runs, checks, ctx.law)
+    return CheckResult(
+        ctx.dataset, ctx.hierarchy, ctx.as_of, findings, runs, checks, ctx.law, conflicts
+    )
 
 
 def _need_label(need: str) -> str:
@@ -288,28 +307,26 @@ def check(
                 hint="用 --as-of 指定，或在 dataset.yaml 中写 as_of",
             )
         )
-    law = plugins.law_book(hierarchy, extra=dataset_parameters(Path(dataset), ds))
+    law = plugins.law_book(hierarchy, extra=dataset_parameters(Path(dataset), ds, hierarchy))
     check_dataset_programmes(ds, law, day)  # unknown programme or stage: error with its row
     return run_rules(Context(ds, hierarchy, law, day, plugins.member_units), only=only)
 
 
-def dataset_parameters(folder: Path, ds: Dataset) -> list[Entry]:
+def dataset_parameters(folder: Path, ds: Dataset, hierarchy: Hierarchy) -> list[Entry]:
     """A dataset's own ``parameters.yaml``: scenario or sample values inside its scope,
-    shown with the origin ``dataset``. They may not clash with a plugin's at one scope."""
+    shown with the origin ``dataset``, built like every contribution. One that states
+    an id a plugin states at the same scope on the same days is a conflict."""
     from dudao.io import yamlio
-    from dudao.law.entries import Origin
-    from dudao.law.parameters import ParametersFile, parameter_entries
+    from dudao.law.contributions import Contributor
+    from dudao.law.parameters import ParametersFile, parameter_law
 
     path = folder / "parameters.yaml"
     if not path.exists():
         return []
     doc = yamlio.read(path)
-    entries, problems = [], []
-    for i, param in enumerate(yamlio.structure(doc, ParametersFile).parameters):
-        origin = Origin("dataset", doc.source, doc.line_of(("parameters", i)))
-        made, wrong = parameter_entries(param, param.scope or ds.info.scope, origin)
-        entries += made
-        problems += wrong
-    if problems:
-        raise DudaoError(problems)
-    return entries
+    params = yamlio.structure(doc, ParametersFile).parameters
+    return parameter_law(
+        Contributor("dataset", ds.info.scope),
+        [(p, doc.source, doc.line_of(("parameters", i))) for i, p in enumerate(params)],
+        hierarchy,
+    )

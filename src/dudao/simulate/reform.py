@@ -12,10 +12,13 @@ A reform is what a researcher asks "what if" about. It holds
   (``value``; for a ``count`` indicator one sub-item or ``item: "*"`` for all), a
   grade's minimum total.
 
-:meth:`Reform.apply` returns a new :class:`~dudao.law.book.LawBook`; the baseline
-book is never changed. A reform's entry at a scope replaces the baseline's entry
-of the same id at that scope for the reform's dates (the baseline entry keeps the
-days outside them), so a reform never clashes with the law it changes. Every reform
+:meth:`Reform.apply` returns a new :class:`~dudao.law.book.LawBook`: the baseline's
+entries plus the reform's, built by the one builder
+(:func:`dudao.law.contributions.build`) as contributions of a higher *overlay*. At
+one scope an overlay entry wins over the baseline's for its dates (the baseline's
+keeps the days outside them), so a reform never clashes with the law it changes; a
+later change to the same id stacks above an earlier one. The baseline book is never
+changed. Every reform
 value is hypothetical: it is marked ``sample`` (shown as 示例/假设) unless it cites
 a document and says ``sample: false``; an uncited change cites the reform itself
 (``《改革方案（假设）：<title>》``), never a real document's clause alone.
@@ -74,7 +77,9 @@ from dudao.evaluation.model import (
 )
 from dudao.io import yamlio
 from dudao.law.book import Entry, LawBook
-from dudao.law.entries import Origin, Validity
+from dudao.law.contributions import Contribution, Contributor, build
+from dudao.law.entries import Validity
+from dudao.law.kinds import Kind
 from dudao.model.documents import Citation
 from dudao.model.findings import Severity
 from dudao.rules.base import Rule
@@ -303,31 +308,33 @@ class Reform:
         )
 
     # ------------------------------------------------------------ applying
-    def entries(self, book: LawBook, as_of: dt.date) -> list[Entry]:
-        """The reform's own entries, checked against ``book``."""
+    def contributions(self, book: LawBook, as_of: dt.date) -> list[Contribution]:
+        """The reform's changes as contributions, checked against ``book``; each
+        change one overlay above the one before it."""
         problems: list[Problem] = []
         out = [
-            e for i, c in enumerate(self.parameters) if (e := self._parameter(c, i, book, problems))
+            c
+            for i, ch in enumerate(self.parameters)
+            if (c := self._parameter(ch, i, book, problems))
         ]
-        out += [e for i, c in enumerate(self.rules) if (e := self._rule(c, i, book, problems))]
+        out += [c for i, ch in enumerate(self.rules) if (c := self._rule(ch, i, book, problems))]
         out += self._indicator_sets(book, as_of, problems)
         if problems:
             raise DudaoError(problems)
-        return out
+        return [attrs.evolve(c, overlay=i) for i, c in enumerate(out)]
 
     def apply(self, book: LawBook, as_of: dt.date) -> LawBook:
-        """A new law book: ``book`` with this reform's changes. ``as_of`` picks the
-        version of an indicator set a change starts from when the change is undated."""
-        new = self.entries(book, as_of)
-        kept = book.entries()
-        for entry, deeper in new:  # in order: a later change to the same id wins
-            kept = [*_make_room(kept, entry, book, deeper), entry]
-        return LawBook(book.hierarchy, kept)
+        """A new law book: ``book`` plus this reform's changes, stacked above every
+        entry in it. ``as_of`` picks the version of an indicator set a change starts
+        from when the change is undated."""
+        above = 1 + max((e.overlay for e in book.entries()), default=0)
+        contributor = Contributor(f"改革:{self.name}", NATION, overlay=above)
+        entries, problems = build(contributor, self.contributions(book, as_of), book.hierarchy)
+        if problems:
+            raise DudaoError([p.located(source=p.source or self.source) for p in problems])
+        return book.plus(entries)
 
     # ----------------------------------------------------------- internals
-    def _origin(self, line: int | None) -> Origin:
-        return Origin(f"改革:{self.name}", self.source, line)
-
     def _problem(
         self, message: str, line: int | None, hint: str | None = None, path: tuple = ()
     ) -> Problem:
@@ -352,9 +359,9 @@ class Reform:
 
     def _parameter(
         self, c: ParameterChange, i: int, book: LawBook, problems: list[Problem]
-    ) -> tuple[Entry, bool] | None:
+    ) -> Contribution | None:
         where = ("parameters", i)
-        known = set(book.ids("parameter")) | set(SIMULATION_PARAMETERS)
+        known = set(book.ids(Kind.PARAMETER)) | set(SIMULATION_PARAMETERS)
         if c.id not in known:
             close = difflib.get_close_matches(c.id, sorted(known), n=1)
             problems.append(
@@ -366,7 +373,7 @@ class Reform:
                 )
             )
             return None
-        wrong_type = _type_problem(c.value, book.versions("parameter", c.id))
+        wrong_type = _type_problem(c.value, book.versions(Kind.PARAMETER, c.id))
         if wrong_type:
             problems.append(self._problem(wrong_type, c.line, path=(*where, "value")))
             return None
@@ -382,38 +389,35 @@ class Reform:
             return None
         if not self._scope_ok(c.scope, book, c.line, problems, where):
             return None
-        try:
-            validity = Validity(c.since, c.until)
-        except ValueError as exc:
-            problems.append(self._problem(str(exc), c.line, path=(*where, "until")))
-            return None
-        title = next((e.title for e in book.versions("parameter", c.id)), "") or (
+        title = next((e.title for e in book.versions(Kind.PARAMETER, c.id)), "") or (
             SIMULATION_PARAMETERS.get(c.id, c.id)
         )
-        entry = Entry(
-            "parameter",
+        return Contribution(
+            Kind.PARAMETER,
             c.id,
-            c.scope,
-            validity,
             c.value,
-            (c.cite,) if c.cite else (self.citation,),
-            self._origin(c.line),
-            title,
-            c.sample,
+            scope=c.scope,
+            since=c.since,
+            until=c.until,
+            cite=(c.cite,) if c.cite else (self.citation,),
+            sample=c.sample,
+            title=title,
+            source=self.source,
+            line=c.line,
+            overrides_deeper=c.replace_deeper,
         )
-        return entry, c.replace_deeper
 
     def _rule(
         self, c: RuleChange, i: int, book: LawBook, problems: list[Problem]
-    ) -> tuple[Entry, bool] | None:
+    ) -> Contribution | None:
         where = ("rules", i)
         if not self._scope_ok(c.scope, book, c.line, problems, where):
             return None
         rule: Rule | None = c.rule
-        template = _rule_object(book, c.id)
+        template = _rule_object(book, c.id, c.scope, Validity(c.since, c.until))
         if rule is None:
             if template is None:
-                close = difflib.get_close_matches(c.id, book.ids("rule"), n=1)
+                close = difflib.get_close_matches(c.id, book.ids(Kind.RULE), n=1)
                 problems.append(
                     self._problem(
                         f"未知的规则 '{c.id}'",
@@ -426,23 +430,24 @@ class Reform:
             cite = c.cite or (self.citation,)
             stated = RuleStatement(c.id, cite, c.since, c.until, c.severity, c.enabled)
             rule = stated.apply(template)
-        cites = c.cite or (self.citation,)
-        entry = Entry(
-            "rule",
+        return Contribution(
+            Kind.RULE,
             c.id,
-            c.scope,
-            Validity(c.since, c.until),
             rule if c.enabled else None,
-            cites,
-            self._origin(c.line),
-            (rule or template).title if (rule or template) else c.id,
+            scope=c.scope,
+            since=c.since,
+            until=c.until,
+            cite=c.cite or (self.citation,),
             sample=not c.cite,
+            title=(rule or template).title if (rule or template) else c.id,
+            source=self.source,
+            line=c.line,
+            detail=rule or template,
         )
-        return entry, False
 
     def _indicator_sets(
         self, book: LawBook, as_of: dt.date, problems: list[Problem]
-    ) -> list[tuple[Entry, bool]]:
+    ) -> list[Contribution]:
         groups: dict[tuple, list[IndicatorChange]] = {}
         for c in self.indicators:
             groups.setdefault((c.set, c.scope, c.since, c.until), []).append(c)
@@ -451,13 +456,13 @@ class Reform:
             line = changes[0].line
             if not self._scope_ok(scope, book, line, problems):
                 continue
-            base = book.resolve("indicator_set", set_id, scope, since or as_of)
+            base = book.resolve(Kind.INDICATOR_SET, set_id, scope, since or as_of)
             if base is None:
                 problems.append(
                     self._problem(
                         f"指标体系 {set_id} 在 {scope} 于 {since or as_of} 没有有效版本",
                         line,
-                        "可选：" + "、".join(book.ids("indicator_set")),
+                        "可选：" + "、".join(book.ids(Kind.INDICATOR_SET)),
                     )
                 )
                 continue
@@ -470,8 +475,7 @@ class Reform:
                 self._problem(f"改动后的指标体系 {set_id} 不成立：{p.message}", line) for p in wrong
             ]
             if not wrong:
-                entry = attrs.evolve(s.entry(self._origin(line)), title=s.title)
-                out.append((entry, False))
+                out.append(attrs.evolve(s.contribution(self.source, line), scope=scope))
         return out
 
 
@@ -489,11 +493,17 @@ def _type_problem(value: Any, versions: list[Entry]) -> str | None:
     return None
 
 
-def _rule_object(book: LawBook, id: str) -> Rule | None:
-    """The rule object behind any version of ``id`` (a template keeps it in ``detail``)."""
-    for entry in book.versions("rule", id):
+def _rule_object(book: LawBook, id: str, scope: str, during: Validity) -> Rule | None:
+    """The rule object of the version of ``id`` governing ``scope`` ``during`` a period
+    (or a template of ``id``, which governs nowhere until adopted): never a version
+    from a sibling subtree."""
+    versions = book.versions(Kind.RULE, id)
+    h = book.hierarchy
+    above = [e for e in versions if h.contains(e.scope, scope) and e.validity.overlaps(during)]
+    candidates = above[-1:] or [e for e in versions if e.value is None]  # sorted shallow → deep
+    for entry in candidates:
         for candidate in (entry.value, entry.detail):
-            if isinstance(candidate, Rule):
+            if isinstance(candidate, Rule) and (above or candidate.template):
                 return candidate
     return None
 
@@ -579,36 +589,6 @@ def _change_set(s: IndicatorSet, c: IndicatorChange, problem: Any, problems: lis
     out = attrs.evolve(s, dimensions=dims, bonus=bonus)
     if s.total is not None:
         out = attrs.evolve(out, total=s.total - total_before + out.max_points)
-    return out
-
-
-def _minus(v: Validity, cut: Validity) -> list[Validity]:
-    """The parts of ``v`` outside ``cut`` (none, one or two periods)."""
-    if not v.overlaps(cut):
-        return [v]
-    out = []
-    if cut.since is not None and (v.since is None or v.since < cut.since):
-        out.append(Validity(v.since, cut.since - dt.timedelta(days=1)))
-    if cut.until is not None and (v.until is None or cut.until < v.until):
-        out.append(Validity(cut.until + dt.timedelta(days=1), v.until))
-    return out
-
-
-def _make_room(entries: list[Entry], new: Entry, book: LawBook, deeper: bool) -> list[Entry]:
-    """``entries`` with the days ``new`` governs taken from entries it replaces: those of
-    its id at its scope (and, with ``deeper``, at scopes inside it)."""
-    h = book.hierarchy
-    out = []
-    for e in entries:
-        replaced = (
-            e.kind == new.kind
-            and e.id == new.id
-            and (e.scope == new.scope or (deeper and h.contains(new.scope, e.scope)))
-        )
-        if not replaced:
-            out.append(e)
-            continue
-        out += [attrs.evolve(e, validity=v) for v in _minus(e.validity, new.validity)]
     return out
 
 

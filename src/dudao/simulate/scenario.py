@@ -23,8 +23,10 @@ import attrs
 import pandas as pd
 
 from dudao.errors import DudaoError, Problem
+from dudao.io.divisions import divisions_hierarchy
 from dudao.law.book import Entry, LawBook
-from dudao.law.entries import Origin, Validity
+from dudao.law.contributions import Contribution, Contributor, build
+from dudao.law.kinds import Kind
 from dudao.model.dataset import Dataset
 from dudao.model.hierarchy import Hierarchy
 from dudao.plugins.manager import PluginSet, load_plugins
@@ -71,16 +73,13 @@ def sample_parameter(id: str, value: object, scope: str = NATION) -> Entry:
                 hint="可选：" + "、".join(SIMULATION_PARAMETERS),
             )
         )
-    return Entry(
-        "parameter",
-        id,
-        scope,
-        Validity(),
-        value,
-        origin=Origin("scenario"),
-        title=SIMULATION_PARAMETERS[id],
-        sample=True,
+    contribution = Contribution(
+        Kind.PARAMETER, id, value, title=SIMULATION_PARAMETERS[id], sample=True
     )
+    entries, problems = build(Contributor("scenario", scope), [contribution], divisions_hierarchy())
+    if problems:
+        raise DudaoError(problems)
+    return entries[0]
 
 
 @attrs.define
@@ -118,7 +117,7 @@ class Scenario:
 
         plugins = plugins if plugins is not None else load_plugins()
         ds, hierarchy = load_dataset(folder, plugins.hierarchy())
-        own = dataset_parameters(Path(folder), ds)
+        own = dataset_parameters(Path(folder), ds, hierarchy)
         return cls.of(
             ds,
             plugins,

@@ -557,10 +557,12 @@ class CaseStore:
                         hint="先立案（dudao cases open），或检查案件编号",
                     )
                 )
+            policy = self.policies.for_event(state, event)
+            problems = check(state, event, policy)
+            if event.citation is None:  # the step's basis there and then
+                event = attrs.evolve(event, citation=policy.citation(event.step, event.date))
             row = _event_row(event, state.count + 1)
-            problems = _text_problems(row) + check(
-                state, event, self.policies.for_event(state, event)
-            )
+            problems = _text_problems(row) + problems
             if problems:
                 raise DudaoError(problems)
             states[event.case_id] = state = fold(state, event)

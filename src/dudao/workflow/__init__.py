@@ -1,8 +1,10 @@
 """The accountability workflow: finding → feedback → rectification → 督办单 →
-复查 → 约谈 → 通报 → 问责, each step a recorded, cited event (厅发〔2020〕26号
-二（七）–（十四））; from 2021-09-01 问责 goes through 调查认定 → 陈述申辩 → 问责决定
-→ 复核/申诉 (国教督〔2021〕2号). See :mod:`dudao.workflow.machine` for the
-transition table and :mod:`dudao.workflow.policy` for what regions refine."""
+复查 → 约谈 → 通报 → 问责, each step a recorded, cited event (nationally the
+《教育督导条例》 and the 2020 《意见》's rules for using results; a region cites its
+own clauses, e.g. Guangxi 厅发〔2020〕26号 二（七）–（十四）, through its plugin);
+from 2021-09-01 问责 goes through 调查认定 → 陈述申辩 → 问责决定 → 复核/申诉
+(国教督〔2021〕2号). See :mod:`dudao.workflow.machine` for the transition table
+and :mod:`dudao.workflow.policy` for what regions refine."""
 
 from dudao.workflow.machine import (
     DUE_BY_RANK,
@@ -15,6 +17,7 @@ from dudao.workflow.machine import (
     fold,
     overdue,
     replay,
+    step_problem,
 )
 from dudao.workflow.policy import (
     DefaultPolicies,
@@ -24,11 +27,16 @@ from dudao.workflow.policy import (
     default_policy,
 )
 from dudao.workflow.steps import (
-    DEFAULT_CLAUSE,
     ESCALATION,
+    EXPLICIT_FIELDS,
+    FIELD_NAMES,
+    KNOWN_BODIES,
     MEASURES_2021,
     MEASURES_2021_SINCE,
+    OPINIONS,
+    ORDINANCE,
     PAYLOAD_TYPE,
+    STEP_ALIASES,
     Accountability,
     AccountabilityForm,
     Closed,
@@ -55,17 +63,26 @@ from dudao.workflow.steps import (
     Step,
     SupervisionOrder,
     default_citation,
+    field_label,
+    parse_step,
+    payload_field,
     payload_from_dict,
     payload_to_dict,
+    step_names,
 )
 
 __all__ = [
-    "DEFAULT_CLAUSE",
     "DUE_BY_RANK",
     "ESCALATION",
+    "EXPLICIT_FIELDS",
+    "FIELD_NAMES",
+    "KNOWN_BODIES",
     "MEASURES_2021",
     "MEASURES_2021_SINCE",
+    "OPINIONS",
+    "ORDINANCE",
     "PAYLOAD_TYPE",
+    "STEP_ALIASES",
     "Accountability",
     "AccountabilityForm",
     "CaseState",
@@ -103,9 +120,14 @@ __all__ = [
     "default_citation",
     "default_policy",
     "due_step",
+    "field_label",
     "fold",
     "overdue",
+    "parse_step",
+    "payload_field",
     "payload_from_dict",
     "payload_to_dict",
     "replay",
+    "step_names",
+    "step_problem",
 ]

@@ -1,16 +1,21 @@
 """The accountability state machine: a case's state is a fold over its events.
 
-Transitions (厅发〔2020〕26号 二（七）–（十四））, from the last recorded step:
+Transitions, from the last recorded step. The order is the national one — the
+条例's 督导报告 and 反馈, and the 意见's rules for using results (报告、反馈、整改、复查、
+激励、约谈、通报、问责; Guangxi's 厅发〔2020〕26号 二（七）–（十四） spells them out);
+what a step must carry in a region is its policy (:mod:`dudao.workflow.policy`):
 
 * (nothing) → 立案
-* 立案 → 督导报告 | 反馈; a case opened on a severe trigger of 二（十四） → 问责 only
+* 立案 → 督导报告 | 反馈; a case opened on a severe trigger (a ``direct`` 问责情景)
+  → 问责 only
 * 督导报告 → 反馈
 * 反馈 → 下达整改 | 表彰 (excellent result, nothing to rectify)
 * 下达整改, 督办单, 约谈, 通报 (a deadline is pending) → 报告整改; once the
   deadline has passed also an escalation step (督办单 | 约谈 | 通报 | 问责)
 * 报告整改 → 复查 | an escalation step (the report shows 整改不到位)
 * 复查 passed → 结案 | 表彰 (only if never escalated); failed → an escalation step
-* 问责 → 报告整改 | 结案 (only when the result was published, 二（十四）)
+* 问责 → 报告整改 | 结案 (only when the result was published); a region may
+  require 报告整改 and a passed 复查 first (``workflow.closed.reinspection``)
 * 表彰 → 结案; 结案 → nothing
 
 For a case opened from 2021-09-01 (when 《教育督导问责办法》 国教督〔2021〕2号
@@ -86,7 +91,7 @@ class CaseState:
     count: int = 0
     rank: int = 0  # highest escalation reached: 0 none … 4 问责
     deadline: dt.date | None = None  # the pending rectification deadline
-    severe: str | None = None  # the 二（十四） trigger the case was opened on
+    severe: str | None = None  # the severe trigger the case was opened on
     passed: bool | None = None  # outcome of the last 复查
     published: bool | None = None  # whether the last 问责 result was published
     closed: bool = False
@@ -181,6 +186,46 @@ def _labels(steps: Iterable[Step]) -> str:
     return "、".join(s.label for s in steps) or "（无）"
 
 
+def step_problem(state: CaseState, step: Step, on: dt.date, case_id: str) -> Problem | None:
+    """Why ``step`` may not be recorded next on ``on`` (None when it may): the state,
+    and what may be recorded instead."""
+    allowed = allowed_next(state, on)
+    if step in allowed:
+        return None
+    if state.last is None:
+        hint = "先立案（dudao cases open），或检查案件编号"
+    elif state.closed:
+        hint = "案件已结案，不能再记录事件；如需继续，请另立新案"
+    elif step in ESCALATION and step in allowed_next(state):
+        hint = (
+            f"整改期限 {state.deadline} 尚未届满，不能以整改不及时为由升级；"
+            f"现在可以记录：{_labels(allowed)}"
+        )
+    elif step in ESCALATION and ESCALATION[step] < state.rank:
+        hint = f"问责只能逐级加重，不能回退；现在可以记录：{_labels(allowed)}"
+    elif state.procedure == 2021 and step is Step.ACCOUNTABILITY:
+        hint = (
+            f"本案立案于 {state.opened_on}，按《教育督导问责办法》（{MEASURES_2021}，"
+            f"{MEASURES_2021_SINCE} 起施行）须先调查认定、听取陈述申辩，再作问责决定；"
+            f"现在可以记录：{_labels(allowed)}"
+        )
+    elif state.procedure == 2020 and step in PROCEDURE_2021_STEPS:
+        hint = (
+            f"本案立案于 {state.opened_on}，早于《教育督导问责办法》（{MEASURES_2021}）"
+            f"施行之日 {MEASURES_2021_SINCE}，沿用此前的程序（问责不经调查认定、陈述申辩）；"
+            f"现在可以记录：{_labels(allowed)}"
+        )
+    elif step is Step.CLOSED:
+        hint = f"复查通过或问责结束后才能结案；现在可以记录：{_labels(allowed)}"
+    else:
+        hint = f"现在可以记录：{_labels(allowed)}"
+    return Problem(
+        f"案件 {case_id} 当前状态为“{state.status}”，不能记录“{step.label}”",
+        code="step-not-allowed",
+        hint=hint,
+    )
+
+
 def check(state: CaseState, event: Event, policy: Policy | None = None) -> list[Problem]:
     """Every reason ``event`` may not follow ``state`` (empty when it may).
 
@@ -192,40 +237,9 @@ def check(state: CaseState, event: Event, policy: Policy | None = None) -> list[
     cid = event.case_id
     if state.case_id is not None and cid != state.case_id:
         problems.append(Problem(f"事件属于案件 {cid}，不属于 {state.case_id}", code="wrong-case"))
-    allowed = allowed_next(state, event.date)
-    if event.step not in allowed:
-        if state.closed:
-            hint = "案件已结案，不能再记录事件；如需继续，请另立新案"
-        elif event.step in ESCALATION and event.step in allowed_next(state):
-            hint = (
-                f"整改期限 {state.deadline} 尚未届满，不能以整改不及时为由升级；"
-                f"现在可以记录：{_labels(allowed)}"
-            )
-        elif event.step in ESCALATION and ESCALATION[event.step] < state.rank:
-            hint = f"问责只能逐级加重，不能回退；现在可以记录：{_labels(allowed)}"
-        elif state.procedure == 2021 and event.step is Step.ACCOUNTABILITY:
-            hint = (
-                f"本案立案于 {state.opened_on}，按《教育督导问责办法》（{MEASURES_2021}，"
-                f"{MEASURES_2021_SINCE} 起施行）须先调查认定、听取陈述申辩，再作问责决定；"
-                f"现在可以记录：{_labels(allowed)}"
-            )
-        elif state.procedure == 2020 and event.step in PROCEDURE_2021_STEPS:
-            hint = (
-                f"本案立案于 {state.opened_on}，早于《教育督导问责办法》（{MEASURES_2021}）"
-                f"施行之日 {MEASURES_2021_SINCE}，沿用厅发〔2020〕26号 的程序；"
-                f"现在可以记录：{_labels(allowed)}"
-            )
-        elif event.step is Step.CLOSED:
-            hint = f"复查通过或问责结束后才能结案；现在可以记录：{_labels(allowed)}"
-        else:
-            hint = f"现在可以记录：{_labels(allowed)}"
-        problems.append(
-            Problem(
-                f"案件 {cid} 当前状态为“{state.status}”，不能记录“{event.step.label}”",
-                code="step-not-allowed",
-                hint=hint,
-            )
-        )
+    out_of_order = step_problem(state, event.step, event.date, cid)
+    if out_of_order is not None:
+        problems.append(out_of_order)
     if state.last_date is not None and event.date < state.last_date:
         problems.append(
             Problem(
@@ -262,20 +276,12 @@ def _check_payload(state: CaseState, event: Event) -> list[Problem]:
                 hint="期限应在下达之日以后",
             )
         )
-    if event.step is Step.INTERVIEW and not p.record_filed_with:
-        out.append(
-            Problem(
-                "约谈的书面记录未报送备案",
-                code="record-not-filed",
-                hint="二（十二）：书面记录报送所在地党委和政府以及上级主管部门备案",
-            )
-        )
     if event.step is Step.SUPERVISION_ORDER and not p.supervising_department.strip():
         out.append(
             Problem(
                 "督办单未写明被督导单位的主管部门",
                 code="missing-supervising-department",
-                hint="二（九）：主管部门承担监督责任，整改不力的要负连带责任",
+                hint=f"主管部门承担监督责任，整改不力的负连带责任（{MEASURES_2021}）",
             )
         )
     if event.step is Step.ACCOUNTABILITY and not p.forms:
@@ -288,7 +294,7 @@ def _check_payload(state: CaseState, event: Event) -> list[Problem]:
             Problem(
                 "问责结果尚未向社会公布，不能结案",
                 code="accountability-unpublished",
-                hint="二（十四）：问责和处理结果要及时向社会公布",
+                hint=f"问责决定按情节轻重在相应范围公开（{MEASURES_2021}）；公开后再结案",
             )
         )
     return out

@@ -1,15 +1,20 @@
-"""The recorded events of an accountability case (厅发〔2020〕26号 二（七）–（十四）).
+"""The recorded events of an accountability case.
 
 A case is a sequence of :class:`Event`. Each event has a :class:`Step` (what
 happened), a date, who did it (``actor``), the supervised unit (``target``), a
-citation (required: every event says which clause it acts under; each step has
-a default) and a step-specific payload.
+citation and a step-specific payload.
+
+Every recorded event is cited. An event that names no citation acts under the
+step's *basis* where and when it is recorded: the region's
+``workflow.<step>.basis`` parameter (Guangxi: 厅发〔2020〕26号 二（七）–（十四）),
+else the national document of :func:`default_citation`. The store fills it in
+(:meth:`dudao.workflow.policy.Policy.citation`).
 
 >>> import datetime as dt
->>> e = Event("C1", Step.FEEDBACK, dt.date(2023, 5, 10), "南宁市教育督导委员会办公室",
-...           "450103", payload=Feedback(FeedbackMode.WRITTEN))
->>> e.step.label, str(e.citation)
-('反馈', '厅发〔2020〕26号 二（八）')
+>>> e = Event("C1", Step.FEEDBACK, dt.date(2023, 5, 10), "湘阴县人民政府教育督导室",
+...           "430624", payload=Feedback(FeedbackMode.WRITTEN))
+>>> e.step.label, e.citation, str(default_citation(e.step, e.date))
+('反馈', None, '《教育督导条例》')
 """
 
 from __future__ import annotations
@@ -23,8 +28,15 @@ from dudao.errors import DudaoError, Problem
 from dudao.model.documents import Citation
 from dudao.model.labels import LabelledEnum
 
-#: The document whose clauses 二（七）–（十四） lay down the procedure.
-DOCUMENT = "厅发〔2020〕26号"
+#: 《教育督导条例》 (国务院令第624号), in force 2012-10-01. Its procedure (督导小组 →
+#: 初步督导意见 → 反馈 → 申辩 → 督导意见书) is known from the MOE's explanation, not
+#: from verified article numbers (domain-facts.md (a) 1), so steps cite it as a whole.
+ORDINANCE = "《教育督导条例》"
+#: 中办国办《关于深化新时代教育督导体制机制改革的意见》, published 2020-02-19 (the issue
+#: date is not verified). It sets the rules for using results — 报告、反馈、整改、复查、
+#: 激励、约谈、通报、问责 — but its clause numbers are not verified: cited by title.
+OPINIONS = "《关于深化新时代教育督导体制机制改革的意见》"
+OPINIONS_SINCE = dt.date(2020, 2, 19)
 
 #: 《教育督导问责办法》: issued 2021-07-20, in force 2021-09-01. Its article numbers are
 #: not verified (domain-facts.md, section (c)/(d)), so its steps cite the document only.
@@ -52,7 +64,7 @@ class Step(LabelledEnum):
     CLOSED = ("closed", "结案")
 
 
-#: Escalation ladder: a case's level never goes down (二（九）、（十二）–（十四）).
+#: Escalation ladder: a case's level never goes down (督办单 1 < 约谈 2 < 通报 3 < 问责 4).
 ESCALATION: dict[Step, int] = {
     Step.SUPERVISION_ORDER: 1,
     Step.INTERVIEW: 2,
@@ -65,38 +77,86 @@ ESCALATION_STEPS: tuple[Step, ...] = tuple(ESCALATION)
 #: Steps of the 2021 accountability procedure (国教督〔2021〕2号).
 PROCEDURE_2021_STEPS = frozenset({Step.INVESTIGATION, Step.STATEMENT, Step.REVIEW})
 
-#: The clause each step acts under when the event names none.
-DEFAULT_CLAUSE: dict[Step, str] = {
-    Step.OPENED: "二（七）",
-    Step.REPORTED: "二（七）",
-    Step.FEEDBACK: "二（八）",
-    Step.RECTIFICATION_ORDERED: "二（九）",
-    Step.RECTIFICATION_REPORTED: "二（九）",
-    Step.REINSPECTED: "二（十）",
-    Step.SUPERVISION_ORDER: "二（九）",
-    Step.INTERVIEW: "二（十二）",
-    Step.NOTICE: "二（十三）",
-    Step.ACCOUNTABILITY: "二（十四）",
-    Step.COMMENDED: "二（十一）",
-    Step.CLOSED: "二（十）",
-}
+#: Steps the 条例's own procedure names (立案 from a supervision; 反馈 of the initial
+#: opinion); the others follow the 意见's rules for using results.
+_ORDINANCE_STEPS = frozenset({Step.OPENED, Step.FEEDBACK})
 
 
 def default_citation(step: Step, on: dt.date | None = None) -> Citation:
-    """The clause a step acts under by default. The 2021 procedure's own steps, and
-    a 问责 decision from 2021-09-01, cite 国教督〔2021〕2号 as a whole (article
-    numbers unverified).
+    """The national document a step acts under when neither the event nor the
+    region (``workflow.<step>.basis``) names one. National documents only: their
+    article and clause numbers are unverified, so each is cited as a whole.
+
+    * the 2021 procedure's own steps, and a 问责 decision from 2021-09-01:
+      国教督〔2021〕2号;
+    * 立案 and 反馈, and every step dated before the 意见 was published: the 条例;
+    * the other steps (报告、整改、督办、复查、表彰、约谈、通报、问责): the 意见.
 
     >>> str(default_citation(Step.ACCOUNTABILITY, dt.date(2021, 8, 31)))
-    '厅发〔2020〕26号 二（十四）'
+    '《关于深化新时代教育督导体制机制改革的意见》'
     >>> str(default_citation(Step.ACCOUNTABILITY, dt.date(2021, 9, 1)))
     '国教督〔2021〕2号'
+    >>> str(default_citation(Step.INTERVIEW, dt.date(2019, 5, 1)))
+    '《教育督导条例》'
     """
     if step in PROCEDURE_2021_STEPS or (
         step is Step.ACCOUNTABILITY and on is not None and on >= MEASURES_2021_SINCE
     ):
         return Citation(MEASURES_2021)
-    return Citation(DOCUMENT, DEFAULT_CLAUSE[step])
+    if step in _ORDINANCE_STEPS or (on is not None and on < OPINIONS_SINCE):
+        return Citation(ORDINANCE)
+    return Citation(OPINIONS)
+
+
+#: Other words officials use for a step (beside its English value and Chinese
+#: label), as ``dudao cases advance`` accepts them. 复核 and 申诉 also say which
+#: kind of review it is (:data:`STEP_IMPLIES`).
+STEP_ALIASES: dict[Step, tuple[str, ...]] = {
+    Step.OPENED: (),
+    Step.REPORTED: ("报告",),
+    Step.FEEDBACK: ("反馈会议", "书面反馈"),
+    Step.RECTIFICATION_ORDERED: ("整改", "限期整改", "整改通知"),
+    Step.RECTIFICATION_REPORTED: ("整改报告", "整改情况报告"),
+    Step.REINSPECTED: ("复查", "回头看"),
+    Step.SUPERVISION_ORDER: ("督办", "下发督办单"),
+    Step.INTERVIEW: (),
+    Step.NOTICE: ("督导通报",),
+    Step.INVESTIGATION: ("调查",),
+    Step.STATEMENT: ("申辩", "陈述"),
+    Step.ACCOUNTABILITY: ("问责决定",),
+    Step.REVIEW: ("复核", "申诉"),
+    Step.COMMENDED: ("激励",),
+    Step.CLOSED: (),
+}
+#: Payload fields a step name settles by itself (反馈会议 is a meeting, 申诉 an appeal).
+STEP_IMPLIES: dict[str, dict[str, str]] = {
+    "反馈会议": {"mode": "meeting"},
+    "书面反馈": {"mode": "written"},
+    "复核": {"kind": "review"},
+    "申诉": {"kind": "appeal"},
+}
+
+
+def step_names(step: Step) -> tuple[str, ...]:
+    """Every name a step is accepted under: English value, Chinese label, aliases."""
+    return (step.value, step.label, *STEP_ALIASES[step])
+
+
+def parse_step(text: str) -> Step:
+    """The step named ``text`` (English, its Chinese label or a word officials use).
+
+    >>> parse_step("复查"), parse_step("督办"), parse_step("reinspected")
+    (<Step.REINSPECTED: 'reinspected'>, <Step.SUPERVISION_ORDER: 'supervision_order'>, \
+<Step.REINSPECTED: 'reinspected'>)
+    """
+    name = text.strip() if isinstance(text, str) else text
+    for step in Step:
+        if name in step_names(step):
+            return step
+    choices = "；".join("、".join(step_names(s)) for s in Step)
+    raise DudaoError(
+        Problem(f"不认识的步骤 '{text}'", code="bad-step", hint=f"可用的步骤名称：{choices}")
+    )
 
 
 class Source(LabelledEnum):
@@ -108,7 +168,11 @@ class Source(LabelledEnum):
 
 
 class SevereTrigger(LabelledEnum):
-    """二（十四）: situations that go straight to accountability."""
+    """Situations a region may open straight into accountability (a ``direct``
+    问责情景, :mod:`dudao.workflow.situations`). Guangxi's 厅发〔2020〕26号 二（十四）
+    names the first three; 阻挠、干扰和不配合 is in its first tier (约谈、通报 and
+    accountability, not direct) and stays here so that cases recorded with it, and
+    regions that do treat it as direct, still read."""
 
     MASS_INCIDENTS = ("mass_incidents", "教育群体性事件多发高发、应对不力、群众反映强烈")
     MAJOR_ACCIDENT = ("major_accident", "严重失职导致重大安全事故或重大涉校案事件")
@@ -142,7 +206,7 @@ class ReviewOutcome(LabelledEnum):
 
 
 class Consequence(LabelledEnum):
-    """二（十三）: what a 通报 recommends for the unit's leaders."""
+    """What a 通报 recommends for the unit's leaders (Guangxi 厅发〔2020〕26号 二（十三））."""
 
     NO_COMMENDATION = ("no_commendation", "领导班子成员不得评优评先")
     NO_PROMOTION = ("no_promotion", "不得提拔使用或者转任重要职务")
@@ -163,23 +227,23 @@ class AccountabilityForm(LabelledEnum):
     REFERRAL = ("referral", "移交监察机关或司法机关")
 
 
-# Who must attend, and the spellings that count: regions name the same
-# bodies differently (纪委监委 is the usual local name of 纪检监察机关).
-FEEDBACK_INVITEES: dict[str, tuple[str, ...]] = {
+# Spellings that count for bodies a region may require at a meeting (the
+# ``invitees`` setting of :mod:`dudao.workflow.policy`): regions name the same
+# bodies differently (纪委监委 is the usual local name of 纪检监察机关). Vocabulary
+# only: no body is required anywhere unless a region's parameter says so.
+KNOWN_BODIES: dict[str, tuple[str, ...]] = {
     "纪检监察机关": ("纪检监察", "纪委", "监委", "discipline"),
     "党委组织部": ("组织部", "organisation", "organization"),
-    "绩效办": ("绩效办", "绩效考评", "performance"),
-}
-INTERVIEW_PARTICIPANTS: dict[str, tuple[str, ...]] = {
-    "纪检监察机关": FEEDBACK_INVITEES["纪检监察机关"],
     "党委组织部门": ("组织部", "organisation", "organization"),
+    "绩效办": ("绩效办", "绩效考评", "performance"),
 }
 
 
 def missing_bodies(present: tuple[str, ...], required: dict[str, tuple[str, ...]]) -> list[str]:
     """The required bodies none of ``present`` names.
 
-    >>> missing_bodies(("南宁市纪委监委", "市委组织部"), FEEDBACK_INVITEES)
+    >>> need = {k: KNOWN_BODIES[k] for k in ("纪检监察机关", "党委组织部", "绩效办")}
+    >>> missing_bodies(("南宁市纪委监委", "市委组织部"), need)
     ['绩效办']
     """
     return [
@@ -206,7 +270,7 @@ class Opened:
 
 @attrs.frozen
 class Reported:
-    published: bool = True  # 二（七）: 以适当方式向社会公开
+    published: bool = True  # the CLI asks for it explicitly (EXPLICIT_FIELDS)
     channel: str = ""
 
 
@@ -240,6 +304,8 @@ class SupervisionOrder:
     deadline: dt.date
     supervising_department: str  # 主管部门: 承担监督责任，整改不力负连带责任
     reason: Lapse = attrs.field(default=Lapse.LATE, converter=Lapse.parse)
+    # the supervising department shares liability if rectification fails
+    # (国教督〔2021〕2号; Guangxi 厅发〔2020〕26号 二（九）)
     joint_liability: bool = True
 
 
@@ -248,20 +314,19 @@ class Interview:
     deadline: dt.date
     participants: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     interviewees: str = "相关负责人"
-    record_filed_with: tuple[str, ...] = attrs.field(
-        default=("所在地党委和政府", "上级主管部门"), converter=_tuple
-    )
+    # where the written record is filed; a region requires it through
+    # ``workflow.interview.required`` (Guangxi 二（十二）: 所在地党委和政府、上级主管部门)
+    record_filed_with: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
 
 
 @attrs.frozen
 class Notice:
     deadline: dt.date
-    recipients: tuple[str, ...] = attrs.field(
-        default=("所在地党委和政府", "上级主管部门"), converter=_tuple
-    )
+    # to whom, and what it recommends: stated with each notice; a region requires
+    # them through ``workflow.notice.required`` (Guangxi 二（十三）)
+    recipients: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     consequences: tuple[Consequence, ...] = attrs.field(
-        default=(Consequence.NO_COMMENDATION, Consequence.NO_PROMOTION),
-        converter=lambda v: tuple(Consequence.parse(x) for x in _tuple(v)),
+        default=(), converter=lambda v: tuple(Consequence.parse(x) for x in _tuple(v))
     )
 
 
@@ -289,7 +354,7 @@ class Statement:
 @attrs.frozen
 class Accountability:
     forms: tuple[AccountabilityForm, ...] = attrs.field(converter=_forms)
-    published: bool = True  # 二（十四）: 问责和处理结果要及时向社会公布
+    published: bool = True  # the CLI asks for it explicitly (EXPLICIT_FIELDS)
     decision: str = ""
     # 国教督〔2021〕2号: a decision states the facts, the basis, the form and when it
     # takes effect (required from 2021-09-01 by the default step policy).
@@ -317,6 +382,8 @@ class Commended:
 
 @attrs.frozen
 class Closed:
+    # why the case closes; required with a cited basis where a region lets a case
+    # close after 问责 only once a 复查 has passed (``workflow.closed.reinspection``)
     reason: str = ""
 
 
@@ -357,6 +424,77 @@ PAYLOAD_TYPE: dict[Step, type] = {
 }
 
 
+#: What officials call each payload field: the first name is its label, the
+#: others are accepted too (``dudao cases advance --set 名称=值``). A name may mean
+#: different fields of different steps (方式: a feedback's mode, a 复查's method),
+#: never two fields of one step.
+FIELD_NAMES: dict[str, tuple[str, ...]] = {
+    "source": ("来源",),
+    "reference": ("来源编号",),
+    "summary": ("摘要", "情况", "内容"),
+    "severe": ("严重情形",),
+    "published": ("是否公开", "公开", "公布"),
+    "channel": ("公开渠道", "渠道"),
+    "mode": ("反馈方式", "方式"),
+    "invitees": ("邀请单位", "参加单位"),
+    "issues": ("问题", "存在的问题"),
+    "deadline": ("期限", "整改期限"),
+    "requirements": ("整改要求", "要求"),
+    "passed": ("是否通过", "通过"),
+    "unannounced": ("暗访",),
+    "method": ("复查方式", "方式"),
+    "supervising_department": ("主管部门",),
+    "reason": ("原因", "理由"),
+    "joint_liability": ("连带责任",),
+    "participants": ("会同单位", "参加单位"),
+    "interviewees": ("约谈对象",),
+    "record_filed_with": ("备案单位", "报送备案"),
+    "recipients": ("通报对象",),
+    "consequences": ("建议", "后果"),
+    "responsible": ("应当问责", "认定应当问责"),
+    "group": ("工作组", "调查认定工作组"),
+    "facts": ("事实",),
+    "waived": ("放弃陈述申辩", "放弃"),
+    "forms": ("问责方式", "方式"),
+    "decision": ("决定", "决定文号"),
+    "basis": ("依据",),
+    "effective": ("生效日期", "生效时间"),
+    "applied_on": ("申请日期",),
+    "kind": ("类型",),
+    "outcome": ("结果", "决定结果"),
+}
+
+#: Fields whose default would decide something an official must state: the CLI
+#: asks for them instead of recording the default silently.
+EXPLICIT_FIELDS: dict[Step, tuple[str, ...]] = {
+    Step.REPORTED: ("published",),
+    Step.FEEDBACK: ("mode",),
+    Step.SUPERVISION_ORDER: ("reason",),
+    Step.ACCOUNTABILITY: ("published",),
+    Step.REVIEW: ("kind", "outcome"),
+}
+
+
+def field_label(name: str) -> str:
+    """The Chinese name of a payload field (or the name itself if it has none)."""
+    names = FIELD_NAMES.get(name)
+    return names[0] if names else name
+
+
+def payload_field(step: Step, name: str) -> str | None:
+    """The field of ``step``'s payload that ``name`` (English or Chinese) means.
+
+    >>> payload_field(Step.FEEDBACK, "方式"), payload_field(Step.REINSPECTED, "方式")
+    ('mode', 'method')
+    >>> payload_field(Step.FEEDBACK, "colour") is None
+    True
+    """
+    fields = [a.name for a in attrs.fields(PAYLOAD_TYPE[step])]
+    if name in fields:
+        return name
+    return next((f for f in fields if name in FIELD_NAMES.get(f, ())), None)
+
+
 def _default_payload(self: Event) -> Any:
     try:
         return PAYLOAD_TYPE[self.step]()
@@ -372,7 +510,10 @@ def _default_payload(self: Event) -> Any:
 
 @attrs.frozen
 class Event:
-    """One recorded, cited step of a case. ``seq`` is set by the store (1, 2, …).
+    """One recorded, cited step of a case. ``seq`` is the event's number in its case
+    (1, 2, …): the store sets it on events it reads back; an event to be recorded may
+    carry the number it expects to get, and the store then refuses it if the case has
+    moved on meanwhile (optimistic concurrency).
 
     ``extra`` holds what a region requires beyond the payload's fields (named by
     the ``workflow.<step>.required`` parameter, see :mod:`dudao.workflow.policy`).
@@ -383,9 +524,10 @@ class Event:
     date: dt.date
     actor: str
     target: str
-    citation: Citation = attrs.field(
-        default=attrs.Factory(lambda self: default_citation(self.step, self.date), takes_self=True),
-        converter=Citation.parse,
+    # None: the step's basis where and when it is recorded, filled in by the store
+    # (a region's ``workflow.<step>.basis``, else :func:`default_citation`)
+    citation: Citation | None = attrs.field(
+        default=None, converter=attrs.converters.optional(Citation.parse)
     )
     payload: Any = attrs.field(default=attrs.Factory(_default_payload, takes_self=True))
     seq: int | None = None
