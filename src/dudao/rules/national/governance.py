@@ -398,8 +398,9 @@ class UpwardReporting(Rule):
     filed at all by the as-of date. Which year is judged: see :func:`plan_year`. Plans
     recorded as filed after the as-of date are ignored.
 
-    The rule is stated here for every region but checks nothing where
-    ``reporting.plan_required`` is unset. It cites no national clause: no verified
+    The rule is a template: in force only where a region adopts it (with its own
+    clause), and even there it checks nothing where ``reporting.plan_required`` is
+    unset. It cites no national clause: no verified
     national text requires annual plans to be filed upward (the 2020 opinions are
     believed to carry the sentence, but no clause could be verified; the 《教育督导条例》
     articles on record do not say it). Guangxi states it with 厅发〔2020〕26号 二（二） in
@@ -410,6 +411,8 @@ class UpwardReporting(Rule):
     title = "下级教育督导机构向上级报告年度工作计划"
     title_en = "Lower supervision bodies file their annual plan upward"
     cite = ()
+    # no national clause: in force only where a region adopts it with its own
+    template = True
     target_kind = TargetKind.JURISDICTION
     levels = (Level.COUNTY,)
     parameters = ("reporting.plan_required", "reporting.plan_deadline")
