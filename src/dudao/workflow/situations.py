@@ -3,20 +3,23 @@
 A situation is a scoped, dated, cited entry (kind ``accountability_situation``)
 contributed by a plugin's ``accountability.yaml``: an id, its Chinese name, the
 accountability forms (:class:`~dudao.workflow.steps.AccountabilityForm`) it leads
-to, and whether it opens a case straight to 问责 (``direct``), as the severe
-situations of 厅发〔2020〕26号 二（十四） do. A direct situation names the
+to, and whether it opens a case straight to 问责 (``direct``), as the second
+tier of Guangxi's 厅发〔2020〕26号 二（十四） does (群体性事件、重大安全事故、威胁报复
+督导人员; its first tier — 年度目标任务未完成、履职评价不合格、阻挠干扰不配合督导 —
+goes through 约谈 and 通报 first, so is not direct). A direct situation names the
 :class:`~dudao.workflow.steps.SevereTrigger` the case is opened on, because the
-case workflow records the trigger of a direct case.
+case workflow records the trigger of a direct case. The national measures
+(国教督〔2021〕2号) have no direct situations: 问责 follows 调查认定 there.
 
 A region overrides a national situation by stating the same id, or adds its own.
 
->>> s = AccountabilitySituation("obstruction", "阻挠、干扰和不配合教育督导工作",
-...                             forms=("interview",), direct=True, trigger="obstruction",
+>>> s = AccountabilitySituation("retaliation", "威胁恐吓、打击报复教育督导人员",
+...                             forms=("interview",), direct=True, trigger="retaliation",
 ...                             cite="厅发〔2020〕26号 二（十四）")
 >>> s.trigger.label, str(s.cite), s.problems()
-('阻挠、干扰和不配合教育督导工作', '厅发〔2020〕26号 二（十四）', [])
+('威胁恐吓、打击报复教育督导人员', '厅发〔2020〕26号 二（十四）', [])
 >>> AccountabilitySituation("x", "某情景", direct=True).problems()[0].message
-'直接问责的情景 x 须给出 trigger（二（十四）的严重情形之一）'
+'直接问责的情景 x 须给出 trigger（直接进入问责的严重情形之一）'
 """
 
 from __future__ import annotations
@@ -69,7 +72,7 @@ class AccountabilitySituation:
         if self.direct and self.trigger is None:
             out.append(
                 Problem(
-                    f"直接问责的情景 {self.id} 须给出 trigger（二（十四）的严重情形之一）",
+                    f"直接问责的情景 {self.id} 须给出 trigger（直接进入问责的严重情形之一）",
                     path=("trigger",),
                     code="invalid-situation",
                     hint="可选：" + "、".join(t.value for t in SevereTrigger),
