@@ -155,7 +155,7 @@ def test_a_plugin_whose_hook_raises_later_is_dropped_whole(tmp_path: Path) -> No
     assert "450100-x" not in hierarchy
     (problem,) = plugins.get("beta").problems
     assert (problem.source, problem.line) == (str(folder / "jurisdictions.yaml"), 4)
-    assert problem.message.startswith("插件 beta（dudao_jurisdictions）：'乡村' 不是有效的取值")
+    assert problem.message.startswith("插件 beta：'乡村' 不是有效的取值")
 
 
 def test_two_plugins_contributing_one_unit_are_both_named(tmp_path: Path) -> None:

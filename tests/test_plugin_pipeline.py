@@ -247,3 +247,42 @@ def test_dudao_plugins_shows_each_plugins_state(monkeypatch: pytest.MonkeyPatch)
     code, out, err = _cli(monkeypatch, plugins, "plugins")
     assert "冲突" in out and "未生效" in out  # the table wraps at the terminal width
     assert "插件 broken 未生效（已排除），原因：" in err and "冲突：参数 inspector" in err
+
+
+def _folder(tmp_path: Path, **files: str) -> Any:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    from dudao.plugins.yaml_plugin import YamlPlugin
+
+    (tmp_path / "plugin.yaml").write_text(
+        "name: t\ntitle: 测试\nscope: '450100'\n" + files.pop("manifest", ""), encoding="utf-8"
+    )
+    for name, text in files.items():
+        path = tmp_path / name.replace("__", "/")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return load_plugins(autoload=False, extra={"t": YamlPlugin(tmp_path)})
+
+
+def test_a_yaml_file_the_layout_does_not_read_excludes_the_plugin(tmp_path: Path) -> None:
+    """Before: a root-level programmes.yaml was silently ignored."""
+    plugins = _folder(tmp_path, **{"programmes.yaml": "id: x\n"})
+    (problem,) = plugins.get("t").problems
+    assert problem.code == "unknown-plugin-file"
+    assert problem.message == "插件 t：插件文件夹中的 programmes.yaml 不会被读取"
+    assert problem.hint.startswith("是否应为 programmes/*.yaml？")
+
+
+def test_an_unreadable_yaml_file_names_its_line(tmp_path: Path) -> None:
+    """Before: an unparseable indicator set was ignored until something read it."""
+    plugins = _folder(tmp_path, **{"indicator_sets__x.yaml": "id: [x\n"})
+    (problem,) = plugins.get("t").problems
+    assert problem.source.endswith("indicator_sets/x.yaml") and problem.line == 2
+
+
+def test_plugin_yaml_names_the_python_rules_module(tmp_path: Path) -> None:
+    ok = _folder(tmp_path / "a", manifest="rules: dudao.rules.national.zones\n")
+    assert ok.get("t").state == "excluded"  # that module has no RULES list
+    (problem,) = ok.get("t").problems
+    assert (problem.code, problem.path) == ("bad-rules-module", ("rules",))
+    missing = _folder(tmp_path / "b", manifest="rules: no_such_module.rules\n")
+    assert "无法导入" in missing.get("t").problems[0].message

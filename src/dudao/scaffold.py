@@ -1,7 +1,7 @@
 """``dudao new-plugin``: a working regional plugin from nothing but a name and a scope.
 
 The folder it writes installs with ``pip install -e`` and shows up in ``dudao
-plugins`` at once: a pyproject with the entry point, a YAML-only plugin object,
+plugins`` at once: a pyproject whose entry point names the package (no Python),
 ``plugin.yaml``, commented skeletons of every file kind, one passing YAML test case
 and a README with an empty coverage table. Nothing official is invented: the
 skeletons state no value, and the test case checks a national rule.
@@ -114,16 +114,13 @@ def new_plugin(
             name=_toml(f"dudao-{name}"),
             description=_toml(f"dudao 插件：{title}"),
             entry=_toml(name),
-            target=_toml(f"{package}.plugin:plugin"),
+            target=_toml(package),
             packages=_toml(f"src/{package}"),
         ),
         out / "README.md": _README.format(
             name=name, title=markdown_cell(title), scope=markdown_cell(scope)
         ),
         out / "src" / package / "__init__.py": f"{f'dudao 插件：{title}。'!r}\n",
-        out / "src" / package / "plugin.py": _PLUGIN.format(
-            doc=repr(f"{title}插件：全部内容写在 data/ 下的 YAML 文件中。")
-        ),
         data / "plugin.yaml": _PLUGIN_YAML_HEAD
         + _yaml(
             {
@@ -206,16 +203,6 @@ dependencies = ["dudao>=0.1"]
 
 [tool.hatch.build.targets.wheel]
 packages = [{packages}]
-"""
-
-_PLUGIN = """\
-{doc}
-
-from pathlib import Path
-
-from dudao.plugins.yaml_plugin import YamlPlugin
-
-plugin = YamlPlugin(Path(__file__).parent / "data")
 """
 
 _PLUGIN_YAML_HEAD = "# 插件清单（dudao schema plugin 输出其 JSON Schema）\n"

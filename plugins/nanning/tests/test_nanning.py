@@ -6,11 +6,13 @@ import datetime as dt
 import importlib.metadata as md
 
 import pytest
-from dudao_guangxi.plugin import plugin as guangxi_plugin
-from dudao_nanning.plugin import plugin as nanning_plugin
 
 from dudao.model.jurisdiction import JurisdictionKind, Level
 from dudao.plugins.manager import PluginSet, load_plugins
+from dudao.plugins.yaml_plugin import folder_plugin
+
+guangxi_plugin = folder_plugin("dudao_guangxi")
+nanning_plugin = folder_plugin("dudao_nanning")
 
 ZONES = {
     "450100-jingkai": "南宁经济技术开发区",
@@ -87,8 +89,8 @@ def test_inherits_guangxi_member_units(plugins: PluginSet) -> None:
 
 def test_all_four_plugins_together() -> None:
     """No two regional plugins contribute the same unit."""
-    yueyang = pytest.importorskip("dudao_yueyang.plugin").plugin
-    weinan = pytest.importorskip("dudao_weinan.plugin").plugin
+    yueyang = folder_plugin(pytest.importorskip("dudao_yueyang"))
+    weinan = folder_plugin(pytest.importorskip("dudao_weinan"))
     every = load_plugins(
         autoload=False,
         extra={
@@ -106,5 +108,6 @@ def test_all_four_plugins_together() -> None:
 
 def test_entry_point() -> None:
     (ep,) = md.entry_points(group="dudao", name="nanning")
-    assert ep.value == "dudao_nanning.plugin:plugin"
-    assert ep.load() is nanning_plugin
+    assert ep.value == "dudao_nanning"
+    # the entry point names the package: its data/ folder is the plugin, no Python needed
+    assert folder_plugin(ep.load()).folder == nanning_plugin.folder

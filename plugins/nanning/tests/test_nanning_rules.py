@@ -7,8 +7,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from dudao_guangxi.plugin import plugin as guangxi_plugin
-from dudao_nanning.plugin import plugin as nanning_plugin
 from dudao_nanning.rules import due_date
 from hypothesis import given
 from hypothesis import strategies as st
@@ -16,7 +14,11 @@ from hypothesis import strategies as st
 from dudao.errors import DudaoError
 from dudao.plans.status import measure_plans
 from dudao.plugins.manager import PluginSet, load_plugins
+from dudao.plugins.yaml_plugin import folder_plugin
 from dudao.testing import dataset, evidence, inspector, run, school
+
+guangxi_plugin = folder_plugin("dudao_guangxi")
+nanning_plugin = folder_plugin("dudao_nanning")
 
 EXAMPLE = Path(nanning_plugin.folder).parent / "example"
 CITY = "450100"

@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from dudao_weinan.plugin import plugin as weinan_plugin
 
 from dudao.cli import cli
 from dudao.plans.model import RecordsTarget, RuleTarget, WorkPlan
 from dudao.plans.status import measure_plans
 from dudao.plugins.manager import PluginSet, load_plugins
+from dudao.plugins.yaml_plugin import folder_plugin
 from dudao.rules.engine import check
+
+weinan_plugin = folder_plugin("dudao_weinan")
 
 EXAMPLE = Path(weinan_plugin.folder).parent / "example"
 SEED = "渭政教督办〔2023〕1号"

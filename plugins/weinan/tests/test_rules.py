@@ -8,12 +8,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from dudao_weinan.plugin import plugin as weinan_plugin
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dudao.plugins.manager import PluginSet, load_plugins
+from dudao.plugins.yaml_plugin import folder_plugin
 from dudao.testing import dataset, evidence, parameter, run, school
+
+weinan_plugin = folder_plugin("dudao_weinan")
 
 YEAR_END = dt.date(2023, 12, 31)
 MID_YEAR = dt.date(2023, 6, 30)

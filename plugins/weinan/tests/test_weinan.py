@@ -6,12 +6,14 @@ import datetime as dt
 import importlib.metadata as md
 
 import pytest
-from dudao_weinan.plugin import plugin as weinan_plugin
 
 from dudao.model.documents import DocumentNumber
 from dudao.model.jurisdiction import JurisdictionKind, Level
 from dudao.plugins.manager import PluginSet, load_plugins
 from dudao.plugins.markers import hookimpl
+from dudao.plugins.yaml_plugin import folder_plugin
+
+weinan_plugin = folder_plugin("dudao_weinan")
 
 
 @pytest.fixture(autouse=True)
@@ -84,5 +86,6 @@ def test_a_broken_plugin_does_not_stop_weinan() -> None:
 
 def test_entry_point() -> None:
     (ep,) = md.entry_points(group="dudao", name="weinan")
-    assert ep.value == "dudao_weinan.plugin:plugin"
-    assert ep.load() is weinan_plugin
+    assert ep.value == "dudao_weinan"
+    # the entry point names the package: its data/ folder is the plugin, no Python needed
+    assert folder_plugin(ep.load()).folder == weinan_plugin.folder

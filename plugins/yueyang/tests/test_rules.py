@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from dudao_yueyang.plugin import plugin as yueyang_plugin
 from dudao_yueyang.rules import judged_year
 
 from dudao.model.jurisdiction import Jurisdiction, JurisdictionKind
 from dudao.plugins.manager import PluginSet, load_plugins
+from dudao.plugins.yaml_plugin import folder_plugin
 from dudao.testing import dataset, evidence, run, school
+
+yueyang_plugin = folder_plugin("dudao_yueyang")
 
 END_2023 = dt.date(2023, 12, 31)
 SEED = "《岳阳市2023年教育督导工作要点》"

@@ -6,10 +6,12 @@ import datetime as dt
 import importlib.metadata as md
 
 import pytest
-from dudao_yueyang.plugin import plugin as yueyang_plugin
 
 from dudao.model.documents import Citation
 from dudao.plugins.manager import PluginSet, load_plugins
+from dudao.plugins.yaml_plugin import folder_plugin
+
+yueyang_plugin = folder_plugin("dudao_yueyang")
 
 
 @pytest.fixture(autouse=True)
@@ -50,8 +52,9 @@ def test_adds_no_units(plugins: PluginSet) -> None:
 
 def test_entry_point() -> None:
     (ep,) = md.entry_points(group="dudao", name="yueyang")
-    assert ep.value == "dudao_yueyang.plugin:plugin"
-    assert ep.load() is yueyang_plugin
+    assert ep.value == "dudao_yueyang"
+    # the entry point names the package: its data/ folder is the plugin, no Python needed
+    assert folder_plugin(ep.load()).folder == yueyang_plugin.folder
 
 
 # ------------------------------------------------------------------ data as a whole

@@ -13,6 +13,7 @@ import click
 import pandas as pd
 from rich.table import Table
 
+from dudao.cli.lawstatus import LawStatus, strict_option
 from dudao.cli.output import console_text, parse_date, print_json, stdout, xlsx_append
 from dudao.errors import DudaoError, Problem
 from dudao.evaluation.evaluators import evaluator_basis, evaluators
@@ -22,6 +23,7 @@ from dudao.evaluation.model import IndicatorSet
 from dudao.evaluation.national import evaluate_quality_balanced
 from dudao.evaluation.score import Evaluation, ranked
 from dudao.evaluation.score import evaluate as run_evaluate
+from dudao.law.kinds import Kind
 from dudao.model.numbers import number
 from dudao.plugins.manager import PluginSet, load_plugins
 
@@ -46,6 +48,7 @@ DERIVED_PREFIXES = ("cv_primary_", "cv_junior_", "schools_unmet_")
     "--out", type=click.Path(dir_okay=False, path_type=Path), help="输出文件（xlsx 必填）"
 )
 @click.option("--explain", "target", help="显示某一评估对象的逐项得分与依据")
+@strict_option
 def evaluate(
     dataset: Path | None,
     set_id: str,
@@ -53,6 +56,7 @@ def evaluate(
     fmt: str,
     out: Path | None,
     target: str | None,
+    strict: bool,
 ) -> None:
     """用指标体系评估 DATASET（含 measurements.csv 的文件夹），按得分排名。
 
@@ -64,6 +68,7 @@ def evaluate(
     targets, _ = load_dataset(folder)
     plugins = load_plugins()
     s = resolve_set(plugins, set_id, targets["target"].astype(str).unique(), day)
+    status = LawStatus.of(plugins, s.scope, day)
     balanced = set_id == "quality_balanced"
     needed = [c for c in s.columns() if not (balanced and c.startswith(DERIVED_PREFIXES))]
     measurements, schools = load_dataset(folder, needed, schools=balanced)
@@ -85,9 +90,11 @@ def evaluate(
     if target:
         explanation = ev.explain(target)
         if fmt == "json":
-            print_json(explanation.to_dict())
+            print_json({**explanation.to_dict(), "plugins": status.as_json()})
         else:
             click.echo(explanation.text())
+            status.footer()
+        status.finish(strict)
         return
     if fmt == "json":
         table = ranked(ev)
@@ -96,6 +103,7 @@ def evaluate(
                 "set": {"id": s.id, "title": s.title, "cite": str(s.cite) if s.cite else None},
                 "as_of": day.isoformat(),
                 "results": json.loads(table.to_json(orient="records", force_ascii=False)),
+                "plugins": status.as_json(),
             }
         )
     elif fmt == "xlsx":
@@ -103,8 +111,11 @@ def evaluate(
             raise DudaoError(Problem("--format xlsx 需要 --out 文件名", code="missing-option"))
         write_xlsx(ev, out)
         stdout.print(f"评分表已写入 {out}")
+        status.footer()
     else:
         _print(ev, folder)
+        status.footer()
+    status.finish(strict)
 
 
 def resolve_set(
@@ -118,19 +129,19 @@ def resolve_set(
     if codes and all(c in hierarchy for c in codes):
         scope = reduce(lambda a, b: hierarchy.lca(a, b).code, codes)
     book = plugins.law_book(hierarchy)
-    if set_id not in book.ids("indicator_set"):
+    if set_id not in book.ids(Kind.INDICATOR_SET):
         raise DudaoError(
             Problem(
                 f"没有 id 为 '{set_id}' 的指标体系",
                 code="unknown-set",
-                hint="可选：" + "、".join(book.ids("indicator_set")),
+                hint="可选：" + "、".join(book.ids(Kind.INDICATOR_SET)),
             )
         )
-    entry = book.resolve("indicator_set", set_id, scope, day)
+    entry = book.resolve(Kind.INDICATOR_SET, set_id, scope, day)
     if entry is not None:
         return materialise(book, entry, day)  # a region's extension merged onto its base
     versions = "；".join(
-        f"{e.scope} {e.validity.describe()}" for e in book.versions("indicator_set", set_id)
+        f"{e.scope} {e.validity.describe()}" for e in book.versions(Kind.INDICATOR_SET, set_id)
     )
     raise DudaoError(
         Problem(

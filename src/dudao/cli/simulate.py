@@ -9,6 +9,7 @@ import click
 import pandas as pd
 from rich.table import Table
 
+from dudao.cli.lawstatus import LawStatus, strict_option
 from dudao.cli.output import console_text, parse_date, print_json, stderr, stdout
 from dudao.examples import FOLDER, example_path
 from dudao.model.numbers import number, percent
@@ -68,6 +69,7 @@ SUMMARY_METRICS = ("shortfall", "overdue", "open_findings", "escalated", "covera
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
 @click.option("--quiet", is_flag=True, help="不显示进度条")
+@strict_option
 def simulate(
     dataset: Path | None,
     reform_files: tuple[Path, ...],
@@ -85,6 +87,7 @@ def simulate(
     out: Path | None,
     fmt: str,
     quiet: bool,
+    strict: bool,
 ) -> None:
     """比较基线与改革方案：各区划的问题数、督学缺口及其成本、评估得分与排名；
     再按年随机模拟学校增减、督学进出、整改与督办、周期内督导能力。
@@ -134,14 +137,18 @@ def simulate(
     written: list[Path] = []
     if out is not None:
         written = _write(result, dynamic, out, level)
+    status = LawStatus.of(plugins, scenario.scope, scenario.as_of)
     if fmt == "json":
-        print_json(_as_json(scenario, result, dynamic, written))
+        print_json({**_as_json(scenario, result, dynamic, written), "plugins": status.as_json()})
+        status.finish(strict)
         return
     _print(scenario, result, dynamic, bundled, level)
     if written:
         stderr.print(
             console_text("已写入", "green") + console_text(f" {out}：{len(written)} 个文件")
         )
+    status.footer()
+    status.finish(strict)
 
 
 def _write(result, dynamic, out: Path, level: str | None) -> list[Path]:

@@ -19,7 +19,9 @@ class PluginInfo:
     contributes applies inside that subtree only. ``builds_on`` names plugins
     whose entries this one refines (南宁 builds on 广西). ``documents`` are the
     source documents its entries cite. ``version`` is filled in from the
-    installed distribution when the manifest leaves it out.
+    installed distribution when the manifest leaves it out. ``rules`` names a
+    Python module (``dudao_nanning.rules``) whose ``RULES`` list holds the rules
+    YAML cannot state; a plugin without one is YAML only.
     """
 
     name: str
@@ -29,6 +31,7 @@ class PluginInfo:
     version: str | None = None
     description: str | None = None
     documents: tuple[Document, ...] = ()
+    rules: str | None = None
 
 
 @attrs.frozen

@@ -26,7 +26,7 @@ Environment switches:
 ...         return PluginInfo(name="demo", title="演示", scope="450100")
 >>> plugins = load_plugins(autoload=False, extra={"demo": Demo()})
 >>> [(p.name, p.scope, p.state) for p in plugins]
-[('demo', '450100', 'loaded')]
+[('national', '000000', 'loaded'), ('demo', '450100', 'loaded')]
 >>> plugins.hierarchy().get("450100").name
 '南宁市'
 """
@@ -38,6 +38,7 @@ import importlib.metadata as md
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
+from types import ModuleType
 from typing import Any
 
 import attrs
@@ -56,6 +57,7 @@ from dudao.plugins.assembly import RuleIndex, plugin_entries
 from dudao.plugins.info import PluginInfo
 from dudao.plugins.markers import PROJECT
 from dudao.plugins.snapshot import HOOKS, Snapshot, check_info, collect, failure
+from dudao.plugins.yaml_plugin import folder_plugin
 from dudao.workflow.situations import AccountabilitySituation
 
 GROUP = "dudao"
@@ -387,6 +389,8 @@ def load_plugins(
         loaded.append(plugin)
         try:
             obj = load()
+            if isinstance(obj, ModuleType):  # an entry point naming a package: its data/
+                obj = folder_plugin(obj)
             pm.register(obj, name=plugin.name)
             plugin.obj = obj
             pm.check_pending()  # a misspelled hook name fails this plugin loudly

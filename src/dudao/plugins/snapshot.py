@@ -71,10 +71,8 @@ def where_defined(func: Callable[..., Any]) -> tuple[str | None, int | None]:
 
 def failure(plugin: str, hook: str, func: Callable[..., Any], exc: BaseException) -> list[Problem]:
     """Problems saying why ``hook`` of ``plugin`` failed, located where we can."""
-    if isinstance(exc, DudaoError):  # a YAML plugin's located problems
-        return [
-            attrs.evolve(p, message=f"插件 {plugin}（{hook}）：{p.message}") for p in exc.problems
-        ]
+    if isinstance(exc, DudaoError):  # a YAML plugin's located problems: the file says it
+        return [attrs.evolve(p, message=f"插件 {plugin}：{p.message}") for p in exc.problems]
     frames = traceback.extract_tb(exc.__traceback__) if exc.__traceback__ else []
     source, line = (frames[-1].filename, frames[-1].lineno) if frames else where_defined(func)
     return [

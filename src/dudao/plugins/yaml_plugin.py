@@ -1,24 +1,29 @@
-"""A plugin made of YAML files only — what policy staff write.
+"""A plugin made of YAML files — what policy staff write.
 
-A region's package points its entry point at a :class:`YamlPlugin` over its
-data folder::
+A region's package needs no Python: its entry point names the package, and the
+package's ``data/`` folder is the plugin::
 
-    # dudao_nanning/plugin.py
-    from pathlib import Path
-    from dudao.plugins.yaml_plugin import YamlPlugin
+    # pyproject.toml
+    [project.entry-points.dudao]
+    nanning = "dudao_nanning"
 
-    plugin = YamlPlugin(Path(__file__).parent / "data")
-
-The folder holds ``plugin.yaml`` (required) and any of the files listed in
-:data:`dudao.plugins.files.FILE_KINDS`. Files are read on first use.
+The folder holds ``plugin.yaml`` (required) and the files of :data:`LAYOUT`. A
+file or folder of YAML that is not part of the layout, or a file that cannot be
+read, is a problem that leaves the plugin out (nothing written is silently
+ignored). Rules YAML cannot state live in a Python module that ``plugin.yaml``
+names (``rules: dudao_nanning.rules``; the module's ``RULES`` list).
 """
 
 from __future__ import annotations
 
+import difflib
+import importlib
 from functools import cached_property
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
+from dudao.errors import DudaoError, Problem
 from dudao.evaluation.model import IndicatorSet, load_indicator_set
 from dudao.evaluation.programmes import Programme
 from dudao.io import yamlio
@@ -29,6 +34,7 @@ from dudao.plans.model import WorkPlan
 from dudao.plugins.files import JurisdictionsFile, MemberUnitsFile
 from dudao.plugins.info import PluginInfo, Sourced
 from dudao.plugins.markers import hookimpl
+from dudao.rules.base import Rule
 from dudao.rules.statements import RulesFile, RuleStatement
 from dudao.workflow.situations import AccountabilityFile, AccountabilitySituation
 
@@ -39,6 +45,62 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+#: The plugin folder's layout: single files, and folders of one item per file.
+FILES = (
+    "plugin.yaml",
+    "jurisdictions.yaml",
+    "member_units.yaml",
+    "parameters.yaml",
+    "rules.yaml",
+    "accountability.yaml",
+)
+FOLDERS = ("parameters", "rules", "indicator_sets", "plans", "programmes")
+LAYOUT = FILES + tuple(f"{f}/*.yaml" for f in FOLDERS)
+
+
+def layout_problems(folder: Path) -> list[Problem]:
+    """YAML in ``folder`` that the layout does not read, one problem each."""
+    out = []
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if path.suffix not in (".yaml", ".yml") or any(p.startswith(".") for p in rel.parts):
+            continue
+        top = rel.parts[0]
+        ok = (len(rel.parts) == 1 and top in FILES) or (
+            len(rel.parts) == 2 and top in FOLDERS and path.suffix == ".yaml"
+        )
+        if not ok:
+            close = difflib.get_close_matches(str(rel), LAYOUT, n=1, cutoff=0.5)
+            out.append(
+                Problem(
+                    f"插件文件夹中的 {rel} 不会被读取",
+                    source=display_path(path),
+                    code="unknown-plugin-file",
+                    hint=(f"是否应为 {close[0]}？" if close else "")
+                    + "插件文件夹可包含："
+                    + "、".join(LAYOUT),
+                )
+            )
+    return out
+
+
+def folder_plugin(package: ModuleType | str) -> YamlPlugin:
+    """The plugin an installed package's ``data/`` folder holds (what an entry point
+    naming the package loads)."""
+    module = importlib.import_module(package) if isinstance(package, str) else package
+    here = Path(module.__file__ or "").parent
+    for folder in (here / "data", here):
+        if (folder / "plugin.yaml").is_file():
+            return YamlPlugin(folder)
+    raise DudaoError(
+        Problem(
+            f"包 {module.__name__} 中没有 plugin.yaml（应在 {display_path(here / 'data')} 下）",
+            code="no-manifest",
+            hint="入口点指向的包应有 data/plugin.yaml；dudao new-plugin 生成完整的结构",
+        )
+    )
 
 
 class YamlPlugin:
@@ -82,12 +144,51 @@ class YamlPlugin:
     def info(self) -> PluginInfo:
         doc = self._read("plugin.yaml")
         if doc is None:
-            raise FileNotFoundError(f"{display_path(self.folder)} 中缺少 plugin.yaml")
+            raise DudaoError(
+                Problem(
+                    f"{display_path(self.folder)} 中缺少 plugin.yaml",
+                    code="no-manifest",
+                    hint="dudao new-plugin 生成完整的插件结构",
+                )
+            )
+        problems = layout_problems(self.folder)
+        if problems:
+            raise DudaoError(problems)
         return yamlio.structure(doc, PluginInfo)
 
     @hookimpl
     def dudao_plugin_info(self) -> PluginInfo:
         return self.info
+
+    @hookimpl
+    def dudao_rules(self) -> list[Rule]:
+        """The ``RULES`` of the module ``plugin.yaml`` names in ``rules`` (if any)."""
+        if self.info.rules is None:
+            return []
+        try:
+            module = importlib.import_module(self.info.rules)
+        except ImportError as exc:
+            raise DudaoError(
+                Problem(
+                    f"plugin.yaml 的 rules 指向的模块 {self.info.rules} 无法导入：{exc}",
+                    source=self.manifest,
+                    path=("rules",),
+                    code="bad-rules-module",
+                    hint="写成已安装的 Python 模块名，如 dudao_nanning.rules",
+                )
+            ) from None
+        rules = getattr(module, "RULES", None)
+        if rules is None:
+            raise DudaoError(
+                Problem(
+                    f"模块 {self.info.rules} 没有 RULES 列表",
+                    source=self.manifest,
+                    path=("rules",),
+                    code="bad-rules-module",
+                    hint="在模块中写 RULES = [规则实例, …]",
+                )
+            )
+        return list(rules)
 
     @hookimpl
     def dudao_jurisdictions(self) -> list[Sourced[Jurisdiction]]:
