@@ -19,7 +19,11 @@ from pathlib import Path
 import attrs
 import pytest
 import sqlalchemy as sa
-from wf_helpers import ACTOR, d, ev, meeting, opened, ordered
+
+# Writers run in spawned processes: they live in wf_helpers, which the children
+# import by name (conftest puts its folder on sys.path; a test module imported in
+# pytest's importlib mode has no importable name).
+from wf_helpers import ACTOR, d, ev, meeting, opened, ordered, racing_opener, shared_writer
 
 from dudao.errors import DudaoError
 from dudao.model.findings import Finding
@@ -73,35 +77,6 @@ def test_case_from_finding(store_url: str) -> None:
     assert first.payload.source is Source.FINDING and str(first.citation).endswith("三（一）")
 
 
-def _shared_writer(path: str, worker: int, n: int) -> None:
-    # Everyone advances one shared case through re-inspection loops; the
-    # replayed state must serialise them.
-    store = CaseStore.open(path)
-    done = 0
-    while done < n:
-        try:
-            state = store.case("S").state
-            nxt = _next_loop_event(state)
-            store.append("S", nxt)
-            done += 1
-        except DudaoError:
-            continue  # another writer moved the case first; re-read and retry
-        store.append_many([opened(case=f"W{worker}-{done}")])
-
-
-def _next_loop_event(state):  # type: ignore[no-untyped-def]
-    date = state.last_date.isoformat()
-    if state.last is Step.RECTIFICATION_REPORTED:
-        from wf_helpers import reinspected
-
-        return reinspected(date, False, case="S")
-    from wf_helpers import supervision
-
-    if state.last is Step.REINSPECTED:
-        return supervision(date, "2099-01-01", case="S")
-    return ev(Step.RECTIFICATION_REPORTED, date, case="S")
-
-
 def test_concurrent_processes_lose_no_event(store_url: str) -> None:
     path = store_url
     store = CaseStore.open(path)
@@ -113,7 +88,7 @@ def test_concurrent_processes_lose_no_event(store_url: str) -> None:
         ]
     )
     ctx = mp.get_context("spawn")
-    procs = [ctx.Process(target=_shared_writer, args=(path, w, 15)) for w in range(4)]
+    procs = [ctx.Process(target=shared_writer, args=(path, w, 15)) for w in range(4)]
     for p in procs:
         p.start()
     for p in procs:
@@ -162,19 +137,6 @@ def test_killed_writer_leaves_store_consistent(store_url: str) -> None:
     assert store.count_events() == 2 * len(store.cases())
 
 
-def _racing_opener(url: str, worker: int, results: mp.Queue) -> None:
-    # Every worker opens the same new case, then ten cases numbered by the store.
-    store = CaseStore.open(url)
-    try:
-        store.open_case("450103", d("2023-03-01"), actor=ACTOR, case_id="X")
-        results.put((worker, "opened"))
-    except DudaoError as exc:
-        results.put((worker, ",".join(exc.codes)))
-    for _ in range(10):
-        rec = store.open_case("450103", d("2023-03-01"), actor=ACTOR)
-        results.put((worker, rec.case_id))
-
-
 def test_racing_writers_open_new_cases(store_url: str) -> None:
     # On PostgreSQL no lock covers a row that does not exist yet: two writers both
     # find case X absent and insert it, and the database refuses the second; the
@@ -182,7 +144,7 @@ def test_racing_writers_open_new_cases(store_url: str) -> None:
     CaseStore.open(store_url).close()
     ctx = mp.get_context("spawn")
     results = ctx.Queue()
-    procs = [ctx.Process(target=_racing_opener, args=(store_url, w, results)) for w in range(5)]
+    procs = [ctx.Process(target=racing_opener, args=(store_url, w, results)) for w in range(5)]
     for p in procs:
         p.start()
     got = [results.get(timeout=120) for _ in range(5 * 11)]
@@ -277,7 +239,7 @@ def _history() -> list:
         ordered("2021-03-10", "2021-04-30", case="A"),
     ]
     new = [
-        opened("2023-03-01", case="B", severe="obstruction"),
+        opened("2023-03-01", case="B", severe="retaliation"),
         investigation("2023-03-20", case="B"),
         statement("2023-03-30", case="B"),
         decision("2023-04-10", published=False, case="B"),
@@ -316,3 +278,85 @@ def test_migrates_older_versions(store_url: str, version: int) -> None:
     # version 1 and 2 had no extra column: the item recorded with the event was lost
     # when the columns were dropped above; new events keep theirs
     assert b.events[-1].extra == {}
+
+
+# ---------------------------------------------------------------- issue 13
+def test_an_event_with_a_stale_expected_seq_is_refused(store_url: str) -> None:
+    # Optimistic concurrency: a writer that read the case at two events appends the
+    # third; another writer that read it at the same time and also expects to append
+    # the third is refused, whatever it says, and nothing of it is written.
+    store = CaseStore.open(store_url)
+    store.append_many([opened(), meeting("2023-03-10")])
+    mine = attrs.evolve(ordered("2023-03-10", "2023-04-30"), seq=3)
+    theirs = attrs.evolve(ev(Step.COMMENDED, "2023-03-11"), seq=3)
+    assert [e.seq for e in store.append("C1", mine).events] == [1, 2, 3]
+    with pytest.raises(DudaoError) as err:
+        store.append("C1", theirs)
+    assert err.value.codes == ["stale-seq"]
+    assert "已有 3 个事件" in str(err.value) and "预期为第 3 个" in str(err.value)
+    # a number from the future is as stale as one from the past
+    with pytest.raises(DudaoError) as err:
+        store.append("C1", attrs.evolve(ev(Step.RECTIFICATION_REPORTED, "2023-04-01"), seq=9))
+    assert err.value.codes == ["stale-seq"]
+    # in a batch each event's number counts the ones before it
+    batch = [attrs.evolve(opened(case="B"), seq=1), attrs.evolve(meeting("2023-03-10", "B"), seq=1)]
+    with pytest.raises(DudaoError) as err:
+        store.append_many(batch)
+    assert err.value.codes == ["stale-seq"]
+    assert store.count_events() == 3 and store.verify() == []
+    store.append("C1", attrs.evolve(ev(Step.RECTIFICATION_REPORTED, "2023-04-01"), seq=4))
+
+
+def test_empty_case_ids_are_refused_by_the_store(store_url: str) -> None:
+    store = CaseStore.open(store_url)
+    for bad in ("", "   "):
+        with pytest.raises(DudaoError) as err:
+            store.open_case("450103", d("2023-03-01"), actor=ACTOR, case_id=bad)
+        assert err.value.codes == ["empty-case-id"]
+        with pytest.raises(DudaoError) as err:
+            store.append_many([opened(case=bad)])
+        assert err.value.codes == ["empty-case-id"]
+    assert store.count_events() == 0
+
+
+def test_events_without_citation_get_the_national_basis(store_url: str) -> None:
+    # The built-in policy (no region): the 条例 for 立案 and 反馈, the 意见 for the
+    # rules on using results, the 条例 for anything dated before the 意见.
+    from dudao.workflow import RectificationOrdered
+
+    store = CaseStore.open(store_url)
+    store.append_many([opened("2019-05-01", case="OLD"), opened(target="430624")])
+    store.append("C1", ev(Step.FEEDBACK, "2023-03-10", Feedback("written"), target="430624"))
+    order = RectificationOrdered(d("2023-04-30"))
+    store.append("C1", ev(Step.RECTIFICATION_ORDERED, "2023-03-10", order, target="430624"))
+    assert [str(e.citation) for e in store.case("C1").events] == [
+        "《教育督导条例》",
+        "《教育督导条例》",
+        "《关于深化新时代教育督导体制机制改革的意见》",
+    ]
+    assert str(store.case("OLD").events[0].citation) == "《教育督导条例》"
+
+
+@pytest.mark.parametrize(
+    "content", [b"", "\u7763\u5bfc\u5de5\u4f5c\u7b14\u8bb0\n".encode(), bytes(range(256)) * 20]
+)
+def test_a_file_that_is_not_a_database_is_refused_untouched(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_bytes(content)
+    if not content:  # an empty file is an empty SQLite database: it becomes the store
+        CaseStore.open(path).close()
+        return
+    with pytest.raises(DudaoError) as err:
+        CaseStore.open(path)
+    assert err.value.codes == ["store-not-a-database"]
+    assert str(path) in str(err.value) and "文件未作改动" in str(err.value)
+    assert path.read_bytes() == content
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+@pytest.mark.parametrize("url", ["foo://host/db", "postgresql+nodriver://u:pw@host/db"])
+def test_an_unknown_kind_of_store_url_is_refused(url: str) -> None:
+    with pytest.raises(DudaoError) as err:
+        CaseStore.open(url)
+    assert err.value.codes == ["bad-store-url"]
+    assert "pw" not in str(err.value) and "sqlite:///cases.db" in str(err.value)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from dudao.errors import DudaoError
+from dudao.store import CaseStore
 from dudao.workflow import (
     Accountability,
     CaseState,
@@ -121,3 +124,43 @@ def review(
 ) -> Event:
     case = str(kw.pop("case", "C1"))
     return ev(Step.REVIEW, date, Review(d(applied), kind, outcome, **kw), case=case)
+
+
+# ---- writers run in other processes by tests/workflow/test_store.py
+def shared_writer(path: str, worker: int, n: int) -> None:
+    # Everyone advances one shared case through re-inspection loops; the
+    # replayed state must serialise them.
+    store = CaseStore.open(path)
+    done = 0
+    while done < n:
+        try:
+            state = store.case("S").state
+            nxt = _next_loop_event(state)
+            store.append("S", nxt)
+            done += 1
+        except DudaoError:
+            continue  # another writer moved the case first; re-read and retry
+        store.append_many([opened(case=f"W{worker}-{done}")])
+
+
+def _next_loop_event(state: CaseState) -> Event:
+    assert state.last_date is not None
+    date = state.last_date.isoformat()
+    if state.last is Step.RECTIFICATION_REPORTED:
+        return reinspected(date, False, case="S")
+    if state.last is Step.REINSPECTED:
+        return supervision(date, "2099-01-01", case="S")
+    return ev(Step.RECTIFICATION_REPORTED, date, case="S")
+
+
+def racing_opener(url: str, worker: int, results: Any) -> None:
+    # Every worker opens the same new case, then ten cases numbered by the store.
+    store = CaseStore.open(url)
+    try:
+        store.open_case("450103", d("2023-03-01"), actor=ACTOR, case_id="X")
+        results.put((worker, "opened"))
+    except DudaoError as exc:
+        results.put((worker, ",".join(exc.codes)))
+    for _ in range(10):
+        rec = store.open_case("450103", d("2023-03-01"), actor=ACTOR)
+        results.put((worker, rec.case_id))

@@ -23,6 +23,15 @@ deadlock between batches — makes the database refuse one transaction, which is
 then retried from the start against the new state. A writer killed mid-write
 leaves an uncommitted transaction, which the database rolls back.
 
+A writer that decides on an event from what it read earlier (``dudao cases
+advance`` reads the case, then appends) passes the number the event expects to
+get as ``Event.seq``; the append is refused (``stale-seq``) when the case has
+moved on in between, on either database, since the check runs on the locked,
+replayed state.
+
+An event that names no citation is recorded with the step's basis in force for
+its target and date (:meth:`dudao.workflow.policy.Policy.citation`).
+
 ``postgresql://`` URLs use psycopg 3 (``pip install 'dudao[postgres]'``).
 
 >>> import datetime as dt
@@ -262,6 +271,24 @@ def _event_from_row(row: Any) -> Event:
     )
 
 
+#: How to name a store, for error messages.
+STORE_HINT = (
+    "给出 SQLite 文件路径（如 cases.db，不存在时新建），或 SQLAlchemy URL，"
+    "如 sqlite:///cases.db、postgresql://user@host/db"
+)
+
+
+def _shown(url_or_path: str | os.PathLike[str]) -> str:
+    """The store's name for messages, without a password."""
+    text = os.fspath(url_or_path)
+    if "://" not in text:
+        return text
+    try:
+        return sa.make_url(text).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return text
+
+
 def _engine(url_or_path: str | os.PathLike[str]) -> sa.Engine:
     text = os.fspath(url_or_path)
     if "://" not in text:
@@ -271,9 +298,9 @@ def _engine(url_or_path: str | os.PathLike[str]) -> sa.Engine:
     except sa.exc.ArgumentError:
         raise DudaoError(
             Problem(
-                f"无法识别的案件库地址 '{text}'",
+                f"无法识别的案件库地址 '{_shown(url_or_path)}'",
                 code="bad-store-url",
-                hint="给出 SQLite 文件路径，或 SQLAlchemy URL 如 postgresql://user@host/db",
+                hint=STORE_HINT,
             )
         ) from None
     if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
@@ -282,6 +309,14 @@ def _engine(url_or_path: str | os.PathLike[str]) -> sa.Engine:
     if url.get_backend_name() != "sqlite":
         try:
             return sa.create_engine(url)
+        except sa.exc.NoSuchModuleError:
+            raise DudaoError(
+                Problem(
+                    f"案件库地址 '{_shown(url_or_path)}' 的类型 '{url.drivername}' 无法识别",
+                    code="bad-store-url",
+                    hint=STORE_HINT,
+                )
+            ) from None
         except ModuleNotFoundError as exc:
             raise DudaoError(
                 Problem(
@@ -355,14 +390,26 @@ class CaseStore:
         (default: the built-in one; the CLI passes the plugins' law book).
         """
         store = cls(_engine(url_or_path), policies)
+        where = _shown(url_or_path)
         try:
-            store._write(lambda conn: store._prepare(conn, migrate, os.fspath(url_or_path)))
+            store._write(lambda conn: store._prepare(conn, migrate, where))
         except sa.exc.OperationalError as exc:
+            store.close()
             raise DudaoError(
                 Problem(
-                    f"无法打开案件库 '{os.fspath(url_or_path)}'：{exc.orig}",
+                    f"无法打开案件库 '{where}'：{exc.orig}",
                     code="store-unavailable",
-                    hint="检查路径或地址、权限，以及数据库是否可访问",
+                    hint="检查路径或地址（所在文件夹须已存在）、权限，以及数据库是否可访问",
+                )
+            ) from None
+        except sa.exc.DatabaseError as exc:
+            # SQLite reads the header before writing anything: the file is untouched.
+            store.close()
+            raise DudaoError(
+                Problem(
+                    f"'{where}' 不是案件库可用的数据库（{exc.orig}），文件未作改动",
+                    code="store-not-a-database",
+                    hint=STORE_HINT + "；不要指向其他文件",
                 )
             ) from None
         return store
@@ -493,6 +540,8 @@ class CaseStore:
             citation = citation or finding.citation
         payload = Opened(source=source, reference=reference, summary=summary, severe=severe)
         kwargs = {"citation": citation} if citation is not None else {}
+        if case_id is not None:
+            _check_case_id(case_id)
 
         def work(conn: sa.Connection) -> CaseRecord:
             cid = case_id
@@ -517,7 +566,10 @@ class CaseStore:
         return self._write(work)
 
     def append(self, case_id: str, event: Event) -> CaseRecord:
-        """Validate ``event`` against the replayed case and append it, atomically."""
+        """Validate ``event`` against the replayed case and append it, atomically.
+        An event carrying ``seq`` is refused unless the case has exactly
+        ``seq - 1`` events (nobody recorded one since the caller read the case)."""
+        _check_case_id(case_id)
         if event.case_id != case_id:
             event = attrs.evolve(event, case_id=case_id)
 
@@ -540,7 +592,20 @@ class CaseStore:
         new_cases: dict[str, dict[str, Any]] = {}
         rows: list[dict[str, Any]] = []
         for event in events:
+            _check_case_id(event.case_id)
             state = states.get(event.case_id, CaseState())
+            if event.seq is not None and event.seq != state.count + 1:
+                # the caller read the case before another writer moved it on: what
+                # it decided may no longer hold, so nothing else is judged
+                raise DudaoError(
+                    Problem(
+                        f"案件 {event.case_id} 已有 {state.count} 个事件"
+                        f"（当前状态“{state.status}”），而“{event.step.label}”"
+                        f"预期为第 {event.seq} 个：案件已被他人推进",
+                        code="stale-seq",
+                        hint="重新查看案件（dudao cases show）后再决定是否记录",
+                    )
+                )
             if event.step is Step.OPENED and state.last is not None:
                 raise DudaoError(
                     Problem(
@@ -638,6 +703,7 @@ class CaseStore:
 
     def case(self, case_id: str) -> CaseRecord:
         """A case's events and the state replayed from them."""
+        _check_case_id(case_id)
         with self.engine.connect() as conn:
             return self._record(conn, case_id)
 
@@ -737,6 +803,28 @@ class CaseStore:
                     Problem(f"案件 {cid} 的摘要与事件重放结果不一致", code="summary-mismatch")
                 )
         return problems
+
+
+def _check_case_id(case_id: str) -> None:
+    """A case id is a non-empty text without surrounding spaces."""
+    if not isinstance(case_id, str) or not case_id.strip():
+        raise DudaoError(
+            Problem(
+                f"案件编号不能为空：{case_id!r}",
+                path=("case_id",),
+                code="empty-case-id",
+                hint="给出案件编号，或立案时不给编号让系统分配（如 DD2023000001）",
+            )
+        )
+    if case_id != case_id.strip():
+        raise DudaoError(
+            Problem(
+                f"案件编号 '{case_id}' 首尾有空白",
+                path=("case_id",),
+                code="bad-case-id",
+                hint=f"写成 '{case_id.strip()}'",
+            )
+        )
 
 
 def _fold_stream(events: Iterable[Event]) -> Iterator[CaseState]:
