@@ -72,6 +72,13 @@ def test_an_obstruction_case_goes_through_interview_and_notice(tmp_path: Path) -
     assert data["events"][0]["payload"]["reference"] == "obstruction"
 
 
+def test_obstruction_is_no_longer_offered_as_a_severe_trigger(tmp_path: Path) -> None:
+    args = ["--store", str(tmp_path / "c.db"), "open", "450103", "--actor", "南宁市督导室"]
+    r = CliRunner().invoke(cases, [*args, "--source", "inspection", "--severe", "obstruction"])
+    assert r.exit_code == 2 and "--severe 的取值 'obstruction' 无法识别" in r.stderr
+    assert "obstruction" not in r.stderr.split("可选：")[1]
+
+
 def test_situation_not_in_force_for_the_target_is_refused(tmp_path: Path) -> None:
     code, _, err = _open(str(tmp_path / "c.db"), "610503", "retaliation")
     assert code == 2

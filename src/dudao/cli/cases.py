@@ -10,6 +10,7 @@ parameters, :mod:`dudao.workflow.policy`), and either recorded whole or refused
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -22,17 +23,27 @@ if TYPE_CHECKING:
 from dudao.cli.output import ReportingGroup, format_option, parse_date, print_json, stderr, stdout
 from dudao.errors import DudaoError, Problem
 from dudao.workflow import (
+    EXPLICIT_FIELDS,
+    FIELD_NAMES,
     PAYLOAD_TYPE,
     CaseState,
     Event,
     Overdue,
+    SevereTrigger,
+    Source,
     Step,
     allowed_next,
+    field_label,
+    parse_step,
+    payload_field,
     payload_from_dict,
     payload_to_dict,
+    step_names,
+    step_problem,
 )
 from dudao.workflow.policy import LawBookPolicies, Policy
 from dudao.workflow.situations import AccountabilitySituation
+from dudao.workflow.steps import STEP_IMPLIES
 
 FORMAT = format_option("table", "json")
 
@@ -86,26 +97,59 @@ def cases(ctx: click.Context, store: str) -> None:
 
 
 # ------------------------------------------------------------------ open
+#: Severe triggers offered on the command line: those a 问责情景 may open straight
+#: into 问责. 阻挠督导 is not among them (厅发〔2020〕26号 二（十四） puts it in the
+#: first tier: 约谈、通报 and accountability); a region that treats a situation as
+#: direct says so in its accountability.yaml, used through --situation.
+SEVERE_CHOICES = tuple(t for t in SevereTrigger if t is not SevereTrigger.OBSTRUCTION)
+
+
+def _choices(enum: Any, members: Any = None) -> str:
+    return "、".join(f"{m.label}（{m.value}）" for m in (members or enum))
+
+
+def _parse_choice(enum: Any, value: str, option: str, members: Any = None) -> Any:
+    allowed = tuple(members or enum)
+    try:
+        member = enum.parse(value.strip())
+    except ValueError:
+        member = None
+    if member not in allowed:
+        raise DudaoError(
+            Problem(
+                f"{option} 的取值 '{value}' 无法识别",
+                code="bad-option",
+                hint=f"可选：{_choices(enum, allowed)}",
+            )
+        )
+    return member
+
+
 @cases.command("open")
 @click.argument("target")
 @click.option("--actor", required=True, help="立案的督导机构")
 @click.option("--date", "date_", help="立案日期 YYYY-MM-DD（默认今天）")
-@click.option("--case-id", help="案件编号（默认自动分配）")
+@click.option("--case-id", help="案件编号（默认自动分配，如 DD2023000001）")
 @click.option(
-    "--source", type=click.Choice(["finding", "evaluation", "inspection"]), default="inspection"
+    "--source",
+    help="案件来源（必填）：" + _choices(Source),
 )
 @click.option("--reference", default="", help="来源编号：规则、评价或督导检查的编号")
 @click.option("--summary", default="", help="问题摘要")
 @click.option(
     "--severe",
-    type=click.Choice(["mass_incidents", "major_accident", "retaliation", "obstruction"]),
-    help="二（十四）的严重情形：直接进入问责",
+    help="直接进入问责的严重情形："
+    + _choices(SevereTrigger, SEVERE_CHOICES)
+    + "；各地哪些情形直接问责以其问责情景为准，宜用 --situation",
 )
 @click.option(
     "--situation",
     help="问责情景编号：按对象所在地区有效的情景立案，依据取自情景；直接问责的情景按严重情形立案",
 )
-@click.option("--citation", help="依据（默认 厅发〔2020〕26号 二（七））")
+@click.option(
+    "--citation",
+    help="依据（默认取当地立案步骤的依据：地区参数 workflow.opened.basis，否则《教育督导条例》）",
+)
 @FORMAT
 @click.pass_context
 def open_(
@@ -114,7 +158,7 @@ def open_(
     actor: str,
     date_: str | None,
     case_id: str | None,
-    source: str,
+    source: str | None,
     reference: str,
     summary: str,
     severe: str | None,
@@ -123,11 +167,27 @@ def open_(
     fmt: str,
 ) -> None:
     """为被督导单位 TARGET 立案。"""
+    if source is None:
+        raise DudaoError(
+            Problem(
+                "立案须写明案件来源",
+                code="missing-option",
+                hint=f"加 --source，可选：{_choices(Source)}",
+            )
+        )
+    kind = _parse_choice(Source, source, "--source")
+    trigger = (
+        None if severe is None else _parse_choice(SevereTrigger, severe, "--severe", SEVERE_CHOICES)
+    )
+    if not actor.strip():
+        raise DudaoError(
+            Problem("--actor 不能为空", code="missing-option", hint="写明立案的督导机构")
+        )
     day = _date(date_)
     if situation is not None:
         sit = _situation(target, situation, day)
         if sit.direct:
-            severe = sit.trigger.value if sit.trigger else severe
+            trigger = sit.trigger or trigger
         citation = citation or str(sit.cite)
         summary = summary or sit.name
         reference = reference or sit.id
@@ -137,10 +197,10 @@ def open_(
         day,
         actor=actor,
         case_id=case_id,
-        source=source,
+        source=kind,
         reference=reference,
         summary=summary,
-        severe=severe,
+        severe=trigger,
         citation=citation,
     )
     _print_record(record.case_id, record.events, record.state, fmt)
@@ -163,38 +223,146 @@ def _situation(target: str, situation_id: str, day: dt.date) -> AccountabilitySi
 
 
 # ------------------------------------------------------------------ advance
-def _parse_sets(step: Step, sets: tuple[str, ...], deadline: str | None) -> dict[str, Any]:
+#: The steps ``advance`` records (立案 is ``open``).
+ADVANCE_STEPS = tuple(s for s in Step if s is not Step.OPENED)
+_TRUE = ("true", "是", "yes", "1")
+_FALSE = ("false", "否", "no", "0")
+
+
+def _field_text(step: Step, name: str) -> str:
+    """``mode（反馈方式、方式：反馈会议 meeting / 书面反馈通知 written）``: help and errors."""
+    attr = attrs.fields_dict(PAYLOAD_TYPE[step])[name]
+    text = f"{name}（{'、'.join(FIELD_NAMES.get(name, ()))}"
+    enum = _enum_of(attr)
+    if enum is not None:
+        text += "：" + " / ".join(f"{m.label} {m.value}" for m in enum)
+    elif _is(attr, "bool"):
+        text += "：是 / 否"
+    return text + "）"
+
+
+def _type_text(attr: Any) -> str:
+    # annotations are strings under `from __future__ import annotations` until
+    # cattrs resolves them to classes (it does on first use)
+    t = attr.type
+    if isinstance(t, str):
+        return t
+    return t.__name__ if isinstance(t, type) else str(t)
+
+
+def _is(attr: Any, kind: str) -> bool:
+    return _type_text(attr).replace("datetime.", "").replace("dt.", "").startswith(kind)
+
+
+def _enum_of(attr: Any) -> Any:
+    """The labelled enum a field holds (itself, in a tuple, or optional), if any."""
+    from dudao.model.labels import LabelledEnum
+    from dudao.workflow import steps
+
+    for name in re.findall(r"\w+", _type_text(attr)):
+        enum = getattr(steps, name, None)
+        if isinstance(enum, type) and issubclass(enum, LabelledEnum):
+            return enum
+    return None
+
+
+def _advance_help() -> str:
+    """``advance``'s help, made from the tables the command parses with, so that it
+    lists exactly what the command accepts."""
+    lines = [
+        "为案件 CASE_ID 记录下一步 STEP；事件内容用 --set 名称=值 给出（名称用英文或中文）。",
+        "",
+        "\b",
+        "STEP 可写（每行一步，写其中任一名称）：",
+    ]
+    for step in ADVANCE_STEPS:
+        lines.append(f"  {'、'.join(step_names(step))}")
+    lines += [
+        "",
+        "\b",
+        "以下名称同时给出内容："
+        + "；".join(
+            f"{k} 即 {'、'.join(f'{f}={v}' for f, v in implied.items())}"
+            for k, implied in STEP_IMPLIES.items()
+        ),
+        "",
+        "\b",
+        "各步骤的字段（* 为必须写明的字段）：",
+    ]
+    for step in ADVANCE_STEPS:
+        need = _needed(step)
+        fields = [
+            ("*" if a.name in need else "") + _field_text(step, a.name)
+            for a in attrs.fields(PAYLOAD_TYPE[step])
+        ]
+        lines.append(f"  {step.label}：{'、'.join(fields) or '（无）'}")
+    lines += ["", "立案用 dudao cases open。"]
+    return "\n".join(lines)
+
+
+def _needed(step: Step) -> set[str]:
+    """Fields the command asks for: those without a default, and those whose
+    default would decide something an official must state (EXPLICIT_FIELDS)."""
     cls = PAYLOAD_TYPE[step]
-    fields = {a.name: a for a in attrs.fields(cls)}
-    data: dict[str, Any] = {}
+    no_default = {a.name for a in attrs.fields(cls) if a.default is attrs.NOTHING}
+    return no_default | set(EXPLICIT_FIELDS.get(step, ()))
+
+
+def _bad_field(step: Step, item: str) -> DudaoError:
+    fields = "、".join(_field_text(step, a.name) for a in attrs.fields(PAYLOAD_TYPE[step]))
+    return DudaoError(
+        Problem(
+            f"无法理解 --set '{item}'",
+            code="bad-field",
+            hint=f"写成 名称=值；“{step.label}”的字段有：{fields or '（无）'}",
+        )
+    )
+
+
+def _parse_sets(step: Step, sets: tuple[str, ...], implied: dict[str, str]) -> dict[str, Any]:
+    fields = attrs.fields_dict(PAYLOAD_TYPE[step])
+    data: dict[str, Any] = dict(implied)
     for item in sets:
-        key, sep, value = item.partition("=")
-        key = key.strip()
-        if not sep or key not in fields:
-            raise DudaoError(
-                Problem(
-                    f"无法理解 --set '{item}'",
-                    code="bad-field",
-                    hint=f"写成 字段=值；“{step.label}”的字段有：{'、'.join(fields) or '（无）'}",
-                )
-            )
-        if str(fields[key].type).startswith("tuple"):
-            data.setdefault(key, []).append(value)
-        elif fields[key].type in ("bool", bool):
-            if value.lower() not in ("true", "false", "是", "否", "yes", "no", "1", "0"):
+        raw, sep, value = item.partition("=")
+        key = payload_field(step, raw.strip()) if sep else None
+        if key is None:
+            raise _bad_field(step, item)
+        attr = fields[key]
+        if key in implied and value.strip() != implied[key]:
+            enum = _enum_of(attr)
+            same = enum is not None and _parses_to(enum, value, implied[key])
+            if not same:
                 raise DudaoError(
-                    Problem(f"{key} 应为 true 或 false，而不是 '{value}'", code="bad-field")
+                    Problem(
+                        f"步骤名称已说明 {key}={implied[key]}，与 --set '{item}' 矛盾",
+                        code="bad-field",
+                        hint="去掉这一 --set，或换用不带含义的步骤名称",
+                    )
                 )
-            data[key] = value.lower() in ("true", "是", "yes", "1")
+            continue
+        if _is(attr, "tuple"):
+            data.setdefault(key, []).append(value)
+        elif _is(attr, "bool"):
+            text = value.strip().lower()
+            if text not in _TRUE + _FALSE:
+                raise DudaoError(
+                    Problem(
+                        f"{field_label(key)}（{key}）应为 是 或 否，而不是 '{value}'",
+                        code="bad-field",
+                        hint="写 是/否 或 true/false",
+                    )
+                )
+            data[key] = text in _TRUE
         else:
             data[key] = value
-    if deadline is not None:
-        if "deadline" not in fields:
-            raise DudaoError(
-                Problem(f"“{step.label}”不设整改期限", code="bad-field", hint="去掉 --deadline")
-            )
-        data["deadline"] = _date(deadline, "期限").isoformat()
     return data
+
+
+def _parses_to(enum: Any, value: str, expected: str) -> bool:
+    try:
+        return enum.parse(value.strip()).value == expected
+    except ValueError:
+        return False
 
 
 def _parse_extras(items: tuple[str, ...]) -> dict[str, str]:
@@ -209,12 +377,50 @@ def _parse_extras(items: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-@cases.command()
+def _missing(step: Step, data: dict[str, Any]) -> None:
+    """Every field the command asks for that was not given, in one error."""
+    missing = [f for f in _needed(step) if f not in data and f != "deadline"]
+    if not missing:
+        return
+    order = [a.name for a in attrs.fields(PAYLOAD_TYPE[step])]
+    missing.sort(key=order.index)
+    example = " ".join(f"--set {field_label(f)}=…" for f in missing)
+    raise DudaoError(
+        Problem(
+            f"“{step.label}”须写明：" + "、".join(_field_text(step, f) for f in missing),
+            code="missing-field",
+            hint=f"加 {example}（不设默认值，以免替办理机构作出判断）",
+        )
+    )
+
+
+def _parse_step_arg(text: str) -> Step:
+    step = parse_step(text)
+    if step is Step.OPENED:
+        raise DudaoError(
+            Problem("advance 不能立案", code="bad-step", hint="立案用 dudao cases open TARGET")
+        )
+    return step
+
+
+def _check_id(case_id: str) -> None:
+    if not case_id.strip():
+        raise DudaoError(
+            Problem(
+                "案件编号不能为空", code="empty-case-id", hint="用 dudao cases list 查看案件编号"
+            )
+        )
+
+
+@cases.command(help=_advance_help())
 @click.argument("case_id")
 @click.argument("step")
 @click.option("--date", "date_", help="事件日期 YYYY-MM-DD（默认今天）")
 @click.option("--actor", help="办理的督导机构（默认沿用上一事件）")
-@click.option("--citation", help="依据（默认取该步骤在 厅发〔2020〕26号 中的条款）")
+@click.option(
+    "--citation",
+    help="依据（默认取当地该步骤的依据：地区参数 workflow.<步骤>.basis，否则国家文件）",
+)
 @click.option(
     "--deadline",
     help="整改期限 YYYY-MM-DD（下达整改、督办单、约谈、通报；"
@@ -224,8 +430,9 @@ def _parse_extras(items: tuple[str, ...]) -> dict[str, str]:
     "--set",
     "sets",
     multiple=True,
-    metavar="字段=值",
-    help="事件内容，可多次给出；列表字段重复给出，如 --set invitees=市纪委监委",
+    metavar="名称=值",
+    help="事件内容，可多次给出；名称用英文或中文（见上）；"
+    "列表字段重复给出，如 --set 邀请单位=市纪委监委",
 )
 @click.option(
     "--extra",
@@ -233,6 +440,12 @@ def _parse_extras(items: tuple[str, ...]) -> dict[str, str]:
     multiple=True,
     metavar="名称=内容",
     help="地区要求的其他内容（workflow.<步骤>.required 中不属于事件字段的项目）",
+)
+@click.option(
+    "--seq",
+    type=click.IntRange(min=1),
+    help="本事件应为案件的第几个事件（dudao cases show 所见事件数 + 1）；"
+    "默认按本命令读到的案件；案件已被他人推进时拒绝记录",
 )
 @FORMAT
 @click.pass_context
@@ -246,19 +459,31 @@ def advance(
     deadline: str | None,
     sets: tuple[str, ...],
     extras: tuple[str, ...],
+    seq: int | None,
     fmt: str,
 ) -> None:
-    """为案件 CASE_ID 记录下一步 STEP（英文或中文，如 feedback、反馈、督办单）。"""
-    try:
-        kind = Step.parse(step)
-    except ValueError as exc:
-        raise DudaoError(Problem(str(exc), code="bad-step")) from None
+    _check_id(case_id)
+    kind = _parse_step_arg(step)
+    day = _date(date_)
     store = _store(ctx)
     current = store.case(case_id)
-    day, target = _date(date_), current.state.target or ""
-    data = _parse_sets(kind, sets, deadline)
-    if "deadline" in {a.name for a in attrs.fields(PAYLOAD_TYPE[kind])} and "deadline" not in data:
-        policy = ctx.obj["policies"].policy(target, day, current.state.procedure)
+    state, target = current.state, current.state.target or ""
+    # an out-of-order step is reported as such, before any complaint about its content
+    problem = step_problem(state, kind, day, case_id)
+    if problem is not None:
+        raise DudaoError(problem)
+    implied = STEP_IMPLIES.get(step.strip(), {})
+    data = _parse_sets(kind, sets, implied)
+    has_deadline = "deadline" in attrs.fields_dict(PAYLOAD_TYPE[kind])
+    if deadline is not None:
+        if not has_deadline:
+            raise DudaoError(
+                Problem(f"“{kind.label}”不设整改期限", code="bad-field", hint="去掉 --deadline")
+            )
+        data["deadline"] = _date(deadline, "期限").isoformat()
+    _missing(kind, data)
+    if has_deadline and "deadline" not in data:
+        policy = ctx.obj["policies"].policy(target, day, state.procedure)
         default = policy.default_deadline(kind, day)
         if default is None:
             raise DudaoError(
@@ -279,6 +504,8 @@ def advance(
         actor or current.events[-1].actor,
         target,
         payload=payload,
+        # the number this event gets if nobody records one meanwhile
+        seq=seq if seq is not None else state.count + 1,
         extra=_parse_extras(extras),
         **cited,
     )
@@ -353,6 +580,7 @@ def _print_record(case_id: str, events: tuple[Event, ...], state: CaseState, fmt
 @click.pass_context
 def show(ctx: click.Context, case_id: str, fmt: str) -> None:
     """显示案件 CASE_ID 的全部事件和当前状态。"""
+    _check_id(case_id)
     record = _store(ctx).case(case_id)
     _print_record(record.case_id, record.events, record.state, fmt)
 
@@ -374,10 +602,7 @@ def list_(
 ) -> None:
     """列出案件及其当前状态。"""
     if step is not None:
-        try:
-            step = Step.parse(step).value
-        except ValueError as exc:
-            raise DudaoError(Problem(str(exc), code="bad-step")) from None
+        step = parse_step(step).value
     closed = None if is_open is None else not is_open
     rows = _store(ctx).cases(target=target, step=step, closed=closed, limit=limit)
     if fmt == "json":
