@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import sys
@@ -340,6 +341,11 @@ def test_duplicate_column(tmp_path: Path) -> None:
         (INSPECTORS, 2, "consecutive_terms", "0", "below-minimum", "不能小于 1"),
         (INSPECTORS, 3, "assessment", "良好", "bad-enum", "'良好'"),
         (INSPECTORS, 3, "appointing", "999999", "unknown-code", "'999999'"),
+        (INSPECTORS, 2, "trained_on", "2021-02-29", "bad-date", "2021 年 2 月只有 28 天"),
+        (INSPECTORS, 2, "term_start", "2021-13-45", "bad-date", "没有 13 月"),
+        (INSPECTORS, 3, "term_start", "0001-01-01", "bad-date", "早于 1900 年"),
+        (INSPECTORS, 2, "trained_on", "2021年4月31日", "bad-date", "2021 年 4 月只有 30 天"),
+        (INSPECTORS, 2, "term_end", "2021-08-31", "date-order", "早于任期开始 2021-09-01"),
     ],
 )
 def test_cell_problem(
@@ -571,14 +577,20 @@ def valid_inspectors(draw: st.DrawFn) -> pd.DataFrame:
     def cat(values: list, enum: type) -> pd.Categorical:
         return pd.Categorical(values, categories=[m.value for m in enum])
 
+    starts = col(_date)
+    lasting = col(_opt(st.integers(0, 3650).map(lambda days: dt.timedelta(days=days))))
+
     return pd.DataFrame(
         {
             "inspector_id": pd.array(ids, STRING_DTYPE),
             "name": pd.array(col(_text), STRING_DTYPE),
             "kind": cat(col(st.sampled_from([m.value for m in InspectorKind])), InspectorKind),
             "appointing": codes(col(st.sampled_from(sorted(KNOWN)))),
-            "term_start": dates(col(_date)),
-            "term_end": dates(col(_opt(_date))),
+            "term_start": dates(starts),
+            # a term ends on or after its start (an earlier end is a date-order problem)
+            "term_end": dates(
+                [None if d is None else s + d for s, d in zip(starts, lasting, strict=True)]
+            ),
             "consecutive_terms": np.array(col(st.integers(1, 9)), dtype=np.int64),
             "trained_on": dates(col(_opt(_date))),
             "training_hours": np.array(
@@ -599,9 +611,7 @@ def valid_inspectors(draw: st.DrawFn) -> pd.DataFrame:
 
 
 @given(valid_inspectors())
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_valid_frames_load_unchanged(tmp_path: Path, df: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(validate_table(df, INSPECTORS, source="t", known_codes=KNOWN), df)
     path = tmp_path / "inspectors.csv"
@@ -644,7 +654,7 @@ def _problem_keys(frame: pd.DataFrame, order: list[int]) -> list[tuple]:
 
 
 @given(_school_rows, st.randoms(use_true_random=False))
-@settings(max_examples=150, deadline=None)
+@settings(deadline=None)  # the profile decides how many examples
 def test_row_order_does_not_change_problems(rows: list[dict], rnd) -> None:
     frame = pd.DataFrame(rows, dtype=object)
     order = list(range(len(frame)))
@@ -775,3 +785,24 @@ def test_supervision_topic_is_optional_free_text_stored_as_categories() -> None:
     assert df["topic"].tolist()[:2] == ["large_schools", "本地事项"] and pd.isna(df["topic"][2])
     assert isinstance(df["topic"].dtype, pd.CategoricalDtype)
     assert list(df.columns) == SUPERVISIONS.names
+
+
+def test_early_and_misordered_dates_in_typed_columns() -> None:
+    """Parquet and in-memory frames hold dates already: 0001-01-01 fits datetime64[s]."""
+    frame = pd.DataFrame(
+        {
+            "inspector_id": ["GX-1", "GX-2"],
+            "name": ["李明", "王芳"],
+            "kind": ["兼职", "专职"],
+            "appointing": ["450103", "450103"],
+            "term_start": np.array(["0001-01-01", "2021-09-01"], dtype="datetime64[s]"),
+            "term_end": np.array(["NaT", "2021-08-31"], dtype="datetime64[s]"),
+        }
+    )
+    with pytest.raises(DudaoError) as excinfo:
+        validate_table(frame, INSPECTORS, source="t")
+    assert [(p.row, p.path, p.code) for p in excinfo.value.problems] == [
+        (1, ("term_start",), "bad-date"),
+        (2, ("term_end",), "date-order"),
+    ]
+    assert "早于 1900 年" in excinfo.value.problems[0].message

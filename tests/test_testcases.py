@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -117,6 +118,8 @@ def test_pytest_collects_case_files(tmp_path: Path) -> None:
         "passes.yaml",
     )
     _write(tmp_path, ZONE_CASE + "    []\n", "fails.yaml")
+    # data files beside the cases are not collected (a parameters file is no test)
+    (tmp_path / "parameters.yaml").write_text("parameters: []\n", encoding="utf-8")
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
         capture_output=True,
@@ -230,3 +233,40 @@ def test_an_inline_dataset_carries_its_own_parameters(tmp_path: Path) -> None:
     enough = STAFFING_CASE.format(schools=schools, parameters=params, findings="[]")
     result = run_case(_write(tmp_path, enough), PLUGINS)
     assert result.passed, result.failures
+
+
+def test_only_case_files_are_collected_from_a_folder(tmp_path: Path) -> None:
+    """A plugin folder holds data files too: ``dudao test`` runs its cases and nothing
+    else, as pytest runs test_*.py (it once reported 108 data files as broken cases)."""
+    from dudao.testcases import find_cases
+
+    case = _write(tmp_path, ZONE_CASE + "    []\n", "in_cases.yaml")
+    nested = tmp_path / "cases" / "2023" / "nested.yaml"
+    nested.parent.mkdir()
+    nested.write_text("name: x\n", encoding="utf-8")  # broken, but in cases/: reported
+    shaped = tmp_path / "elsewhere.yaml"  # a case by its shape, outside cases/
+    shaped.write_text(ZONE_CASE + "    []\n", encoding="utf-8")
+    for data in ("parameters.yaml", "data/dataset.yaml", "data/plans/2023.yaml"):
+        (tmp_path / data).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / data).write_text("parameters: []\nname: 数据\n", encoding="utf-8")
+    (tmp_path / "broken-data.yaml").write_text("a: [\n", encoding="utf-8")
+    assert find_cases([tmp_path]) == [nested, case, shaped]
+    result = CliRunner().invoke(cli, ["test", str(tmp_path), "--format", "json"])
+    assert result.exit_code == 2  # nested.yaml is a broken case
+    assert len(json.loads(result.stdout)["broken"]) == 1
+
+
+def test_the_plugins_folder_holds_cases_and_data_and_only_cases_run() -> None:
+    from dudao.testcases import find_cases
+
+    root = Path(__file__).resolve().parents[1] / "plugins"
+    found = find_cases([root])
+    assert found and all("cases" in p.relative_to(root).parts for p in found)
+    assert len(found) == len(list(root.glob("*/tests/cases/*.yaml")))
+
+
+def test_a_folder_without_cases_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "parameters.yaml").write_text("parameters: []\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["test", str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"{tmp_path}: 文件夹中没有测试用例" in result.stderr

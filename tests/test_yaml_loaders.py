@@ -60,3 +60,65 @@ def test_errors_come_from_the_pure_loader_with_its_messages() -> None:
     with pytest.raises(DudaoError) as err:
         yamlio.parse("a: [1, 2\nb: 3\n", "x.yaml")
     assert err.value.problems[0].code == "yaml-syntax"
+
+
+# ------------------------------------------------ what no file may do to a reader
+
+BOMB = "".join(
+    f"{n}: &{n} [{', '.join([f'*{p}' if p else 'lol'] * 9)}]\n"
+    for p, n in zip(["", "a", "b", "c", "d", "e", "f", "g"], "abcdefgh", strict=True)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "code"),
+    [
+        pytest.param("a: 1\nb: x\x00y\n", 2, "bad-character", id="nul"),
+        pytest.param("a: 1\n\x1b[31m: 2\n", 2, "bad-character", id="escape"),
+        pytest.param("a: " + "[" * 5000 + "]" * 5000, 1, "yaml-too-deep", id="flow-5000"),
+        pytest.param("a: " + "[" * 101 + "]" * 101, 1, "yaml-too-deep", id="flow-101"),
+        pytest.param(
+            "".join("  " * i + f"k{i}:\n" for i in range(120)), 100, "yaml-too-deep", id="blocks"
+        ),
+        pytest.param(BOMB, 5, "yaml-alias-bomb", id="billion-laughs"),
+        pytest.param("a: &x [1, *x]\n", 1, "yaml-alias-cycle", id="list-holds-itself"),
+        pytest.param("a: &x {b: {c: *x}}\n", 1, "yaml-alias-cycle", id="map-holds-itself"),
+    ],
+)
+@pytest.mark.parametrize("libyaml", [True, False], ids=["libyaml", "pure-python"])
+def test_what_would_break_a_reader_is_refused_with_its_line(
+    monkeypatch: pytest.MonkeyPatch, text: str, line: int, code: str, libyaml: bool
+) -> None:
+    if not libyaml:
+        monkeypatch.setattr(yamlio, "_CLoader", None)
+    with pytest.raises(DudaoError) as err:
+        yamlio.parse(text, "x.yaml")
+    (problem,) = err.value.problems
+    assert (problem.source, problem.line, problem.code) == ("x.yaml", line, code)
+
+
+def test_aliases_within_the_bound_read_as_before() -> None:
+    text = "base: &base {unit: 人, sample: true}\n" + "".join(f"p{i}: *base\n" for i in range(500))
+    data = yamlio.parse(text, "x.yaml").data
+    assert len(data) == 501 and data["p499"] == {"unit": "人", "sample": True}
+
+
+@pytest.mark.parametrize("text", ["2023-02-30", "2023-13-45", "0000-01-01", "2023-02-30 08:00:00"])
+def test_a_date_that_does_not_exist_stays_text_in_both_loaders(text: str) -> None:
+    fast = yamlio.parse(f"d: {text}\n", "x.yaml").data
+    assert fast == _pure(f"d: {text}\n")[0] == {"d": text}
+
+
+def test_a_date_field_says_why_the_date_is_impossible() -> None:
+    from dudao.model.dataset import DatasetInfo
+
+    for value, words in [
+        ("2023-02-30", "'2023-02-30' 不是实际的日期：2023 年 2 月只有 28 天"),
+        ("2024-02-30", "'2024-02-30' 不是实际的日期：2024 年 2 月只有 29 天"),
+        ("2023-13-45", "'2023-13-45' 不是实际的日期：没有 13 月"),
+        ("0001-01-01", "'0001-01-01' 不是实际的日期：早于 1900 年"),
+    ]:
+        doc = yamlio.parse(f"name: x\nscope: '450100'\nas_of: {value}\n", "d.yaml")
+        with pytest.raises(DudaoError) as err:
+            yamlio.structure(doc, DatasetInfo)
+        assert str(err.value).startswith(f"d.yaml:3 as_of: {words}")

@@ -1,4 +1,5 @@
-"""pytest collects YAML test cases (``tests/cases/*.yaml``) as test items.
+"""pytest collects YAML test cases (``tests/cases/**.yaml``, or any YAML file with
+``dataset`` and ``expect``) as test items; other YAML files are data.
 
 Registered through the ``pytest11`` entry point, so a plugin's own test run picks
 up its case files with no conftest. A failing case lists what differed; a broken
@@ -17,7 +18,9 @@ from dudao.errors import DudaoError
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.File | None:
-    if file_path.suffix == ".yaml" and file_path.parent.name == "cases":
+    from dudao.testcases import is_case_file
+
+    if is_case_file(file_path, parent.config.rootpath):
         return CaseFile.from_parent(parent, path=file_path)
     return None
 

@@ -55,6 +55,7 @@ import pandas as pd
 from dudao.errors import DudaoError, Problem
 from dudao.io import yamlio
 from dudao.io.convert import converter
+from dudao.io.dataset import LoadedDataset, absent_table
 from dudao.io.tables import TABLES, validate_table
 from dudao.law.book import LawBook
 from dudao.law.contributions import Contributor
@@ -67,8 +68,6 @@ from dudao.model.jurisdiction import Jurisdiction
 from dudao.plans.status import TaskStatus, measure_loaded
 from dudao.rules.base import Context
 from dudao.rules.engine import dataset_parameters, run_rules
-
-REQUIRED = ("schools", "inspectors", "zones")
 
 
 @attrs.frozen
@@ -172,16 +171,48 @@ class CaseResult:
 
 
 def find_cases(paths: Iterable[str | Path]) -> list[Path]:
-    """Case files: the files given, and every ``*.yaml`` under the folders given."""
+    """Case files: the files given, and the test cases among the YAML files under the
+    folders given (:func:`is_case_file`: a plugin's data files are not cases)."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out += sorted(p.rglob("*.yaml"))
+            found = [f for f in sorted(p.rglob("*.yaml")) if is_case_file(f, p)]
+            if not found:
+                raise DudaoError(
+                    Problem(
+                        "文件夹中没有测试用例",
+                        source=str(p),
+                        code="no-cases",
+                        hint="用例放在 cases 文件夹中（如 tests/cases/*.yaml），"
+                        "或是含 dataset 与 expect 的 YAML 文件",
+                    )
+                )
+            out += found
         elif p.exists():
             out.append(p)
         else:
             raise DudaoError(Problem(f"找不到 {p}", code="missing-file"))
     return out
+
+
+def is_case_file(path: Path, root: Path | None = None) -> bool:
+    """Whether a YAML file is a test case: it lies in a folder named ``cases`` (below
+    ``root``, when given: tests/cases/**), or it is a mapping with ``dataset`` and
+    ``expect``. pytest and ``dudao test`` collect these and nothing else, as pytest
+    collects test_*.py: a plugin's parameters or a dataset's files are not cases."""
+    if path.suffix != ".yaml" or not path.is_file():
+        return False
+    try:
+        folders = path.relative_to(root.parent).parts[:-1] if root else path.parent.parts
+    except ValueError:  # a file outside ``root``
+        folders = path.parent.parts
+    if "cases" in folders:
+        return True
+    try:
+        data = yamlio.read(path).data
+    except DudaoError:  # not a case: a broken case outside cases/ cannot be told apart
+        return False
+    return isinstance(data, dict) and {"dataset", "expect"} <= data.keys()
 
 
 def load_case(path: Path) -> tuple[TestCase, yamlio.YamlDocument]:
@@ -271,10 +302,10 @@ def _dataset(
         )
     tables: dict[str, Any] = {}
     problems: list[Problem] = []
-    for name, spec in TABLES.items():
+    for name in TABLES:
         rows = inline.tables.get(name)
-        if rows is None:
-            tables[name] = spec.empty() if name in REQUIRED else None
+        if rows is None:  # not given: recorded as such, so rules needing it do not run
+            tables[name] = absent_table(name)
             continue
         try:
             tables[name] = _table(name, rows, doc)
@@ -284,11 +315,12 @@ def _dataset(
         raise DudaoError(problems)
     info = DatasetInfo(name=inline.name, scope=inline.scope, as_of=case.as_of, sample=True)
     fields = {f.name for f in attrs.fields(Dataset)}
-    ds = Dataset(
+    ds = LoadedDataset(
         info=info,
         committees=inline.committees,
         units=inline.units,
         source=doc.source,
+        tables_given=frozenset(inline.tables),
         **{k: v for k, v in tables.items() if k in fields},
     )
     entries = parameter_law(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -66,6 +68,7 @@ def check(
     path = _dataset(dataset)
     plugins = load_plugins()
     result = run_check(path, plugins, as_of=parse_date(as_of), only=set(rules) or None)
+    _known_rules(rules, result.law or plugins.law_book(result.hierarchy))
     if fmt == "json":
         _print_json(result)
     elif fmt == "markdown":
@@ -74,6 +77,26 @@ def check(
         _print_table(result, limit)
     if result.has_errors and not exit_zero:
         raise SystemExit(1)
+
+
+def _known_rules(names: Iterable[str], law: LawBook, where: str = "--rule") -> None:
+    """Every rule named on the command line exists: say which do, and the nearest."""
+    known = law.ids("rule")
+    problems = []
+    for name in dict.fromkeys(n for n in names if n not in known):
+        close = difflib.get_close_matches(name, known, n=1)
+        problems.append(
+            Problem(
+                f"没有名为 '{name}' 的规则",
+                path=(where,),
+                code="unknown-rule",
+                hint=(f"是否是 '{close[0]}'？" if close else "")
+                + "已有的规则："
+                + "、".join(known),
+            )
+        )
+    if problems:
+        raise DudaoError(problems)
 
 
 def _summary(result: CheckResult) -> dict[str, int]:
@@ -123,6 +146,8 @@ def _groups(result: CheckResult, limit: int = 0) -> list[tuple[str, pd.DataFrame
     order = np.argsort(np.where(pos >= 0, pos, np.iinfo(np.int64).max), kind="stable")
     shown = findings.take(order[: limit or len(order)])
     codes = shown["jurisdiction"].to_numpy(dtype=object)
+    if not len(codes):  # a clean dataset: nothing to group
+        return []
     starts = [i for i in range(len(codes)) if i == 0 or codes[i] != codes[i - 1]]
     ends = [*starts[1:], len(codes)]
     return [(codes[a], shown.iloc[a:b]) for a, b in zip(starts, ends, strict=True)]
@@ -180,8 +205,9 @@ def _print_table(result: CheckResult, limit: int = LIMIT) -> None:
         f"\n运行规则 {len(ran)} 条，检查对象 {sum(r.checked for r in ran):,} 个；"
         f"发现 错误 {s['error']} 项、警告 {s['warning']} 项、提示 {s['info']} 项。"
     )
-    for r in skipped:
-        stdout.print(f"[dim]未运行 {r.rule}（{r.title}）：{r.skipped}[/]")
+    # a rule with national and regional versions is skipped once per version: say it once
+    for rule, title, why in dict.fromkeys((r.rule, r.title, r.skipped) for r in skipped):
+        stdout.print(f"[dim]未运行 {rule}（{title}）：{why}[/]")
 
 
 def _as_markdown(result: CheckResult, limit: int = LIMIT) -> str:
@@ -307,6 +333,7 @@ def explain(rule: str, target: str, dataset: str | None, as_of: str | None, fmt:
     """说明规则 RULE 对对象 TARGET 的判断是怎样算出来的（使用的数字、参数与依据）。"""
     plugins = load_plugins()
     result = run_check(_dataset(dataset), plugins, as_of=parse_date(as_of), only={rule})
+    _known_rules([rule], result.law or plugins.law_book(result.hierarchy), "RULE")
     if not result.checks:
         raise DudaoError(
             Problem(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
 import json
+import re
 from pathlib import Path
 
 import click
@@ -23,12 +26,14 @@ from dudao.cli.simulate import simulate
 from dudao.cli.synth import synth
 from dudao.errors import DudaoError, Problem
 from dudao.io import yamlio
+from dudao.io.convert import date_reason
 from dudao.law.book import Conflict
 from dudao.model.hierarchy import Hierarchy
 from dudao.plugins.checks import check_file
 from dudao.plugins.files import FILE_KINDS
 from dudao.plugins.manager import LoadedPlugin, load_plugins
 from dudao.plugins.yaml_plugin import display_path
+from dudao.testcases import is_case_file, load_case
 
 FORMAT = format_option("table", "json")
 
@@ -165,11 +170,13 @@ def schema(kind: str | None, list_kinds: bool) -> None:
             stdout.print(f"{k.name:<14} {k.filename:<22} {k.title}")
         return
     if kind not in FILE_KINDS:
+        close = difflib.get_close_matches(kind, FILE_KINDS, n=1)
         raise DudaoError(
             Problem(
                 f"未知的文件类型 '{kind}'",
+                path=("KIND",),
                 code="unknown-kind",
-                hint="可选：" + "、".join(FILE_KINDS),
+                hint=(f"是否是 '{close[0]}'？" if close else "") + "可选：" + "、".join(FILE_KINDS),
             )
         )
     click.echo(json.dumps(FILE_KINDS[kind].schema(), ensure_ascii=False, indent=2))
@@ -179,14 +186,23 @@ def schema(kind: str | None, list_kinds: bool) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--kind", type=click.Choice(sorted(FILE_KINDS)), help="文件类型（默认按文件名判断）")
 def validate(files: tuple[Path, ...], kind: str | None) -> None:
-    """检查插件 YAML 文件：语法、字段、代码与引用；每个问题一行，指明文件、行号和字段。"""
+    """检查插件 YAML 文件：语法、字段、代码与引用；每个问题一行，指明文件、行号和字段。
+
+    给出文件夹时检查其中（含子文件夹）的全部 YAML 文件；cases 文件夹中的是测试用例。
+    """
     by_filename = {k.filename: k for k in FILE_KINDS.values()}
     loaded = load_plugins()
-    problems: list[Problem] = []
-    for path in files:
+    found, problems = _yaml_files(files)
+    for path, folder in found:
         # topic files: parameters/staffing.yaml is a parameters file
         by_folder = by_filename.get(f"{path.parent.name}.yaml")
         file_kind = FILE_KINDS[kind] if kind else by_filename.get(path.name) or by_folder
+        if file_kind is None and folder is not None and is_case_file(path, folder):
+            try:  # a test case found in a folder: its structure (dudao test runs it)
+                load_case(path)
+            except DudaoError as exc:
+                problems += exc.problems
+            continue
         if file_kind is None:
             problems.append(
                 Problem(
@@ -206,7 +222,36 @@ def validate(files: tuple[Path, ...], kind: str | None) -> None:
             problems += exc.problems
     if problems:
         raise DudaoError(problems)
-    stderr.print(f"[green]通过[/]：{len(files)} 个文件没有发现问题")
+    stderr.print(f"[green]通过[/]：{len(found)} 个文件没有发现问题")
+
+
+def _yaml_files(paths: tuple[Path, ...]) -> tuple[list[tuple[Path, Path | None]], list[Problem]]:
+    """The files given, and the YAML files in the folders given (not in hidden folders),
+    each with the folder it was found in; a folder without any is a problem."""
+    out: list[tuple[Path, Path | None]] = []
+    problems = []
+    for path in paths:
+        if not path.is_dir():
+            out.append((path, None))
+            continue
+        found = [
+            p
+            for p in sorted(path.rglob("*.y*ml"))
+            if p.suffix in (".yaml", ".yml")
+            and p.is_file()
+            and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        ]
+        if not found:
+            problems.append(
+                Problem(
+                    "文件夹中没有 YAML 文件（*.yaml）",
+                    source=str(path),
+                    code="no-files",
+                    hint="给出插件的 YAML 文件或含有它们的文件夹",
+                )
+            )
+        out += [(p, path) for p in found]
+    return out, problems
 
 
 ALL = [
@@ -226,3 +271,77 @@ ALL = [
     validate,
     new_plugin,
 ]
+
+
+# ------------------------------------------------------- --as-of and --out, everywhere
+
+
+class AsOf(click.ParamType):
+    """``--as-of``: checked here for every command (a real date, from 1900 on) and passed
+    on as YYYY-MM-DD text for the command to read."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: object) -> str:
+        text = str(value).strip()
+        found = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+        reason = date_reason(*map(int, found.groups())) if found else "格式不对"
+        if reason is None:
+            return dt.date(*map(int, found.groups())).isoformat()  # 2023-3-1 as well
+        if found and not reason.startswith("没有"):  # a month 13 is a slip of format
+            message = f"日期 '{text}' 不是实际的日期：{reason}"
+        else:
+            message = f"日期 '{text}' 格式不对" + (f"：{reason}" if found else "")
+        hint = "写成 YYYY-MM-DD，如 2023-03-01"
+        raise DudaoError(Problem(message, path=("--as-of",), code="bad-date", hint=hint))
+
+
+class OutPath(click.ParamType):
+    """``--out``: a file to write (in a folder that exists) or a folder to create or fill;
+    never a device such as /dev/null, a folder where a file is meant or the reverse."""
+
+    def __init__(self, folder: bool) -> None:
+        self.folder = folder
+        self.name = "DIRECTORY" if folder else "FILE"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: object) -> Path:
+        path = Path(str(value))
+        what = "文件夹" if self.folder else "文件"
+
+        def bad(message: str, hint: str) -> DudaoError:
+            return DudaoError(
+                Problem(message, source=str(path), path=("--out",), code="bad-out", hint=hint)
+            )
+
+        if path.exists() and not (path.is_dir() or path.is_file()):
+            raise bad(f"不能写入 {path}：它是设备或特殊文件，不是{what}", f"--out 给出{what}的路径")
+        if self.folder and path.exists() and not path.is_dir():
+            raise bad("这是一个文件，而 --out 应为文件夹", "换一个文件夹名，或先移走该文件")
+        if not self.folder and path.is_dir():
+            raise bad("这是一个文件夹，而 --out 应为文件名", "给出文件名，如 评分表.xlsx")
+        # the nearest folder above that exists: files are written in a folder that exists;
+        # folders are created with their parents, but not below a file
+        above = path.parent
+        while not above.exists() and above != above.parent:
+            above = above.parent
+        if not above.is_dir():
+            raise bad(f"{above} 不是文件夹，无法在其中写入", "检查 --out 的路径")
+        if not self.folder and above != path.parent:
+            raise bad(f"文件夹 {path.parent} 不存在", "先创建该文件夹，或换一个已有的文件夹")
+        return path
+
+
+def _check_options(command: click.Command) -> None:
+    """Give every command's ``--as-of`` and ``--out`` the checks above."""
+    for param in command.params:
+        if isinstance(param, click.Option) and param.name == "as_of":
+            param.type = AsOf()
+        elif isinstance(param, click.Option) and param.name == "out":
+            # a file where the command's own type refused folders (evaluate's xlsx)
+            param.type = OutPath(folder=getattr(param.type, "dir_okay", True))
+    for sub in getattr(command, "commands", {}).values():
+        _check_options(sub)
+
+
+for _command in ALL:
+    _check_options(_command)

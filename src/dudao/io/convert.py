@@ -5,7 +5,8 @@ Strict where policy staff make mistakes, lenient where YAML is ambiguous:
 * unknown keys are errors (a typo must not silently fall back to a default);
 * enums accept the English value or the Chinese label (``kind: 开发区``);
 * text fields accept whole numbers (``code: 450100``) but not lists, maps or
-  booleans; dates accept ``2020-05-14`` quoted or not;
+  booleans; dates accept ``2020-05-14`` quoted or not, and say why one that does not
+  exist (``2023-02-30``) or cannot be meant (before :data:`EARLIEST_DATE`) is refused;
 * classes with a ``parse`` classmethod and a canonical ``str`` (文号, citations)
   are written as one string.
 
@@ -18,7 +19,9 @@ Strict where policy staff make mistakes, lenient where YAML is ambiguous:
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 from typing import Any
 
 import attrs
@@ -71,16 +74,53 @@ def _structure_bool(value: Any, _: type) -> bool:
     raise TypeError(f"应为 true 或 false，实际为 {_describe(value)}")
 
 
+EARLIEST_DATE = dt.date(1900, 1, 1)
+"""No date in supervision is earlier: ``0001-01-01`` is a placeholder or a slip, and a
+check dated then would reach back past the first day the calendar has."""
+
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def date_error(text: str) -> str | None:
+    """Why ``text``, written as YYYY-MM-DD, is not a date we accept; None if it is one.
+
+    >>> date_error("2023-02-30")
+    "'2023-02-30' 不是实际的日期：2023 年 2 月只有 28 天"
+    >>> date_error("2023-13-01"), date_error("2023-03-01")
+    ("'2023-13-01' 不是实际的日期：没有 13 月", None)
+    """
+    found = _YMD.fullmatch(text.strip())
+    if found is None:
+        return f"'{text}' 不是 YYYY-MM-DD 形式的日期"
+    reason = date_reason(*map(int, found.groups()))
+    return None if reason is None else f"'{text.strip()}' 不是实际的日期：{reason}"
+
+
+def date_reason(year: int, month: int, day: int) -> str | None:
+    """What is wrong with a year, month and day as a date; None if nothing is."""
+    if not 1 <= month <= 12:
+        return f"没有 {month} 月"
+    if year < EARLIEST_DATE.year:
+        return f"早于 {EARLIEST_DATE.year} 年，不可能是督导工作的日期"
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        return f"{year} 年 {month} 月只有 {last} 天"
+    return None
+
+
 def _structure_date(value: Any, _: type) -> dt.date:
     if isinstance(value, dt.datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, dt.date):
+        if value < EARLIEST_DATE:
+            raise ValueError(date_error(value.isoformat()))
         return value
     if isinstance(value, str):
-        try:
+        problem = date_error(value)
+        if problem is None:
             return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
+        if _YMD.fullmatch(value.strip()):  # shaped like a date, but not one
+            raise ValueError(problem)
     raise TypeError(f"应为日期（如 2020-05-14），实际为 {_describe(value)}")
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
+import attrs
 import numpy as np
 import pandas as pd
 
@@ -36,7 +37,44 @@ from dudao.model.hierarchy import Hierarchy
 from dudao.model.jurisdiction import Jurisdiction, JurisdictionKind, Level
 
 SUFFIXES = (".csv", ".tsv", ".xlsx", ".parquet")
-REQUIRED_TABLES = ("schools", "inspectors", "zones")
+#: The table every dataset folder has. Any other may be absent: the dataset records it
+#: (:meth:`LoadedDataset.provides`), and rules that need it are not run and say so.
+REQUIRED_TABLES = ("schools",)
+#: Absent, these are read as tables without rows (rules that read them without saying
+#: they need them must not fail); every other absent table is None.
+EMPTY_IF_ABSENT = ("schools", "inspectors")
+#: Columns naming a unit that may also lie above the dataset's scope: the province
+#: appoints inspectors and organises supervisions inside a city.
+MAY_BE_ABOVE_SCOPE = {("inspectors", "appointing"), ("supervisions", "body")}
+
+
+@attrs.define
+class LoadedDataset(Dataset):
+    """A dataset that knows which of its tables it was given: an absent table, even one
+    read as a table without rows, provides nothing, so rules that need it are not run
+    rather than finding every school without a zone."""
+
+    tables_given: frozenset[str] = frozenset()
+
+    def provides(self, need: str) -> bool:
+        """:meth:`Dataset.provides`, and False for a table the dataset was not given.
+
+        >>> from dudao.io.tables import INSPECTORS, SCHOOLS
+        >>> info = DatasetInfo("示例", "450100")
+        >>> ds = LoadedDataset(info, SCHOOLS.empty(), INSPECTORS.empty(), None,
+        ...                    tables_given=frozenset({"schools"}))
+        >>> ds.provides("schools"), ds.provides("inspectors"), ds.provides("zones")
+        (True, False, False)
+        """
+        table = need.partition(".")[0]
+        if table in TABLES and table not in self.tables_given:
+            return False
+        return super().provides(need)
+
+
+def absent_table(name: str) -> pd.DataFrame | None:
+    """What stands for a table a dataset was not given (see :data:`EMPTY_IF_ABSENT`)."""
+    return TABLES[name].empty() if name in EMPTY_IF_ABSENT else None
 
 
 def _find_table(folder: Path, name: str) -> Path | None:
@@ -131,11 +169,15 @@ def _load(folder: Path, info: DatasetInfo, hierarchy: Hierarchy) -> tuple[Datase
     known = set(hierarchy.codes())
     counties = {u.code for u in hierarchy if u.level is Level.COUNTY}
     tables: dict[str, pd.DataFrame | None] = {}
+    given: set[str] = set()
     for name, spec in TABLES.items():
         path = _find_table(folder, name)
         if path is None:
-            tables[name] = spec.empty() if name in REQUIRED_TABLES else None
+            if name in REQUIRED_TABLES:
+                problems.append(_missing_table(folder, spec))
+            tables[name] = absent_table(name)
             continue
+        given.add(name)
         try:
             tables[name] = load_table(path, spec, known_codes=known, county_codes=counties)
         except DudaoError as exc:
@@ -143,13 +185,28 @@ def _load(folder: Path, info: DatasetInfo, hierarchy: Hierarchy) -> tuple[Datase
             tables[name] = None
     if problems:
         raise DudaoError(problems)
-    dataset = Dataset(
-        info=info, committees=committees, units=tuple(units), source=str(folder), **tables
+    dataset = LoadedDataset(
+        info=info,
+        committees=committees,
+        units=tuple(units),
+        source=str(folder),
+        tables_given=frozenset(given),
+        **tables,
     )
-    problems += _references(dataset, folder)
+    problems += _references(dataset, folder, hierarchy)
     if problems:
         raise DudaoError(problems)
     return dataset, hierarchy
+
+
+def _missing_table(folder: Path, spec: TableSpec) -> Problem:
+    names = "、".join(f"{spec.name}{s}" for s in SUFFIXES)
+    return Problem(
+        f"数据集中没有{spec.label_zh}表 {spec.name}",
+        source=str(folder),
+        code="missing-table",
+        hint=f"放入 {names} 之一；列见 docs/datasets.md：{spec.describe_headers()}",
+    )
 
 
 def _yaml_or_table(folder: Path, name: str) -> tuple[Path | None, Path | None]:
@@ -307,54 +364,140 @@ def _unknown(values: pd.Series, known: pd.Index | pd.Series) -> np.ndarray:
     return present & (positions_in(values, known) < 0)
 
 
-def _references(ds: Dataset, folder: Path) -> list[Problem]:
-    """Rows that point at a school, zone or inspector the dataset does not have."""
-    checks: list[tuple[str, str, pd.Series, pd.Series, str]] = [
-        ("schools", "zone", ds.schools["zone"], ds.zones["zone_id"], "责任区"),
-        ("inspectors", "zone", ds.inspectors["zone"], ds.zones["zone_id"], "责任区"),
-    ]
+def _references(ds: LoadedDataset, folder: Path, hierarchy: Hierarchy) -> list[Problem]:
+    """Rows that point at a school, zone or inspector the dataset does not have, or at a
+    unit outside the dataset's scope (rules would silently pass them by)."""
+    found: list[Problem] = []
+
+    def report(table: str, column: str, bad: np.ndarray, values: pd.Series, **how: str) -> None:
+        found.extend(_problems(folder, table, column, bad, values, **how))
+
+    def refs(table: str, column: str, values: pd.Series, known: pd.Series, what: str) -> None:
+        label = TABLES[table].label_zh
+        report(
+            table,
+            column,
+            _unknown(values, known),
+            values,
+            message=f"{label}表引用了不存在的{what} '{{value}}'（{{rows}}）",
+            code="unknown-reference",
+            hint=f"检查{what}编号，或在对应的表中补上该{what}",
+        )
+
+    if ds.zones is not None:  # without a zones table there is nothing to refer to
+        refs("schools", "zone", ds.schools["zone"], ds.zones["zone_id"], "责任区")
+        refs("inspectors", "zone", ds.inspectors["zone"], ds.zones["zone_id"], "责任区")
     if ds.visits is not None:
-        checks += [
-            ("visits", "school_id", ds.visits["school_id"], ds.schools["school_id"], "学校"),
-            (
-                "visits",
-                "inspector_id",
-                ds.visits["inspector_id"],
-                ds.inspectors["inspector_id"],
-                "督学",
-            ),
-        ]
+        refs("visits", "school_id", ds.visits["school_id"], ds.schools["school_id"], "学校")
+        if ds.provides("inspectors"):
+            ids = ds.inspectors["inspector_id"]
+            refs("visits", "inspector_id", ds.visits["inspector_id"], ids, "督学")
     if ds.supervisions is not None:
         on_schools = ds.supervisions["target_kind"] == "school"
-        checks.append(
-            (
-                "supervisions",
-                "target",
-                ds.supervisions["target"].where(on_schools),
-                ds.schools["school_id"],
-                "学校",
+        targets = ds.supervisions["target"]
+        refs("supervisions", "target", targets.where(on_schools), ds.schools["school_id"], "学校")
+        # a government is a unit: a code the tree knows (schools are checked above)
+        governments = targets.where(ds.supervisions["target_kind"] == "government")
+        report(
+            "supervisions",
+            "target",
+            governments.notna().to_numpy() & (hierarchy.positions(governments) < 0),
+            governments,
+            message="督导活动表的对象 '{value}' 不是已知的区划代码（{rows}）",
+            code="unknown-code",
+            hint="对象类别为政府时，对象代码是被督导的区划代码，如 450102",
+        )
+    scope = ds.info.scope
+    above = {u.code for u in hierarchy.ancestors(scope)}
+    where = f"{scope} {hierarchy.get(scope).name}"
+    for table, column in _UNIT_COLUMNS:
+        frame = ds.table(table)
+        if frame is None:
+            continue
+        values = frame[column]
+        if (table, column) == ("supervisions", "target"):
+            values = values.where(frame["target_kind"] == "government")
+        elif (table, column) == ("programmes", "unit"):  # a code, or else a school
+            values = values.where(_unknown(values, ds.schools["school_id"]))
+            report(
+                table,
+                column,
+                values.notna().to_numpy() & (hierarchy.positions(values) < 0),
+                values,
+                message="评估认定项目进展表的单位 '{value}' 既不是已知的区划代码，"
+                "也不是学校表中的学校代码（{rows}）",
+                code="unknown-reference",
+                hint="单位写区划代码（县级项目）或学校代码（学校项目）",
+            )
+        known = hierarchy.positions(values) >= 0
+        inside = hierarchy.contains_many(scope, values)
+        if (table, column) in MAY_BE_ABOVE_SCOPE:
+            inside |= _isin(values, above)
+        label = TABLES[table][column].label
+        report(
+            table,
+            column,
+            known & ~inside,
+            values,
+            message=f"{label} '{{value}}'（{{name}}）不在数据集范围 {where} 之内（{{rows}}）",
+            code="out-of-scope",
+            hint="数据集只包括范围之内的单位：删去这些行、更正代码，或在 dataset.yaml 中扩大 scope",
+            names=hierarchy,
+        )
+    return found
+
+
+#: Columns naming a unit, checked to lie inside the dataset's scope.
+_UNIT_COLUMNS = [
+    ("schools", "county"),
+    ("zones", "county"),
+    ("inspectors", "appointing"),
+    ("supervisions", "body"),
+    ("supervisions", "target"),
+    ("filings", "jurisdiction"),
+    ("meetings", "jurisdiction"),
+    ("budgets", "jurisdiction"),
+    ("programmes", "unit"),
+]
+
+
+def _isin(values: pd.Series, codes: set[str]) -> np.ndarray:
+    return values.isin(codes).to_numpy(dtype=bool, na_value=False)
+
+
+def _problems(
+    folder: Path,
+    table: str,
+    column: str,
+    bad: np.ndarray,
+    values: pd.Series,
+    *,
+    message: str,
+    code: str,
+    hint: str,
+    names: Hierarchy | None = None,
+) -> list[Problem]:
+    """One problem per distinct bad value (the first 20), naming its first row and
+    listing up to five; ``message`` is formatted with ``value``, ``rows`` and ``name``."""
+    if not bad.any():
+        return []
+    path = _find_table(folder, table)
+    first_row = 2 if path is not None and path.suffix != ".parquet" else 1
+    rows = np.flatnonzero(bad)
+    cells = values.to_numpy(dtype=object)[rows]
+    problems = []
+    for value in pd.unique(cells)[:20]:
+        at = rows[cells == value]
+        shown = "、".join(str(r + first_row) for r in at[:5]) + ("…" if len(at) > 5 else "")
+        name = names.get(value).name if names is not None else ""
+        problems.append(
+            Problem(
+                message.format(value=value, rows=f"第 {shown} 行", name=name),
+                source=str(path) if path else table,
+                row=int(at[0]) + first_row,
+                path=(column,),
+                code=code,
+                hint=hint,
             )
         )
-    problems = []
-    for table, column, values, known, what in checks:
-        bad = _unknown(values, known)
-        if not bad.any():
-            continue
-        spec: TableSpec = TABLES[table]
-        path = _find_table(folder, table)
-        first_row = 2 if path is not None and path.suffix != ".parquet" else 1
-        rows = np.flatnonzero(bad)
-        for value in pd.unique(values.to_numpy()[rows])[:20]:
-            at = rows[values.to_numpy()[rows] == value]
-            shown = "、".join(str(r + first_row) for r in at[:5]) + ("…" if len(at) > 5 else "")
-            problems.append(
-                Problem(
-                    f"{spec.label_zh}表引用了不存在的{what} '{value}'（第 {shown} 行）",
-                    source=str(path) if path else table,
-                    row=int(at[0]) + first_row,
-                    path=(column,),
-                    code="unknown-reference",
-                    hint=f"检查{what}编号，或在对应的表中补上该{what}",
-                )
-            )
     return problems

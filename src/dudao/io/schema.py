@@ -20,8 +20,11 @@ line to use it.
 
 from __future__ import annotations
 
+import types
+import typing
 from typing import Any
 
+import attrs
 import msgspec
 
 from dudao.model.documents import Citation, DocumentNumber
@@ -45,13 +48,13 @@ def _labelled_enums() -> dict[str, type[LabelledEnum]]:
 
 def json_schema(cls: type) -> dict[str, Any]:
     """The draft-07 JSON Schema of a file structured as ``cls``."""
-    schema = msgspec.json.schema(cls)
+    schema = _msgspec_schema(cls)
     enums = _labelled_enums()
     defs = schema.get("$defs", {})
     for name, spec in defs.items():
         if name in _TEXT_TYPES:
             defs[name] = {"type": "string", "description": _TEXT_TYPES[name]}
-        elif name in enums:
+        elif name in enums and "enum" in spec:  # not a class of the same name (Stage)
             members = list(enums[name])
             spec["enum"] = [m.value for m in members] + [m.label for m in members]
             labels = "；".join(f"{m.value} = {m.label}" for m in members)
@@ -60,6 +63,91 @@ def json_schema(cls: type) -> dict[str, Any]:
             spec["additionalProperties"] = False
     _walk(schema)
     return {"$schema": "http://json-schema.org/draft-07/schema#", **schema}
+
+
+def _msgspec_schema(cls: type) -> dict[str, Any]:
+    """msgspec's schema of ``cls``. msgspec describes only unions it could decode (one
+    attrs class, one text-like type): a union the converter reads by its own hook, such
+    as a task's ``target: RuleTarget | RecordsTarget``, is described as ``anyOf`` its
+    members through stand-in classes."""
+    try:
+        return msgspec.json.schema(cls)
+    except TypeError:
+        pass
+    unions: list[tuple[type, ...]] = []
+    root = _Shadows(unions).of(cls)
+    members = [m for union in unions for m in union]
+    hook = _placeholder_schema
+    (out, *found), defs = msgspec.json.schema_components(
+        [root, *members], schema_hook=hook, ref_template="#/$defs/{name}"
+    )
+    shown = iter(found)
+    anyof = [{"anyOf": [next(shown) for _ in union]} for union in unions]
+    schema = {**out, "$defs": defs} if defs else out
+    return _fill_placeholders(schema, anyof)
+
+
+class _AnyOf:
+    """Stands for the ``index``-th union msgspec cannot describe."""
+
+    index: int
+
+
+def _placeholder_schema(t: type) -> dict[str, Any]:
+    if isinstance(t, type) and issubclass(t, _AnyOf):
+        return {"$anyof": t.index}
+    raise NotImplementedError
+
+
+def _fill_placeholders(node: Any, anyof: list[dict[str, Any]]) -> Any:
+    if isinstance(node, dict):
+        if "$anyof" in node:
+            return _fill_placeholders(anyof[node["$anyof"]], anyof)
+        return {k: _fill_placeholders(v, anyof) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_fill_placeholders(v, anyof) for v in node]
+    return node
+
+
+class _Shadows:
+    """Copies of attrs classes (same names, fields and defaults) in which each union of
+    more than one non-None type is a :class:`_AnyOf` subclass; ``unions`` collects the
+    (copied) members of each."""
+
+    def __init__(self, unions: list[tuple[type, ...]]) -> None:
+        self.unions = unions
+        self.done: dict[type, type] = {}
+
+    def of(self, t: Any) -> Any:
+        if attrs.has(t) and isinstance(t, type):
+            return self._attrs(t)
+        origin, args = typing.get_origin(t), typing.get_args(t)
+        if origin in (typing.Union, types.UnionType):
+            real = [a for a in args if a is not type(None)]
+            if len(real) > 1:
+                members = tuple(self.of(a) for a in real)
+                stand_in = type(f"_AnyOf{len(self.unions)}", (_AnyOf,), {})
+                stand_in.index = len(self.unions)
+                self.unions.append(members)
+                return stand_in | None if len(real) < len(args) else stand_in
+            return typing.Union[tuple(self.of(a) for a in args)]  # noqa: UP007
+        if origin is typing.Literal or origin is typing.Annotated or not args:
+            return t
+        return origin[tuple(... if a is ... else self.of(a) for a in args)]
+
+    def _attrs(self, cls: type) -> type:
+        if cls in self.done:
+            return self.done[cls]
+        hints = typing.get_type_hints(cls)
+        fields = {
+            f.name: attrs.field(type=self.of(hints[f.name]), default=f.default)
+            for f in attrs.fields(cls)
+            if f.init
+        }
+        copy = attrs.make_class(cls.__name__, fields, frozen=True)
+        copy.__doc__ = cls.__doc__
+        self.done[cls] = copy
+        return copy
 
 
 def _walk(node: Any) -> None:

@@ -79,6 +79,7 @@ import pandas as pd
 from pandas.api import types as ptypes
 
 from dudao.errors import DudaoError, Problem
+from dudao.io.convert import EARLIEST_DATE, date_reason
 from dudao.model.activities import FilingKind, MeetingKind, SupervisionKind, SupervisionTarget
 from dudao.model.dataset import ABSENT_COLUMNS
 from dudao.model.jurisdiction import JurisdictionKind
@@ -116,6 +117,7 @@ STRING_DTYPE: Any = _string_dtype()
 """The dtype of text columns in loaded tables."""
 
 _DATE_DTYPE = "datetime64[s]"
+_EARLIEST = np.datetime64(EARLIEST_DATE, "s")
 _MAX_EXACT_INT = 2**53  # beyond this a float cannot carry the integer exactly
 
 
@@ -149,12 +151,16 @@ class Column:
     # Code columns repeat a few thousand values over half a million rows: stored
     # as categories they group, join and test subtree membership far faster.
     categorical: bool = False
+    #: a date column that may not be earlier than this other date column of its row
+    not_before: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if (self.type == "enum") != (self.enum is not None):
             raise ValueError(f"列 {self.name}: enum 仅且必须用于 type='enum'")
         if self.default is not None and self.required:
             raise ValueError(f"列 {self.name}: 必填列不能有默认值")
+        if self.not_before is not None and self.type != "date":
+            raise ValueError(f"列 {self.name}: not_before 仅用于日期列")
 
     @property
     def label(self) -> str:
@@ -251,7 +257,7 @@ INSPECTORS = TableSpec(
             categorical=True,
         ),
         Column("term_start", "date", label_zh="任期开始"),
-        Column("term_end", "date", required=False, label_zh="任期结束"),
+        Column("term_end", "date", required=False, label_zh="任期结束", not_before="term_start"),
         Column("consecutive_terms", "int", required=False, ge=1, default=1, label_zh="连任届数"),
         Column("trained_on", "date", required=False, label_zh="岗前培训日期"),
         Column("training_hours", "float", required=False, ge=0, label_zh="年度培训学时"),
@@ -298,8 +304,14 @@ SUPERVISIONS = TableSpec(
         # because regions add their own; docs/datasets.md lists the conventional values.
         Column("topic", "str", required=False, label_zh="督导事项", categorical=True),
         # 督导报告 and its publication (厅发〔2020〕26号 二（七）); blank: none yet
-        Column("report_date", "date", required=False, label_zh="督导报告日期"),
-        Column("published_on", "date", required=False, label_zh="报告公开日期"),
+        Column("report_date", "date", required=False, label_zh="督导报告日期", not_before="date"),
+        Column(
+            "published_on",
+            "date",
+            required=False,
+            label_zh="报告公开日期",
+            not_before="report_date",
+        ),
     ],
 )
 
@@ -1009,7 +1021,8 @@ def _parse_date(s: pd.Series) -> _Parsed:
         dt = s.dt.tz_localize(None) if getattr(s.dt, "tz", None) is not None else s
         values = dt.dt.normalize().astype(_DATE_DTYPE).to_numpy()
         missing = np.isnat(values)
-        return _Parsed(values, missing, np.zeros(len(s), bool), lambda i: str(s.iloc[i]))
+        early = ~missing & (values < _EARLIEST)
+        return _Parsed(values, missing, early, lambda i: str(s.iloc[i])[:10])
     cells = _Cells.of(s)
     parts = cells.text.astype(object).str.fullmatch(_DATE_RE.pattern)
     groups = cells.text.astype(object).str.extract(_DATE_RE.pattern)
@@ -1019,7 +1032,7 @@ def _parse_date(s: pd.Series) -> _Parsed:
     iso = (year + "-" + month.str.zfill(2) + "-" + day.str.zfill(2)).where(parts.fillna(False))
     parsed = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
     values_u = parsed.astype(_DATE_DTYPE).to_numpy() if len(parsed) else np.array([], _DATE_DTYPE)
-    ok = ~np.isnat(values_u)
+    ok = ~np.isnat(values_u) & (values_u >= _EARLIEST)  # 0001-01-01: a slip, not a date
     values = cells.per_row(values_u, np.datetime64("NaT", "s"))
     return _Parsed(values, cells.missing, cells.per_row(~ok, False), cells.text_at)
 
@@ -1069,6 +1082,14 @@ def _bad_value(column: Column, value: str) -> tuple[str, str]:
     if column.type == "float":
         return f"{column.label} '{value}' 不是数值", "请填写数值，如 24 或 12.5"
     if column.type == "date":
+        found = _DATE_RE.match(value)
+        ymd = [int(g) for g in found.groups() if g is not None][:3] if found else []
+        reason = date_reason(*ymd) if ymd else None
+        if reason is not None:  # shaped like a date: say what is wrong with it
+            return (
+                f"{column.label} '{value}' 不是实际的日期：{reason}",
+                "请填写实际的日期，按 YYYY-MM-DD，如 2021-09-01",
+            )
         return (
             f"{column.label} '{value}' 不是有效日期",
             "请按 YYYY-MM-DD 填写，如 2021-09-01",
@@ -1240,6 +1261,8 @@ def _validate(
                 out[column.name] = fill_absent(column, n)
             continue
         _check(column, p, report, known_codes=known_codes, county_codes=county_codes)
+        if column.not_before in parsed:
+            _check_order(column, p, spec[column.not_before], parsed[column.not_before], report)
         out[column.name] = _finish(column, p)
 
     if report.problems:
@@ -1322,6 +1345,22 @@ def _check(
                 int(rows[0]),
             ),
         )
+
+
+def _check_order(column: Column, p: _Parsed, first: Column, q: _Parsed, report: _Report) -> None:
+    """Rows where ``column``'s date lies before ``first``'s (a term ending before it began)."""
+    both = ~p.missing & ~p.bad & ~q.missing & ~q.bad
+    with np.errstate(invalid="ignore"):
+        early = both & (np.asarray(p.values) < np.asarray(q.values))
+    report.cells(
+        early,
+        column,
+        "date-order",
+        lambda i: (
+            f"{column.label} {p.text_at(i)} 早于{first.label} {q.text_at(i)}",
+            f"{column.label}（{column.name}）不能早于{first.label}（{first.name}）：检查是否写反",
+        ),
+    )
 
 
 def _all_distinct(values: Any, present: np.ndarray) -> bool:

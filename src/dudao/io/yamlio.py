@@ -6,7 +6,13 @@ The loader is PyYAML's ``SafeLoader`` made strict for hand-written policy files:
 * only ``true``/``false`` are booleans, so ``no``, ``on``, ``yes`` stay text
   (YAML 1.1's "Norway problem");
 * only plain decimal numbers are numbers: ``000000`` and ``0450`` stay text
-  (YAML 1.1 would read octal) and ``1:30`` is not sexagesimal 90.
+  (YAML 1.1 would read octal) and ``1:30`` is not sexagesimal 90;
+* a date that does not exist (``2023-02-30``) stays text, so the field expecting a
+  date says what is wrong with it and where;
+* what a hostile or broken file could do to every reader is refused with its line:
+  characters YAML forbids (a NUL byte), nesting deeper than :data:`MAX_DEPTH`, and
+  aliases that expand the document beyond :data:`MAX_ALIAS_GROWTH` nodes (a
+  "billion laughs" of a few hundred bytes) or into a cycle.
 
 :func:`load` parses a file and structures it into a model class; every problem
 comes back as a :class:`~dudao.errors.Problem` naming file, line and field path.
@@ -43,8 +49,115 @@ from dudao.io.convert import converter
 T = TypeVar("T")
 
 
+MAX_DEPTH = 100
+"""Collections nested deeper than this are refused: no authored file comes near it, and
+a deeper one would exhaust the recursion of every reader after the parser."""
+
+MAX_ALIAS_GROWTH = 10_000
+"""Nodes that aliases may add to a document when expanded, beyond the nodes written
+(or as many as written, for a larger file): an alias reads as a copy wherever the
+data goes next, and 614 bytes of nested aliases grew past 3 GiB."""
+
+
 class DuplicateKeyError(yaml.constructor.ConstructorError):
     """A mapping names the same key twice."""
+
+
+class LimitError(yaml.MarkedYAMLError):
+    """The document is nested too deep or its aliases expand too far."""
+
+    def __init__(self, message: str, mark: yaml.Mark | None, code: str, hint: str) -> None:
+        super().__init__(problem=message, problem_mark=mark)
+        self.code, self.hint = code, hint
+
+
+class _DepthLimited:
+    """Composer mixin: nesting beyond :data:`MAX_DEPTH` is an error, not a RecursionError
+    (the pure-Python composer recurses once per level)."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _too_deep(self.peek_event().start_mark)  # type: ignore[attr-defined]
+            return super().compose_node(parent, index)  # type: ignore[misc]
+        finally:
+            self._depth -= 1
+
+
+def _too_deep(mark: yaml.Mark | None) -> LimitError:
+    return LimitError(
+        f"嵌套超过 {MAX_DEPTH} 层",
+        mark,
+        "yaml-too-deep",
+        "按 dudao schema 给出的结构填写；列表和映射不会嵌套这么深",
+    )
+
+
+def _check_graph(root: yaml.Node, text: str) -> None:
+    """Refuse documents nested deeper than :data:`MAX_DEPTH`, aliases that expand beyond
+    :data:`MAX_ALIAS_GROWTH` and aliases that contain themselves, before anything reads
+    the data. One pass without recursion; aliases need an anchor (``&``), so a file
+    without one is only measured for depth."""
+    if "&" not in text:
+        stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+        while stack:
+            node, depth = stack.pop()
+            if depth > MAX_DEPTH:
+                raise _too_deep(node.start_mark)
+            if isinstance(node, yaml.SequenceNode):
+                stack += ((n, depth + 1) for n in node.value)
+            elif isinstance(node, yaml.MappingNode):
+                stack += ((n, depth + 1) for pair in node.value for n in pair)
+        return
+    # An alias is the anchored node itself, shared: sizes and heights are worked out
+    # once per node (post-order), a node met again while still open is a cycle.
+    size: dict[int, int] = {}
+    height: dict[int, int] = {}
+    open_: set[int] = set()
+    todo: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while todo:
+        node, done = todo.pop()
+        key = id(node)
+        kids = _children(node)
+        if done:
+            open_.discard(key)
+            size[key] = 1 + sum(size[id(k)] for k in kids)
+            height[key] = 1 + max((height[id(k)] for k in kids), default=0)
+            if height[key] > MAX_DEPTH:
+                raise _too_deep(node.start_mark)
+            written = len(size)
+            allowed = written + max(MAX_ALIAS_GROWTH, written)
+            if size[key] > allowed:
+                raise LimitError(
+                    f"别名（*锚点）层层展开后超过 {allowed:,} 项（文件只写了约 {written:,} 项）",
+                    node.start_mark,
+                    "yaml-alias-bomb",
+                    "不要层层引用锚点；需要重复的内容请直接写出",
+                )
+            continue
+        if key in size:
+            continue
+        if key in open_:
+            raise LimitError(
+                "锚点通过别名引用了它自身",
+                node.start_mark,
+                "yaml-alias-cycle",
+                "删去该别名，或直接写出要重复的内容",
+            )
+        open_.add(key)
+        todo.append((node, True))
+        todo += ((k, False) for k in kids if id(k) not in size)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
 
 
 class _NoDuplicateKeys:
@@ -63,8 +176,8 @@ class _NoDuplicateKeys:
         return super().construct_mapping(node, deep=deep)  # type: ignore[misc]
 
 
-class StrictLoader(_NoDuplicateKeys, yaml.SafeLoader):
-    """SafeLoader with YAML 1.2-like scalars and duplicate-key detection."""
+class StrictLoader(_DepthLimited, _NoDuplicateKeys, yaml.SafeLoader):
+    """SafeLoader with YAML 1.2-like scalars, duplicate-key detection and a depth limit."""
 
     yaml_implicit_resolvers: dict = {}  # noqa: RUF012 - PyYAML's class-level table
 
@@ -87,6 +200,16 @@ for _tag, _pattern, _first in [
     )
 
 
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:  # 2023-02-30: text, so the field wanting a date says what is wrong
+        return loader.construct_scalar(node)
+
+
+StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 # libyaml's parser (when PyYAML has it) with the same resolvers and constructor: plugin
 # folders hold a hundred files, and the pure-Python scanner took ~0.6 s per process.
 _CLoader: type | None = None
@@ -94,6 +217,7 @@ if getattr(yaml, "__with_libyaml__", False):
 
     class _CLoader(_NoDuplicateKeys, yaml.CSafeLoader):  # type: ignore[no-redef]
         yaml_implicit_resolvers = StrictLoader.yaml_implicit_resolvers
+        yaml_constructors = StrictLoader.yaml_constructors
 
 
 class StrictDumper(yaml.SafeDumper):
@@ -158,20 +282,31 @@ def _child(node: yaml.Node, step: PathStep) -> yaml.Node | None:
 
 
 def parse(text: str, source: str) -> YamlDocument:
-    """Parse YAML text; syntax errors become a Problem with the line."""
+    """Parse YAML text; syntax errors and the limits above become a Problem with the line."""
     if _CLoader is not None:
-        fast = _CLoader(text)
         try:
-            node = fast.get_single_node()
-            data = fast.construct_document(node) if node is not None else None
-            return YamlDocument(data, node, source)
+            fast = _CLoader(text)
         except yaml.YAMLError:
-            pass  # read again below, so every message is the pure-Python loader's
-        finally:
-            fast.dispose()
-    loader = StrictLoader(text)
+            fast = None  # read again below, so every message is the pure-Python loader's
+        if fast is not None:
+            try:
+                node = fast.get_single_node()
+                if node is not None:
+                    _check_graph(node, text)
+                data = fast.construct_document(node) if node is not None else None
+                return YamlDocument(data, node, source)
+            except yaml.YAMLError:
+                pass  # as above
+            finally:
+                fast.dispose()
+    try:
+        loader = StrictLoader(text)
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids, e.g. a NUL byte
+        raise DudaoError(_bad_character(exc, text, source)) from None
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _check_graph(node, text)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -185,6 +320,8 @@ def parse(text: str, source: str) -> YamlDocument:
                 code="duplicate-key",
                 hint="同一层级的每个键只能写一次，删去或合并其中一处",
             )
+        elif isinstance(exc, LimitError):
+            problem = Problem(message, source=source, line=line, code=exc.code, hint=exc.hint)
         else:
             problem = Problem(
                 f"YAML 语法错误：{_translate_yaml(message)}",
@@ -194,6 +331,8 @@ def parse(text: str, source: str) -> YamlDocument:
                 code="yaml-syntax",
             )
         raise DudaoError(problem) from None
+    except yaml.reader.ReaderError as exc:
+        raise DudaoError(_bad_character(exc, text, source)) from None
     except yaml.YAMLError as exc:
         raise DudaoError(
             Problem(f"YAML 无法解析：{exc}", source=source, code="yaml-syntax")
@@ -201,6 +340,19 @@ def parse(text: str, source: str) -> YamlDocument:
     finally:
         loader.dispose()
     return YamlDocument(data, node, source)
+
+
+def _bad_character(exc: yaml.reader.ReaderError, text: str, source: str) -> Problem:
+    """A character YAML does not allow in a file (NUL, other control characters)."""
+    char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    name = "（NUL）" if char == "\0" else ""
+    return Problem(
+        f"文件含有不允许的控制字符 U+{ord(char):04X}{name}",
+        source=source,
+        line=text.count("\n", 0, exc.position) + 1,
+        code="bad-character",
+        hint="删去该字符；它常由其他软件复制粘贴或错误的编码转换带入，用文本编辑器另存为 UTF-8",
+    )
 
 
 def _translate_yaml(message: str) -> str:
