@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -75,10 +75,6 @@ def set_cell(path: Path, row: int, column: str, value: str) -> None:
     rows = read_csv(path)
     rows[row - 1][rows[0].index(column)] = value
     write_csv(path, rows)
-
-
-def edit_text(path: Path, change: Callable[[str], str]) -> None:
-    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
 
 
 @st.composite

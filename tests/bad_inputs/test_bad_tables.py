@@ -174,11 +174,6 @@ def test_an_unreadable_table_file(dataset: Path, table: str, kind: str) -> None:
     refused(run("check", dataset), str(path), words)
 
 
-def test_a_missing_schools_table_is_named(dataset: Path) -> None:
-    (dataset / "schools.csv").unlink()
-    refused(run("check", dataset), f"{dataset}: 数据集中没有学校表 schools")
-
-
 def test_a_table_in_two_formats(dataset: Path) -> None:
     (dataset / "zones.tsv").write_text("zone_id\tname\tcounty\n", encoding="utf-8")
     refused(run("check", dataset), str(dataset), "表 zones 有多个文件")

@@ -38,13 +38,23 @@ def test_a_dataset_without_zones_does_not_judge_zone_coverage(dataset: Path) -> 
     assert sum(line.startswith("未运行 zone-coverage（") for line in lines) == 1
 
 
-@pytest.mark.parametrize("table", ["zones", "inspectors", "visits", "budgets"])
+def test_a_dataset_without_schools_says_which_rules_it_cannot_run(dataset: Path) -> None:
+    """Not 40 visits naming unknown schools, nor every school counted as none."""
+    (dataset / "schools.csv").unlink()
+    result = run("check", dataset, "--format", "json")
+    assert result.exit_code in (0, 1), result.output
+    skipped = {r["rule"]: r["skipped"] for r in json.loads(result.stdout)["rules"]}
+    assert skipped["zone-coverage"] == "数据集中没有 schools 表"
+    assert "未运行 zone-coverage（" in run("check", dataset).stdout
+
+
+@pytest.mark.parametrize("table", ["schools", "zones", "inspectors", "visits", "budgets"])
 def test_an_absent_table_provides_nothing(dataset: Path, table: str) -> None:
     (dataset / f"{table}.csv").unlink()
     ds, _ = load_dataset(dataset, load_plugins().hierarchy())
     assert not ds.provides(table)
     assert not ds.provides(f"{table}.date")
-    assert ds.provides("schools") and ds.provides("schools.county")
+    assert ds.provides("meetings") and ds.provides("meetings.date")
 
 
 def test_an_absent_inspectors_table_is_not_an_unknown_inspector_everywhere(

@@ -26,7 +26,6 @@ from dudao.io.tables import (
     COMMITTEES,
     TABLES,
     UNITS,
-    TableSpec,
     load_table,
     positions_in,
     reading_ahead,
@@ -37,11 +36,10 @@ from dudao.model.hierarchy import Hierarchy
 from dudao.model.jurisdiction import Jurisdiction, JurisdictionKind, Level
 
 SUFFIXES = (".csv", ".tsv", ".xlsx", ".parquet")
-#: The table every dataset folder has. Any other may be absent: the dataset records it
-#: (:meth:`LoadedDataset.provides`), and rules that need it are not run and say so.
-REQUIRED_TABLES = ("schools",)
-#: Absent, these are read as tables without rows (rules that read them without saying
-#: they need them must not fail); every other absent table is None.
+#: Any table may be absent (a dataset of programme records has no schools): the dataset
+#: records it (:meth:`LoadedDataset.provides`), rules that need it are not run and say
+#: so, and nothing refers to it. These are then read as tables without rows (rules that
+#: read them without saying they need them must not fail); any other absent table is None.
 EMPTY_IF_ABSENT = ("schools", "inspectors")
 #: Columns naming a unit that may also lie above the dataset's scope: the province
 #: appoints inspectors and organises supervisions inside a city.
@@ -173,8 +171,6 @@ def _load(folder: Path, info: DatasetInfo, hierarchy: Hierarchy) -> tuple[Datase
     for name, spec in TABLES.items():
         path = _find_table(folder, name)
         if path is None:
-            if name in REQUIRED_TABLES:
-                problems.append(_missing_table(folder, spec))
             tables[name] = absent_table(name)
             continue
         given.add(name)
@@ -197,16 +193,6 @@ def _load(folder: Path, info: DatasetInfo, hierarchy: Hierarchy) -> tuple[Datase
     if problems:
         raise DudaoError(problems)
     return dataset, hierarchy
-
-
-def _missing_table(folder: Path, spec: TableSpec) -> Problem:
-    names = "、".join(f"{spec.name}{s}" for s in SUFFIXES)
-    return Problem(
-        f"数据集中没有{spec.label_zh}表 {spec.name}",
-        source=str(folder),
-        code="missing-table",
-        hint=f"放入 {names} 之一；列见 docs/datasets.md：{spec.describe_headers()}",
-    )
 
 
 def _yaml_or_table(folder: Path, name: str) -> tuple[Path | None, Path | None]:
@@ -372,7 +358,12 @@ def _references(ds: LoadedDataset, folder: Path, hierarchy: Hierarchy) -> list[P
     def report(table: str, column: str, bad: np.ndarray, values: pd.Series, **how: str) -> None:
         found.extend(_problems(folder, table, column, bad, values, **how))
 
-    def refs(table: str, column: str, values: pd.Series, known: pd.Series, what: str) -> None:
+    def refs(table: str, column: str, values: pd.Series, to: str, what: str) -> None:
+        """``values`` name rows of the table ``to`` (its first column): checked when the
+        dataset has that table (without it there is nothing to refer to)."""
+        if not ds.provides(to):
+            return
+        known = ds.table(to)[TABLES[to].columns[0].name]
         label = TABLES[table].label_zh
         report(
             table,
@@ -384,18 +375,15 @@ def _references(ds: LoadedDataset, folder: Path, hierarchy: Hierarchy) -> list[P
             hint=f"检查{what}编号，或在对应的表中补上该{what}",
         )
 
-    if ds.zones is not None:  # without a zones table there is nothing to refer to
-        refs("schools", "zone", ds.schools["zone"], ds.zones["zone_id"], "责任区")
-        refs("inspectors", "zone", ds.inspectors["zone"], ds.zones["zone_id"], "责任区")
+    refs("schools", "zone", ds.schools["zone"], "zones", "责任区")
+    refs("inspectors", "zone", ds.inspectors["zone"], "zones", "责任区")
     if ds.visits is not None:
-        refs("visits", "school_id", ds.visits["school_id"], ds.schools["school_id"], "学校")
-        if ds.provides("inspectors"):
-            ids = ds.inspectors["inspector_id"]
-            refs("visits", "inspector_id", ds.visits["inspector_id"], ids, "督学")
+        refs("visits", "school_id", ds.visits["school_id"], "schools", "学校")
+        refs("visits", "inspector_id", ds.visits["inspector_id"], "inspectors", "督学")
     if ds.supervisions is not None:
         on_schools = ds.supervisions["target_kind"] == "school"
         targets = ds.supervisions["target"]
-        refs("supervisions", "target", targets.where(on_schools), ds.schools["school_id"], "学校")
+        refs("supervisions", "target", targets.where(on_schools), "schools", "学校")
         # a government is a unit: a code the tree knows (schools are checked above)
         governments = targets.where(ds.supervisions["target_kind"] == "government")
         report(
@@ -417,7 +405,8 @@ def _references(ds: LoadedDataset, folder: Path, hierarchy: Hierarchy) -> list[P
         values = frame[column]
         if (table, column) == ("supervisions", "target"):
             values = values.where(frame["target_kind"] == "government")
-        elif (table, column) == ("programmes", "unit"):  # a code, or else a school
+        elif (table, column) == ("programmes", "unit") and ds.provides("schools"):
+            # a unit is a code, or else a school (without schools it cannot be told)
             values = values.where(_unknown(values, ds.schools["school_id"]))
             report(
                 table,
