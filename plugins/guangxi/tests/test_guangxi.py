@@ -165,7 +165,8 @@ def test_accountability_situations_of_clauses_twelve_to_fourteen(plugins: Plugin
         "supervision_notice"
     ]
     direct = {s.id for s in situations.values() if s.direct and s.scope == "450000"}
-    assert direct == {"mass_incidents", "major_accident", "retaliation", "obstruction"}
+    # 二（十四）: obstruction is first-tier (约谈、通报 and accountability), not direct
+    assert direct == {"mass_incidents", "major_accident", "retaliation"}
     failed = situations["duty_evaluation_failed"]
     assert not failed.direct and str(failed.cite) == "厅发〔2020〕26号 二（十四）"
     assert [f.value for f in situations["unlawful_conduct_referred"].forms] == ["referral"]

@@ -174,9 +174,9 @@ class DudaoSpec:
             @hookimpl
             def dudao_accountability_situations(self):
                 return [AccountabilitySituation(
-                    "obstruction", "阻挠、干扰和不配合教育督导工作",
-                    forms=("interview", "circulated_criticism"), direct=True,
-                    trigger="obstruction", cite="厅发〔2020〕26号 二（十四）",
+                    "retaliation", "威胁恐吓、打击报复教育督导人员",
+                    forms=("interview", "supervision_notice"), direct=True,
+                    trigger="retaliation", cite="厅发〔2020〕26号 二（十四）",
                     since=date(2020, 5, 14))]
         """
 
