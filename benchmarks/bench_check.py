@@ -47,8 +47,9 @@ from dudao.io.dataset import (
     load_dataset,
     units_from_table,
 )
-from dudao.io.tables import TABLES, UNITS, load_table
+from dudao.io.tables import load_table
 from dudao.model.jurisdiction import Level
+from dudao.model.tables import TABLES, UNITS
 from dudao.plugins.manager import load_plugins
 from dudao.rules.base import Context
 from dudao.rules.engine import check, dataset_parameters, run_rules

@@ -18,8 +18,9 @@ import numpy as np
 import pandas as pd
 
 from dudao.evaluation.programmes import DEFAULT_STAGES, programme_problems, programme_status
-from dudao.io.tables import PROGRAMMES, validate_table
+from dudao.io.tables import validate_table
 from dudao.model.jurisdiction import Level
+from dudao.model.tables import PROGRAMMES
 from dudao.plugins.manager import load_plugins
 
 DAY = dt.date(2024, 12, 31)

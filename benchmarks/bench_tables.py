@@ -23,9 +23,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dudao.io.tables import INSPECTORS, SCHOOLS, TableSpec, load_table
+from dudao.io.tables import load_table
 from dudao.model.people import AssessmentResult, InspectorKind
 from dudao.model.schools import Ownership, Stage
+from dudao.model.tables import INSPECTORS, SCHOOLS, TableSpec
 
 SEED = 2024
 

@@ -62,7 +62,7 @@ def test_glossary_lists_every_enum_value_with_its_chinese_label(enum: type[Label
 
 
 def test_datasets_doc_lists_every_table_and_column() -> None:
-    from dudao.io.tables import COMMITTEE_MEMBERS, COMMITTEES, TABLES, UNITS
+    from dudao.model.tables import COMMITTEE_MEMBERS, COMMITTEES, TABLES, UNITS
 
     text = (DOCS / "datasets.md").read_text(encoding="utf-8")
     specs = {**TABLES, **{t.name: t for t in (UNITS, COMMITTEES, COMMITTEE_MEMBERS)}}

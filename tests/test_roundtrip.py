@@ -9,9 +9,9 @@ import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dudao.io.convert import converter
 from dudao.io.yamlio import dump, parse, structure
 from dudao.model.bodies import Committee, Membership, MemberUnit, Officer
+from dudao.model.convert import converter
 from dudao.model.documents import Citation, Document, DocumentNumber
 from dudao.model.jurisdiction import Jurisdiction, JurisdictionKind
 from dudao.model.people import (

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from dudao.cli.synth import synth
 from dudao.errors import DudaoError
 from dudao.io.dataset import load_dataset
-from dudao.io.tables import TABLES
 from dudao.model.schools import Stage
+from dudao.model.tables import TABLES
 from dudao.plugins.manager import load_plugins
 from dudao.rules.engine import check
 from dudao.synth import AS_OF, SynthData, synthesize, write_dataset

@@ -16,22 +16,19 @@ from hypothesis import strategies as st
 
 from dudao.errors import DudaoError, Problem
 from dudao.io import tables as tables_module
-from dudao.io.tables import (
+from dudao.io.tables import MAX_REPORTED, load_table, reading_ahead, validate_table
+from dudao.model.people import AssessmentResult, InspectorKind
+from dudao.model.schools import Ownership, Stage
+from dudao.model.tables import (
     INSPECTORS,
-    MAX_REPORTED,
     SCHOOLS,
     STRING_DTYPE,
     VISITS,
     ZONES,
     Column,
     TableSpec,
-    load_table,
     positions_in,
-    reading_ahead,
-    validate_table,
 )
-from dudao.model.people import AssessmentResult, InspectorKind
-from dudao.model.schools import Ownership, Stage
 
 COUNTIES = {"450103", "450102", "450100-gaoxin", "000123"}
 KNOWN = COUNTIES | {"450000", "450100"}
@@ -772,7 +769,7 @@ def test_positions_in_finds_each_value_once_in_the_ids() -> None:
 
 
 def test_supervision_topic_is_optional_free_text_stored_as_categories() -> None:
-    from dudao.io.tables import SUPERVISIONS
+    from dudao.model.tables import SUPERVISIONS
 
     head = "编号,类别,组织单位区划代码,对象类别,对象代码,日期"
     row = "D1,专项督导,450100,政府,450102,2022-05-01"

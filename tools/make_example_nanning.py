@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from dudao.io.convert import converter
 from dudao.io.yamlio import dump
 from dudao.model.bodies import Committee, Membership, Officer
+from dudao.model.convert import converter
 from dudao.model.dataset import CommitteesFile
 
 OUT = Path(__file__).parent.parent / "src" / "dudao" / "examples" / "nanning"

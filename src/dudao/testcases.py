@@ -54,17 +54,18 @@ import pandas as pd
 
 from dudao.errors import DudaoError, Problem
 from dudao.io import yamlio
-from dudao.io.convert import converter
 from dudao.io.dataset import LoadedDataset, absent_table
-from dudao.io.tables import TABLES, validate_table
+from dudao.io.tables import validate_table
 from dudao.law.book import LawBook
 from dudao.law.contributions import Contributor
 from dudao.law.parameters import Parameter, parameter_law
 from dudao.model.bodies import Committee
+from dudao.model.convert import converter
 from dudao.model.dataset import Dataset, DatasetInfo
 from dudao.model.findings import Severity
 from dudao.model.hierarchy import Hierarchy
 from dudao.model.jurisdiction import Jurisdiction
+from dudao.model.tables import TABLES
 from dudao.plans.status import TaskStatus, measure_loaded
 from dudao.rules.base import Context
 from dudao.rules.engine import dataset_parameters, run_rules

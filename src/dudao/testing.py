@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from dudao.io.divisions import divisions_hierarchy
-from dudao.io.tables import TABLES, validate_table
+from dudao.io.tables import validate_table
 from dudao.law.book import Entry
 from dudao.law.contributions import Contributor
 from dudao.law.parameters import Parameter, ParameterValue, parameter_law
@@ -30,6 +30,7 @@ from dudao.model.dataset import Dataset, DatasetInfo
 from dudao.model.documents import Citation
 from dudao.model.hierarchy import Hierarchy
 from dudao.model.jurisdiction import Jurisdiction
+from dudao.model.tables import TABLES
 from dudao.plugins.info import PluginInfo
 from dudao.plugins.manager import PluginSet, load_plugins
 from dudao.plugins.markers import hookimpl

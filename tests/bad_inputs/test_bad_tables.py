@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dudao.io.tables import TABLES, Column, TableSpec
+from dudao.model.tables import TABLES, Column, TableSpec
 
 from .conftest import EXAMPLE, impossible_dates, read_csv, refused, run, set_cell, write_csv
 

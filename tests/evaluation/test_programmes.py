@@ -21,8 +21,9 @@ from dudao.evaluation.programmes import (
     programme_problems,
     programme_status,
 )
-from dudao.io.tables import PROGRAMMES, validate_table
+from dudao.io.tables import validate_table
 from dudao.law.kinds import Kind
+from dudao.model.tables import PROGRAMMES
 from dudao.plugins.manager import load_plugins
 from dudao.plugins.yaml_plugin import YamlPlugin
 

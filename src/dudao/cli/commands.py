@@ -26,8 +26,8 @@ from dudao.cli.simulate import simulate
 from dudao.cli.synth import synth
 from dudao.errors import DudaoError, Problem
 from dudao.io import yamlio
-from dudao.io.convert import date_reason
 from dudao.law.book import Conflict
+from dudao.model.convert import date_reason
 from dudao.model.hierarchy import Hierarchy
 from dudao.plugins.checks import check_file
 from dudao.plugins.files import FILE_KINDS

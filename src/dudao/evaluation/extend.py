@@ -80,11 +80,11 @@ from dudao.evaluation.model import (
     check_standard,
     validate_indicator_set,
 )
-from dudao.io.convert import converter
 from dudao.law.book import Entry, LawBook
 from dudao.law.contributions import Contribution
 from dudao.law.entries import Validity
 from dudao.law.kinds import Kind
+from dudao.model.convert import converter
 from dudao.model.documents import Citation
 
 BONUS = "bonus"  # the dimension name for adding a bonus item

@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from dudao.errors import DudaoError, Problem
-from dudao.io.tables import Column, TableSpec, load_table, validate_table
+from dudao.io.tables import load_table, validate_table
+from dudao.model.tables import Column, TableSpec
 
 BASE_COLUMNS = (
     Column("target", "str", label_zh="评估对象代码"),

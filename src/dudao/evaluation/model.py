@@ -65,10 +65,10 @@ import numpy as np
 from dudao.errors import DudaoError, PathStep, Problem
 from dudao.evaluation.formula import Formula
 from dudao.io import yamlio
-from dudao.io.convert import converter, register_text_type
 from dudao.law.contributions import Contribution
 from dudao.law.entries import Validity
 from dudao.law.kinds import Kind
+from dudao.model.convert import converter, register_text_type
 from dudao.model.documents import Citation
 from dudao.model.labels import LabelledEnum
 

@@ -34,9 +34,9 @@ import pandas as pd
 from dudao.evaluation.model import Count, IndicatorSet, load_indicator_set
 from dudao.evaluation.score import Evaluation, evaluate
 from dudao.evaluation.stats import grouped_cv, split_combined
-from dudao.io.tables import Column, TableSpec
 from dudao.law.book import LawBook
 from dudao.model.schools import Stage
+from dudao.model.tables import Column, TableSpec
 
 FOLDER = Path(__file__).resolve().parent.parent / "data" / "national" / "indicator_sets"
 

@@ -5,7 +5,7 @@ this module walks the attrs classes itself: ``scoring`` becomes a ``oneOf`` of t
 four kinds, each branch fixing ``kind`` with ``const`` (and naming it as the
 ``discriminator`` for tools that read OpenAPI's keyword); a standard is ``value``
 or ``param``, exactly one; a file is either a whole set or an extension
-(``extends``). The schema accepts what :mod:`dudao.io.convert` accepts: text
+(``extends``). The schema accepts what :mod:`dudao.model.convert` accepts: text
 fields also take integers, enums take the English value or the Chinese label.
 
 >>> s = indicator_set_schema()

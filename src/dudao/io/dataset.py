@@ -21,19 +21,12 @@ import pandas as pd
 
 from dudao.errors import DudaoError, Problem
 from dudao.io import yamlio
-from dudao.io.tables import (
-    COMMITTEE_MEMBERS,
-    COMMITTEES,
-    TABLES,
-    UNITS,
-    load_table,
-    positions_in,
-    reading_ahead,
-)
+from dudao.io.tables import load_table, reading_ahead
 from dudao.model.bodies import Committee, Membership, Officer
 from dudao.model.dataset import CommitteesFile, Dataset, DatasetInfo
 from dudao.model.hierarchy import Hierarchy
 from dudao.model.jurisdiction import Jurisdiction, JurisdictionKind, Level
+from dudao.model.tables import COMMITTEE_MEMBERS, COMMITTEES, TABLES, UNITS, positions_in
 
 SUFFIXES = (".csv", ".tsv", ".xlsx", ".parquet")
 #: Any table may be absent (a dataset of programme records has no schools): the dataset
@@ -57,7 +50,7 @@ class LoadedDataset(Dataset):
     def provides(self, need: str) -> bool:
         """:meth:`Dataset.provides`, and False for a table the dataset was not given.
 
-        >>> from dudao.io.tables import INSPECTORS, SCHOOLS
+        >>> from dudao.model.tables import INSPECTORS, SCHOOLS
         >>> info = DatasetInfo("示例", "450100")
         >>> ds = LoadedDataset(info, SCHOOLS.empty(), INSPECTORS.empty(), None,
         ...                    tables_given=frozenset({"schools"}))

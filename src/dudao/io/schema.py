@@ -1,7 +1,7 @@
 """JSON Schema for the YAML files policy staff write, so editors check as they type.
 
 cattrs has no schema generator; msgspec reads attrs classes and produces one,
-which we adjust to accept exactly what :mod:`dudao.io.convert` accepts:
+which we adjust to accept exactly what :mod:`dudao.model.convert` accepts:
 
 * draft-07 (what yaml-language-server supports fully);
 * ``additionalProperties: false`` mirrors ``forbid_extra_keys``;

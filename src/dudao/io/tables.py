@@ -1,9 +1,9 @@
-"""Schools and inspectors as validated columnar tables (CSV, Excel, Parquet).
+"""Reading tables from CSV, Excel and Parquet, and checking every cell.
 
 A national dataset holds ~520,000 schools and ~150,000 inspectors, so these
 tables never become Python objects: they are read into pandas columns and
-checked with column operations. Each table is described by a small declarative
-:class:`TableSpec` (:data:`SCHOOLS`, :data:`INSPECTORS`); :func:`load_table`
+checked with column operations, against the table schemas of
+:mod:`dudao.model.tables` (:data:`~dudao.model.tables.SCHOOLS`, …). :func:`load_table`
 reads a file, :func:`validate_table` checks a frame already in memory. Both
 return a frame with exactly the spec's columns, in spec order, or raise one
 :class:`~dudao.errors.DudaoError` carrying every problem found.
@@ -67,11 +67,10 @@ import io
 import os
 import re
 import threading
-import weakref
 from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any
 
 import attrs
 import numpy as np
@@ -79,342 +78,25 @@ import pandas as pd
 from pandas.api import types as ptypes
 
 from dudao.errors import DudaoError, Problem
-from dudao.io.convert import EARLIEST_DATE, date_reason
-from dudao.model.activities import FilingKind, MeetingKind, SupervisionKind, SupervisionTarget
+from dudao.model.convert import EARLIEST_DATE, date_reason
 from dudao.model.dataset import ABSENT_COLUMNS
-from dudao.model.jurisdiction import JurisdictionKind
 from dudao.model.labels import LabelledEnum
-from dudao.model.people import AssessmentResult, InspectorKind
-from dudao.model.schools import Ownership, Stage
+from dudao.model.tables import (
+    SCHOOLS,  # noqa: F401 - the examples above read it
+    STRING_DTYPE,
+    Column,
+    TableSpec,
+    fill_absent,
+)
 
-__all__ = [
-    "INSPECTORS",
-    "MAX_REPORTED",
-    "SCHOOLS",
-    "STRING_DTYPE",
-    "Column",
-    "TableSpec",
-    "load_table",
-    "positions_in",
-    "validate_table",
-]
+__all__ = ["MAX_REPORTED", "load_table", "validate_table"]
 
 MAX_REPORTED = 20
 """Problems spelled out per (code, column); the rest are counted in one summary."""
 
-ColumnType = Literal["str", "int", "float", "date", "enum", "bool"]
-RefersTo = Literal["county", "jurisdiction"]
-
-
-def _string_dtype() -> Any:
-    try:
-        return pd.StringDtype(na_value=np.nan)  # pandas ≥ 2.3: the "str" dtype
-    except TypeError:  # older pandas: plain object columns
-        return np.dtype(object)
-
-
-STRING_DTYPE: Any = _string_dtype()
-"""The dtype of text columns in loaded tables."""
-
 _DATE_DTYPE = "datetime64[s]"
 _EARLIEST = np.datetime64(EARLIEST_DATE, "s")
 _MAX_EXACT_INT = 2**53  # beyond this a float cannot carry the integer exactly
-
-
-# --------------------------------------------------------------------------- spec
-
-
-@attrs.frozen
-class Column:
-    """One column of a table: its CSV header name, type and checks.
-
-    ``required`` means the column must be present and every row must have a
-    value; an optional column may be absent (it is then all missing, or
-    ``default``). ``refers_to`` is ``"county"`` (a known county-level code) or
-    ``"jurisdiction"`` (a known code of any level).
-    """
-
-    name: str
-    type: ColumnType = attrs.field(
-        validator=attrs.validators.in_(("str", "int", "float", "date", "enum", "bool"))
-    )
-    required: bool = True
-    unique: bool = False
-    enum: type[LabelledEnum] | None = None
-    ge: float | None = None
-    refers_to: RefersTo | None = attrs.field(
-        default=None,
-        validator=attrs.validators.optional(attrs.validators.in_(("county", "jurisdiction"))),
-    )
-    label_zh: str = ""
-    default: float | str | None = None
-    # Code columns repeat a few thousand values over half a million rows: stored
-    # as categories they group, join and test subtree membership far faster.
-    categorical: bool = False
-    #: a date column that may not be earlier than this other date column of its row
-    not_before: str | None = None
-
-    def __attrs_post_init__(self) -> None:
-        if (self.type == "enum") != (self.enum is not None):
-            raise ValueError(f"列 {self.name}: enum 仅且必须用于 type='enum'")
-        if self.default is not None and self.required:
-            raise ValueError(f"列 {self.name}: 必填列不能有默认值")
-        if self.not_before is not None and self.type != "date":
-            raise ValueError(f"列 {self.name}: not_before 仅用于日期列")
-
-    @property
-    def label(self) -> str:
-        """What messages call the column: the Chinese name, else the English one."""
-        return self.label_zh or self.name
-
-    @property
-    def dtype(self) -> Any:
-        """The dtype of this column in a loaded table."""
-        if self.type == "str":
-            if self.categorical:  # categories of text, also when there are none yet
-                return pd.CategoricalDtype(pd.Index([], dtype=STRING_DTYPE))
-            return STRING_DTYPE
-        if self.type == "int":
-            return "int64" if self.required or self.default is not None else "Int64"
-        if self.type == "float":
-            return "float64"
-        if self.type == "date":
-            return _DATE_DTYPE
-        if self.type == "bool":
-            return "boolean"
-        assert self.enum is not None
-        return pd.CategoricalDtype([m.value for m in self.enum], ordered=False)
-
-
-@attrs.frozen
-class TableSpec:
-    """A table: its name, Chinese name and columns (in output order)."""
-
-    name: str
-    label_zh: str
-    columns: tuple[Column, ...] = attrs.field(converter=tuple)
-
-    def __getitem__(self, name: str) -> Column:
-        for column in self.columns:
-            if column.name == name:
-                return column
-        raise KeyError(name)
-
-    @property
-    def names(self) -> list[str]:
-        return [c.name for c in self.columns]
-
-    def dtypes(self) -> dict[str, Any]:
-        return {c.name: c.dtype for c in self.columns}
-
-    def empty(self) -> pd.DataFrame:
-        """A table with no rows and the result dtypes."""
-        return pd.DataFrame({c.name: pd.Series([], dtype=c.dtype) for c in self.columns})
-
-    def aliases(self) -> dict[str, str]:
-        """Accepted header → column name (the English name and the Chinese name)."""
-        out = {c.name: c.name for c in self.columns}
-        out.update({c.label_zh: c.name for c in self.columns if c.label_zh})
-        return out
-
-    def describe_headers(self) -> str:
-        def names(cols: list[Column]) -> str:
-            return "、".join(f"{c.name}（{c.label_zh}）" for c in cols)
-
-        required = [c for c in self.columns if c.required]
-        optional = [c for c in self.columns if not c.required]
-        text = f"必填列：{names(required)}"
-        return f"{text}；可选列：{names(optional)}" if optional else text
-
-
-SCHOOLS = TableSpec(
-    "schools",
-    "学校",
-    [
-        Column("school_id", "str", unique=True, label_zh="学校代码"),
-        Column("name", "str", label_zh="学校名称"),
-        Column("stage", "enum", enum=Stage, label_zh="学段"),
-        Column("ownership", "enum", enum=Ownership, label_zh="办学性质"),
-        Column("students", "int", ge=0, label_zh="在校生数"),
-        Column("county", "str", refers_to="county", label_zh="县级区划代码", categorical=True),
-        Column("township", "str", required=False, label_zh="乡镇代码", categorical=True),
-        Column("zone", "str", required=False, label_zh="责任区", categorical=True),
-    ],
-)
-
-INSPECTORS = TableSpec(
-    "inspectors",
-    "督学",
-    [
-        Column("inspector_id", "str", unique=True, label_zh="督学编号"),
-        Column("name", "str", label_zh="姓名"),
-        Column("kind", "enum", enum=InspectorKind, label_zh="类别"),
-        Column(
-            "appointing",
-            "str",
-            refers_to="jurisdiction",
-            label_zh="聘任单位区划代码",
-            categorical=True,
-        ),
-        Column("term_start", "date", label_zh="任期开始"),
-        Column("term_end", "date", required=False, label_zh="任期结束", not_before="term_start"),
-        Column("consecutive_terms", "int", required=False, ge=1, default=1, label_zh="连任届数"),
-        Column("trained_on", "date", required=False, label_zh="岗前培训日期"),
-        Column("training_hours", "float", required=False, ge=0, label_zh="年度培训学时"),
-        Column("zone", "str", required=False, label_zh="责任区", categorical=True),
-        Column("assessment_year", "int", required=False, label_zh="考核年度"),
-        Column("assessment", "enum", required=False, enum=AssessmentResult, label_zh="考核结果"),
-    ],
-)
-
-
-ZONES = TableSpec(
-    "zones",
-    "督学责任区",
-    [
-        Column("zone_id", "str", unique=True, label_zh="责任区编号"),
-        Column("name", "str", label_zh="责任区名称"),
-        Column("county", "str", refers_to="county", label_zh="县级区划代码", categorical=True),
-    ],
-)
-
-VISITS = TableSpec(
-    "visits",
-    "经常性督导记录",
-    [
-        Column("school_id", "str", label_zh="学校代码", categorical=True),
-        Column("inspector_id", "str", required=False, label_zh="督学编号", categorical=True),
-        Column("date", "date", label_zh="日期"),
-    ],
-)
-
-SUPERVISIONS = TableSpec(
-    "supervisions",
-    "督导活动",
-    [
-        Column("supervision_id", "str", unique=True, label_zh="编号"),
-        Column("kind", "enum", enum=SupervisionKind, label_zh="类别"),
-        Column(
-            "body", "str", refers_to="jurisdiction", label_zh="组织单位区划代码", categorical=True
-        ),
-        Column("target_kind", "enum", enum=SupervisionTarget, label_zh="对象类别"),
-        Column("target", "str", label_zh="对象代码", categorical=True),
-        Column("date", "date", label_zh="日期"),
-        # What a special supervision was about (双减、大校额…): free text, not an enum,
-        # because regions add their own; docs/datasets.md lists the conventional values.
-        Column("topic", "str", required=False, label_zh="督导事项", categorical=True),
-        # 督导报告 and its publication (厅发〔2020〕26号 二（七）); blank: none yet
-        Column("report_date", "date", required=False, label_zh="督导报告日期", not_before="date"),
-        Column(
-            "published_on",
-            "date",
-            required=False,
-            label_zh="报告公开日期",
-            not_before="report_date",
-        ),
-    ],
-)
-
-FILINGS = TableSpec(
-    "filings",
-    "向上级报告",
-    [
-        Column(
-            "jurisdiction",
-            "str",
-            refers_to="jurisdiction",
-            label_zh="报告单位区划代码",
-            categorical=True,
-        ),
-        Column("kind", "enum", enum=FilingKind, label_zh="类别"),
-        Column("year", "int", label_zh="年度"),
-        Column("filed_on", "date", label_zh="报送日期"),
-    ],
-)
-
-MEETINGS = TableSpec(
-    "meetings",
-    "督导委员会会议",
-    [
-        Column(
-            "jurisdiction", "str", refers_to="jurisdiction", label_zh="区划代码", categorical=True
-        ),
-        Column("kind", "enum", enum=MeetingKind, label_zh="类别"),
-        Column("date", "date", label_zh="日期"),
-    ],
-)
-
-BUDGETS = TableSpec(
-    "budgets",
-    "教育督导工作经费",
-    [
-        Column(
-            "jurisdiction", "str", refers_to="jurisdiction", label_zh="区划代码", categorical=True
-        ),
-        Column("year", "int", label_zh="年度"),
-        Column("amount", "float", ge=0, label_zh="纳入预算金额（万元）"),
-    ],
-)
-
-PROGRAMMES = TableSpec(
-    "programmes",
-    "评估认定项目进展",
-    [
-        Column("unit", "str", label_zh="单位代码", categorical=True),  # 区划代码或学校代码
-        Column("programme", "str", label_zh="项目", categorical=True),
-        Column("stage", "str", label_zh="阶段", categorical=True),
-        Column("passed", "bool", required=False, label_zh="是否通过"),
-        Column("date", "date", label_zh="日期"),
-        Column("note", "str", required=False, label_zh="备注"),
-    ],
-)
-
-#: Bulk structure as tables: national datasets add ~38,000 townships and ~3,000
-#: committees, which YAML (parsed in pure Python) would take tens of seconds to read.
-UNITS = TableSpec(
-    "jurisdictions",
-    "补充的行政单位",
-    [
-        Column("code", "str", unique=True, label_zh="区划代码"),
-        Column("name", "str", label_zh="名称"),
-        Column("kind", "enum", enum=JurisdictionKind, label_zh="类别"),
-        Column("parent", "str", label_zh="上级区划代码", categorical=True),
-    ],
-)
-
-COMMITTEES = TableSpec(
-    "committees",
-    "教育督导委员会",
-    [
-        Column("jurisdiction", "str", unique=True, refers_to="jurisdiction", label_zh="区划代码"),
-        Column("name", "str", label_zh="名称"),
-        # officers are written 职务：姓名, several separated by ；
-        Column("chair", "str", required=False, label_zh="主任"),
-        Column("vice_chairs", "str", required=False, label_zh="副主任"),
-        Column("office_host", "str", required=False, label_zh="办公室设在"),
-        Column("chief_inspector", "str", required=False, label_zh="总督学"),
-        Column("deputy_chief_inspectors", "str", required=False, label_zh="副总督学"),
-    ],
-)
-
-COMMITTEE_MEMBERS = TableSpec(
-    "committee_members",
-    "教育督导委员会成员单位",
-    [
-        Column(
-            "jurisdiction", "str", refers_to="jurisdiction", label_zh="区划代码", categorical=True
-        ),
-        Column("unit", "str", label_zh="成员单位", categorical=True),
-        Column("liaison", "str", required=False, label_zh="联络员"),
-    ],
-)
-
-#: Every table a dataset folder may hold, by file stem.
-TABLES: dict[str, TableSpec] = {
-    t.name: t
-    for t in (SCHOOLS, INSPECTORS, ZONES, VISITS, SUPERVISIONS, FILINGS, MEETINGS, BUDGETS)
-} | {PROGRAMMES.name: PROGRAMMES}
-
 
 # ------------------------------------------------------------------------ public
 
@@ -475,6 +157,7 @@ def validate_table(
     categoricals); headers may be English or Chinese. Problems number rows by
     position, the first row being ``first_row``. ``df`` is not modified.
 
+    >>> from dudao.model.tables import INSPECTORS
     >>> df = pd.DataFrame({"inspector_id": ["GX-1"], "name": ["李明"], "kind": ["兼职"],
     ...                    "appointing": ["450103"], "term_start": ["2021-09-01"]})
     >>> t = validate_table(df, INSPECTORS, source="synthetic")
@@ -490,69 +173,6 @@ def validate_table(
         drop_blank=False,
     )
     return _validate(raw, spec, source=source, known_codes=known_codes, county_codes=county_codes)
-
-
-def positions_in(values: pd.Series | pd.Index, ids: pd.Series | pd.Index) -> np.ndarray:
-    """For each of ``values``, the position of the equal value in ``ids`` (distinct, such as
-    a table's ``school_id``); -1 where the value is missing or not among ``ids``.
-
-    Joins of a loaded table's code columns: each distinct value is looked up once (a
-    categorical column's categories; identical categories and ids need no lookup), with
-    pyarrow's hash join where installed (several times pandas' on text).
-
-    >>> ids = pd.Series(["s1", "s2", "s3"])
-    >>> positions_in(pd.Series(["s3", None, "s9", "s1", "s3"]), ids).tolist()
-    [2, -1, -1, 0, 2]
-    """
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        cat = values.array
-        codes, distinct = np.asarray(cat.codes, dtype=np.intp), cat.categories
-    else:
-        codes, distinct = pd.factorize(values, use_na_sentinel=True)
-        distinct = pd.Index(distinct)
-    source = ids.array if isinstance(ids, pd.Series) else ids
-    ids = pd.Index(ids)
-    if len(distinct) == len(ids) and distinct.equals(ids):
-        return codes.astype(np.intp, copy=True)  # -1 (missing) stays -1
-    return np.append(_recalled(distinct, source, ids), -1)[codes]
-
-
-#: Recent lookups of a large column's categories in a table's ids, by the identity of
-#: both (a filtered table keeps its columns' categories): a check joins supervision
-#: targets to school ids once while loading and again in a rule. Weak references: an
-#: entry lives no longer than the arrays it was computed from.
-_RECENT: list[tuple[weakref.ref, weakref.ref, np.ndarray]] = []
-
-
-def _recalled(distinct: pd.Index, source: Any, ids: pd.Index) -> np.ndarray:
-    if len(distinct) < 10_000:  # cheap enough to look up again
-        return _lookup(distinct, ids)
-    for d, i, found in _RECENT:
-        if d() is distinct and i() is source:
-            return found
-    found = _lookup(distinct, ids)
-    try:
-        entry = (weakref.ref(distinct), weakref.ref(source), found)
-    except TypeError:  # an object without weak references: not remembered
-        return found
-    _RECENT[:] = [e for e in _RECENT[-3:] if e[0]() is not None and e[1]() is not None]
-    _RECENT.append(entry)
-    return found
-
-
-def _lookup(distinct: pd.Index, ids: pd.Index) -> np.ndarray:
-    try:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        a, b = pa.array(distinct, from_pandas=True), pa.array(ids, from_pandas=True)
-    except (ImportError, TypeError, ValueError):  # no pyarrow; mixed values (ArrowInvalid)
-        return ids.get_indexer(distinct)
-    text = (pa.string(), pa.large_string())
-    if a.type not in text or b.type not in text:  # only text is joined by pyarrow
-        return ids.get_indexer(distinct)
-    found = pc.index_in(a.cast(pa.large_string()), value_set=b.cast(pa.large_string()))
-    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
 
 
 # ------------------------------------------------------------------------ reading
@@ -1414,11 +1034,3 @@ def _finish(column: Column, p: _Parsed) -> Any:
             values = values.fillna(str(column.default))
         return values.array
     return p.values
-
-
-def fill_absent(column: Column, n: int) -> Any:
-    """An optional column that the input does not have: its default, else missing values
-    (as a loaded table holds it; the table's ``attrs`` name it among the absent ones)."""
-    if column.default is not None:
-        return pd.Series([column.default] * n, dtype=column.dtype).array
-    return pd.Series([None] * n, dtype=column.dtype).array

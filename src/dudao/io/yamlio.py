@@ -44,7 +44,7 @@ from cattrs.errors import (
 )
 
 from dudao.errors import DudaoError, PathStep, Problem
-from dudao.io.convert import converter
+from dudao.model.convert import converter
 
 T = TypeVar("T")
 

@@ -4,7 +4,7 @@ A dataset folder holds ``dataset.yaml`` (:class:`DatasetInfo`), optional
 ``committees.yaml`` and ``jurisdictions.yaml`` (units such as townships that
 neither the national divisions nor the plugins have), and tables named after
 their kind (``schools.csv``, ``inspectors.parquet``, ``zones.xlsx`` …; see
-``dudao.io.tables.TABLES``). Bulk data stays columnar: the tables are pandas
+``dudao.model.tables.TABLES``). Bulk data stays columnar: the tables are pandas
 DataFrames.
 """
 

@@ -38,8 +38,8 @@ from typing import Any, Literal
 import attrs
 
 from dudao.errors import DudaoError, Problem
-from dudao.io.convert import converter
 from dudao.law.entries import Validity
+from dudao.model.convert import converter
 from dudao.model.documents import Citation, DocumentNumber
 from dudao.model.jurisdiction import Level
 

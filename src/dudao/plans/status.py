@@ -34,13 +34,13 @@ import numpy as np
 import pandas as pd
 
 from dudao.errors import DudaoError, Problem
-from dudao.io.tables import TABLES
 from dudao.law.book import LawBook
 from dudao.model.dataset import Dataset
 from dudao.model.findings import Severity
 from dudao.model.hierarchy import Hierarchy
 from dudao.model.jurisdiction import Level
 from dudao.model.labels import LabelledEnum
+from dudao.model.tables import TABLES
 from dudao.plans.model import SCHOOL, PlanTask, RecordsTarget, RuleTarget, WorkPlan
 from dudao.rules.base import Context
 from dudao.rules.engine import dataset_parameters, run_rules

@@ -42,12 +42,12 @@ import pandas as pd
 
 from dudao.errors import DudaoError, Problem
 from dudao.io import yamlio
-from dudao.io.convert import converter
 from dudao.io.dataset import SUFFIXES, committees_to_tables
-from dudao.io.tables import COMMITTEE_MEMBERS, COMMITTEES, TABLES, UNITS, TableSpec
 from dudao.model.bodies import Committee
+from dudao.model.convert import converter
 from dudao.model.dataset import ABSENT_COLUMNS, DatasetInfo
 from dudao.model.hierarchy import Hierarchy
+from dudao.model.tables import COMMITTEE_MEMBERS, COMMITTEES, TABLES, UNITS, TableSpec
 from dudao.synth import geography, people, records
 from dudao.synth._common import Draw
 
@@ -61,7 +61,7 @@ AS_OF = dt.date(2023, 3, 1)
 class SynthData:
     """A synthesised dataset in memory.
 
-    ``tables`` maps each name of :data:`dudao.io.tables.TABLES` to a frame with
+    ``tables`` maps each name of :data:`dudao.model.tables.TABLES` to a frame with
     exactly that spec's columns and result dtypes; ``townships`` has the columns
     ``code, name, kind, parent`` (the dataset's ``jurisdictions.yaml``).
     """

@@ -10,9 +10,9 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from dudao.io.tables import STRING_DTYPE, TABLES, fill_absent
 from dudao.model.dataset import ABSENT_COLUMNS
 from dudao.model.labels import LabelledEnum
+from dudao.model.tables import STRING_DTYPE, TABLES, fill_absent
 
 DAY = np.timedelta64(1, "D")
 

@@ -551,14 +551,14 @@ class Event:
 
 
 def payload_to_dict(payload: Any) -> dict[str, Any]:
-    from dudao.io.convert import converter
+    from dudao.model.convert import converter
 
     return converter.unstructure(payload)
 
 
 def payload_from_dict(step: Step, data: dict[str, Any]) -> Any:
     """Structure a payload; bad data becomes a DudaoError naming the step."""
-    from dudao.io.convert import converter
+    from dudao.model.convert import converter
 
     try:
         return converter.structure(data, PAYLOAD_TYPE[step])

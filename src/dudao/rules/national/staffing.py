@@ -9,10 +9,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dudao.io.tables import positions_in
 from dudao.law.book import Region
 from dudao.model.findings import TargetKind
 from dudao.model.jurisdiction import Level
+from dudao.model.tables import positions_in
 from dudao.rules.base import Context, Rule, row_citations
 
 #: Recent serving() answers by inspectors table (weakly held) and day: seven rules ask

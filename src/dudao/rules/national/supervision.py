@@ -33,13 +33,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dudao.io.tables import positions_in
 from dudao.law.book import Region
 from dudao.model.findings import TargetKind
 from dudao.model.hierarchy import Hierarchy
 from dudao.model.jurisdiction import Level
 from dudao.model.numbers import number
 from dudao.model.schools import Stage
+from dudao.model.tables import positions_in
 from dudao.rules.base import (
     Context,
     Rule,

@@ -7,10 +7,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dudao.io.tables import positions_in
 from dudao.law.book import Region
 from dudao.model.findings import TargetKind
 from dudao.model.schools import Stage
+from dudao.model.tables import positions_in
 from dudao.rules.base import Context, Rule
 from dudao.rules.national.staffing import serving
 
