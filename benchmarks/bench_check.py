@@ -40,10 +40,12 @@ from typing import Any
 
 import pandas as pd
 
+from dudao.api import check
 from dudao.io.dataset import (
     _find_table,
     _read_committees,
     _references,
+    dataset_parameters,
     load_dataset,
     units_from_table,
 )
@@ -52,7 +54,7 @@ from dudao.model.jurisdiction import Level
 from dudao.model.tables import TABLES, UNITS
 from dudao.plugins.manager import load_plugins
 from dudao.rules.base import Context
-from dudao.rules.engine import check, dataset_parameters, run_rules
+from dudao.rules.engine import run_rules
 
 TARGET_SECONDS = 5.0
 TARGET_MIB = 2048
@@ -246,7 +248,7 @@ def run(folder: Path, args: argparse.Namespace) -> None:
     as_of: dt.date = ds.info.as_of  # type: ignore[assignment]
 
     def context() -> Context:
-        law = plugins.law_book(hierarchy, extra=dataset_parameters(folder, ds))
+        law = plugins.law_book(hierarchy, extra=dataset_parameters(folder, ds, hierarchy))
         return Context(ds, hierarchy, law, as_of, plugins.member_units)
 
     ctx, first, best = timed(context, repeat)
@@ -283,7 +285,7 @@ def run(folder: Path, args: argparse.Namespace) -> None:
         profile.disable()
         print("\nprofile of load_dataset (top 15 by cumulative time):")
         pstats.Stats(profile).sort_stats("cumulative").print_stats(15)
-        law = plugins.law_book(h2, extra=dataset_parameters(folder, ds2))
+        law = plugins.law_book(h2, extra=dataset_parameters(folder, ds2, h2))
         profile = cProfile.Profile()
         profile.enable()
         run_rules(Context(ds2, h2, law, as_of, plugins.member_units))

@@ -9,7 +9,7 @@ import pytest
 from dudao.errors import DudaoError
 from dudao.io import yamlio
 from dudao.model.bodies import Committee
-from dudao.plugins.files import JurisdictionsFile
+from dudao.model.jurisdiction import JurisdictionsFile
 from dudao.plugins.info import PluginInfo
 from dudao.plugins.manager import load_plugins
 from dudao.plugins.markers import hookimpl

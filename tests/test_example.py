@@ -7,10 +7,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from dudao.api import check
 from dudao.cli import cli
 from dudao.examples import example_path
 from dudao.plugins.manager import load_plugins
-from dudao.rules.engine import check
 
 # Each problem placed on purpose by tools/make_example_nanning.py (see its PROBLEMS).
 EXPECTED_ERRORS = {

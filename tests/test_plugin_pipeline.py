@@ -286,3 +286,50 @@ def test_plugin_yaml_names_the_python_rules_module(tmp_path: Path) -> None:
     assert (problem.code, problem.path) == ("bad-rules-module", ("rules",))
     missing = _folder(tmp_path / "b", manifest="rules: no_such_module.rules\n")
     assert "无法导入" in missing.get("t").problems[0].message
+
+
+def test_check_names_an_excluded_plugin_and_strict_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before: a broken plugin was dropped without a word (28 findings became 27)."""
+    import json
+
+    from click.testing import CliRunner
+
+    from dudao.cli import check as check_cli
+    from dudao.cli import cli
+
+    a = Plugin("a", "430624", parameters=lambda: [_param(RATIO, 4, "湘阴教督〔2023〕1号 一")])
+    b = Plugin("b", "430624", parameters=lambda: [_param(RATIO, 3, "湘阴教督〔2023〕2号 二")])
+    broken = Plugin("broken", "450100", work_plans=_hook_raises)
+    # the installed plugins (the bundled Nanning example needs nanning's zones) and three more
+    plugins = load_plugins(extra={"a": a, "b": b, "broken": broken})
+    monkeypatch.setattr(check_cli, "load_plugins", lambda: plugins)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["check", "--format", "json", "--exit-zero"])
+    assert result.exit_code == 0, result.output  # the conflict in 430624 blocks nothing here
+    status = json.loads(result.stdout)["plugins"]
+    assert [p["name"] for p in status["excluded"]] == ["broken"]
+    assert status["conflicts"] == []  # 430624 lies outside the Nanning dataset
+    result = runner.invoke(cli, ["check", "--exit-zero"])
+    assert "插件 broken 未生效（已排除），原因：" in result.stderr
+    strict = runner.invoke(cli, ["check", "--exit-zero", "--strict", "--format", "json"])
+    assert strict.exit_code == 1
+    markdown = runner.invoke(cli, ["check", "--exit-zero", "--format", "markdown"])
+    assert "## 插件状态" in markdown.stdout and "插件 broken 未生效" in markdown.stdout
+    rules = runner.invoke(cli, ["rules", "--for", "450103", "--format", "json"])
+    assert rules.exit_code == 0 and json.loads(rules.stdout)["for"] == "450103"
+    blocked = runner.invoke(cli, ["rules", "--for", "430624"])
+    assert blocked.exit_code == 2 and "插件 a" in blocked.stderr and "插件 b" in blocked.stderr
+
+
+def test_a_conflict_inside_the_dataset_leaves_only_its_targets_out() -> None:
+    zones = [{"zone_id": f"Z{c}", "name": c, "county": c} for c in ("430624", "430602")]
+    ds = dataset(
+        "000000",
+        schools=[school("S1", "430624"), school("S2", "430602")],
+        zones=zones,
+    )
+    a = Plugin("a", "430624", parameters=lambda: [_param(RATIO, 4, "湘阴教督〔2023〕1号 一")])
+    b = Plugin("b", "430624", parameters=lambda: [_param(RATIO, 3, "湘阴教督〔2023〕2号 二")])
+    result = run(ds, DAY, plugins=load_plugins(autoload=False, extra={"a": a, "b": b}))
+    assert set(result.findings["jurisdiction"]) == {"430602"}  # 430624's targets not judged
+    assert [c.scope for c in result.conflicts] == ["430624"]

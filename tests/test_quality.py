@@ -1,4 +1,4 @@
-"""ruff lint and format are part of the suite, so CI enforces them."""
+"""ruff lint and format and the layer contract are part of the suite, so CI enforces them."""
 
 from __future__ import annotations
 
@@ -22,4 +22,12 @@ def test_ruff_lint_is_clean() -> None:
 
 def test_ruff_format_is_clean() -> None:
     result = _ruff("format", "--check", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_layers_point_down() -> None:
+    """The import-linter contract in pyproject.toml: no layer imports one above it (at
+    module level or inside a function)."""
+    exe = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run([str(exe)], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr

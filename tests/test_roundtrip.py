@@ -10,10 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dudao.io.yamlio import dump, parse, structure
-from dudao.model.bodies import Committee, Membership, MemberUnit, Officer
+from dudao.model.bodies import Committee, Membership, MemberUnit, MemberUnitsFile, Officer
 from dudao.model.convert import converter
 from dudao.model.documents import Citation, Document, DocumentNumber
-from dudao.model.jurisdiction import Jurisdiction, JurisdictionKind
+from dudao.model.jurisdiction import Jurisdiction, JurisdictionKind, JurisdictionsFile
 from dudao.model.people import (
     Assessment,
     AssessmentResult,
@@ -22,7 +22,6 @@ from dudao.model.people import (
     ResponsibilityZone,
 )
 from dudao.model.schools import Ownership, School, Stage
-from dudao.plugins.files import JurisdictionsFile, MemberUnitsFile
 from dudao.plugins.info import PluginInfo
 
 # Text that YAML authors really write, plus the strings YAML 1.1 would misread.

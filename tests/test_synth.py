@@ -9,13 +9,13 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from dudao.api import check
 from dudao.cli.synth import synth
 from dudao.errors import DudaoError
 from dudao.io.dataset import load_dataset
 from dudao.model.schools import Stage
 from dudao.model.tables import TABLES
 from dudao.plugins.manager import load_plugins
-from dudao.rules.engine import check
 from dudao.synth import AS_OF, SynthData, synthesize, write_dataset
 
 CITY = ("450100", 0.2)  # 南宁市

@@ -26,6 +26,7 @@ import yaml
 from dudao.errors import DudaoError, Problem
 from dudao.model.hierarchy import Hierarchy
 from dudao.model.jurisdiction import Level
+from dudao.report.text import markdown_cell
 
 # a Python identifier once prefixed with dudao_, and a distribution name once prefixed
 # with dudao-: nothing to quote anywhere it is written
@@ -102,8 +103,6 @@ def new_plugin(
         )
     if problems:
         raise DudaoError(problems)
-    from dudao.cli.output import markdown_cell  # here: dudao.cli imports this module
-
     unit = hierarchy.get(scope)
     title = title or unit.name
     county = _a_county(hierarchy, scope)

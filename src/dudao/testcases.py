@@ -54,7 +54,7 @@ import pandas as pd
 
 from dudao.errors import DudaoError, Problem
 from dudao.io import yamlio
-from dudao.io.dataset import LoadedDataset, absent_table
+from dudao.io.dataset import LoadedDataset, absent_table, dataset_parameters
 from dudao.io.tables import validate_table
 from dudao.law.book import LawBook
 from dudao.law.contributions import Contributor
@@ -68,7 +68,7 @@ from dudao.model.jurisdiction import Jurisdiction
 from dudao.model.tables import TABLES
 from dudao.plans.status import TaskStatus, measure_loaded
 from dudao.rules.base import Context
-from dudao.rules.engine import dataset_parameters, run_rules
+from dudao.rules.engine import run_rules
 
 
 @attrs.frozen

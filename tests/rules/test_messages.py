@@ -10,9 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dudao.api import check
 from dudao.plugins.manager import load_plugins
 from dudao.rules.base import Rule, distinct_rows
-from dudao.rules.engine import CheckResult, check
+from dudao.rules.engine import CheckResult
 from dudao.synth import synthesize, write_dataset
 
 

@@ -354,7 +354,7 @@ def test_report_publication_is_not_judged_where_reports_are_not_recorded(
 def test_example_shows_one_to_one_staffing_under_a_labelled_sample_threshold() -> None:
     from pathlib import Path
 
-    from dudao.rules.engine import check
+    from dudao.api import check
     from dudao.testing import evidence
 
     folder = Path(guangxi_plugin.folder).parent / "example"

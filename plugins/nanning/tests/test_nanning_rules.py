@@ -11,8 +11,8 @@ from dudao_nanning.rules import due_date
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dudao.api import measure_plans
 from dudao.errors import DudaoError
-from dudao.plans.status import measure_plans
 from dudao.plugins.manager import PluginSet, load_plugins
 from dudao.plugins.yaml_plugin import folder_plugin
 from dudao.testing import dataset, evidence, inspector, run, school

@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from dudao.api import check, measure_plans
 from dudao.cli import cli
 from dudao.plans.model import RecordsTarget, RuleTarget, WorkPlan
-from dudao.plans.status import measure_plans
 from dudao.plugins.manager import PluginSet, load_plugins
 from dudao.plugins.yaml_plugin import folder_plugin
-from dudao.rules.engine import check
 
 weinan_plugin = folder_plugin("dudao_weinan")
 

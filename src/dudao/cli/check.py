@@ -16,14 +16,16 @@ import pandas as pd
 from rich.table import Table
 from rich.text import Text
 
+from dudao.api import check as run_check
+from dudao.cli.lawstatus import LawStatus, strict_option
 from dudao.cli.output import parse_date, print_json, stdout
 from dudao.errors import DudaoError, Problem
 from dudao.examples import example_path
 from dudao.law.book import LawBook
 from dudao.model.findings import Severity
 from dudao.plugins.manager import PluginSet, load_plugins
+from dudao.report.text import markdown_cell, markdown_table
 from dudao.rules.engine import CheckResult
-from dudao.rules.engine import check as run_check
 
 LIMIT = 200  # listed one by one; a national check finds ~90,000 and rich draws ~500 rows a second
 SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
@@ -52,6 +54,7 @@ def _dataset(path: str | None) -> Path:
     show_default=True,
     help="table/markdown 最多逐条列出的问题数（0：全部）；其余按规则汇总",
 )
+@strict_option
 def check(
     dataset: str | None,
     as_of: str | None,
@@ -59,6 +62,7 @@ def check(
     rules: tuple[str, ...],
     exit_zero: bool,
     limit: int,
+    strict: bool,
 ) -> None:
     """运行在 DATASET 上有效的全部规则，按区划列出发现的问题。
 
@@ -67,14 +71,21 @@ def check(
     """
     path = _dataset(dataset)
     plugins = load_plugins()
-    result = run_check(path, plugins, as_of=parse_date(as_of), only=set(rules) or None)
+    # the command owns its process: loading may pause the cycle collector
+    result = run_check(
+        path, plugins, as_of=parse_date(as_of), only=set(rules) or None, pause_collector=True
+    )
     _known_rules(rules, result.law or plugins.law_book(result.hierarchy))
+    status = LawStatus.of(plugins, result.dataset.info.scope, result.as_of)
     if fmt == "json":
-        _print_json(result)
+        _print_json(result, status)
     elif fmt == "markdown":
         click.echo(_as_markdown(result, limit))
+        status.footer(markdown=True)
     else:
         _print_table(result, limit)
+        status.footer()
+    status.finish(strict)
     if result.has_errors and not exit_zero:
         raise SystemExit(1)
 
@@ -104,10 +115,11 @@ def _summary(result: CheckResult) -> dict[str, int]:
     return {s.value: counts.get(s.value, 0) for s in Severity}
 
 
-def _as_json(result: CheckResult) -> dict:
+def _as_json(result: CheckResult, status: LawStatus) -> dict:
     """Everything ``--format json`` prints but the findings."""
     info = result.dataset.info
     return {
+        "plugins": status.as_json(),
         "dataset": {"name": info.name, "scope": info.scope, "sample": info.sample},
         "as_of": result.as_of.isoformat(),
         "summary": _summary(result),
@@ -126,11 +138,11 @@ def _as_json(result: CheckResult) -> dict:
     }
 
 
-def _print_json(result: CheckResult) -> None:
+def _print_json(result: CheckResult, status: LawStatus) -> None:
     """:func:`_as_json` with ``"findings"``: a list of objects, one per line. pandas
     writes the findings (a national check's ~90,000 in about a second); going through
     Python dicts and ``json.dumps(indent=…)`` took three."""
-    head = json.dumps(_as_json(result), ensure_ascii=False, indent=2, default=str)
+    head = json.dumps(_as_json(result, status), ensure_ascii=False, indent=2, default=str)
     records = result.findings.to_json(orient="records", lines=True, force_ascii=False)
     # lines=True puts a record on each line (newlines inside texts are escaped)
     body = records.rstrip("\n").replace("\n", ",\n")
@@ -213,7 +225,7 @@ def _print_table(result: CheckResult, limit: int = LIMIT) -> None:
 def _as_markdown(result: CheckResult, limit: int = LIMIT) -> str:
     info = result.dataset.info
     lines = [
-        f"# {info.name}",
+        f"# {markdown_cell(info.name)}",
         "",
         f"范围：{_title(result, info.scope)}；检查日期：{result.as_of}",
         "",
@@ -221,18 +233,20 @@ def _as_markdown(result: CheckResult, limit: int = LIMIT) -> str:
     if info.sample:
         lines += ["> 本数据集为示例数据，不代表实际情况。", ""]
     for code, group in _groups(result, limit):
-        lines += [
-            f"## {_title(result, code)}",
-            "",
-            "| 级别 | 规则 | 对象 | 问题 | 依据 |",
-            "|---|---|---|---|---|",
-        ]
-        for row in group.itertuples():
-            target = row.target_name or row.target
-            lines.append(
-                f"| {Severity.parse(row.severity).label} | {row.rule} | {target} | "
-                f"{row.message} | {row.citation} |"
-            )
+        lines += [f"## {markdown_cell(_title(result, code))}", ""]
+        lines += markdown_table(
+            ["级别", "规则", "对象", "问题", "依据"],
+            (
+                [
+                    Severity.parse(row.severity).label,
+                    row.rule,
+                    row.target_name or row.target,
+                    row.message,
+                    row.citation,
+                ]
+                for row in group.itertuples()
+            ),
+        )
         lines.append("")
     hidden = len(result.findings) - (limit or len(result.findings))
     if hidden > 0:
@@ -254,15 +268,26 @@ def _as_markdown(result: CheckResult, limit: int = LIMIT) -> str:
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
-def rules(code: str, as_of: str | None, fmt: str) -> None:
+@strict_option
+def rules(code: str, as_of: str | None, fmt: str, strict: bool) -> None:
     """列出对某一区划在某日有效的全部规则和参数，以及依据和来源插件。"""
     plugins = load_plugins()
     book = plugins.law_book()
     day = parse_date(as_of) or dt.date.today()
     unit = book.hierarchy.get(code)
     rows = _law_rows(book, code, day)
+    status = LawStatus.of(plugins, code, day)
     if fmt == "json":
-        print_json({"for": code, "name": unit.name, "as_of": day.isoformat(), **rows})
+        print_json(
+            {
+                "for": code,
+                "name": unit.name,
+                "as_of": day.isoformat(),
+                **rows,
+                "plugins": status.as_json(),
+            }
+        )
+        status.finish(strict)
         return
     stdout.print(f"[bold]{unit.name}（{code}）[/] 于 {day} 有效的规定")
     for kind, label in (("rules", "规则"), ("parameters", "参数")):
@@ -279,6 +304,8 @@ def rules(code: str, as_of: str | None, fmt: str) -> None:
             middle = r["display"] if kind == "parameters" else r["scope"]
             table.add_row(r["id"], r["title"], middle, r["citation"] or "—", r["plugin"])
         stdout.print(table)
+    status.footer()
+    status.finish(strict)
 
 
 def _law_rows(book: LawBook, code: str, day: dt.date) -> dict[str, list[dict]]:
@@ -329,7 +356,10 @@ def _law_rows(book: LawBook, code: str, day: dt.date) -> dict[str, list[dict]]:
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
-def explain(rule: str, target: str, dataset: str | None, as_of: str | None, fmt: str) -> None:
+@strict_option
+def explain(
+    rule: str, target: str, dataset: str | None, as_of: str | None, fmt: str, strict: bool
+) -> None:
     """说明规则 RULE 对对象 TARGET 的判断是怎样算出来的（使用的数字、参数与依据）。"""
     plugins = load_plugins()
     result = run_check(_dataset(dataset), plugins, as_of=parse_date(as_of), only={rule})
@@ -343,8 +373,10 @@ def explain(rule: str, target: str, dataset: str | None, as_of: str | None, fmt:
             )
         )
     trace = _trace(result, plugins, rule, target)
+    status = LawStatus.of(plugins, result.dataset.info.scope, result.as_of)
     if fmt == "json":
-        print_json(trace)
+        print_json({**trace, "plugins": status.as_json()})
+        status.finish(strict)
         return
     verdict = "[green]通过[/]" if trace["ok"] else "[red]不通过[/]"
     stdout.print(f"[bold]{trace['rule']}[/] {trace['title']} — 对象 {target}：{verdict}")
@@ -363,6 +395,8 @@ def explain(rule: str, target: str, dataset: str | None, as_of: str | None, fmt:
             f"  参数 {p['id']}（{p['title']}）= {p['display']}；依据 {p['citation'] or '—'}；"
             f"来自 {p['plugin']}"
         )
+    status.footer()
+    status.finish(strict)
 
 
 def _trace(result: CheckResult, plugins: PluginSet, rule: str, target: str) -> dict:

@@ -7,11 +7,13 @@ from typing import Any
 import click
 from rich.table import Table
 
+from dudao.api import measure_plans
 from dudao.cli.check import _dataset
+from dudao.cli.lawstatus import LawStatus, strict_option
 from dudao.cli.output import format_option, parse_date, print_json, stdout
 from dudao.model.hierarchy import Hierarchy
 from dudao.plans.model import WorkPlan
-from dudao.plans.status import PlanReport, TaskStatus, measure_plans
+from dudao.plans.status import PlanReport, TaskStatus
 from dudao.plugins.manager import load_plugins
 
 STATUS_STYLE = {"met": "green", "not_met": "red", "pending": "yellow", "not_measurable": "dim"}
@@ -98,20 +100,24 @@ def _plan_json(p: WorkPlan, plugin: str, scope: str) -> dict[str, Any]:
 @click.option("--plan", "plan_id", help="工作要点编号，如 nanning-2022（默认：检查日期所在年度的）")
 @click.option("--as-of", help="检查日期 YYYY-MM-DD（默认取 dataset.yaml 的 as_of）")
 @format_option("table", "json")
+@strict_option
 def status(
-    dataset: str | None, plugin: str | None, plan_id: str | None, as_of: str | None, fmt: str
+    dataset: str | None,
+    plugin: str | None,
+    plan_id: str | None,
+    as_of: str | None,
+    fmt: str,
+    strict: bool,
 ) -> None:
     """在 DATASET 上逐项报告工作要点的目标：达成、未达成或无法度量，并给出证据。
 
     不给 DATASET 时使用自带的南宁示例数据集。
     """
+    plugins = load_plugins()
     report = measure_plans(
-        _dataset(dataset),
-        load_plugins(),
-        plugin=plugin,
-        plan=plan_id,
-        as_of=parse_date(as_of),
+        _dataset(dataset), plugins, plugin=plugin, plan=plan_id, as_of=parse_date(as_of)
     )
+    law_status = LawStatus.of(plugins, report.dataset.info.scope, report.as_of)
     if fmt == "json":
         print_json(
             {
@@ -128,10 +134,13 @@ def status(
                     for p, scope in report.plans
                 ],
                 "tasks": [r.row() for r in report.results],
+                "plugins": law_status.as_json(),
             }
         )
     else:
         _print(report)
+        law_status.footer()
+    law_status.finish(strict)
 
 
 def _print(report: PlanReport) -> None:

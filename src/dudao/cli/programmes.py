@@ -9,6 +9,8 @@ import click
 import pandas as pd
 from rich.table import Table
 
+from dudao.api import load
+from dudao.cli.lawstatus import LawStatus, strict_option
 from dudao.cli.output import format_option, parse_date, print_json, stdout
 from dudao.errors import DudaoError, Problem
 from dudao.evaluation.programmes import Programme, check_dataset_programmes, programme_status
@@ -21,7 +23,10 @@ from dudao.plugins.manager import load_plugins
 @click.option("--programme", "programme_id", help="只看某一项目，如 quality_balanced")
 @click.option("--as-of", help="日期 YYYY-MM-DD（默认数据集的 as_of，否则今天）")
 @format_option("table", "json")
-def programmes(dataset: Path | None, programme_id: str | None, as_of: str | None, fmt: str) -> None:
+@strict_option
+def programmes(
+    dataset: Path | None, programme_id: str | None, as_of: str | None, fmt: str, strict: bool
+) -> None:
     """评估认定项目（优质均衡、普及普惠……）及各单位所处阶段。
 
     不给 DATASET 时列出已登记的项目及其阶段和依据；给出数据集文件夹时，读取其中的
@@ -33,13 +38,14 @@ def programmes(dataset: Path | None, programme_id: str | None, as_of: str | None
     if dataset is None:
         law = plugins.law_book()
         _catalogue(law, programme_id, day or dt.date.today(), fmt)
+        everywhere = LawStatus.of(plugins, on=day)
+        everywhere.footer()
+        everywhere.finish(strict)
         return
-    from dudao.io.dataset import load_dataset
-    from dudao.rules.engine import dataset_parameters
-
-    ds, hierarchy = load_dataset(dataset, plugins.hierarchy())
+    loaded = load(dataset, plugins)
+    ds, hierarchy, law = loaded.dataset, loaded.hierarchy, loaded.law
     day = day or ds.info.as_of or dt.date.today()
-    law = plugins.law_book(hierarchy, extra=dataset_parameters(dataset, ds, hierarchy))
+    law_status = LawStatus.of(plugins, ds.info.scope, day)
     if ds.programmes is None:
         raise DudaoError(
             Problem(
@@ -61,8 +67,10 @@ def programmes(dataset: Path | None, programme_id: str | None, as_of: str | None
                 "as_of": day.isoformat(),
                 "dataset": str(dataset),
                 "units": status.to_dict(orient="records"),
+                "plugins": law_status.as_json(),
             }
         )
+        law_status.finish(strict)
         return
     table = Table(title=f"评估认定项目进展（截至 {day}）", title_justify="left")
     for header in ("单位", "名称", "项目", "当前阶段", "结果", "日期", "状态", "下一阶段"):
@@ -82,6 +90,8 @@ def programmes(dataset: Path | None, programme_id: str | None, as_of: str | None
     stdout.print(table)
     if ds.info.sample:
         stdout.print("[yellow]注意：示例数据，不代表实际情况。[/]")
+    law_status.footer()
+    law_status.finish(strict)
 
 
 def _unknown(programme_id: str, law: LawBook) -> DudaoError:

@@ -22,10 +22,13 @@ import pandas as pd
 from dudao.errors import DudaoError, Problem
 from dudao.io import yamlio
 from dudao.io.tables import load_table, reading_ahead
+from dudao.law.book import Entry
+from dudao.law.contributions import Contributor
+from dudao.law.parameters import ParametersFile, parameter_law
 from dudao.model.bodies import Committee, Membership, Officer
 from dudao.model.dataset import CommitteesFile, Dataset, DatasetInfo
 from dudao.model.hierarchy import Hierarchy
-from dudao.model.jurisdiction import Jurisdiction, JurisdictionKind, Level
+from dudao.model.jurisdiction import Jurisdiction, JurisdictionKind, JurisdictionsFile, Level
 from dudao.model.tables import COMMITTEE_MEMBERS, COMMITTEES, TABLES, UNITS, positions_in
 
 SUFFIXES = (".csv", ".tsv", ".xlsx", ".parquet")
@@ -82,11 +85,15 @@ def _find_table(folder: Path, name: str) -> Path | None:
     return found[0] if found else None
 
 
-def load_dataset(folder: str | Path, hierarchy: Hierarchy) -> tuple[Dataset, Hierarchy]:
+def load_dataset(
+    folder: str | Path, hierarchy: Hierarchy, *, pause_collector: bool = False
+) -> tuple[Dataset, Hierarchy]:
     """Read a dataset folder; return it and the hierarchy extended by its units.
 
     Raises :class:`DudaoError` with every problem found (YAML errors with lines,
     table errors with rows, references to unknown schools, zones, inspectors).
+    ``pause_collector`` pauses Python's cycle collector while loading (a process-wide
+    switch, so only a caller that owns the process — the command line — opts in).
     """
     folder = Path(folder)
     if not (folder / "dataset.yaml").exists():
@@ -110,7 +117,7 @@ def load_dataset(folder: str | Path, hierarchy: Hierarchy) -> tuple[Dataset, Hie
     names = [UNITS.name, COMMITTEES.name, COMMITTEE_MEMBERS.name, *TABLES]
     with (
         reading_ahead(p for p in map(partial(_table_if_any, folder), names) if p is not None),
-        _collector_paused(),
+        _collector_paused() if pause_collector else contextlib.nullcontext(),
     ):
         return _load(folder, info, hierarchy)
 
@@ -208,8 +215,6 @@ def _read_units(folder: Path) -> tuple[list[Jurisdiction], dict]:
     """Units the dataset adds: ``jurisdictions.yaml`` by hand, or a table for bulk."""
     yaml_file, table_file = _yaml_or_table(folder, UNITS.name)
     if yaml_file is not None:
-        from dudao.plugins.files import JurisdictionsFile  # file kinds live with the plugins
-
         doc = yamlio.read(yaml_file)
         units = list(yamlio.structure(doc, JurisdictionsFile).units)
         origins = {u.code: (doc.source, doc.line_of(("units", i))) for i, u in enumerate(units)}
@@ -483,3 +488,19 @@ def _problems(
             )
         )
     return problems
+
+
+def dataset_parameters(folder: Path, ds: Dataset, hierarchy: Hierarchy) -> list[Entry]:
+    """A dataset's own ``parameters.yaml``: scenario or sample values inside its scope,
+    shown with the origin ``dataset``, built like every contribution. One that states
+    an id a plugin states at the same scope on the same days is a conflict."""
+    path = folder / "parameters.yaml"
+    if not path.exists():
+        return []
+    doc = yamlio.read(path)
+    params = yamlio.structure(doc, ParametersFile).parameters
+    return parameter_law(
+        Contributor("dataset", ds.info.scope),
+        [(p, doc.source, doc.line_of(("parameters", i))) for i, p in enumerate(params)],
+        hierarchy,
+    )

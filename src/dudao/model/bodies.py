@@ -65,3 +65,10 @@ class Committee:
 
     def members_without_liaison(self) -> tuple[Membership, ...]:
         return tuple(m for m in self.members if not m.liaison)
+
+
+@attrs.frozen
+class MemberUnitsFile:
+    """``member_units.yaml``: units that may sit on committees in the plugin's scope."""
+
+    units: tuple[MemberUnit, ...] = ()

@@ -159,3 +159,10 @@ class Jurisdiction:
 
 
 NATION = Jurisdiction(NATION_CODE, "中华人民共和国", JurisdictionKind.NATION)
+
+
+@attrs.frozen
+class JurisdictionsFile:
+    """``jurisdictions.yaml``: units a plugin adds to the tree."""
+
+    units: tuple[Jurisdiction, ...] = ()

@@ -26,7 +26,11 @@ A task without a target is reported as not measurable, with its ``note`` saying 
 >>> task.key, task.deadline_in(plan)
 ('三/start-quality-balanced', datetime.date(2022, 12, 31))
 >>> task.target.describe()
-'县级单位中至少 1 个在 programmes 表中有记录（programme=quality_balanced）'
+'县级单位中至少 1 个有评估认定项目进展记录（项目：quality_balanced）'
+
+Measured on a dataset, the target reads with the names of units and the titles of
+programmes (:class:`Wording`): “县级单位中至少 1 个有“县域义务教育优质均衡发展督导评估”
+项目的记录”.
 """
 
 from __future__ import annotations

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -43,7 +42,7 @@ from dudao.model.labels import LabelledEnum
 from dudao.model.tables import TABLES
 from dudao.plans.model import SCHOOL, PlanTask, RecordsTarget, RuleTarget, WorkPlan
 from dudao.rules.base import Context
-from dudao.rules.engine import dataset_parameters, run_rules
+from dudao.rules.engine import run_rules
 
 #: The column naming the unit a record belongs to, per table.
 UNIT_COLUMNS = {
@@ -353,27 +352,6 @@ class PlanReport:
         return {s.value: sum(r.status is s for r in self.results) for s in TaskStatus}
 
 
-def measure_plans(
-    dataset: Any,
-    plugins: Any,
-    *,
-    plugin: str | None = None,
-    plan: str | None = None,
-    as_of: dt.date | None = None,
-) -> PlanReport:
-    """Load a dataset folder and measure the work plans that apply to it: those of
-    ``plugin`` (default: every plugin) for the as-of year, or the one ``plan``.
-
-    A plan is measured in the narrower of its scope and the dataset's, so a
-    province's plan run on one city's data counts only that city's units.
-    """
-    from dudao.io.dataset import load_dataset
-
-    ds, hierarchy = load_dataset(dataset, plugins.hierarchy())
-    law = plugins.law_book(hierarchy, extra=dataset_parameters(Path(dataset), ds, hierarchy))
-    return measure_loaded(ds, hierarchy, law, plugins, plugin=plugin, plan=plan, as_of=as_of)
-
-
 def measure_loaded(
     ds: Dataset,
     hierarchy: Hierarchy,
@@ -384,7 +362,7 @@ def measure_loaded(
     plan: str | None = None,
     as_of: dt.date | None = None,
 ) -> PlanReport:
-    """:func:`measure_plans` on a dataset already loaded, with its law book."""
+    """:func:`dudao.api.measure_plans` on a dataset already loaded, with its law book."""
     day = as_of or ds.info.as_of or dt.date.today()
     entries = law.entries("work_plan")
     if plugin is not None:

@@ -16,7 +16,7 @@ from dudao.evaluation.extend import IndicatorSetExtension, extension_problems
 from dudao.evaluation.model import IndicatorSet, validate_indicator_set
 from dudao.evaluation.programmes import Programme, set_problems
 from dudao.model.bodies import Committee
-from dudao.plugins.files import JurisdictionsFile
+from dudao.model.jurisdiction import JurisdictionsFile
 from dudao.plugins.manager import PluginSet
 from dudao.workflow.situations import AccountabilityFile
 

@@ -16,27 +16,13 @@ from dudao.evaluation.programmes import Programme
 from dudao.evaluation.schema import indicator_set_schema
 from dudao.io.schema import json_schema
 from dudao.law.parameters import ParametersFile
-from dudao.model.bodies import Committee, MemberUnit
+from dudao.model.bodies import Committee, MemberUnitsFile
 from dudao.model.dataset import CommitteesFile, DatasetInfo
-from dudao.model.jurisdiction import Jurisdiction
+from dudao.model.jurisdiction import JurisdictionsFile
 from dudao.plans.model import WorkPlan
 from dudao.plugins.info import PluginInfo
 from dudao.rules.statements import RulesFile
 from dudao.workflow.situations import AccountabilityFile
-
-
-@attrs.frozen
-class JurisdictionsFile:
-    """``jurisdictions.yaml``: units a plugin adds to the tree."""
-
-    units: tuple[Jurisdiction, ...] = ()
-
-
-@attrs.frozen
-class MemberUnitsFile:
-    """``member_units.yaml``: units that may sit on committees in the plugin's scope."""
-
-    units: tuple[MemberUnit, ...] = ()
 
 
 @attrs.frozen

@@ -28,10 +28,9 @@ from dudao.evaluation.model import IndicatorSet, load_indicator_set
 from dudao.evaluation.programmes import Programme
 from dudao.io import yamlio
 from dudao.law.parameters import Parameter, ParametersFile
-from dudao.model.bodies import MemberUnit
-from dudao.model.jurisdiction import Jurisdiction
+from dudao.model.bodies import MemberUnit, MemberUnitsFile
+from dudao.model.jurisdiction import Jurisdiction, JurisdictionsFile
 from dudao.plans.model import WorkPlan
-from dudao.plugins.files import JurisdictionsFile, MemberUnitsFile
 from dudao.plugins.info import PluginInfo, Sourced
 from dudao.plugins.markers import hookimpl
 from dudao.rules.base import Rule

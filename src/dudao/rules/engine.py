@@ -1,10 +1,8 @@
 """Running the rules in force over a dataset and collecting findings.
 
->>> from dudao.examples import example_path
->>> from dudao.plugins.manager import load_plugins
->>> result = check(example_path("nanning"), load_plugins())
->>> result.findings.columns.tolist()[:4]
-['rule', 'severity', 'target_kind', 'target']
+:func:`run_rules` runs every rule in force on a :class:`~dudao.rules.base.Context`
+(a dataset, its tree, the law, a date); loading a dataset folder and building its
+law is the application layer's (:func:`dudao.api.check`).
 """
 
 from __future__ import annotations
@@ -12,23 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 import numpy as np
 import pandas as pd
 
-from dudao.errors import DudaoError, Problem
 from dudao.law.book import Conflict, Entry, LawBook, Region
 from dudao.law.kinds import Kind
 from dudao.model.dataset import Dataset
 from dudao.model.findings import FINDING_COLUMNS, Finding, Severity, TargetKind
 from dudao.model.hierarchy import Hierarchy
 from dudao.rules.base import Context, Rule
-
-if TYPE_CHECKING:
-    from dudao.plugins.manager import PluginSet
 
 _RESERVED = {"target", "target_name", "jurisdiction", "ok", "citation", "severity"}
 
@@ -283,50 +276,3 @@ def _findings(rule: Rule, entry: Entry, failing: pd.DataFrame, names: _Names) ->
         }
     )
     return out[list(FINDING_COLUMNS)]
-
-
-def check(
-    dataset: str | Path,
-    plugins: PluginSet,
-    *,
-    as_of: dt.date | None = None,
-    only: set[str] | None = None,
-) -> CheckResult:
-    """Load a dataset folder and run every rule in force on it (the ``dudao check`` job)."""
-    from dudao.evaluation.programmes import check_dataset_programmes
-    from dudao.io.dataset import load_dataset
-
-    ds, hierarchy = load_dataset(dataset, plugins.hierarchy())
-    day = as_of or ds.info.as_of
-    if day is None:
-        raise DudaoError(
-            Problem(
-                "没有指定检查日期",
-                source=str(dataset),
-                code="no-as-of",
-                hint="用 --as-of 指定，或在 dataset.yaml 中写 as_of",
-            )
-        )
-    law = plugins.law_book(hierarchy, extra=dataset_parameters(Path(dataset), ds, hierarchy))
-    check_dataset_programmes(ds, law, day)  # unknown programme or stage: error with its row
-    return run_rules(Context(ds, hierarchy, law, day, plugins.member_units), only=only)
-
-
-def dataset_parameters(folder: Path, ds: Dataset, hierarchy: Hierarchy) -> list[Entry]:
-    """A dataset's own ``parameters.yaml``: scenario or sample values inside its scope,
-    shown with the origin ``dataset``, built like every contribution. One that states
-    an id a plugin states at the same scope on the same days is a conflict."""
-    from dudao.io import yamlio
-    from dudao.law.contributions import Contributor
-    from dudao.law.parameters import ParametersFile, parameter_law
-
-    path = folder / "parameters.yaml"
-    if not path.exists():
-        return []
-    doc = yamlio.read(path)
-    params = yamlio.structure(doc, ParametersFile).parameters
-    return parameter_law(
-        Contributor("dataset", ds.info.scope),
-        [(p, doc.source, doc.line_of(("parameters", i))) for i, p in enumerate(params)],
-        hierarchy,
-    )

@@ -112,8 +112,7 @@ class Scenario:
         evaluation: EvaluationData | None = None,
     ) -> Scenario:
         """A dataset folder (as ``dudao check`` reads it) under the installed plugins."""
-        from dudao.io.dataset import load_dataset
-        from dudao.rules.engine import dataset_parameters
+        from dudao.io.dataset import dataset_parameters, load_dataset
 
         plugins = plugins if plugins is not None else load_plugins()
         ds, hierarchy = load_dataset(folder, plugins.hierarchy())

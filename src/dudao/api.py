@@ -1,0 +1,107 @@
+"""The application layer: what the command line, a service and a notebook call.
+
+Each function takes a dataset folder and the plugins in force, loads the dataset
+(:mod:`dudao.io`), builds the law that applies to it — the plugins' entries plus the
+dataset's own ``parameters.yaml`` (:func:`law_for`) — and runs one job of the library.
+Nothing here prints: presenting results is :mod:`dudao.cli`'s.
+
+>>> from dudao import api
+>>> from dudao.examples import example_path
+>>> result = api.check(example_path("nanning"), api.load_plugins())
+>>> result.findings.columns.tolist()[:4]
+['rule', 'severity', 'target_kind', 'target']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from dudao.errors import DudaoError, Problem
+from dudao.evaluation.programmes import check_dataset_programmes
+from dudao.io.dataset import dataset_parameters, load_dataset
+from dudao.law.book import LawBook
+from dudao.model.dataset import Dataset
+from dudao.model.hierarchy import Hierarchy
+from dudao.plans.status import PlanReport, measure_loaded
+from dudao.plugins.manager import PluginSet, load_plugins
+from dudao.rules.base import Context
+from dudao.rules.engine import CheckResult, run_rules
+
+__all__ = ["Loaded", "check", "law_for", "load", "load_plugins", "measure_plans"]
+
+
+@attrs.frozen
+class Loaded:
+    """A dataset folder loaded under the plugins in force: the tables, the tree they
+    extend and the law that applies to them."""
+
+    dataset: Dataset
+    hierarchy: Hierarchy
+    law: LawBook
+
+
+def law_for(folder: str | Path, ds: Dataset, hierarchy: Hierarchy, plugins: PluginSet) -> LawBook:
+    """The plugins' law plus the dataset's own ``parameters.yaml``."""
+    return plugins.law_book(hierarchy, extra=dataset_parameters(Path(folder), ds, hierarchy))
+
+
+def load(folder: str | Path, plugins: PluginSet, *, pause_collector: bool = False) -> Loaded:
+    """Load a dataset folder and the law that applies to it (``pause_collector``: see
+    :func:`dudao.io.dataset.load_dataset`)."""
+    ds, hierarchy = load_dataset(folder, plugins.hierarchy(), pause_collector=pause_collector)
+    return Loaded(ds, hierarchy, law_for(folder, ds, hierarchy, plugins))
+
+
+def check(
+    dataset: str | Path,
+    plugins: PluginSet,
+    *,
+    as_of: dt.date | None = None,
+    only: set[str] | None = None,
+    pause_collector: bool = False,
+) -> CheckResult:
+    """Load a dataset folder and run every rule in force on it (the ``dudao check`` job)."""
+    loaded = load(dataset, plugins, pause_collector=pause_collector)
+    day = as_of or loaded.dataset.info.as_of
+    if day is None:
+        raise DudaoError(
+            Problem(
+                "没有指定检查日期",
+                source=str(dataset),
+                code="no-as-of",
+                hint="用 --as-of 指定，或在 dataset.yaml 中写 as_of",
+            )
+        )
+    check_dataset_programmes(loaded.dataset, loaded.law, day)  # unknown programme: its row
+    ctx = Context(loaded.dataset, loaded.hierarchy, loaded.law, day, plugins.member_units)
+    return run_rules(ctx, only=only)
+
+
+def measure_plans(
+    dataset: Any,
+    plugins: Any,
+    *,
+    plugin: str | None = None,
+    plan: str | None = None,
+    as_of: dt.date | None = None,
+) -> PlanReport:
+    """Load a dataset folder and measure the work plans that apply to it: those of
+    ``plugin`` (default: every plugin) for the as-of year, or the one ``plan``.
+
+    A plan is measured in the narrower of its scope and the dataset's, so a
+    province's plan run on one city's data counts only that city's units.
+    """
+    loaded = load(dataset, plugins)
+    return measure_loaded(
+        loaded.dataset,
+        loaded.hierarchy,
+        loaded.law,
+        plugins,
+        plugin=plugin,
+        plan=plan,
+        as_of=as_of,
+    )

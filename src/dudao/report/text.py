@@ -1,0 +1,97 @@
+"""The one way each writer makes a string from data or a user safe to show.
+
+Every string from a dataset, a plugin or the command line is hostile until written
+through one of these: :func:`plain_text` (terminal; no markup, no control codes),
+:func:`markdown_table` (no cell can add a column, a row or HTML) and
+:func:`xlsx_append` (no cell becomes a formula).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+# bidirectional overrides and isolates reorder what a reader sees ("Trojan Source")
+_BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def plain_text(value: Any) -> str:
+    r"""``value`` as one line of text: control characters, line and paragraph separators,
+    lone surrogates and bidirectional controls become spaces. None is "".
+
+    >>> plain_text("青秀区\n| x |\x1b[31m")
+    '青秀区 | x | [31m'
+    """
+    if value is None:
+        return ""
+    text = str(value)
+    return "".join(
+        " " if c in _BIDI or unicodedata.category(c) in ("Cc", "Zl", "Zp", "Cs") else c
+        for c in text
+    )
+
+
+def console_text(value: Any, style: str = "") -> Text:
+    """For rich: :func:`plain_text` as a ``Text``, so ``[bold]`` in a name is printed,
+    not read as markup (and ``[/]`` cannot crash the command)."""
+    return Text(plain_text(value), style=style)
+
+
+# what CommonMark/GFM give a meaning inside a line: escaped, they print as themselves
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~!#])")
+
+
+def markdown_cell(value: Any) -> str:
+    r"""``value`` as the text of one Markdown table cell (or a heading): one line, every
+    character that could end the cell, start a link, HTML or emphasis escaped.
+
+    >>> markdown_cell("a|b\n<script>")
+    'a\\|b \\<script\\>'
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", plain_text(value)).strip()
+
+
+def markdown_table(headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> list[str]:
+    r"""The lines of a Markdown table; each cell through :func:`markdown_cell`.
+
+    >>> markdown_table(["对象", "问题"], [["S|1", "少于 2 次"]])
+    ['| 对象 | 问题 |', '|---|---|', '| S\\|1 | 少于 2 次 |']
+    """
+
+    def line(cells: Sequence[Any]) -> str:
+        return "| " + " | ".join(markdown_cell(c) for c in cells) + " |"
+
+    return [line(headers), "|" + "---|" * len(headers), *(line(r) for r in rows)]
+
+
+# a spreadsheet reads a cell typed with these first as a formula (OWASP CSV injection)
+_FORMULA_START = ("=", "+", "-", "@")
+_XLSX_MAX = 32_767  # characters in one cell (Excel)
+
+
+def xlsx_append(ws: Worksheet, values: Sequence[Any]) -> None:
+    """Append a row to an openpyxl sheet. Strings are stored as text, never as formulas
+    (``=HYPERLINK(…)`` in a unit name stays those characters, and Excel keeps it text
+    when the cell is edited); characters a workbook cannot hold become spaces; numbers,
+    dates and None are written as they are."""
+    ws.append([_xlsx_text(ws, v) if isinstance(v, str) else v for v in values])
+
+
+def _xlsx_text(ws: Worksheet, value: str) -> Any:
+    text = plain_text(value)
+    if len(text) > _XLSX_MAX:
+        text = text[: _XLSX_MAX - 1] + "…"
+    from openpyxl.cell import Cell
+
+    cell = Cell(ws)
+    cell.value = text
+    cell.data_type = "s"  # after the value: openpyxl reads a leading "=" as a formula
+    cell.quotePrefix = text.startswith(_FORMULA_START)
+    return cell
