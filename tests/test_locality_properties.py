@@ -150,3 +150,23 @@ def test_a_broken_plugin_contributes_nothing(plugins: list[InlinePlugin]) -> Non
     for p in plugins:
         if "parameters" in p.hooks and p.hooks["parameters"] is _raises:
             assert p.name in excluded
+
+
+@given(plugin_sets(), datasets(), st.sampled_from(SCOPES), st.integers(1, 12), st.booleans())
+def test_a_reform_changes_nothing_outside_its_scope(
+    plugins: list[InlinePlugin], ds: Any, scope: str, value: int, deeper: bool
+) -> None:
+    """A reform is the baseline's contributions plus its own, stacked above: outside its
+    scope every finding is the baseline's, whatever the plugins state."""
+    from dudao.rules.base import Context
+    from dudao.rules.engine import run_rules
+    from dudao.simulate.reform import Reform
+
+    loaded = _load(plugins)
+    h = loaded.hierarchy()
+    base = loaded.law_book()
+    reform = Reform("r").set_parameter(RATIO, value, scope=scope, replace_deeper=deeper)
+    reformed = reform.apply(base, DAY)
+    before = run_rules(Context(ds, h, base, DAY, loaded.member_units), only=RULES).findings
+    after = run_rules(Context(ds, h, reformed, DAY, loaded.member_units), only=RULES).findings
+    assert _outside(before, scope) == _outside(after, scope)
