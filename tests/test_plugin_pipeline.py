@@ -333,3 +333,31 @@ def test_a_conflict_inside_the_dataset_leaves_only_its_targets_out() -> None:
     result = run(ds, DAY, plugins=load_plugins(autoload=False, extra={"a": a, "b": b}))
     assert set(result.findings["jurisdiction"]) == {"430602"}  # 430624's targets not judged
     assert [c.scope for c in result.conflicts] == ["430624"]
+
+
+def test_validate_on_a_plugin_folder_says_what_loading_would(tmp_path: Path) -> None:
+    """Before: validate passed an uncited value that loading then refused."""
+    from click.testing import CliRunner
+
+    from dudao.cli import cli
+
+    (tmp_path / "plugin.yaml").write_text(
+        "name: liuzhou\ntitle: 柳州市\nscope: '450200'\nbuilds_on: [guangxi]\n", encoding="utf-8"
+    )
+    (tmp_path / "parameters").mkdir()
+    (tmp_path / "parameters" / "staffing.yaml").write_text(
+        "parameters:\n  - id: inspector.schools_per_inspector\n    title: 比例\n"
+        "    values:\n      - value: 4\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "参数 inspector.schools_per_inspector 的取值 4 没有引用依据" in result.stderr
+    # cited, the same folder passes, as it would load
+    staffing = tmp_path / "parameters" / "staffing.yaml"
+    staffing.write_text(
+        staffing.read_text(encoding="utf-8") + "        cite: 柳教督〔2024〕1号 三\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path)])
+    assert result.exit_code == 0, result.stderr

@@ -31,7 +31,7 @@ from dudao.model.convert import date_reason
 from dudao.model.hierarchy import Hierarchy
 from dudao.plugins.checks import check_file
 from dudao.plugins.files import FILE_KINDS
-from dudao.plugins.manager import LoadedPlugin, load_plugins
+from dudao.plugins.manager import LoadedPlugin, load_plugins, plugin_folder_problems
 from dudao.plugins.yaml_plugin import display_path
 from dudao.testcases import is_case_file, load_case
 
@@ -220,6 +220,9 @@ def validate(files: tuple[Path, ...], kind: str | None) -> None:
             problems += [doc.locate(p) for p in check_file(obj, loaded, source=shown)]
         except DudaoError as exc:
             problems += exc.problems
+    # a plugin folder is also checked whole, exactly as loading it would
+    for manifest in sorted({m for f in files if f.is_dir() for m in f.rglob("plugin.yaml")}):
+        problems += plugin_folder_problems(manifest.parent)
     if problems:
         raise DudaoError(problems)
     stderr.print(f"[green]通过[/]：{len(found)} 个文件没有发现问题")

@@ -38,6 +38,7 @@ import importlib.metadata as md
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -377,9 +378,12 @@ def load_plugins(
     extra: Mapping[str, object] | None = None,
     blocked: Iterable[str] = (),
     national: bool = True,
+    replacing: Iterable[str] = (),
 ) -> PluginSet:
     """Load the built-in national plugin, the installed plugins (unless ``autoload`` is
-    off) and ``extra`` objects, by name, into a :class:`PluginSet`."""
+    off) and ``extra`` objects, by name, into a :class:`PluginSet`. ``blocked`` names are
+    not loaded at all; ``replacing`` names skip only the installed plugin of that name
+    (an ``extra`` of the same name stands in for it)."""
     pm = pluggy.PluginManager(PROJECT)
     pm.add_hookspecs(hookspecs.DudaoSpec)
     blocked = set(blocked) | _env_list("DUDAO_DISABLE_PLUGINS")
@@ -412,7 +416,7 @@ def load_plugins(
     if autoload and not os.environ.get("DUDAO_NO_PLUGIN_AUTOLOAD"):
         points: dict[str, list[md.EntryPoint]] = {}
         for ep in md.entry_points(group=GROUP):
-            if ep.name not in blocked:
+            if ep.name not in blocked and ep.name not in set(replacing):
                 points.setdefault(ep.name, []).append(ep)
         for name in sorted(points):
             eps = points[name]
@@ -433,6 +437,32 @@ def load_plugins(
             register(LoadedPlugin(name), lambda obj=obj: obj)
     _exclude_orphans(loaded)
     return PluginSet(loaded)
+
+
+def plugin_folder_problems(folder: str | Path) -> list[Problem]:
+    """What loading would say of the plugin in ``folder`` (a YAML plugin), with the
+    installed plugins beside it (an installed plugin of the same name gives way): the
+    one validator that ``dudao validate`` and loading share.
+
+    Its problems if it would be excluded, and its conflicts with other plugins.
+    """
+    from dudao.plugins.yaml_plugin import YamlPlugin, layout_problems
+
+    # the layout is reported beside everything else, not instead of it
+    layout = layout_problems(Path(folder))
+    candidate = YamlPlugin(folder, check_layout=False)
+    try:
+        name = candidate.info.name
+    except DudaoError as exc:
+        return [*layout, *exc.problems]
+    plugins = load_plugins(replacing=[name], extra={name: candidate})
+    mine = plugins.get(name)
+    conflicts = [
+        c.problem()
+        for c in plugins.conflicts()
+        if name in (c.first.origin.plugin, c.second.origin.plugin)
+    ]
+    return [*layout, *mine.problems, *conflicts]
 
 
 def _duplicate(name: str, dists: list[str]) -> LoadedPlugin:

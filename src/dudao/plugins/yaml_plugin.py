@@ -105,8 +105,9 @@ def folder_plugin(package: ModuleType | str) -> YamlPlugin:
 class YamlPlugin:
     """Implements the hooks by reading YAML files from ``folder``."""
 
-    def __init__(self, folder: Path | str) -> None:
+    def __init__(self, folder: Path | str, *, check_layout: bool = True) -> None:
         self.folder = Path(folder)
+        self.check_layout = check_layout  # off only where the caller reports the layout
         # Parsed once: the law book and member-unit catalogue are built many times.
         self._cache: dict[str, list[Sourced[Any]]] = {}
         self._sets: list[Sourced[IndicatorSet]] | None = None
@@ -150,7 +151,7 @@ class YamlPlugin:
                     hint="dudao new-plugin 生成完整的插件结构",
                 )
             )
-        problems = layout_problems(self.folder)
+        problems = layout_problems(self.folder) if self.check_layout else []
         if problems:
             raise DudaoError(problems)
         return yamlio.structure(doc, PluginInfo)
