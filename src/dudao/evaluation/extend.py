@@ -149,19 +149,7 @@ class IndicatorSetExtension:
     def contribution(self, source: str | None = None, line: int | None = None) -> Contribution:
         """The extension as a contribution of kind ``indicator_set`` (merged with its
         base when resolved)."""
-        return Contribution(
-            Kind.INDICATOR_SET,
-            self.id,
-            self,
-            scope=None if self.scope == "000000" else self.scope,
-            since=self.since,
-            until=self.until,
-            cite=(self.cite,) if self.cite else (),
-            sample=self.sample,
-            title=self.title or self.id,
-            source=source,
-            line=line,
-        )
+        return Contribution.of(Kind.INDICATOR_SET, self, self.title or self.id, source, line)
 
     def problems(self) -> list[Problem]:
         """Checks that need no base: a citation, no id changed twice."""

@@ -359,19 +359,7 @@ class IndicatorSet:
     def contribution(self, source: str | None = None, line: int | None = None) -> Contribution:
         """The set as a contribution of kind ``indicator_set`` at its own scope (the
         default ``000000`` meaning the contributor's)."""
-        return Contribution(
-            Kind.INDICATOR_SET,
-            self.id,
-            self,
-            scope=None if self.scope == "000000" else self.scope,
-            since=self.since,
-            until=self.until,
-            cite=(self.cite,) if self.cite else (),
-            sample=self.sample,
-            title=self.title,
-            source=source,
-            line=line,
-        )
+        return Contribution.of(Kind.INDICATOR_SET, self, self.title, source, line)
 
 
 def _all_indicators(s: IndicatorSet) -> Iterator[tuple[tuple[PathStep, ...], Indicator]]:

@@ -156,19 +156,7 @@ class Programme:
     def contribution(self, source: str | None = None, line: int | None = None) -> Contribution:
         """The programme as a contribution of kind ``programme`` at its own scope (None:
         the contributor's)."""
-        return Contribution(
-            Kind.PROGRAMME,
-            self.id,
-            self,
-            scope=self.scope,
-            since=self.since,
-            until=self.until,
-            cite=(self.cite,) if self.cite else (),
-            sample=self.sample,
-            title=self.title,
-            source=source,
-            line=line,
-        )
+        return Contribution.of(Kind.PROGRAMME, self, self.title, source, line)
 
 
 def locate(problem: Problem, source: str | None, line: int | None) -> Problem:

@@ -89,6 +89,28 @@ class Contribution:
     overlay: int = 0
     overrides_deeper: bool = False
 
+    @classmethod
+    def of(
+        cls, kind: Kind, item: Any, title: str, source: str | None = None, line: int | None = None
+    ) -> Contribution:
+        """A whole item (an indicator set, a programme …) with the usual fields ``id``,
+        ``scope`` (``000000`` or None: the contributor's), ``since``, ``until``, one
+        ``cite`` and ``sample``, as a contribution whose value is the item itself."""
+        scope = None if item.scope in (None, "000000") else item.scope
+        return cls(
+            kind,
+            item.id,
+            item,
+            scope=scope,
+            since=item.since,
+            until=item.until,
+            cite=(item.cite,) if item.cite else (),
+            sample=item.sample,
+            title=title,
+            source=source,
+            line=line,
+        )
+
 
 def build(
     contributor: Contributor, contributions: Iterable[Contribution], hierarchy: Hierarchy
