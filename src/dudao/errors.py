@@ -16,10 +16,16 @@ schools.csv 第7行 students: 学生数为负数
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import attrs
 
 PathStep = str | int
+
+
+def _path(steps: Iterable[PathStep]) -> tuple[PathStep, ...]:
+    """The converter of :attr:`Problem.path`, typed (``converter=tuple`` is not)."""
+    return tuple(steps)
 
 
 def format_path(path: Sequence[PathStep]) -> str:
@@ -38,7 +44,7 @@ class Problem:
     """One thing wrong with an input, located as precisely as we can."""
 
     message: str
-    path: tuple[PathStep, ...] = attrs.field(default=(), converter=tuple)
+    path: tuple[PathStep, ...] = attrs.field(default=(), converter=_path)
     source: str | None = None
     line: int | None = None
     row: int | None = None
@@ -59,7 +65,7 @@ class Problem:
         text = f"{where}: {self.message}" if where else self.message
         return f"{text}（{self.hint}）" if self.hint else text
 
-    def located(self, **changes: object) -> Problem:
+    def located(self, **changes: Any) -> Problem:
         """A copy with location fields filled in (source, line, row, path prefix)."""
         return attrs.evolve(self, **changes)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -146,10 +147,10 @@ converter.register_structure_hook(
 converter.register_unstructure_hook(LabelledEnum, lambda e: e.value)
 
 
-def _check_mapping(cls: type) -> Any:
+def _check_mapping(cls: type[Any]) -> Any:
     # A list or a number where a mapping belongs would otherwise surface as an
     # AttributeError from deep inside cattrs.
-    inner = make_dict_structure_fn(cls, converter)
+    inner: Callable[[Any, Any], Any] = make_dict_structure_fn(cls, converter)
 
     def hook(value: Any, _: type) -> Any:
         if not isinstance(value, dict):
@@ -162,7 +163,7 @@ def _check_mapping(cls: type) -> Any:
 def _check_sequence(cls: type) -> Any:
     origin = getattr(cls, "__origin__", None)
     make = homogenous_tuple_structure_factory if origin is tuple else list_structure_factory
-    inner = make(cls, converter)
+    inner: Callable[[Any, Any], Any] = make(cls, converter)
 
     def hook(value: Any, _: type) -> Any:
         if not isinstance(value, list | tuple):
@@ -176,7 +177,7 @@ converter.register_structure_hook_factory(attrs.has, _check_mapping)
 converter.register_structure_hook_factory(is_sequence, _check_sequence)
 
 
-def register_text_type(cls: type) -> None:
+def register_text_type(cls: type[Any]) -> None:
     """Read and write ``cls`` as one string through ``cls.parse`` and ``str``."""
     converter.register_structure_hook(cls, lambda value, _: cls.parse(_structure_str(value, str)))
     converter.register_unstructure_hook(cls, str)

@@ -92,13 +92,15 @@ def _issuer_error(issuer: str) -> str | None:
     return None
 
 
-def _check_issuer(instance: DocumentNumber, attribute: attrs.Attribute, value: str) -> None:
+def _check_issuer(instance: DocumentNumber, attribute: attrs.Attribute[str], value: str) -> None:
     error = _issuer_error(value)
     if error:
         raise ValueError(error)
 
 
-def _check_year(instance: DocumentNumber, attribute: attrs.Attribute, value: int | None) -> None:
+def _check_year(
+    instance: DocumentNumber, attribute: attrs.Attribute[int | None], value: int | None
+) -> None:
     if value is None:
         # Only orders (令) are numbered without a year, and they are never letters.
         if not instance.issuer.endswith("令") or instance.letter:
@@ -112,7 +114,7 @@ def _check_year(instance: DocumentNumber, attribute: attrs.Attribute, value: int
         raise ValueError(f"年份 {value} 超出范围（{YEAR_MIN}–{YEAR_MAX}）")
 
 
-def _check_serial(instance: DocumentNumber, attribute: attrs.Attribute, value: int) -> None:
+def _check_serial(instance: DocumentNumber, attribute: attrs.Attribute[int], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"序号 {value!r} 应为正整数")
 

@@ -56,14 +56,22 @@ FINDING_COLUMNS = (
 )
 
 
+def _severity(value: str | Severity) -> Severity:
+    return Severity.parse(value)
+
+
+def _target_kind(value: str | TargetKind) -> TargetKind:
+    return TargetKind.parse(value)
+
+
 @attrs.frozen
 class Finding:
     """One finding. ``jurisdiction`` is the unit it is reported under (a school's
     county, a committee's government); ``evidence`` holds the numbers used."""
 
     rule: str
-    severity: Severity = attrs.field(converter=Severity.parse)
-    target_kind: TargetKind = attrs.field(converter=TargetKind.parse)
+    severity: Severity = attrs.field(converter=_severity)
+    target_kind: TargetKind = attrs.field(converter=_target_kind)
     target: str
     target_name: str
     jurisdiction: str

@@ -128,7 +128,11 @@ def zone_prefix(code: str) -> str | None:
     return m.group(1) if m else None
 
 
-def _check_code(instance: Jurisdiction, attribute: attrs.Attribute, value: str) -> None:
+def _kind(value: str | JurisdictionKind) -> JurisdictionKind:
+    return JurisdictionKind.parse(value)
+
+
+def _check_code(instance: Jurisdiction, attribute: attrs.Attribute[str], value: str) -> None:
     if code_form(value) == "invalid":
         raise ValueError(
             f"区划代码 '{value}' 格式不对：应为 6 位 GB/T 2260 代码、9 位乡镇代码，"
@@ -146,7 +150,7 @@ class Jurisdiction:
 
     code: str = attrs.field(validator=_check_code)
     name: str
-    kind: JurisdictionKind = attrs.field(converter=JurisdictionKind.parse)
+    kind: JurisdictionKind = attrs.field(converter=_kind)
     parent: str | None = None
 
     @property

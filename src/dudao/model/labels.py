@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from numbers import Real
-from typing import Self
+from typing import Self, cast
 
 from dudao.model.numbers import number
 
@@ -49,7 +49,7 @@ class LabelledEnum(StrEnum):
             lookup = _LOOKUPS[cls] = {k: m for m in cls for k in (m.value, m.label)}
         member = lookup.get(text) if isinstance(text, str) else None
         if member is not None:
-            return member
+            return cast(Self, member)  # the lookup of `cls` holds members of `cls`
         choices = "、".join(f"{m.label}（{m.value}）" for m in cls)
         # a number read from a table shows as written: 3, not 3.0
         shown = number(text) if isinstance(text, Real) and not isinstance(text, bool) else text

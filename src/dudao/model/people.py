@@ -37,10 +37,18 @@ class AssessmentResult(LabelledEnum):
     UNQUALIFIED = ("unqualified", "不合格")
 
 
+def _result(value: str | AssessmentResult) -> AssessmentResult:
+    return AssessmentResult.parse(value)
+
+
+def _inspector_kind(value: str | InspectorKind) -> InspectorKind:
+    return InspectorKind.parse(value)
+
+
 @attrs.frozen
 class Assessment:
     year: int
-    result: AssessmentResult = attrs.field(converter=AssessmentResult.parse)
+    result: AssessmentResult = attrs.field(converter=_result)
 
 
 @attrs.frozen
@@ -54,7 +62,7 @@ class Inspector:
 
     id: str
     name: str
-    kind: InspectorKind = attrs.field(converter=InspectorKind.parse)
+    kind: InspectorKind = attrs.field(converter=_inspector_kind)
     appointing: str
     term_start: date
     term_end: date | None = None

@@ -53,7 +53,15 @@ class Ownership(LabelledEnum):
     PRIVATE = ("private", "民办")
 
 
-def _non_negative(instance: object, attribute: attrs.Attribute, value: int) -> None:
+def _stage(value: str | Stage) -> Stage:
+    return Stage.parse(value)
+
+
+def _ownership(value: str | Ownership) -> Ownership:
+    return Ownership.parse(value)
+
+
+def _non_negative(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if value < 0:
         raise ValueError(f"{attribute.name} 不能为负数：{value}")
 
@@ -64,8 +72,8 @@ class School:
 
     id: str
     name: str
-    stage: Stage = attrs.field(converter=Stage.parse)
-    ownership: Ownership = attrs.field(converter=Ownership.parse)
+    stage: Stage = attrs.field(converter=_stage)
+    ownership: Ownership = attrs.field(converter=_ownership)
     students: int = attrs.field(validator=_non_negative)
     county: str
     township: str | None = None

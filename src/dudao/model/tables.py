@@ -25,8 +25,10 @@ Result dtypes (see :attr:`Column.dtype`):
 
 from __future__ import annotations
 
+import builtins
 import weakref
-from typing import Any, Literal
+from collections.abc import Iterable
+from typing import Any, Literal, cast
 
 import attrs
 import numpy as np
@@ -85,7 +87,7 @@ class Column:
     )
     required: bool = True
     unique: bool = False
-    enum: type[LabelledEnum] | None = None
+    enum: builtins.type[LabelledEnum] | None = None  # `type` is the field above
     ge: float | None = None
     refers_to: RefersTo | None = attrs.field(
         default=None,
@@ -131,13 +133,17 @@ class Column:
         return pd.CategoricalDtype([m.value for m in self.enum], ordered=False)
 
 
+def _columns(columns: Iterable[Column]) -> tuple[Column, ...]:
+    return tuple(columns)
+
+
 @attrs.frozen
 class TableSpec:
     """A table: its name, Chinese name and columns (in output order)."""
 
     name: str
     label_zh: str
-    columns: tuple[Column, ...] = attrs.field(converter=tuple)
+    columns: tuple[Column, ...] = attrs.field(converter=_columns)
 
     def __getitem__(self, name: str) -> Column:
         for column in self.columns:
@@ -390,7 +396,7 @@ def positions_in(values: pd.Series | pd.Index, ids: pd.Series | pd.Index) -> np.
 #: both (a filtered table keeps its columns' categories): a check joins supervision
 #: targets to school ids once while loading and again in a rule. Weak references: an
 #: entry lives no longer than the arrays it was computed from.
-_RECENT: list[tuple[weakref.ref, weakref.ref, np.ndarray]] = []
+_RECENT: list[tuple[weakref.ref[Any], weakref.ref[Any], np.ndarray]] = []
 
 
 def _recalled(distinct: pd.Index, source: Any, ids: pd.Index) -> np.ndarray:
@@ -416,12 +422,12 @@ def _lookup(distinct: pd.Index, ids: pd.Index) -> np.ndarray:
 
         a, b = pa.array(distinct, from_pandas=True), pa.array(ids, from_pandas=True)
     except (ImportError, TypeError, ValueError):  # no pyarrow; mixed values (ArrowInvalid)
-        return ids.get_indexer(distinct)
+        return cast(np.ndarray, ids.get_indexer(distinct))
     text = (pa.string(), pa.large_string())
     if a.type not in text or b.type not in text:  # only text is joined by pyarrow
-        return ids.get_indexer(distinct)
+        return cast(np.ndarray, ids.get_indexer(distinct))
     found = pc.index_in(a.cast(pa.large_string()), value_set=b.cast(pa.large_string()))
-    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+    return cast(np.ndarray, found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp))
 
 
 def fill_absent(column: Column, n: int) -> Any:
