@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,8 +14,10 @@ from hypothesis import strategies as st
 from dudao.errors import DudaoError
 from dudao.io import yamlio
 from dudao.law.book import LawBook
+from dudao.law.kinds import Kind
 from dudao.plans import RecordsTarget, RuleTarget, TaskStatus, WorkPlan, plan_status
-from dudao.plans.status import measure_records
+from dudao.plans.model import Wording
+from dudao.plans.status import TaskResult, measure_records
 from dudao.plugins.manager import load_plugins
 from dudao.testing import dataset, school
 
@@ -259,7 +263,7 @@ def test_a_target_may_count_schools() -> None:
     assert status is TaskStatus.NOT_MET
     assert (ev["required"], ev["actual"]) == (3, 1)
     assert ev["missing"] == ["S2 学校S2", "S3 学校S3"]
-    assert reason.startswith("全部学校在 visits 表中有记录")
+    assert reason.startswith("全部学校有经常性督导记录")
     # only the schools inside the scope count
     status, _, ev = measure_records(target, ds, HIERARCHY, "450102", YEAR_START, YEAR_END)
     assert ev["required"] == 2
@@ -311,3 +315,160 @@ def test_a_topic_filter_on_a_dataset_that_records_no_topics_is_not_measurable() 
     ds = dataset("450100", supervisions=[{**row, "topic": None}])
     status, _, _ = measure_records(target, ds, HIERARCHY, "450100", YEAR_START, YEAR_END)
     assert status is TaskStatus.NOT_MET
+
+
+def test_a_unit_s_own_records_count_only_for_it_with_own_records() -> None:
+    def record(unit: str) -> dict:
+        return {"unit": unit, "programme": "committee_work_rules", "stage": "issued",
+                "date": "2022-06-01"}  # fmt: skip
+
+    # only 兴宁区 (450102) issued work rules: by default its record counts for the city
+    # above it too; "the city issues its own work rules" must not be met by a county's
+    ds = dataset("450100", programmes=[record("450102")])
+    rolled = RecordsTarget("programmes", "prefecture", units=["450100"])
+    own = attrs.evolve(rolled, own_records=True)
+    assert measure_records(rolled, ds, HIERARCHY, "450100", YEAR_START, YEAR_END)[0] is (
+        TaskStatus.MET
+    )
+    status, _, ev = measure_records(own, ds, HIERARCHY, "450100", YEAR_START, YEAR_END)
+    assert status is TaskStatus.NOT_MET and ev["missing"] == ["450100 南宁市"]
+    ds = dataset("450100", programmes=[record("450102"), record("450100")])
+    status, _, ev = measure_records(own, ds, HIERARCHY, "450100", YEAR_START, YEAR_END)
+    assert status is TaskStatus.MET and ev["units"] == ["450100 南宁市"]
+
+
+FUNDING_PLAN = """\
+id: funding-2022
+title: 测试工作要点
+cite: 南府督委办〔2022〕7号
+year: 2022
+items:
+  - number: 一
+    title: 保障
+    tasks:
+      - id: funding
+        text: 完善保障
+        target: {rule: supervision-funding}
+"""
+
+
+def test_a_task_on_an_annual_rule_is_judged_for_its_own_year_like_check(tmp_path: Path) -> None:
+    """supervision-funding judges the last year that ended before the check day: on
+    2022-12-31 that is 2021. The 2022 task must be judged on 2022's budgets, from
+    2023-01-01, and agree with ``check`` on that day."""
+    from dudao.rules.base import Context
+    from dudao.rules.engine import run_rules
+
+    plan = _plan(tmp_path, FUNDING_PLAN)
+    counties = [c for c in NANNING_COUNTIES]
+    budgets = [{"jurisdiction": c, "year": 2022, "amount": 10.0} for c in counties]
+    # the city's budget has a 2021 line only: 2021 passes, 2022 fails
+    budgets.append({"jurisdiction": "450100", "year": 2021, "amount": 10.0})
+    ds = dataset("450100", budgets=budgets)
+    law = PLUGINS.law_book(HIERARCHY)
+
+    def task(day: dt.date) -> TaskResult:
+        (result,) = plan_status(plan, "450100", ds, HIERARCHY, law, day)
+        return result
+
+    on_deadline = task(dt.date(2022, 12, 31))
+    # the year is not over: not yet judged (before, the 2021 line read as 达成)
+    assert on_deadline.status is TaskStatus.PENDING
+    assert "2023-01-01 起" in on_deadline.reason
+    after = task(dt.date(2023, 1, 10))
+    assert after.status is TaskStatus.NOT_MET
+    assert after.evidence["targets"] == ["450100"]
+    checked = run_rules(
+        Context(ds, HIERARCHY, law, dt.date(2023, 1, 10)), only={"supervision-funding"}
+    )
+    errors = checked.findings.loc[checked.findings["severity"] == "error", "target"].tolist()
+    assert errors == after.evidence["targets"]
+
+
+def test_a_rule_that_judged_nothing_in_scope_leaves_the_task_not_measurable(
+    tmp_path: Path,
+) -> None:
+    # part-time-terms judges serving part-time inspectors; with none there is no evidence
+    text = FUNDING_PLAN.replace("supervision-funding", "part-time-terms")
+    plan = _plan(tmp_path, text)
+    law = PLUGINS.law_book(HIERARCHY)
+    ds = dataset("450100")
+    (result,) = plan_status(plan, "450100", ds, HIERARCHY, law, dt.date(2023, 1, 10))
+    assert result.status is TaskStatus.NOT_MEASURABLE
+    assert result.reason == "规则 part-time-terms 在范围内没有可判断的对象，无法说明任务是否完成"
+
+
+def _wording(law: LawBook, scope: str, day: dt.date) -> Wording:
+    def programme(pid: str) -> object:
+        entry = law.resolve(Kind.PROGRAMME, pid, scope, day, blocked="none")
+        return None if entry is None else entry.value
+
+    return Wording(lambda c: HIERARCHY.get(c).name if c in HIERARCHY else None, programme)
+
+
+def test_targets_read_in_words_with_the_names_of_units_and_programmes() -> None:
+    target = RecordsTarget(
+        "filings",
+        "county",
+        where={
+            "kind": "plan",
+            "year": 2022,
+            "filed_on": {"from": "2022-01-01", "to": "2022-04-09"},
+        },
+        every=True,
+    )
+    assert target.describe() == (
+        "全部县级单位有向上级报告记录"
+        "（类别：年度工作计划；年度：2022；报送日期：2022-01-01至2022-04-09）"
+    )
+    sup = RecordsTarget(
+        "supervisions",
+        "county",
+        where={"kind": "special", "topic": "double_reduction", "body": "450100"},
+        at_least=1,
+    )
+    words = Wording(lambda c: {"450100": "南宁市"}.get(c))
+    assert sup.describe(words) == (
+        "县级单位中至少 1 个有督导活动记录"
+        "（类别：专项督导；督导事项：“双减”；组织单位：南宁市（450100））"
+    )
+
+
+def _all_records_targets() -> list[tuple[str, str, RecordsTarget, str, dt.date]]:
+    plugins = load_plugins()
+    law = plugins.law_book()
+    out = []
+    for entry in law.entries(Kind.WORK_PLAN):
+        plan = entry.value
+        for t in plan.tasks():
+            if isinstance(t.target, RecordsTarget):
+                out.append((plan.id, t.key, t.target, entry.scope, t.deadline_in(plan)))
+    return out
+
+
+def test_no_bundled_plan_target_or_note_names_a_table_or_a_column() -> None:
+    """What an official reads — a target in words, a task's note — speaks of records,
+    documents and units, never of tables, columns or ids."""
+    from dudao.model.tables import TABLES
+
+    plugins = load_plugins()
+    law = plugins.law_book()
+    # a table's or column's name (rule ids such as routine-visits are the rules' names)
+    names = "|".join(TABLES)
+    internal = re.compile(
+        rf"[A-Za-z_]+ ?(表|=|列)|(?<![\w-])({names})(?![\w-])|README|\.yaml"
+        r"|(?<![\w.-])[a-z]+_[a-z_]+(?![\w.-])"  # a programme's, stage's or value's id
+    )
+    bad = []
+    for entry in law.entries(Kind.WORK_PLAN):
+        plan = entry.value
+        for t in plan.tasks():
+            texts = [t.note or ""]
+            if isinstance(t.target, RecordsTarget):
+                words = _wording(law, entry.scope, t.deadline_in(plan))
+                text = t.target.describe(words)
+                texts.append(text)
+                # every programme and stage is named, not given by its id
+                assert not re.search(r"[a-z]+_[a-z_]+", text), (plan.id, t.key, text)
+            bad += [(plan.id, t.key, x) for x in texts if internal.search(x)]
+    assert bad == []

@@ -161,3 +161,29 @@ def test_example_plan_status(plugins: PluginSet) -> None:
         "450125 上林县",
         "450100-gaoxin 南宁高新技术产业开发区",
     ]
+
+
+def test_plan_and_check_agree_on_the_bundled_example_s_regular_meetings(
+    plugins: PluginSet,
+) -> None:
+    """The bundled example: 南宁市 held only a special meeting in 2022, its counties one
+    regular meeting each. ``check`` reports 南宁市; the plan task measured by the same
+    rule does too (it once credited the counties' meetings to the city: 达成)."""
+    from dudao.api import check
+    from dudao.examples import example_path
+
+    bundled = example_path("nanning")
+    found = check(bundled, plugins, as_of=dt.date(2023, 3, 1)).findings
+    meetings = found.loc[found["rule"] == "committee-meetings", "target"].tolist()
+    assert meetings == [CITY]
+
+    def task(day: dt.date):
+        report = measure_plans(bundled, plugins, plan="nanning-2022", as_of=day)
+        (result,) = [r for r in report.results if r.task.id == "regular-meeting"]
+        return result
+
+    after = task(dt.date(2023, 3, 1))
+    assert after.status.value == "not_met"
+    assert after.evidence["targets"] == meetings
+    # on the last day of 2022 the year is not over: not yet judged, not 达成
+    assert task(dt.date(2022, 12, 31)).status.value == "pending"

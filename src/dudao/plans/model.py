@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Callable
 from typing import Any, Literal
 
 import attrs
@@ -46,6 +47,7 @@ from dudao.law.entries import Validity
 from dudao.model.convert import converter
 from dudao.model.documents import Citation, DocumentNumber
 from dudao.model.jurisdiction import Level
+from dudao.model.tables import TABLES, TableSpec
 
 #: A ``where`` value: one value, any of a list, or a date range ``{from:, to:}``.
 Condition = Any
@@ -77,15 +79,59 @@ class RuleTarget:
 
     rule: str
 
-    def describe(self) -> str:
+    def describe(self, wording: Wording | None = None) -> str:
         return f"规则 {self.rule} 无“错误”级问题"
+
+
+def _nothing(_: str) -> Any:
+    return None
+
+
+#: What the common ``topic`` values of supervisions mean (docs/datasets.md lists them).
+TOPICS = {
+    "double_reduction": "“双减”",
+    "five_managements": "“五项管理”",
+    "dropout": "控辍保学",
+    "teacher_pay": "义务教育教师工资待遇保障",
+    "large_schools": "义务教育大校额化解",
+    "large_classes": "消除大班额",
+    "inspector_zones": "督学责任区建设",
+    "preschool": "学前教育",
+    "kindergarten_conduct": "幼儿园办园行为",
+    "private_schools": "民办学校办学行为",
+    "fees": "教育收费",
+    "safety": "校园安全",
+    "research_staff": "教研员配备",
+}
+#: Columns holding a unit's code: shown by name where the tree knows it.
+_CODE_COLUMNS = {"county", "appointing", "body", "target", "jurisdiction", "unit"}
+
+
+@attrs.frozen
+class Wording:
+    """How codes and ids in a target read to an official: ``unit`` names a code (None:
+    unknown), ``programme`` gives the programme of an id (an object with ``title`` and
+    ``stage(text).name``; None: unknown). Without them, codes and ids are shown as
+    written."""
+
+    unit: Callable[[str], str | None] = _nothing
+    programme: Callable[[str], Any] = _nothing
+
+    def named(self, code: str) -> str:
+        name = self.unit(code)
+        return f"{name}（{code}）" if name else code
 
 
 @attrs.frozen
 class RecordsTarget:
     """Met when enough units at ``level`` in the plan's scope have a record in
     ``table`` matching ``where``: ``at_least`` N of them, ``every`` one, or each
-    of the listed ``units``."""
+    of the listed ``units``.
+
+    A record counts for the unit it names and for every unit above it (a school's
+    record for its county, a county's for its city), unless ``own_records`` is set:
+    then only a unit's own records count — for what a document asks of that body
+    itself (the city's own work rules, not a county's)."""
 
     table: str
     level: Level | Literal["school"] = attrs.field(converter=_level)
@@ -94,6 +140,7 @@ class RecordsTarget:
     every: bool = False
     units: tuple[str, ...] = attrs.field(default=(), converter=_texts)
     unit_column: str | None = None
+    own_records: bool = False
 
     def problems(self) -> list[Problem]:
         given = [self.at_least is not None, self.every, bool(self.units)]
@@ -107,27 +154,97 @@ class RecordsTarget:
             ]
         if self.at_least is not None and self.at_least < 1:
             return [Problem("at_least 应为正整数", path=("at_least",), code="invalid-value")]
+        if self.own_records and self.level == SCHOOL:
+            return [
+                Problem(
+                    "按学校计数时每条记录本来就只属于该校，不必写 own_records",
+                    path=("own_records",),
+                    code="invalid-value",
+                )
+            ]
         return []
 
-    def describe(self) -> str:
+    def describe(self, wording: Wording | None = None) -> str:
+        """The target in words: which units, what record, on what conditions — the
+        names of units and programmes where ``wording`` knows them, never the names of
+        tables or columns."""
+        words = wording or Wording()
         level = "学校" if self.level == SCHOOL else self.level.label  # type: ignore[union-attr]
         if self.every:
             how = "全部学校" if self.level == SCHOOL else f"全部{level}单位"
         elif self.units:
-            how = "、".join(self.units) + " 均"
+            how = "、".join(words.named(u) for u in self.units) + (
+                "均" if len(self.units) > 1 else ""
+            )
         else:
             unit = "学校" if self.level == SCHOOL else f"{level}单位"
             how = f"{unit}中至少 {self.at_least} 个"
-        cond = "，".join(f"{k}={_describe_condition(v)}" for k, v in self.where.items())
-        return f"{how}在 {self.table} 表中有记录" + (f"（{cond}）" if cond else "")
+        spec = TABLES.get(self.table)
+        label = spec.label_zh if spec is not None else self.table
+        what = label if label.endswith("记录") else f"{label}记录"
+        ids = self.where.get("programme", ())
+        ids = [ids] if isinstance(ids, str) else list(ids) if isinstance(ids, list | tuple) else []
+        known = [p for p in map(words.programme, map(str, ids)) if p is not None]
+        conditions = []
+        for column, value in self.where.items():
+            if column == "programme" and len(known) == 1 == len(ids):
+                what = f"“{known[0].title}”项目记录"
+                continue
+            conditions.append(
+                f"{_label(spec, column)}：{_words(spec, column, value, words, known)}"
+            )
+        if self.unit_column is not None:
+            conditions.append(f"按{_label(spec, self.unit_column)}计")
+        if self.own_records:
+            conditions.append("只计本级的记录")
+        return f"{how}有{what}" + (f"（{'；'.join(conditions)}）" if conditions else "")
 
 
-def _describe_condition(value: Condition) -> str:
+def _stage_name(programme: Any, stage: str) -> str | None:
+    try:
+        return str(programme.stage(stage).name)
+    except DudaoError:
+        return None
+
+
+def _label(spec: TableSpec | None, column: str) -> str:
+    """A column's Chinese name, without "区划代码" where the value is shown by name."""
+    if spec is None or column not in spec.names:
+        return column
+    label = spec[column].label
+    if column in _CODE_COLUMNS:
+        label = label.removesuffix("区划代码").removesuffix("代码") or label
+    return label
+
+
+def _words(
+    spec: TableSpec | None, column: str, value: Condition, words: Wording, programmes: list[Any]
+) -> str:
+    """A condition's value as an official reads it (``programmes``: those the target
+    names, for the names of their stages)."""
     if isinstance(value, dict):
         lo, hi = value.get("from"), value.get("to")
         return f"{lo or '…'}至{hi or '…'}"
     if isinstance(value, list | tuple):
-        return "/".join(str(v) for v in value)
+        return "/".join(_words(spec, column, v, words, programmes) for v in value)
+    col = spec[column] if spec is not None and column in spec.names else None
+    if col is not None and col.enum is not None:
+        try:
+            return col.enum.parse(value).label
+        except (ValueError, KeyError, DudaoError):
+            return str(value)
+    if col is not None and col.type == "bool":
+        return "是" if value is True or str(value).lower() in ("true", "是") else "否"
+    if column == "programme":
+        found = words.programme(str(value))
+        return f"“{found.title}”" if found is not None else str(value)
+    if column == "stage":
+        names = [_stage_name(p, str(value)) for p in programmes]
+        return next((n for n in names if n is not None), str(value))
+    if column == "topic":
+        return TOPICS.get(str(value), str(value))
+    if column in _CODE_COLUMNS:
+        return words.named(str(value))
     return str(value)
 
 

@@ -1,9 +1,12 @@
 """Measure a work plan against a dataset: each task met, not met, not yet due or not
 measurable.
 
-A rule target runs that rule as of the task's deadline and looks at its error
-findings inside the plan's scope; before the deadline it is "not yet due", because
-the period the rule judges is not over. A records target
+A rule target runs that rule on the day it judges the period up to the task's
+deadline (:func:`judging_day`: the deadline, or for a rule judging whole years the
+next 1 January) and looks at its error findings inside the plan's scope, so the task
+agrees with ``dudao check`` by construction; before that day it is "not yet due",
+because the period is not over, and a rule that judged nothing in scope (a number
+the text leaves unset) leaves the task "not measurable". A records target
 counts, per unit at the target's level, the matching records of a dataset table
 dated within the plan's year up to that day (a target not reached before its
 deadline is "not yet due", not "not met"). Either is "not measurable" when the
@@ -34,15 +37,16 @@ import pandas as pd
 
 from dudao.errors import DudaoError, Problem
 from dudao.law.book import LawBook
+from dudao.law.kinds import Kind
 from dudao.model.dataset import Dataset
 from dudao.model.findings import Severity
 from dudao.model.hierarchy import Hierarchy
 from dudao.model.jurisdiction import Level
 from dudao.model.labels import LabelledEnum
 from dudao.model.tables import TABLES
-from dudao.plans.model import SCHOOL, PlanTask, RecordsTarget, RuleTarget, WorkPlan
+from dudao.plans.model import SCHOOL, PlanTask, RecordsTarget, RuleTarget, Wording, WorkPlan
 from dudao.rules.base import Context
-from dudao.rules.engine import run_rules
+from dudao.rules.engine import CheckResult, run_rules
 
 #: The column naming the unit a record belongs to, per table.
 UNIT_COLUMNS = {
@@ -91,6 +95,8 @@ class TaskResult:
     reason: str
     deadline: dt.date
     evidence: dict[str, Any] = attrs.Factory(dict)
+    #: the target in words, with the names of units and programmes (see Wording)
+    target_text: str | None = None
 
     def row(self) -> dict[str, Any]:
         t = self.task
@@ -102,7 +108,7 @@ class TaskResult:
             "lead": t.lead,
             "responsible": list(t.responsible),
             "deadline": self.deadline.isoformat(),
-            "target": t.target.describe() if t.target else None,
+            "target": self.target_text or (t.target.describe() if t.target else None),
             "status": self.status.value,
             "status_label": self.status.label,
             "reason": self.reason,
@@ -121,19 +127,21 @@ def plan_status(
     member_units: Callable[[str], Mapping[str, Any]] | None = None,
 ) -> list[TaskResult]:
     """Every task of ``plan`` (applying in ``scope``) measured on ``dataset`` as of
-    ``as_of``. Rule targets run once per distinct check day."""
+    ``as_of``. Rule targets run once per distinct judging day (:func:`judging_day`)."""
     results: list[TaskResult] = []
-    findings_on: dict[dt.date, pd.DataFrame] = {}  # one run per deadline
+    runs: dict[dt.date, CheckResult] = {}  # one run per judging day
     by_day: dict[dt.date, set[str]] = {}
     for t in plan.tasks():
-        # a rule is judged at the deadline: before it, the period it judges is not over
-        if isinstance(t.target, RuleTarget) and as_of >= t.deadline_in(plan):
-            by_day.setdefault(t.deadline_in(plan), set()).add(t.target.rule)
+        # a rule is judged once the period it judges is over: before, it can still be met
+        if isinstance(t.target, RuleTarget):
+            day = judging_day(law, t.target.rule, t.deadline_in(plan))
+            if as_of >= day:
+                by_day.setdefault(day, set()).add(t.target.rule)
     skipped: dict[tuple[dt.date, str], str] = {}
     for day, rules in by_day.items():
         ctx = Context(dataset, hierarchy, law, day, member_units or (lambda _code: {}))
         result = run_rules(ctx, only=rules)
-        findings_on[day] = result.findings
+        runs[day] = result
         ran = {r.rule for r in result.runs if r.skipped is None}
         for r in result.runs:
             if r.skipped is not None and r.rule not in ran:
@@ -154,45 +162,125 @@ def plan_status(
                 )
             )
             continue
+        wording = _wording(hierarchy, law, scope, day)
         if isinstance(t.target, RuleTarget):
             rule = t.target.rule
+            judged = judging_day(law, rule, deadline)
             if as_of < deadline:
                 status, reason, evidence = (
                     TaskStatus.PENDING,
                     f"期限 {deadline} 未到，届时按规则 {rule} 判断",
                     {},
                 )
-            elif (day, rule) in skipped:
-                status, reason, evidence = (TaskStatus.NOT_MEASURABLE, skipped[(day, rule)], {})
+            elif as_of < judged:
+                status, reason, evidence = (
+                    TaskStatus.PENDING,
+                    f"规则 {rule} 判断整个 {deadline.year} 年度，{judged} 起才能判断",
+                    {},
+                )
+            elif (judged, rule) in skipped:
+                status, reason, evidence = (
+                    TaskStatus.NOT_MEASURABLE,
+                    skipped[(judged, rule)],
+                    {},
+                )
             else:
-                status, reason, evidence = _rule_status(findings_on[day], rule, hierarchy, scope)
+                status, reason, evidence = _rule_status(
+                    runs[judged], rule, hierarchy, law, scope, deadline
+                )
         else:
             start = dt.date(plan.year, 1, 1)
             status, reason, evidence = measure_records(
-                t.target, dataset, hierarchy, scope, start, day
+                t.target, dataset, hierarchy, scope, start, day, wording=wording
             )
         if status is TaskStatus.NOT_MET and as_of < deadline:
             status, reason = TaskStatus.PENDING, f"{reason}（期限 {deadline} 未到）"
-        results.append(TaskResult(plan.id, t, status, reason, deadline, evidence))
+        results.append(
+            TaskResult(plan.id, t, status, reason, deadline, evidence, t.target.describe(wording))
+        )
     return results
 
 
+def judging_day(law: LawBook, rule: str, period_end: dt.date) -> dt.date:
+    """The as-of date on which ``rule`` judges the period that ends on ``period_end``:
+    that day itself, unless the rule judges whole periods once they are over (a rule
+    with a ``judging_day`` method, such as a year's committee meetings, judged from
+    1 January of the next year). So a task that targets a rule gets the answer
+    ``dudao check`` gives for the same period."""
+    for entry in law.versions(Kind.RULE, rule):
+        hook = getattr(entry.value, "judging_day", None)
+        if hook is not None:
+            return hook(period_end)  # type: ignore[no-any-return]
+    return period_end
+
+
+def _wording(hierarchy: Hierarchy, law: LawBook, scope: str, day: dt.date) -> Wording:
+    """Names of units (from the tree) and programmes (in force in ``scope`` on ``day``)."""
+
+    def unit(code: str) -> str | None:
+        return hierarchy.get(code).name if code in hierarchy else None
+
+    def programme(pid: str) -> Any:
+        entry = law.resolve(Kind.PROGRAMME, pid, scope, day, blocked="none")
+        return None if entry is None else entry.value
+
+    return Wording(unit, programme)
+
+
 def _rule_status(
-    findings: pd.DataFrame, rule: str, hierarchy: Hierarchy, scope: str
+    result: CheckResult,
+    rule: str,
+    hierarchy: Hierarchy,
+    law: LawBook,
+    scope: str,
+    period_end: dt.date,
 ) -> tuple[TaskStatus, str, dict[str, Any]]:
+    checked = sum(
+        int(hierarchy.contains_many(scope, frame["jurisdiction"].astype(str)).sum())
+        for key, frame in result.checks.items()
+        if key.partition("@")[0] == rule
+    )
+    if not checked:
+        # nothing judged is no evidence the task was done (a number the text leaves unset)
+        return TaskStatus.NOT_MEASURABLE, _nothing_judged(rule, law, scope, period_end), {}
+    findings = result.findings
     f = findings.loc[
         (findings["rule"] == rule)
         & (findings["severity"] == Severity.ERROR.value)
         & hierarchy.contains_many(scope, findings["jurisdiction"].astype(str))
     ]
     if f.empty:
-        return TaskStatus.MET, f"规则 {rule} 在范围内无“错误”级问题", {"errors": 0}
+        return (
+            TaskStatus.MET,
+            f"规则 {rule} 在范围内判断了 {checked} 个对象，无“错误”级问题",
+            {"errors": 0, "checked": checked},
+        )
     targets = f["target"].astype(str).drop_duplicates().tolist()
     return (
         TaskStatus.NOT_MET,
         f"规则 {rule} 有 {len(f)} 个“错误”级问题",
-        {"errors": len(f), "targets": targets[:SHOWN], "more": max(0, len(targets) - SHOWN)},
+        {
+            "errors": len(f),
+            "checked": checked,
+            "targets": targets[:SHOWN],
+            "more": max(0, len(targets) - SHOWN),
+        },
     )
+
+
+def _nothing_judged(rule: str, law: LawBook, scope: str, period_end: dt.date) -> str:
+    """Why a rule judged nothing in ``scope``: the values it needs that are unset there."""
+    unset = []
+    for entry in law.versions(Kind.RULE, rule):
+        for param in getattr(entry.value, "parameters", ()):
+            found = law.resolve(Kind.PARAMETER, param, scope, period_end, blocked="none")
+            if found is None or found.value is None:
+                name = f"“{found.title}”" if found is not None and found.title else param
+                unset.append(name)
+        if unset:
+            break
+    why = f"：{'、'.join(dict.fromkeys(unset))}未设定数值" if unset else ""
+    return f"规则 {rule} 在范围内没有可判断的对象{why}，无法说明任务是否完成"
 
 
 def measure_records(
@@ -202,9 +290,13 @@ def measure_records(
     scope: str,
     start: dt.date,
     end: dt.date,
+    *,
+    wording: Wording | None = None,
 ) -> tuple[TaskStatus, str, dict[str, Any]]:
     """Count the units at ``target.level`` inside ``scope`` with a matching record
-    dated between ``start`` and ``end`` (for tables of events)."""
+    dated between ``start`` and ``end`` (for tables of events). A record counts for
+    the unit it names and the units above it, or with ``own_records`` for that unit
+    alone."""
     table = dataset.table(target.table) if hasattr(dataset, target.table) else None
     if table is None:
         return TaskStatus.NOT_MEASURABLE, f"数据集缺少 {target.table} 表", {}
@@ -246,7 +338,10 @@ def measure_records(
         matched = set(codes) & set(in_scope)
     else:
         in_scope = [u.code for u in hierarchy.at_level(target.level, within=scope)]
-        matched = _units_at(codes, target.level, in_scope, hierarchy, dataset)
+        if target.own_records:
+            matched = set(codes) & set(in_scope)
+        else:
+            matched = _units_at(codes, target.level, in_scope, hierarchy, dataset)
     if target.every:
         required, listed = len(in_scope), in_scope
     elif target.units:
@@ -262,7 +357,7 @@ def measure_records(
         "units": _named(sorted(matched), hierarchy, names),
         "missing": _named(missing, hierarchy, names),
     }
-    what = target.describe()
+    what = target.describe(wording)
     if met:
         return TaskStatus.MET, f"{what}：{actual} 个", evidence
     gap = f"缺 {len(missing)} 个" if listed else f"仅 {actual} 个"
@@ -364,7 +459,7 @@ def measure_loaded(
 ) -> PlanReport:
     """:func:`dudao.api.measure_plans` on a dataset already loaded, with its law book."""
     day = as_of or ds.info.as_of or dt.date.today()
-    entries = law.entries("work_plan")
+    entries = law.entries(Kind.WORK_PLAN)
     if plugin is not None:
         plugins.get(plugin)  # unknown plugin: a clear error
         entries = [e for e in entries if e.origin.plugin == plugin]

@@ -38,6 +38,10 @@ Judged year (annual obligations)
     is over). Parameters for the as-of year are resolved as of the as-of date, those for
     the previous year as of its 31 December. See :func:`plan_year`.
 
+    A work plan's task that targets ``committee-meetings`` or ``supervision-funding``
+    for a year is judged from the next 1 January (their ``judging_day``), the first day
+    on which ``dudao check`` judges that year, so the plan and the check agree.
+
 A target whose parameter is unset (null) is not checked; each row cites the clause that
 set its parameter. The helpers :func:`judged_year` and :func:`plan_year` are the
 conventions themselves, so tests can pin them down.
@@ -56,6 +60,7 @@ import pandas as pd
 
 from dudao.errors import DudaoError, Problem
 from dudao.law.book import Entry, Region
+from dudao.law.kinds import Kind
 from dudao.model.bodies import Committee, MemberUnit
 from dudao.model.findings import TargetKind
 from dudao.model.jurisdiction import Jurisdiction, JurisdictionKind, Level
@@ -104,6 +109,16 @@ def judged_year(as_of: dt.date) -> int:
 
 def year_end(year: int) -> dt.date:
     return dt.date(year, 12, 31)
+
+
+def first_judged_day(day: dt.date) -> dt.date:
+    """The first as-of date on which the year of ``day`` is judged: 1 January after it
+    (:func:`judged_year` of that date is ``day``'s year).
+
+    >>> first_judged_day(dt.date(2022, 12, 31)), judged_year(dt.date(2023, 1, 1))
+    (datetime.date(2023, 1, 1), 2022)
+    """
+    return dt.date(day.year + 1, 1, 1)
 
 
 def deadline_in(value: Any, year: int) -> dt.date | None:
@@ -272,7 +287,7 @@ class CommitteeComposition(Rule):
     @staticmethod
     def _entries(ctx: Context, id: str, codes: list[str]) -> list[Entry | None]:
         """:meth:`Context.param` of ``id`` for each code."""
-        versions, which = ctx.law.resolve_many("parameter", id, codes, ctx.as_of)
+        versions, which = ctx.law.resolve_many(Kind.PARAMETER, id, codes, ctx.as_of)
         chosen: list[Entry | None] = [*versions, None]
         return [chosen[w] for w in which]
 
@@ -574,6 +589,10 @@ class CommitteeMeetings(Rule):
     def judged_on(self, as_of: dt.date, row: dict[str, Any]) -> dt.date:
         return year_end(int(row["year"]))
 
+    def judging_day(self, period_end: dt.date) -> dt.date:
+        """The first as-of date judging the year of ``period_end`` (a plan's task)."""
+        return first_judged_day(period_end)
+
     def message(self, row: dict[str, Any]) -> tuple[str, str]:
         special = (
             f"（另有专题会议 {row['special_meetings']} 次，不计入例会）"
@@ -648,6 +667,10 @@ class SupervisionFunding(Rule):
 
     def judged_on(self, as_of: dt.date, row: dict[str, Any]) -> dt.date:
         return year_end(int(row["year"]))
+
+    def judging_day(self, period_end: dt.date) -> dt.date:
+        """The first as-of date judging the year of ``period_end`` (a plan's task)."""
+        return first_judged_day(period_end)
 
     def message(self, row: dict[str, Any]) -> tuple[str, str]:
         year = row["year"]
