@@ -14,6 +14,7 @@ import gc
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
+from typing import Any, cast
 
 import attrs
 import numpy as np
@@ -211,7 +212,7 @@ def _yaml_or_table(folder: Path, name: str) -> tuple[Path | None, Path | None]:
     return (yaml_file if yaml_file.exists() else None), table_file
 
 
-def _read_units(folder: Path) -> tuple[list[Jurisdiction], dict]:
+def _read_units(folder: Path) -> tuple[list[Jurisdiction], dict[str, tuple[str, int | None]]]:
     """Units the dataset adds: ``jurisdictions.yaml`` by hand, or a table for bulk."""
     yaml_file, table_file = _yaml_or_table(folder, UNITS.name)
     if yaml_file is not None:
@@ -344,7 +345,7 @@ def committees_to_tables(committees: tuple[Committee, ...]) -> tuple[pd.DataFram
 
 
 def _unknown(values: pd.Series, known: pd.Index | pd.Series) -> np.ndarray:
-    present = values.notna().to_numpy()
+    present: np.ndarray = values.notna().to_numpy()
     return present & (positions_in(values, known) < 0)
 
 
@@ -353,7 +354,7 @@ def _references(ds: LoadedDataset, folder: Path, hierarchy: Hierarchy) -> list[P
     unit outside the dataset's scope (rules would silently pass them by)."""
     found: list[Problem] = []
 
-    def report(table: str, column: str, bad: np.ndarray, values: pd.Series, **how: str) -> None:
+    def report(table: str, column: str, bad: np.ndarray, values: pd.Series, **how: Any) -> None:
         found.extend(_problems(folder, table, column, bad, values, **how))
 
     def refs(table: str, column: str, values: pd.Series, to: str, what: str) -> None:
@@ -449,7 +450,7 @@ _UNIT_COLUMNS = [
 
 
 def _isin(values: pd.Series, codes: set[str]) -> np.ndarray:
-    return values.isin(codes).to_numpy(dtype=bool, na_value=False)
+    return cast(np.ndarray, values.isin(codes).to_numpy(dtype=bool, na_value=False))
 
 
 def _problems(

@@ -37,9 +37,18 @@ _CSV = "divisions.csv"
 @cache
 def _parsed() -> tuple[Jurisdiction, ...]:
     # A tuple, so the cached value cannot be mutated by a caller.
-    with resources.files("dudao.data").joinpath(_CSV).open(encoding="utf-8", newline="") as f:
+    # Traversable.open's stub lacks `newline`; the package's files are real paths, whose
+    # open takes it (the csv module needs newline="").
+    csv_file = resources.files("dudao.data").joinpath(_CSV)
+    with csv_file.open(encoding="utf-8", newline="") as f:  # type: ignore[call-overload]
         rows = [
-            Jurisdiction(row["code"], row["name"], JurisdictionKind(row["kind"]), row["parent"])
+            Jurisdiction(
+                row["code"],
+                row["name"],
+                # a member looked up by value; mypy takes the call for LabelledEnum.__new__
+                JurisdictionKind(row["kind"]),  # type: ignore[call-arg]
+                row["parent"],
+            )
             for row in csv.DictReader(f)
         ]
     return (NATION, *rows)

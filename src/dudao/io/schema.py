@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import types
 import typing
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import msgspec
@@ -71,7 +71,8 @@ def _msgspec_schema(cls: type) -> dict[str, Any]:
     as a task's ``target: RuleTarget | RecordsTarget``, is described as ``anyOf`` its
     members through stand-in classes."""
     try:
-        return msgspec.json.schema(cls)
+        schema: dict[str, Any] = msgspec.json.schema(cls)
+        return schema
     except TypeError:
         pass
     unions: list[tuple[type, ...]] = []
@@ -83,8 +84,9 @@ def _msgspec_schema(cls: type) -> dict[str, Any]:
     )
     shown = iter(found)
     anyof = [{"anyOf": [next(shown) for _ in union]} for union in unions]
-    schema = {**out, "$defs": defs} if defs else out
-    return _fill_placeholders(schema, anyof)
+    whole = {**out, "$defs": defs} if defs else out
+    filled: dict[str, Any] = _fill_placeholders(whole, anyof)
+    return filled
 
 
 class _AnyOf:
@@ -126,7 +128,7 @@ class _Shadows:
             real = [a for a in args if a is not type(None)]
             if len(real) > 1:
                 members = tuple(self.of(a) for a in real)
-                stand_in = type(f"_AnyOf{len(self.unions)}", (_AnyOf,), {})
+                stand_in = cast(type[_AnyOf], type(f"_AnyOf{len(self.unions)}", (_AnyOf,), {}))
                 stand_in.index = len(self.unions)
                 self.unions.append(members)
                 return stand_in | None if len(real) < len(args) else stand_in

@@ -70,7 +70,7 @@ import threading
 from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import attrs
 import numpy as np
@@ -359,7 +359,7 @@ def reading_ahead(paths: Iterable[Path]) -> Iterator[None]:
     if not parquet:
         yield
         return
-    ahead: dict[str, Future] = getattr(_AHEAD, "futures", {})
+    ahead: dict[str, Future[Any]] = getattr(_AHEAD, "futures", {})
     with ThreadPoolExecutor(1, thread_name_prefix="dudao-parquet") as pool:
         mine = {str(p): pool.submit(_decode_parquet, p) for p in parquet if str(p) not in ahead}
         _AHEAD.futures = {**ahead, **mine}
@@ -516,7 +516,7 @@ class _Cells:
         if self.missing.any():
             out = out.copy()
             out[self.missing] = fill
-        return out
+        return cast(np.ndarray, out)
 
     def text_at(self, position: int) -> str:
         code = self.codes[position]
@@ -789,7 +789,7 @@ def _map_header(raw: _Raw, spec: TableSpec, report: _Report) -> dict[str, int]:
     """Spec column name → position in the raw frame; header problems to ``report``."""
     aliases = spec.aliases()
     found: dict[str, int] = {}
-    where = {"row": raw.header_row}
+    where: dict[str, Any] = {"row": raw.header_row}
     for position, header in enumerate(raw.header):
         name = aliases.get(header)
         if name is None:
@@ -1007,7 +1007,8 @@ def _isin(values: pd.Series, codes: Collection[str]) -> np.ndarray:
         at, distinct = np.asarray(values.cat.codes), values.cat.categories
     else:  # each distinct value once (pandas' isin converts the whole set each time)
         at, distinct = pd.factorize(values, use_na_sentinel=True)
-    return np.array([c in known for c in distinct] + [False], dtype=bool)[at]
+    found: np.ndarray = np.array([c in known for c in distinct] + [False], dtype=bool)[at]
+    return found
 
 
 def _finish(column: Column, p: _Parsed) -> Any:

@@ -33,11 +33,12 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import attrs
 import yaml
 from cattrs.errors import (
+    AttributeValidationNote,
     ClassValidationError,
     ForbiddenExtraKeysError,
     IterableValidationError,
@@ -82,7 +83,8 @@ class _DepthLimited:
         try:
             if self._depth > MAX_DEPTH:
                 raise _too_deep(self.peek_event().start_mark)  # type: ignore[attr-defined]
-            return super().compose_node(parent, index)  # type: ignore[misc]
+            node: yaml.Node = super().compose_node(parent, index)  # type: ignore[misc]
+            return node
         finally:
             self._depth -= 1
 
@@ -154,7 +156,7 @@ def _check_graph(root: yaml.Node, text: str) -> None:
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.SequenceNode):
-        return node.value
+        return cast(list[yaml.Node], node.value)
     if isinstance(node, yaml.MappingNode):
         return [n for pair in node.value for n in pair]
     return []
@@ -163,7 +165,9 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 class _NoDuplicateKeys:
     """Constructor mixin: a key written twice in one mapping is an error."""
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+    construct_object: Callable[..., Any]  # the loader's, which this mixes into
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, yaml.Node] = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
@@ -173,13 +177,14 @@ class _NoDuplicateKeys:
                     None, None, f"键 '{key}' 重复（第 {first} 行已定义）", key_node.start_mark
                 )
             seen[key] = key_node
-        return super().construct_mapping(node, deep=deep)  # type: ignore[misc]
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)  # type: ignore[misc]
+        return mapping
 
 
 class StrictLoader(_DepthLimited, _NoDuplicateKeys, yaml.SafeLoader):
     """SafeLoader with YAML 1.2-like scalars, duplicate-key detection and a depth limit."""
 
-    yaml_implicit_resolvers: dict = {}  # noqa: RUF012 - PyYAML's class-level table
+    yaml_implicit_resolvers: dict[str, Any] = {}  # noqa: RUF012 - PyYAML's class-level table
 
 
 for _tag, _pattern, _first in [
@@ -271,13 +276,13 @@ def _child(node: yaml.Node, step: PathStep) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if key.value == str(step):
-                return value
+                return cast(yaml.Node, value)
     elif (
         isinstance(node, yaml.SequenceNode)
         and isinstance(step, int)
         and 0 <= step < len(node.value)
     ):
-        return node.value[step]
+        return cast(yaml.Node, node.value[step])
     return None
 
 
@@ -442,7 +447,7 @@ def _explain(exc: BaseException, path: tuple[PathStep, ...] = ()) -> Iterator[Ex
     if isinstance(exc, ClassValidationError | IterableValidationError):
         with_notes, without = exc.group_exceptions()
         for sub, note in with_notes:
-            step = note.name if isinstance(exc, ClassValidationError) else note.index
+            step = note.name if isinstance(note, AttributeValidationNote) else note.index
             yield from _explain(sub, (*path, step))
         for sub in without:
             yield from _explain(sub, path)
