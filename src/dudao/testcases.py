@@ -58,6 +58,7 @@ from dudao.io.dataset import LoadedDataset, absent_table, dataset_parameters
 from dudao.io.tables import validate_table
 from dudao.law.book import LawBook
 from dudao.law.contributions import Contributor
+from dudao.law.kinds import Kind
 from dudao.law.parameters import Parameter, parameter_law
 from dudao.model.bodies import Committee
 from dudao.model.convert import converter
@@ -454,7 +455,7 @@ def _compare_scores(
     targets = {str(m.get("target")) for m in case.measurements}
     if targets and all(t in law.hierarchy for t in targets):
         scope = reduce(lambda a, b: law.hierarchy.lca(a, b).code, sorted(targets))
-    entry = law.resolve("indicator_set", expected.set, scope, case.as_of)
+    entry = law.resolve(Kind.INDICATOR_SET, expected.set, scope, case.as_of)
     if entry is None:
         raise DudaoError(
             doc.locate(
@@ -462,7 +463,7 @@ def _compare_scores(
                     f"指标体系 {expected.set} 在 {case.as_of} 对 {scope} 无效或不存在",
                     path=("expect", "scores", "set"),
                     code="unknown-set",
-                    hint="可选：" + "、".join(law.ids("indicator_set")),
+                    hint="可选：" + "、".join(law.ids(Kind.INDICATOR_SET)),
                 )
             )
         )

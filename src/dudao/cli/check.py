@@ -22,6 +22,7 @@ from dudao.cli.output import parse_date, print_json, stdout
 from dudao.errors import DudaoError, Problem
 from dudao.examples import example_path
 from dudao.law.book import LawBook
+from dudao.law.kinds import Kind
 from dudao.model.findings import Severity
 from dudao.plugins.manager import PluginSet, load_plugins
 from dudao.report.text import markdown_cell, markdown_table
@@ -92,7 +93,7 @@ def check(
 
 def _known_rules(names: Iterable[str], law: LawBook, where: str = "--rule") -> None:
     """Every rule named on the command line exists: say which do, and the nearest."""
-    known = law.ids("rule")
+    known = law.ids(Kind.RULE)
     problems = []
     for name in dict.fromkeys(n for n in names if n not in known):
         close = difflib.get_close_matches(name, known, n=1)
@@ -310,7 +311,7 @@ def rules(code: str, as_of: str | None, fmt: str, strict: bool) -> None:
 
 def _law_rows(book: LawBook, code: str, day: dt.date) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {"rules": [], "parameters": []}
-    for entry in book.in_force("rule", code, day):
+    for entry in book.in_force(Kind.RULE, code, day):
         if entry.value is None:
             continue
         out["rules"].append(
@@ -324,7 +325,7 @@ def _law_rows(book: LawBook, code: str, day: dt.date) -> dict[str, list[dict]]:
                 "until": entry.validity.until,
             }
         )
-    for entry in book.in_force("parameter", code, day):
+    for entry in book.in_force(Kind.PARAMETER, code, day):
         unit = getattr(entry.detail, "unit", None) or ""
         value = "、".join(map(str, entry.value)) if isinstance(entry.value, list) else entry.value
         shown = "未规定" if entry.value is None else f"{value}{unit}"
@@ -413,7 +414,7 @@ def _trace(result: CheckResult, plugins: PluginSet, rule: str, target: str) -> d
         ]
         run = next(r for r in result.runs if r.rule == rule and r.scope == scope)
         law = result.law or plugins.law_book(result.hierarchy)
-        entry = law.resolve("rule", rule, row["jurisdiction"], result.as_of)
+        entry = law.resolve(Kind.RULE, rule, row["jurisdiction"], result.as_of)
         # a rule judging a past period (last year's plan, last semester's visits) read
         # its parameters on that period's day: show the values it applied
         day = entry.value.judged_on(result.as_of, row) if entry is not None else result.as_of

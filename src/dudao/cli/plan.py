@@ -11,6 +11,7 @@ from dudao.api import measure_plans
 from dudao.cli.check import _dataset
 from dudao.cli.lawstatus import LawStatus, strict_option
 from dudao.cli.output import format_option, parse_date, print_json, stdout
+from dudao.law.kinds import Kind
 from dudao.model.hierarchy import Hierarchy
 from dudao.plans.model import WorkPlan
 from dudao.plans.status import PlanReport, TaskStatus
@@ -33,7 +34,9 @@ def show(plugin: str | None, fmt: str) -> None:
     if plugin:
         plugins.get(plugin)
     book = plugins.law_book()
-    entries = [e for e in book.entries("work_plan") if plugin is None or e.origin.plugin == plugin]
+    entries = [
+        e for e in book.entries(Kind.WORK_PLAN) if plugin is None or e.origin.plugin == plugin
+    ]
     if fmt == "json":
         print_json([_plan_json(e.value, e.origin.plugin, e.scope) for e in entries])
         return

@@ -15,6 +15,7 @@ from dudao.cli.output import format_option, parse_date, print_json, stdout
 from dudao.errors import DudaoError, Problem
 from dudao.evaluation.programmes import Programme, check_dataset_programmes, programme_status
 from dudao.law.book import LawBook
+from dudao.law.kinds import Kind
 from dudao.plugins.manager import load_plugins
 
 
@@ -55,7 +56,7 @@ def programmes(
                 hint="放入 programmes.csv：unit, programme, stage, passed, date, note",
             )
         )
-    if programme_id is not None and programme_id not in law.ids("programme"):
+    if programme_id is not None and programme_id not in law.ids(Kind.PROGRAMME):
         raise _unknown(programme_id, law)
     check_dataset_programmes(ds, law, day)
     status = programme_status(ds.programmes, law, day, programme_id, scope=ds.info.scope)
@@ -99,16 +100,16 @@ def _unknown(programme_id: str, law: LawBook) -> DudaoError:
         Problem(
             f"没有 id 为 '{programme_id}' 的项目",
             code="unknown-programme",
-            hint="可选：" + "、".join(law.ids("programme")),
+            hint="可选：" + "、".join(law.ids(Kind.PROGRAMME)),
         )
     )
 
 
 def _catalogue(law: LawBook, programme_id: str | None, day: dt.date, fmt: str) -> None:
-    if programme_id is not None and programme_id not in law.ids("programme"):
+    if programme_id is not None and programme_id not in law.ids(Kind.PROGRAMME):
         raise _unknown(programme_id, law)
     rows = []
-    for entry in law.entries("programme"):
+    for entry in law.entries(Kind.PROGRAMME):
         p: Programme = entry.value
         if programme_id not in (None, p.id):
             continue

@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from dudao.law.book import LawBook
+from dudao.law.kinds import Kind
 from dudao.model.hierarchy import Hierarchy
 
 TOWNSHIP_EVALUATION = "evaluation.township_evaluation"
@@ -34,7 +35,7 @@ def evaluators(
         if code not in hierarchy:
             out.append(None)
             continue
-        entry = law.resolve("parameter", TOWNSHIP_EVALUATION, code, day)
+        entry = law.resolve(Kind.PARAMETER, TOWNSHIP_EVALUATION, code, day)
         township = bool(entry.value) if entry is not None else False
         unit = hierarchy.evaluator(code, township_evaluation=township)
         out.append(unit.code if unit is not None else None)
@@ -56,7 +57,7 @@ def evaluator_basis(evaluator: str, law: LawBook, day: dt.date) -> str:
     >>> evaluator_basis("610500", law, dt.date(2023, 6, 1))
     '按行政层级由上级政府评价'
     """
-    entry = law.resolve("parameter", TOWNSHIP_EVALUATION, evaluator, day)
+    entry = law.resolve(Kind.PARAMETER, TOWNSHIP_EVALUATION, evaluator, day)
     if entry is not None and entry.cite:
         return entry.citation_text()
     return HIERARCHY_BASIS

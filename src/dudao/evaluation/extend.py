@@ -499,7 +499,7 @@ def materialise(law: LawBook, entry: Entry, as_of: dt.date, _seen: tuple = ()) -
                     f"{as_of} 在 {entry.scope} 之外没有可继承的指标体系 '{ext.extends}'",
                     path=("extends",),
                     code="unknown-base",
-                    hint="可选：" + "、".join(law.ids("indicator_set")),
+                    hint="可选：" + "、".join(law.ids(Kind.INDICATOR_SET)),
                 ),
                 entry,
             )
@@ -550,7 +550,7 @@ def extension_problems(
                 f"{day} 在 {scope} 之外没有可继承的指标体系 '{ext.extends}'",
                 path=("extends",),
                 code="unknown-base",
-                hint="可选：" + "、".join(law.ids("indicator_set")),
+                hint="可选：" + "、".join(law.ids(Kind.INDICATOR_SET)),
             )
         ]
     try:

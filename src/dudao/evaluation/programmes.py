@@ -212,7 +212,7 @@ def _place(
         days = np.where(np.isnat(dated), np.datetime64(on, "D"), dated)
     else:
         days = np.full(len(records), np.datetime64(on, "D"))
-    known = set(law.ids("programme"))
+    known = set(law.ids(Kind.PROGRAMME))
     versions: list[Entry] = []
     version = np.full(len(records), -1, dtype=np.intp)
     rank = np.full(len(records), -1, dtype=np.intp)
@@ -220,7 +220,7 @@ def _place(
     def place(rows: np.ndarray, on_days: np.ndarray, pid: str) -> None:
         """Version and stage rank of ``rows`` as read on ``on_days``."""
         # every version, shallow to deep: a deeper scope in force on the day wins
-        for entry in sorted(law.versions("programme", pid), key=lambda e: h.depth(e.scope)):
+        for entry in sorted(law.versions(Kind.PROGRAMME, pid), key=lambda e: h.depth(e.scope)):
             lo, hi = h.span(entry.scope)
             v = entry.validity
             hit = (pos[rows] >= lo) & (pos[rows] < hi)
@@ -275,7 +275,7 @@ def programme_problems(
     naming its first row and listing the others. A unit that is not a jurisdiction
     code (a school) is taken to lie in ``scope``."""
     problems: list[Problem] = []
-    known = law.ids("programme")
+    known = law.ids(Kind.PROGRAMME)
     units, pids, stages, versions, version, rank = _place(records, law, on, scope)
     for pid in pd.unique(pids):
         rows = np.flatnonzero(pids == pid)
@@ -298,7 +298,7 @@ def programme_problems(
     for pid in pd.unique(pids[outside]):
         rows = outside[pids[outside] == pid]
         where = "、".join(
-            f"{e.scope} {e.validity.describe()}" for e in law.versions("programme", pid)
+            f"{e.scope} {e.validity.describe()}" for e in law.versions(Kind.PROGRAMME, pid)
         )
         shown = "、".join(str(u) for u in pd.unique(units[rows])[:5])
         problems.append(

@@ -6,16 +6,17 @@ region's value of the parameter applies to the units inside it, and the
 explanation shows the value used and the clause that sets it.
 
 >>> import datetime as dt
->>> from dudao.io.divisions import load_divisions
->>> from dudao.law.book import Entry, LawBook
->>> from dudao.law.entries import Origin, Validity
+>>> from dudao.io.divisions import divisions_hierarchy
+>>> from dudao.law.book import LawBook
+>>> from dudao.law.contributions import Contribution, Contributor, Kind, build
 >>> from dudao.model.documents import Citation
->>> from dudao.model.hierarchy import Hierarchy
 >>> from dudao.evaluation.model import Comparison, Threshold
->>> law = LawBook(Hierarchy(load_divisions()), [
-...     Entry("parameter", "rate", "000000", Validity(), 0.85, (Citation.parse("教督〔2017〕6号"),),
-...           Origin("national")),
-...     Entry("parameter", "rate", "450100", Validity(), 0.9, (), Origin("nanning"), sample=True)])
+>>> h = divisions_hierarchy()
+>>> national, _ = build(Contributor("national", "000000"), [Contribution(
+...     Kind.PARAMETER, "rate", 0.85, cite=(Citation.parse("教督〔2017〕6号"),))], h)
+>>> nanning, _ = build(Contributor("nanning", "450100"), [
+...     Contribution(Kind.PARAMETER, "rate", 0.9, sample=True)], h)
+>>> law = LawBook(h, [*national, *nanning])
 >>> st = resolve_standards(["rate"], ["450103", "450203", "S-1"], law, dt.date(2024, 1, 1))
 >>> st.of(Threshold(Comparison.GE, param="rate")).tolist()
 [0.9, 0.85, 0.85]
@@ -36,6 +37,7 @@ import numpy as np
 from dudao.errors import DudaoError, Problem
 from dudao.evaluation.model import SubItem, Threshold, _fmt
 from dudao.law.book import LawBook
+from dudao.law.kinds import Kind
 
 
 @attrs.frozen
@@ -85,7 +87,7 @@ def resolve_standards(
     values, sources = {}, {}
     problems = []
     for pid in params:
-        versions, which = law.resolve_many("parameter", pid, codes, as_of)
+        versions, which = law.resolve_many(Kind.PARAMETER, pid, codes, as_of)
         nums = np.array([_number(e.value) for e in versions] + [np.nan], dtype=np.float64)[
             which
         ]  # which == -1 picks the trailing NaN

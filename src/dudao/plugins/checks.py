@@ -15,6 +15,7 @@ from dudao.errors import DudaoError, Problem
 from dudao.evaluation.extend import IndicatorSetExtension, extension_problems
 from dudao.evaluation.model import IndicatorSet, validate_indicator_set
 from dudao.evaluation.programmes import Programme, set_problems
+from dudao.law.kinds import Kind
 from dudao.model.bodies import Committee
 from dudao.model.jurisdiction import JurisdictionsFile
 from dudao.plugins.manager import PluginSet
@@ -96,7 +97,7 @@ def check_file(obj: object, plugins: PluginSet, *, source: str | None = None) ->
     if isinstance(obj, IndicatorSetExtension):  # checked against the base it extends
         return obj.problems() or extension_problems(obj, plugins.law_book())
     if isinstance(obj, Programme):
-        return obj.problems() + set_problems(obj, plugins.law_book().ids("indicator_set"))
+        return obj.problems() + set_problems(obj, plugins.law_book().ids(Kind.INDICATOR_SET))
     if isinstance(obj, AccountabilityFile):
         return [
             p.located(path=("situations", i, *p.path))

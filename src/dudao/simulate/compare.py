@@ -48,6 +48,7 @@ from dudao.evaluation.model import IndicatorSet
 from dudao.evaluation.national import evaluate_quality_balanced
 from dudao.evaluation.score import evaluate
 from dudao.law.book import LawBook
+from dudao.law.kinds import Kind
 from dudao.model.hierarchy import Hierarchy
 from dudao.model.jurisdiction import Level
 from dudao.rules.base import Rule
@@ -94,16 +95,16 @@ def check_reform_names(reforms: Sequence[Reform]) -> None:
 # ------------------------------------------------------------- which rules
 
 
-def _versions(book: LawBook, kind: str) -> dict[str, list]:
+def _versions(book: LawBook, kind: Kind) -> dict[str, list]:
     return {i: book.versions(kind, i) for i in book.ids(kind)}
 
 
 def affected_rules(baseline: LawBook, reformed: LawBook) -> set[str]:
     """Rules whose result may differ: their own entries differ, or an entry of a
     parameter they declare (:attr:`Rule.parameters`) does."""
-    rules_a, rules_b = _versions(baseline, "rule"), _versions(reformed, "rule")
+    rules_a, rules_b = _versions(baseline, Kind.RULE), _versions(reformed, Kind.RULE)
     out = {i for i in rules_a.keys() | rules_b.keys() if rules_a.get(i) != rules_b.get(i)}
-    params_a, params_b = _versions(baseline, "parameter"), _versions(reformed, "parameter")
+    params_a, params_b = _versions(baseline, Kind.PARAMETER), _versions(reformed, Kind.PARAMETER)
     changed = {i for i in params_a.keys() | params_b.keys() if params_a.get(i) != params_b.get(i)}
     for rule_id, versions in rules_b.items():
         for entry in versions:
@@ -335,7 +336,7 @@ def _staffing(scenario: str, law: LawBook, result: CheckResult, sc: Scenario) ->
     for c in columns:
         out[c] = checks[c].to_numpy().astype("int64")
     out["schools_per_inspector"] = checks["schools_per_inspector"].to_numpy(dtype=float)
-    versions, which = law.resolve_many("parameter", PAY, out["jurisdiction"], sc.as_of)
+    versions, which = law.resolve_many(Kind.PARAMETER, PAY, out["jurisdiction"], sc.as_of)
     if versions:
         pay = np.array([float(e.value) for e in versions] + [np.nan])[which]
         sample = np.array([e.sample for e in versions] + [False])[which]
@@ -363,7 +364,7 @@ def _programmes(sc: Scenario, books: list[tuple[str, LawBook]]) -> pd.DataFrame:
     lookup = targets.where(known, "000000")
     for scenario, book in books:
         for set_id in data.sets:
-            versions, which = book.resolve_many("indicator_set", set_id, lookup, sc.as_of)
+            versions, which = book.resolve_many(Kind.INDICATOR_SET, set_id, lookup, sc.as_of)
             if not versions:
                 raise DudaoError(
                     Problem(f"指标体系 {set_id} 在 {sc.as_of} 没有有效版本", code="unknown-set")

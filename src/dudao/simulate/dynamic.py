@@ -47,6 +47,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from dudao.law.kinds import Kind
 from dudao.model.jurisdiction import Level
 from dudao.rules.national.staffing import serving
 from dudao.simulate.compare import rollup
@@ -191,7 +192,7 @@ class DynamicInputs:
             open_findings = counts.reindex(index, fill_value=0).to_numpy(np.int64)
         rates, sample = {}, []
         for rid, default in DEFAULT_RATES.items():
-            versions, which = law.resolve_many("parameter", rid, index, day)
+            versions, which = law.resolve_many(Kind.PARAMETER, rid, index, day)
             values = np.array([float(e.value) for e in versions] + [default])[which]
             rates[rid] = values
             sample.append(rid)  # set or default, a simulation rate is always sample data
@@ -222,7 +223,7 @@ class DynamicInputs:
 
 
 def _param(law, id: str, codes: pd.Index, day, missing: float) -> np.ndarray:
-    versions, which = law.resolve_many("parameter", id, codes, day)
+    versions, which = law.resolve_many(Kind.PARAMETER, id, codes, day)
     values = np.array(
         [missing if e.value is None else float(e.value) for e in versions] + [missing]
     )

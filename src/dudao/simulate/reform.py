@@ -49,10 +49,10 @@ In Python, each method returns a new reform:
 >>> reform = Reform("ratio-4", "督学配比 1:4").set_parameter(
 ...     "inspector.schools_per_inspector", 4, scope="450000")
 >>> changed = reform.apply(book, dt.date(2023, 3, 1))
->>> changed.resolve("parameter", "inspector.schools_per_inspector", "450103",
+>>> changed.resolve(Kind.PARAMETER, "inspector.schools_per_inspector", "450103",
 ...                 dt.date(2023, 3, 1)).value
 4
->>> book.resolve("parameter", "inspector.schools_per_inspector", "450103",
+>>> book.resolve(Kind.PARAMETER, "inspector.schools_per_inspector", "450103",
 ...              dt.date(2023, 3, 1)).value
 5
 """

@@ -9,7 +9,7 @@ applied on top of it and never changes it.
 >>> sc = Scenario.load(example_path("nanning"))
 >>> sc.as_of, sc.dataset.info.scope
 (datetime.date(2023, 3, 1), '450100')
->>> sc.law().resolve("parameter", "inspector.schools_per_inspector", "450103", sc.as_of).value
+>>> sc.law().resolve(Kind.PARAMETER, "inspector.schools_per_inspector", "450103", sc.as_of).value
 5
 """
 

@@ -68,6 +68,7 @@ import attrs
 
 from dudao.errors import DudaoError, Problem
 from dudao.law.book import Entry, LawBook
+from dudao.law.kinds import Kind
 from dudao.model.documents import Citation
 from dudao.workflow.machine import CaseState
 from dudao.workflow.steps import (
@@ -329,12 +330,12 @@ def _setting_value(setting: str, entry: Entry) -> Any:
 def workflow_parameter_problems(book: LawBook) -> list[Problem]:
     """``workflow.*`` parameters whose id names no step setting."""
     out = []
-    for id in book.ids("parameter"):
+    for id in book.ids(Kind.PARAMETER):
         if not id.startswith(PREFIX):
             continue
         name, _, setting = id[len(PREFIX) :].partition(".")
         if name not in SETTINGS.get(setting, ()):
-            entry = book.versions("parameter", id)[0]
+            entry = book.versions(Kind.PARAMETER, id)[0]
             choices = "；".join(f"{k}：{'、'.join(sorted(v))}" for k, v in SETTINGS.items())
             out.append(
                 Problem(
@@ -357,12 +358,12 @@ class LawBookPolicies:
         if problems:
             raise DudaoError(problems)
         self.book = book
-        self._ids = [i for i in book.ids("parameter") if i.startswith(PREFIX)]
+        self._ids = [i for i in book.ids(Kind.PARAMETER) if i.startswith(PREFIX)]
 
     def policy(self, target: str, on: dt.date, procedure: int) -> Policy:
         settings = dict(default_policy(procedure).settings)
         for id in self._ids:
-            entry = self.book.resolve("parameter", id, target, on)
+            entry = self.book.resolve(Kind.PARAMETER, id, target, on)
             if entry is None:
                 continue
             name, _, setting = id[len(PREFIX) :].partition(".")
