@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -117,7 +117,7 @@ class CaseState:
         if self.last is Step.INVESTIGATION:
             return "认定应当问责" if self.found else "认定不予问责"
         if self.last is Step.REVIEW and self.reviewed:
-            return ReviewKind(self.reviewed).label + ("（撤销）" if self.revoked else "")
+            return ReviewKind.parse(self.reviewed).label + ("（撤销）" if self.revoked else "")
         return self.last.label
 
     def due(self) -> Step | None:
@@ -340,7 +340,7 @@ def _check_review(state: CaseState, event: Event) -> list[Problem]:
 def fold(state: CaseState, event: Event) -> CaseState:
     """The state after ``event``, which must already have passed :func:`check`."""
     step = event.step
-    changes: dict = {
+    changes: dict[str, Any] = {
         "last": step,
         "last_date": event.date,
         "count": state.count + 1,

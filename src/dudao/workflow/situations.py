@@ -44,6 +44,10 @@ def _citation(value: Any) -> Citation | None:
     return None if value is None else Citation.parse(value)
 
 
+def _optional_severe_trigger(value: str | SevereTrigger | None) -> SevereTrigger | None:
+    return None if value is None else SevereTrigger.parse(value)
+
+
 @attrs.frozen
 class AccountabilitySituation:
     """One 问责情景. ``scope`` defaults to the contributing plugin's scope."""
@@ -52,9 +56,7 @@ class AccountabilitySituation:
     name: str
     forms: tuple[AccountabilityForm, ...] = attrs.field(default=(), converter=_forms)
     direct: bool = False
-    trigger: SevereTrigger | None = attrs.field(
-        default=None, converter=attrs.converters.optional(SevereTrigger.parse)
-    )
+    trigger: SevereTrigger | None = attrs.field(default=None, converter=_optional_severe_trigger)
     cite: Citation | None = attrs.field(default=None, converter=_citation)
     scope: str | None = None
     since: dt.date | None = None

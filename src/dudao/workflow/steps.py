@@ -253,19 +253,25 @@ def missing_bodies(present: tuple[str, ...], required: dict[str, tuple[str, ...]
     ]
 
 
-def _tuple(value: Any) -> tuple:
+def _tuple(value: Any) -> tuple[Any, ...]:
     return tuple(value) if isinstance(value, list | tuple) else (value,)
 
 
 # ---------------------------------------------------------------- payloads
+def _source(value: str | Source) -> Source:
+    return Source.parse(value)
+
+
+def _optional_severe_trigger(value: str | SevereTrigger | None) -> SevereTrigger | None:
+    return None if value is None else SevereTrigger.parse(value)
+
+
 @attrs.frozen
 class Opened:
-    source: Source = attrs.field(default=Source.INSPECTION, converter=Source.parse)
+    source: Source = attrs.field(default=Source.INSPECTION, converter=_source)
     reference: str = ""  # the finding's rule id, an evaluation or inspection id
     summary: str = ""
-    severe: SevereTrigger | None = attrs.field(
-        default=None, converter=attrs.converters.optional(SevereTrigger.parse)
-    )
+    severe: SevereTrigger | None = attrs.field(default=None, converter=_optional_severe_trigger)
 
 
 @attrs.frozen
@@ -274,9 +280,13 @@ class Reported:
     channel: str = ""
 
 
+def _feedback_mode(value: str | FeedbackMode) -> FeedbackMode:
+    return FeedbackMode.parse(value)
+
+
 @attrs.frozen
 class Feedback:
-    mode: FeedbackMode = attrs.field(default=FeedbackMode.MEETING, converter=FeedbackMode.parse)
+    mode: FeedbackMode = attrs.field(default=FeedbackMode.MEETING, converter=_feedback_mode)
     invitees: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     issues: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
 
@@ -299,11 +309,15 @@ class Reinspected:
     method: str = ""
 
 
+def _lapse(value: str | Lapse) -> Lapse:
+    return Lapse.parse(value)
+
+
 @attrs.frozen
 class SupervisionOrder:
     deadline: dt.date
     supervising_department: str  # 主管部门: 承担监督责任，整改不力负连带责任
-    reason: Lapse = attrs.field(default=Lapse.LATE, converter=Lapse.parse)
+    reason: Lapse = attrs.field(default=Lapse.LATE, converter=_lapse)
     # the supervising department shares liability if rectification fails
     # (国教督〔2021〕2号; Guangxi 厅发〔2020〕26号 二（九）)
     joint_liability: bool = True
@@ -319,15 +333,17 @@ class Interview:
     record_filed_with: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
 
 
+def _consequences(value: Any) -> tuple[Consequence, ...]:
+    return tuple(Consequence.parse(x) for x in _tuple(value))
+
+
 @attrs.frozen
 class Notice:
     deadline: dt.date
     # to whom, and what it recommends: stated with each notice; a region requires
     # them through ``workflow.notice.required`` (Guangxi 二（十三）)
     recipients: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
-    consequences: tuple[Consequence, ...] = attrs.field(
-        default=(), converter=lambda v: tuple(Consequence.parse(x) for x in _tuple(v))
-    )
+    consequences: tuple[Consequence, ...] = attrs.field(default=(), converter=_consequences)
 
 
 def _forms(value: Any) -> tuple[AccountabilityForm, ...]:
@@ -363,15 +379,21 @@ class Accountability:
     effective: dt.date | None = None
 
 
+def _review_kind(value: str | ReviewKind) -> ReviewKind:
+    return ReviewKind.parse(value)
+
+
+def _review_outcome(value: str | ReviewOutcome) -> ReviewOutcome:
+    return ReviewOutcome.parse(value)
+
+
 @attrs.frozen
 class Review:
     """复核 or 申诉 against a 问责 decision; the event date is the date it was decided."""
 
     applied_on: dt.date
-    kind: ReviewKind = attrs.field(default=ReviewKind.REVIEW, converter=ReviewKind.parse)
-    outcome: ReviewOutcome = attrs.field(
-        default=ReviewOutcome.UPHELD, converter=ReviewOutcome.parse
-    )
+    kind: ReviewKind = attrs.field(default=ReviewKind.REVIEW, converter=_review_kind)
+    outcome: ReviewOutcome = attrs.field(default=ReviewOutcome.UPHELD, converter=_review_outcome)
     forms: tuple[AccountabilityForm, ...] = attrs.field(default=(), converter=_forms)
 
 
@@ -508,6 +530,14 @@ def _default_payload(self: Event) -> Any:
         ) from None
 
 
+def _step(value: str | Step) -> Step:
+    return Step.parse(value)
+
+
+def _optional_citation(value: str | Citation | None) -> Citation | None:
+    return None if value is None else Citation.parse(value)
+
+
 @attrs.frozen
 class Event:
     """One recorded, cited step of a case. ``seq`` is the event's number in its case
@@ -520,15 +550,13 @@ class Event:
     """
 
     case_id: str
-    step: Step = attrs.field(converter=Step.parse)
+    step: Step = attrs.field(converter=_step)
     date: dt.date
     actor: str
     target: str
     # None: the step's basis where and when it is recorded, filled in by the store
     # (a region's ``workflow.<step>.basis``, else :func:`default_citation`)
-    citation: Citation | None = attrs.field(
-        default=None, converter=attrs.converters.optional(Citation.parse)
-    )
+    citation: Citation | None = attrs.field(default=None, converter=_optional_citation)
     payload: Any = attrs.field(default=attrs.Factory(_default_payload, takes_self=True))
     seq: int | None = None
     extra: dict[str, str] = attrs.field(factory=dict, converter=dict, hash=False)
@@ -553,7 +581,8 @@ class Event:
 def payload_to_dict(payload: Any) -> dict[str, Any]:
     from dudao.model.convert import converter
 
-    return converter.unstructure(payload)
+    data: dict[str, Any] = converter.unstructure(payload)
+    return data
 
 
 def payload_from_dict(step: Step, data: dict[str, Any]) -> Any:
