@@ -234,7 +234,8 @@ def test_a_complete_county_committee_passes_through_the_catalogue_aliases() -> N
     row = evidence(result, "committee-composition", "450103")
     assert row["ok"]
     assert row["missing"] == []
-    assert row["expected_office_host"] == "自治区教育厅"
+    # the office is expected where 青秀区 keeps it: its own education bureau
+    assert row["expected_office_host"] == "青秀区教育局"
     assert row["citation"] == "厅发〔2020〕26号 二（一）；厅发〔2020〕26号 二（二）"
 
 
@@ -255,14 +256,14 @@ def test_every_missing_piece_is_listed_in_one_finding() -> None:
     (finding,) = result.findings.itertuples()
     assert finding.message == (
         "督导委员会组成不完整：未设主任；未设副主任；"
-        "办公室设在县财政局，而非自治区教育厅或其本级对应部门；"
-        "缺成员单位 2 个：自治区体育局、自治区残联；"
+        "办公室设在县财政局，而非青秀区教育局；"
+        "缺成员单位 2 个：青秀区体育局、青秀区残联；"
         "1 个成员单位未设联络员：县公安局；未设总督学"
     )
     assert finding.message_en == (
         "Committee incomplete: no chair; no vice chair; "
-        "office hosted by 县财政局, not by 自治区教育厅 or its local counterpart; "
-        "2 member unit(s) missing: 自治区体育局, 自治区残联; "
+        "office hosted by 县财政局, not by 青秀区教育局; "
+        "2 member unit(s) missing: 青秀区体育局, 青秀区残联; "
         "1 member unit(s) without a liaison: 县公安局; no chief inspector"
     )
     assert finding.target_name == "青秀区"
@@ -280,8 +281,8 @@ def test_every_missing_piece_is_listed_in_one_finding() -> None:
         "has_chair": False,
         "vice_chairs": 0,
         "office_host": "县财政局",
-        "expected_office_host": "自治区教育厅",
-        "missing_units": ["自治区体育局", "自治区残联"],
+        "expected_office_host": "青秀区教育局",
+        "missing_units": ["青秀区体育局", "青秀区残联"],
         "units_without_liaison": ["县公安局"],
         "chief_inspector": None,
         "sample_parameters": False,
@@ -292,7 +293,7 @@ def test_an_office_with_no_host_given_is_reported() -> None:
     c = committee("450103", office_host=None)
     result = check(dataset("450103", committees=[c]), dt.date(2023, 3, 1), "committee-composition")
     assert messages(result) == {
-        "450103": "督导委员会组成不完整：未明确办公室所在部门（应设在自治区教育厅或其本级对应部门）"
+        "450103": "督导委员会组成不完整：未明确办公室所在部门（应设在青秀区教育局）"
     }
 
 
@@ -338,7 +339,7 @@ def test_a_region_may_require_units_by_parameter_and_the_row_cites_it() -> None:
         "committee-composition",
         extra=required,
     )
-    assert messages(result) == {"430602": "督导委员会组成不完整：缺成员单位 1 个：区财政局"}
+    assert messages(result) == {"430602": "督导委员会组成不完整：缺成员单位 1 个：岳阳楼区财政局"}
     assert result.findings.iloc[0]["evidence"]["sample_parameters"] is True
 
 
@@ -625,3 +626,36 @@ def test_findings_do_not_depend_on_the_order_of_rows(rnd: Any) -> None:
     assert findings(shuffled, rnd.sample(committees, len(committees))) == findings(
         tables, committees
     )
+
+
+@pytest.mark.parametrize(
+    ("code", "dropped", "named"),
+    [
+        # 南宁市 (a city), 青秀区 (a district), 隆安县 (a county): each names its own bodies
+        ("450100", "县财政局", "南宁市财政局"),
+        ("450103", "县体育局", "青秀区体育局"),
+        ("450123", "团县委", "共青团隆安县委"),
+        ("450103", "县委组织部", "青秀区委组织部"),
+        ("450100", "县市场监管局", "南宁市市场监管局"),
+    ],
+)
+def test_a_missing_member_unit_is_named_as_the_committee_s_government_calls_it(
+    code: str, dropped: str, named: str
+) -> None:
+    """厅发〔2020〕26号 二（一） lists the region's bodies (自治区财政厅); a city's or a
+    county's committee lacks its own counterpart, and the finding says which."""
+    units = [u for u in COUNTY_UNITS if u != dropped]
+    ds = dataset(code, committees=[committee(code, units=units)])
+    result = check(ds, dt.date(2023, 3, 1), "committee-composition")
+    assert evidence(result, "committee-composition", code)["missing_units"] == [named]
+    assert messages(result)[code] == f"督导委员会组成不完整：缺成员单位 1 个：{named}"
+
+
+def test_a_province_s_committee_keeps_the_catalogue_names() -> None:
+    c = committee("450000", units=CATALOGUE_UNITS[:-1], office_host="自治区教育厅")
+    row = evidence(
+        check(dataset("450000", committees=[c]), dt.date(2023, 3, 1), "committee-composition"),
+        "committee-composition",
+        "450000",
+    )
+    assert row["missing_units"] == ["自治区残联"]

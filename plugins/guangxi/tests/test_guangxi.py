@@ -109,6 +109,20 @@ def test_city_and_county_names_resolve(
     assert plugins.member_units(code)[written].name == unit
 
 
+@pytest.mark.parametrize("code", ["450100", "450103", "450123", "450181"])
+def test_every_unit_has_a_local_name_at_each_level(plugins: PluginSet, code: str) -> None:
+    """Findings name a city's or county's own bodies (南宁市财政局): every catalogue unit
+    has a name of that level, and none of them is the region's (自治区…, 广西…)."""
+    from dudao.rules.national.governance import local_name
+
+    unit = plugins.hierarchy().get(code)
+    catalogue = plugins.member_units(code)
+    named = {local_name(name, catalogue[name], unit) for name in MEMBERS}
+    assert len(named) == len(MEMBERS)
+    assert all(n.startswith(unit.name) or n.startswith("共青团" + unit.name) for n in named)
+    assert not [n for n in named if "自治区" in n or "广西" in n]
+
+
 def test_catalogue_stays_inside_guangxi(plugins: PluginSet) -> None:
     assert plugins.member_units("430600") == {}  # 岳阳市
     assert plugins.member_units("000000") == {}

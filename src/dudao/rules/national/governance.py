@@ -166,6 +166,38 @@ def _names_en(units: Iterable[str]) -> str:
     return ", ".join(units)
 
 
+#: The last character of a government's name that its departments' names begin with
+#: (南宁市 → 市财政局, 青秀区 → 区体育局, 隆安县 → 县教育局).
+_LOCAL_MARKS = ("市", "县", "区", "旗")
+_PREFIXES = ("", "共青团")  # 共青团市委: the level's mark after 共青团
+
+
+def local_name(name: str, unit: MemberUnit | None, at: Jurisdiction) -> str:
+    """The body ``name`` (a catalogue name such as 自治区财政厅, or a name as a
+    parameter writes it) as the government ``at`` calls its own: the first of the
+    unit's names written the way ``at``'s level writes them (市财政局, 区体育局,
+    共青团区委), with ``at``'s name in front — 南宁市财政局, 青秀区体育局, 共青团青秀区委.
+    A province's committee and a government with no such name keep ``name``.
+
+    >>> from dudao.model.jurisdiction import JurisdictionKind
+    >>> qingxiu = Jurisdiction("450103", "青秀区", JurisdictionKind.DISTRICT, "450100")
+    >>> sports = MemberUnit("自治区体育局", ("体育局", "市体育局", "区体育局"))
+    >>> local_name("自治区体育局", sports, qingxiu)
+    '青秀区体育局'
+    >>> local_name("区财政局", None, qingxiu), local_name("县税务局", None, qingxiu)
+    ('青秀区财政局', '县税务局')
+    """
+    mark = at.name[-1:]
+    if at.level is Level.PROVINCE or mark not in _LOCAL_MARKS or name.startswith(at.name):
+        return name
+    for alias in (name, *(unit.aliases if unit is not None else ())):
+        for prefix in _PREFIXES:
+            head = prefix + mark
+            if alias.startswith(head) and len(alias) > len(head):
+                return prefix + at.name + alias[len(head) :]
+    return name
+
+
 def _canonical(catalogue: dict[str, MemberUnit], name: str) -> str:
     """A unit's catalogue name, reached from its name or any alias; else the text as given."""
     unit = catalogue.get(name.strip())
@@ -242,7 +274,9 @@ class CommitteeComposition(Rule):
     as 市教育局 or 县财政局 to the name in the region's text), ``committee.liaison_required``
     and ``committee.chief_inspector_required`` are true/false. Guangxi reads 二（一）'s
     "各设区市、县（市、区）要比照自治区做法" as extending the whole arrangement — member
-    units, office and 总督学 — to city and county committees.
+    units, office and 总督学 — to city and county committees. A finding names the missing
+    bodies as the committee's own government calls them (:func:`local_name`: 南宁市财政局,
+    青秀区体育局), not by the region's catalogue names.
     """
 
     id = "committee-composition"
@@ -336,6 +370,13 @@ class CommitteeComposition(Rule):
             missing.append("liaisons")
         if chief is not None and chief.value is True and c.chief_inspector is None:
             missing.append("chief_inspector")
+        # the bodies are named as the committee's own government calls them (青秀区体育局),
+        # not by the region's catalogue (自治区体育局)
+        unit = ctx.hierarchy.get(code)
+
+        def local(name: str) -> str:
+            return local_name(name, catalogue.get(name), unit)
+
         return {
             "target": code,
             "jurisdiction": code,
@@ -348,8 +389,8 @@ class CommitteeComposition(Rule):
             "has_chair": c.chair is not None,
             "vice_chairs": len(c.vice_chairs),
             "office_host": c.office_host,
-            "expected_office_host": expected,
-            "missing_units": absent,
+            "expected_office_host": None if expected is None else local(expected),
+            "missing_units": [local(u) for u in absent],
             "units_without_liaison": no_liaison,
             "chief_inspector": c.chief_inspector.post if c.chief_inspector else None,
             "sample_parameters": any(e.sample for e in applied),
@@ -368,14 +409,11 @@ class CommitteeComposition(Rule):
         if "office_host" in missing:
             expected = row["expected_office_host"]
             if row["office_host"]:
-                zh.append(f"办公室设在{row['office_host']}，而非{expected}或其本级对应部门")
-                en.append(
-                    f"office hosted by {row['office_host']}, not by {expected} "
-                    "or its local counterpart"
-                )
+                zh.append(f"办公室设在{row['office_host']}，而非{expected}")
+                en.append(f"office hosted by {row['office_host']}, not by {expected}")
             else:
-                zh.append(f"未明确办公室所在部门（应设在{expected}或其本级对应部门）")
-                en.append(f"no office host given ({expected} or its local counterpart)")
+                zh.append(f"未明确办公室所在部门（应设在{expected}）")
+                en.append(f"no office host given ({expected})")
         if "member_units" in missing:
             units = row["missing_units"]
             zh.append(f"缺成员单位 {len(units)} 个：{_names(units)}")
