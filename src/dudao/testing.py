@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -173,7 +173,7 @@ def evidence(result: CheckResult, rule: str, target: str) -> dict[str, Any]:
         if key.split("@")[0] == rule:
             hit = frame[frame["target"].astype(str) == target]
             if len(hit):
-                return hit.iloc[0].to_dict()
+                return cast(dict[str, Any], hit.iloc[0].to_dict())
     raise KeyError(f"{rule} did not check {target}")
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import numpy as np
@@ -141,7 +141,7 @@ class Formula:
 
     @property
     def is_column(self) -> bool:
-        return self.tree[0] == "col"
+        return cast(bool, self.tree[0] == "col")
 
     def evaluate(self, data: Mapping[str, Any]) -> np.ndarray:
         """Evaluate over columns (a DataFrame or a dict of arrays) as float64."""

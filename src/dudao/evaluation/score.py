@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import numpy as np
@@ -391,7 +391,7 @@ def _rank(scores: pd.DataFrame) -> np.ndarray:
         return (
             key.groupby(scores["year"]).rank(ascending=False, method="min").astype(int).to_numpy()
         )
-    return key.rank(ascending=False, method="min").astype(int).to_numpy()
+    return cast(np.ndarray, key.rank(ascending=False, method="min").astype(int).to_numpy())
 
 
 def ranked(ev: Evaluation, columns: Sequence[str] | None = None) -> pd.DataFrame:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import numpy as np
@@ -386,13 +386,15 @@ def _matches(column: pd.Series, condition: Any) -> np.ndarray:
             keep &= (values >= pd.Timestamp(condition["from"])).to_numpy()
         if condition.get("to") is not None:
             keep &= (values <= pd.Timestamp(condition["to"])).to_numpy()
-        return keep
+        return cast(np.ndarray, keep)
     wanted = condition if isinstance(condition, list | tuple) else [condition]
     if pd.api.types.is_bool_dtype(column):
-        return column.isin([bool(w) for w in wanted]).to_numpy()
+        return cast(np.ndarray, column.isin([bool(w) for w in wanted]).to_numpy())
     if pd.api.types.is_numeric_dtype(column):
-        return column.isin(pd.to_numeric(pd.Series(wanted), errors="coerce")).to_numpy()
-    return column.astype(str).isin([str(w) for w in wanted]).to_numpy()
+        return cast(
+            np.ndarray, column.isin(pd.to_numeric(pd.Series(wanted), errors="coerce")).to_numpy()
+        )
+    return cast(np.ndarray, column.astype(str).isin([str(w) for w in wanted]).to_numpy())
 
 
 def _units_at(

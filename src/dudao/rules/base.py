@@ -27,7 +27,7 @@ import abc
 import datetime as dt
 import weakref
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import attrs
 import numpy as np
@@ -88,7 +88,7 @@ class ParamColumn:
     def numbers(self) -> np.ndarray:
         """Values as floats, NaN where unset."""
         per_version = pd.to_numeric(pd.Series(self._values, dtype=object), errors="coerce")
-        return per_version.to_numpy(float)[self.which]
+        return cast(np.ndarray, per_version.to_numpy(float)[self.which])
 
     def subset(self, keep: np.ndarray) -> ParamColumn:
         """The rows selected by a boolean mask."""
@@ -108,7 +108,7 @@ def row_citations(
     may set its own number under the province's rule). Rows take few distinct
     combinations, so each is joined once and spread by integer codes."""
     joined, inverse = _citations(rule_cites, cites)
-    return joined[inverse]
+    return cast(np.ndarray, joined[inverse])
 
 
 def citation_column(
@@ -329,7 +329,7 @@ def as_dates(values: Any) -> np.ndarray:
     stamps = pd.Series(pd.to_datetime(np.asarray(values)))
     codes, distinct = pd.factorize(stamps)  # NaT: -1, the None appended below
     days = pd.Series(distinct).dt.date.to_numpy(dtype=object)
-    return np.append(days, None)[codes]
+    return cast(np.ndarray, np.append(days, np.array([None], dtype=object))[codes])
 
 
 def distinct_rows(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:

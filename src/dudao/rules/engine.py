@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import numpy as np
@@ -94,18 +94,23 @@ def _plain(col: pd.Series) -> list[Any] | None:
             text[used] = shown.to_numpy(dtype=object)
         else:
             text[used] = [_python(v) for v in shown.to_numpy(dtype=object)]
-        return text[codes].tolist()
+        return cast(list[Any], text[codes].tolist())
     if isinstance(col.dtype, pd.StringDtype):
-        return col.to_numpy(dtype=object, na_value=None).tolist()
+        return cast(list[Any], col.to_numpy(dtype=object, na_value=None).tolist())
     if col.dtype != object:
         return None
     kind = pd.api.types.infer_dtype(col, skipna=True)
     if kind == "string":  # str values and missing ones (None, NaN, NA)
         values = col.to_numpy(dtype=object)
-        return np.where(pd.isna(values), None, values).tolist()
+        return cast(
+            list[Any], np.where(pd.isna(values), np.array(None, dtype=object), values).tolist()
+        )
     if kind == "date":  # datetime.date (not datetime) values and missing ones
         codes, days = pd.factorize(col.to_numpy(dtype=object), use_na_sentinel=True)
-        return np.array([d.isoformat() for d in days] + [None], dtype=object)[codes].tolist()
+        return cast(
+            list[Any],
+            np.array([d.isoformat() for d in days] + [None], dtype=object)[codes].tolist(),
+        )
     return None
 
 
@@ -145,7 +150,8 @@ def _dict_maker(keys: tuple[str, ...]) -> Callable[..., dict[str, Any]]:
         return lambda *row: dict(zip(keys, row, strict=True))
     args = ", ".join(f"v{i}" for i in range(len(keys)))
     body = ", ".join(f"{k!r}: v{i}" for i, k in enumerate(keys))
-    return eval(f"lambda {args}: {{{body}}}")  # keys are repr()-quoted text, nothing else
+    made = eval(f"lambda {args}: {{{body}}}")  # keys are repr()-quoted text, nothing else
+    return cast(Callable[..., dict[str, Any]], made)
 
 
 def _overlaps_scope(hierarchy: Hierarchy, a: str, b: str) -> bool:

@@ -29,7 +29,7 @@ Conventions shared by the rules below:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -56,7 +56,7 @@ MEASURES_ISSUED = dt.date(2016, 7, 29)  # 教督〔2016〕2号 印发日期 (in 
 
 
 def _day(x: Any) -> str:
-    return pd.Timestamp(x).date().isoformat()
+    return cast(str, pd.Timestamp(x).date().isoformat())
 
 
 def _dates(values: Any) -> np.ndarray:
@@ -75,7 +75,7 @@ def _add_years(dates: pd.Series, years: np.ndarray) -> np.ndarray:
     for n in pd.unique(years[~np.isnan(years)]):  # one or two distinct lengths
         rows = years == n
         out[rows] = (dates[rows] + pd.DateOffset(years=int(n))).astype("datetime64[s]")
-    return out.to_numpy()
+    return cast(np.ndarray, out.to_numpy())
 
 
 def _sample(*params: ParamColumn) -> np.ndarray:

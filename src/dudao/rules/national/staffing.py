@@ -17,7 +17,7 @@ from dudao.rules.base import Context, Rule, row_citations
 
 #: Recent serving() answers by inspectors table (weakly held) and day: seven rules ask
 #: for the same rows of one check.
-_SERVING: list[tuple[weakref.ref, dt.date, pd.DataFrame]] = []
+_SERVING: list[tuple[weakref.ref[Any], dt.date, pd.DataFrame]] = []
 
 
 def serving(ctx: Context) -> pd.DataFrame:

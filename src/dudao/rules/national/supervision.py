@@ -28,7 +28,7 @@ checked. Conventions shared by the rules below:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -60,7 +60,7 @@ SEMESTER_BASIS = "学期起止为约定（秋季学期9月1日至次年1月31日
 
 
 def _day(x: Any) -> str:
-    return pd.Timestamp(x).date().isoformat()
+    return cast(str, pd.Timestamp(x).date().isoformat())
 
 
 def _category_codes(s: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -83,7 +83,7 @@ def _rows_in(codes: pd.Series, subset: pd.DataFrame, table: pd.DataFrame, key: s
         return _rows_of(codes, subset[key])
     into = np.full(len(table) + 1, -1, dtype=np.intp)  # the last: not in the table
     into[table.index.get_indexer(subset.index)] = np.arange(len(subset))
-    return into[positions_in(codes, table[key])]
+    return cast(np.ndarray, into[positions_in(codes, table[key])])
 
 
 def _shared_codes(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -131,7 +131,9 @@ def add_years(days: np.ndarray, years: np.ndarray) -> np.ndarray:
         "datetime64[D]"
     )
     day = np.minimum(day_of_month, month_days - np.timedelta64(1, "D"))
-    return (target.astype("datetime64[D]") + day).astype("datetime64[s]") + time_of_day
+    return cast(
+        np.ndarray, (target.astype("datetime64[D]") + day).astype("datetime64[s]") + time_of_day
+    )
 
 
 def _cycle(
@@ -278,7 +280,9 @@ class RoutineVisits(Rule):
         )
 
     def judged_on(self, as_of: dt.date, row: dict[str, Any]) -> dt.date:
-        return pd.Timestamp(row["semester_end"]).date()  # the parameter read on `end`
+        return cast(
+            dt.date, pd.Timestamp(row["semester_end"]).date()
+        )  # the parameter read on `end`
 
     def message(self, row: dict[str, Any]) -> tuple[str, str]:
         start, end = pd.Timestamp(row["semester_start"]), pd.Timestamp(row["semester_end"])
