@@ -10,7 +10,8 @@ import datetime as dt
 import json
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
@@ -42,7 +43,10 @@ def debug() -> bool:
     return bool(os.environ.get("DUDAO_DEBUG"))
 
 
-def format_option(*choices: str) -> Any:
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def format_option(*choices: str) -> Callable[[_F], _F]:
     """``--format``, the first choice the default."""
     return click.option(
         "--format",
