@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dudao.evaluation.evaluators import evaluators
+from dudao.evaluation.evaluators import HIERARCHY_BASIS, evaluator_basis, evaluators
+from dudao.law.kinds import Kind
 from dudao.model.jurisdiction import Jurisdiction, JurisdictionKind
 from dudao.plugins.manager import load_plugins
 
@@ -32,3 +33,20 @@ def test_townships_are_evaluated_only_where_and_while_a_region_says_so() -> None
     assert evaluators(townships, H, LAW, dt.date(2023, 6, 1)) == ["430624", None]
     # the work points govern 2023 only; nationally townships are not evaluated
     assert evaluators(townships, H, LAW, dt.date(2024, 6, 1)) == [None, None]
+
+
+def test_the_basis_of_who_evaluates_is_the_evaluation_s_own_document() -> None:
+    """岳阳 2023: the city evaluates its counties under item 4 (县市区人民政府履行教育职责
+    评价), counties their townships under item 5; 南宁's 优质均衡 is evaluated under the
+    national measures, not Guangxi's duty-evaluation clause 厅发〔2020〕26号 二（三）."""
+    day = dt.date(2023, 6, 1)
+    item = "《岳阳市2023年教育督导工作要点》"
+    county_duty = LAW.resolve(Kind.INDICATOR_SET, "yueyang_county_duty", "430600", day).value
+    assert evaluator_basis("430600", LAW, day, str(county_duty.cite)) == f"{item} 4"
+    assert evaluator_basis("430600", LAW, day) == HIERARCHY_BASIS  # never item 5 for counties
+    assert evaluator_basis("430624", LAW, day) == f"{item} 5"  # 湘阴县 evaluating townships
+    balanced = LAW.resolve(Kind.INDICATOR_SET, "quality_balanced", "450100", day).value
+    assert evaluator_basis("450100", LAW, day, str(balanced.cite)) == "教督〔2017〕6号"
+    assert "二（三）" not in evaluator_basis("450100", LAW, day)
+    # a county outside township evaluation evaluates no one on a region's say-so
+    assert evaluator_basis("450103", LAW, day) == HIERARCHY_BASIS

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dudao.law.book import LawBook
 from dudao.law.kinds import Kind
 from dudao.model.hierarchy import Hierarchy
+from dudao.model.jurisdiction import Level
 
 TOWNSHIP_EVALUATION = "evaluation.township_evaluation"
 
@@ -42,22 +43,34 @@ def evaluators(
     return out
 
 
-#: said when no entry in force states who evaluates whom for a unit
+#: said when no document in force states who evaluates whom for a unit
 HIERARCHY_BASIS = "按行政层级由上级政府评价"
 
 
-def evaluator_basis(evaluator: str, law: LawBook, day: dt.date) -> str:
-    """Why ``evaluator`` evaluates: the citation of the ``evaluation.township_evaluation``
-    value in force there (a region stating its levels, e.g. 厅发〔2020〕26号 二（三）),
-    else the hierarchy itself — never another region's document.
+def evaluator_basis(evaluator: str, law: LawBook, day: dt.date, set_cite: str | None = None) -> str:
+    """Why ``evaluator`` evaluates the targets of an evaluation.
+
+    A county-level evaluator evaluates townships, which happens only where a region
+    says so: the citation of the ``evaluation.township_evaluation`` value in force
+    there (岳阳 2023: 《岳阳市2023年教育督导工作要点》 5). Above that, the document of
+    the evaluation itself says who evaluates (``set_cite``, the indicator set's
+    citation: a county's duty evaluation in 岳阳 cites item 4, not the townships' item
+    5; 优质均衡 cites its national measures, not 厅发〔2020〕26号 二（三）); without it,
+    the hierarchy itself — never another evaluation's or another region's document.
 
     >>> from dudao.plugins.manager import load_plugins
     >>> plugins = load_plugins()
     >>> law = plugins.law_book()
-    >>> evaluator_basis("610500", law, dt.date(2023, 6, 1))
-    '按行政层级由上级政府评价'
+    >>> day = dt.date(2023, 6, 1)
+    >>> evaluator_basis("610500", law, day), evaluator_basis("430624", law, day)
+    ('按行政层级由上级政府评价', '《岳阳市2023年教育督导工作要点》 5')
+    >>> evaluator_basis("430600", law, day, "《岳阳市2023年教育督导工作要点》 4")
+    '《岳阳市2023年教育督导工作要点》 4'
     """
-    entry = law.resolve(Kind.PARAMETER, TOWNSHIP_EVALUATION, evaluator, day)
-    if entry is not None and entry.cite:
-        return entry.citation_text()
-    return HIERARCHY_BASIS
+    h = law.hierarchy
+    if evaluator in h and h.get(evaluator).level is Level.COUNTY:
+        entry = law.resolve(Kind.PARAMETER, TOWNSHIP_EVALUATION, evaluator, day)
+        if entry is not None and entry.value and entry.cite:
+            return entry.citation_text()
+        return HIERARCHY_BASIS
+    return set_cite or HIERARCHY_BASIS
