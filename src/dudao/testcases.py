@@ -94,6 +94,10 @@ def _structure_dataset(value: Any, _: Any) -> str | InlineDataset:
 converter.register_structure_hook(str | InlineDataset, _structure_dataset)
 
 
+def _optional_severity(value: str | Severity | None) -> Severity | None:
+    return None if value is None else Severity.parse(value)
+
+
 @attrs.frozen
 class ExpectedFinding:
     """A finding the case expects; fields left out are not compared. ``message``
@@ -101,9 +105,7 @@ class ExpectedFinding:
 
     rule: str
     target: str
-    severity: Severity | None = attrs.field(
-        default=None, converter=attrs.converters.optional(Severity.parse)
-    )
+    severity: Severity | None = attrs.field(default=None, converter=_optional_severity)
     jurisdiction: str | None = None
     message: str | None = None
     evidence: dict[str, Any] = attrs.Factory(dict)

@@ -316,16 +316,22 @@ class PlanItem:
     note: str | None = None
 
 
+def _optional_document_number(value: str | DocumentNumber | None) -> DocumentNumber | None:
+    return None if value is None else DocumentNumber.parse(value)
+
+
 @attrs.frozen
 class Forwarding:
     """A unit passing the plan on down the hierarchy with its own 文号 (转发)."""
 
     by: str
-    number: DocumentNumber | None = attrs.field(
-        default=None, converter=attrs.converters.optional(DocumentNumber.parse)
-    )
+    number: DocumentNumber | None = attrs.field(default=None, converter=_optional_document_number)
     date: dt.date | None = None  # None when the source lost it: never invented
     to: str | None = None
+
+
+def _required_citation(value: str | Citation) -> Citation:
+    return Citation.parse(value)
 
 
 @attrs.frozen
@@ -334,7 +340,7 @@ class WorkPlan:
 
     id: str
     title: str
-    cite: Citation = attrs.field(converter=Citation.parse)
+    cite: Citation = attrs.field(converter=_required_citation)
     year: int
     items: tuple[PlanItem, ...] = ()
     scope: str | None = None

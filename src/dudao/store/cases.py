@@ -179,7 +179,7 @@ def _state_from_row(row: Any) -> CaseState:
     return CaseState(
         case_id=m["case_id"],
         target=m["target"],
-        last=Step(m["last_step"]) if m["last_step"] else None,
+        last=Step.parse(m["last_step"]) if m["last_step"] else None,
         last_date=m["last_date"],
         count=m["n_events"],
         rank=m["rank"],
@@ -254,7 +254,7 @@ _citations: dict[str, Citation] = {}
 
 def _event_from_row(row: Any) -> Event:
     m = row._mapping
-    step = Step(m["step"])
+    step = Step.parse(m["step"])
     text = m["citation"]
     # Few distinct citations exist; parsing each once keeps replay fast.
     citation = _citations.get(text) or _citations.setdefault(text, Citation.parse(text))
