@@ -239,4 +239,5 @@ def share_of_examples(share: float, **more: Any) -> Any:
     from hypothesis import settings
 
     current = settings.default
+    assert current is not None  # a profile is always loaded
     return settings(max_examples=max(2, int(current.max_examples * share)), deadline=None, **more)

@@ -204,7 +204,9 @@ class PluginSet:
         for plugin in self._ordered():
             for base in plugin.builds_on:
                 parent = self._plugins.get(base)
-                if parent and parent.ok and not hierarchy.contains(parent.scope, plugin.scope):
+                if parent is None or not parent.ok or not parent.scope or not plugin.scope:
+                    continue  # a missing or excluded base: see _exclude_orphans
+                if not hierarchy.contains(parent.scope, plugin.scope):
                     plugin.exclude(
                         [
                             Problem(
@@ -330,7 +332,8 @@ class PluginSet:
         self._law  # noqa: B018 - only plugins in force count
         out: dict[str, MemberUnit] = {}
         for plugin, item in self._items("dudao_member_units"):
-            if plugin.scope in hierarchy and hierarchy.contains(plugin.scope, code):
+            scope = plugin.scope
+            if scope is not None and scope in hierarchy and hierarchy.contains(scope, code):
                 unit: MemberUnit = item.value
                 for name in (unit.name, *unit.aliases):
                     out[name] = unit
@@ -434,7 +437,7 @@ def load_plugins(
             )
     for name, obj in (extra or {}).items():
         if name not in blocked:
-            register(LoadedPlugin(name), lambda obj=obj: obj)
+            register(LoadedPlugin(name), _given(obj))
     _exclude_orphans(loaded)
     return PluginSet(loaded)
 
@@ -463,6 +466,11 @@ def plugin_folder_problems(folder: str | Path) -> list[Problem]:
         if name in (c.first.origin.plugin, c.second.origin.plugin)
     ]
     return [*layout, *mine.problems, *conflicts]
+
+
+def _given(obj: object) -> Callable[[], object]:
+    """A loader for a plugin object handed over in code (``extra``)."""
+    return lambda: obj
 
 
 def _duplicate(name: str, dists: list[str]) -> LoadedPlugin:

@@ -128,7 +128,7 @@ class YamlPlugin:
             doc = self._read(filename)
             if doc is None:
                 return []
-            parsed = yamlio.structure(doc, cls)
+            parsed: Any = yamlio.structure(doc, cls)
             self._cache[filename] = [
                 Sourced(item, doc.source, doc.line_of((field, i)))
                 for i, item in enumerate(getattr(parsed, field))
