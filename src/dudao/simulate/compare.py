@@ -46,8 +46,8 @@ import pandas as pd
 from dudao.errors import DudaoError, Problem
 from dudao.evaluation.model import IndicatorSet
 from dudao.evaluation.national import evaluate_quality_balanced
-from dudao.evaluation.score import evaluate
-from dudao.law.book import LawBook
+from dudao.evaluation.score import Evaluation, evaluate
+from dudao.law.book import Entry, LawBook
 from dudao.law.kinds import Kind
 from dudao.model.hierarchy import Hierarchy
 from dudao.model.jurisdiction import Level
@@ -95,7 +95,7 @@ def check_reform_names(reforms: Sequence[Reform]) -> None:
 # ------------------------------------------------------------- which rules
 
 
-def _versions(book: LawBook, kind: Kind) -> dict[str, list]:
+def _versions(book: LawBook, kind: Kind) -> dict[str, list[Entry]]:
     return {i: book.versions(kind, i) for i in book.ids(kind)}
 
 
@@ -274,9 +274,10 @@ def compare(
     base = scenario.law()
     books = [r.apply(base, scenario.as_of) for r in reforms]
     if rules == "affected":
-        only: set[str] | None = {STAFFING_RULE}
+        affected = {STAFFING_RULE}
         for book in books:
-            only |= affected_rules(base, book)
+            affected |= affected_rules(base, book)
+        only: set[str] | None = affected
     elif rules == "all":
         only = None
     else:
@@ -345,7 +346,9 @@ def _staffing(scenario: str, law: LawBook, result: CheckResult, sc: Scenario) ->
     return out.sort_values("jurisdiction", kind="stable").reset_index(drop=True)
 
 
-def _evaluate_group(s: IndicatorSet, table: pd.DataFrame, schools: pd.DataFrame | None):
+def _evaluate_group(
+    s: IndicatorSet, table: pd.DataFrame, schools: pd.DataFrame | None
+) -> Evaluation:
     if any(c.startswith(DERIVED_PREFIXES) for c in s.columns()) and schools is not None:
         return evaluate_quality_balanced(schools, table, s)
     return evaluate(s, table)

@@ -53,6 +53,9 @@ from dudao.rules.national.staffing import serving
 from dudao.simulate.compare import rollup
 
 if TYPE_CHECKING:
+    import datetime as dt
+
+    from dudao.law.book import LawBook
     from dudao.simulate.reform import Reform
     from dudao.simulate.scenario import Scenario
 
@@ -222,12 +225,13 @@ class DynamicInputs:
         return digest.hexdigest()[:10]
 
 
-def _param(law, id: str, codes: pd.Index, day, missing: float) -> np.ndarray:
+def _param(law: LawBook, id: str, codes: pd.Index, day: dt.date, missing: float) -> np.ndarray:
     versions, which = law.resolve_many(Kind.PARAMETER, id, codes, day)
     values = np.array(
         [missing if e.value is None else float(e.value) for e in versions] + [missing]
     )
-    return values[which]
+    out: np.ndarray = values[which]
+    return out
 
 
 def generators(seed: int, runs: Iterable[int]) -> list[np.random.Generator]:

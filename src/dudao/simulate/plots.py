@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -40,7 +40,8 @@ CJK_FONTS = (
 NOTE = ("示例参数，非官方数据", "sample parameters, not official figures")
 
 
-def _pyplot():
+def _pyplot() -> Any:
+    """``matplotlib.pyplot`` on the Agg backend (matplotlib is untyped here: ``Any``)."""
     import matplotlib
 
     matplotlib.use("Agg", force=True)  # files only: no display, no GUI toolkit
@@ -85,7 +86,7 @@ def _save(fig: Figure, folder: Path, stem: str) -> list[Path]:
     return out
 
 
-def _style() -> dict:
+def _style() -> dict[str, list[str]]:
     font = cjk_font()
     return {"font.family": [font, "DejaVu Sans"]} if font else {}
 
@@ -99,7 +100,7 @@ def plot_comparison(
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    charts = (
+    charts: tuple[tuple[Literal["staffing", "findings"], str, tuple[str, str]], ...] = (
         ("staffing", "shortfall", ("督学缺口", "Inspector shortfall")),
         ("findings", "findings", ("问题数", "Findings")),
     )

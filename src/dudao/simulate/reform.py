@@ -67,7 +67,7 @@ from typing import Any
 
 import attrs
 
-from dudao.errors import DudaoError, Problem
+from dudao.errors import DudaoError, PathStep, Problem
 from dudao.evaluation.model import (
     Count,
     IndicatorSet,
@@ -336,14 +336,23 @@ class Reform:
 
     # ----------------------------------------------------------- internals
     def _problem(
-        self, message: str, line: int | None, hint: str | None = None, path: tuple = ()
+        self,
+        message: str,
+        line: int | None,
+        hint: str | None = None,
+        path: tuple[PathStep, ...] = (),
     ) -> Problem:
         return Problem(
             message, source=self.source, line=line, code="bad-reform", hint=hint, path=path
         )
 
     def _scope_ok(
-        self, scope: str, book: LawBook, line: int | None, problems: list, path: tuple = ()
+        self,
+        scope: str,
+        book: LawBook,
+        line: int | None,
+        problems: list[Problem],
+        path: tuple[PathStep, ...] = (),
     ) -> bool:
         if scope in book.hierarchy:
             return True
@@ -430,6 +439,7 @@ class Reform:
             cite = c.cite or (self.citation,)
             stated = RuleStatement(c.id, cite, c.since, c.until, c.severity, c.enabled)
             rule = stated.apply(template)
+        shown = rule or template
         return Contribution(
             Kind.RULE,
             c.id,
@@ -439,16 +449,16 @@ class Reform:
             until=c.until,
             cite=c.cite or (self.citation,),
             sample=not c.cite,
-            title=(rule or template).title if (rule or template) else c.id,
+            title=shown.title if shown else c.id,
             source=self.source,
             line=c.line,
-            detail=rule or template,
+            detail=shown,
         )
 
     def _indicator_sets(
         self, book: LawBook, as_of: dt.date, problems: list[Problem]
     ) -> list[Contribution]:
-        groups: dict[tuple, list[IndicatorChange]] = {}
+        groups: dict[tuple[str, str, dt.date | None, dt.date | None], list[IndicatorChange]] = {}
         for c in self.indicators:
             groups.setdefault((c.set, c.scope, c.since, c.until), []).append(c)
         out = []
@@ -508,7 +518,9 @@ def _rule_object(book: LawBook, id: str, scope: str, during: Validity) -> Rule |
     return None
 
 
-def _change_set(s: IndicatorSet, c: IndicatorChange, problem: Any, problems: list) -> IndicatorSet:
+def _change_set(
+    s: IndicatorSet, c: IndicatorChange, problem: Any, problems: list[Problem]
+) -> IndicatorSet:
     if c.grade is not None:
         labels = [g.label for g in s.grades]
         if c.grade not in labels:
@@ -600,7 +612,7 @@ def load_reform(path: str | Path) -> Reform:
     doc = yamlio.read(path)
     spec = yamlio.structure(doc, ReformFile)
 
-    def lines(items: Iterable[Any], key: str) -> tuple:
+    def lines(items: Iterable[Any], key: str) -> tuple[Any, ...]:
         return tuple(attrs.evolve(c, line=doc.line_of((key, i))) for i, c in enumerate(items))
 
     return Reform(

@@ -94,8 +94,8 @@ class Scenario:
     evaluation: EvaluationData | None = None
     name: str = "baseline"
     _law: LawBook | None = attrs.field(default=None, repr=False, alias="_law")
-    _checks: dict[tuple, tuple[Reform | None, CheckResult]] = attrs.field(
-        factory=dict, repr=False, alias="_checks"
+    _checks: dict[tuple[int, frozenset[str] | None], tuple[Reform | None, CheckResult]] = (
+        attrs.field(factory=dict, repr=False, alias="_checks")
     )
     _books: dict[int, tuple[Reform, LawBook]] = attrs.field(
         factory=dict, repr=False, alias="_books"

@@ -124,12 +124,17 @@ def grid(
 
 # ---------------------------------------------------------------- executors
 
+#: ``submit(fn, arg)``: a future (``concurrent.futures`` or ``distributed``) of ``fn(arg)``.
+Submit = Callable[[Callable[[Any], Any], Any], Any]
+#: ``as_completed(futures)``: the futures as they finish.
+AsCompleted = Callable[[list[Any]], Iterable[Any]]
+
 
 class _Serial:
     """Runs each task when submitted (doctests, debugging): no processes."""
 
-    def submit(self, fn: Callable, arg: Any) -> cf.Future:
-        future: cf.Future = cf.Future()
+    def submit(self, fn: Callable[[Any], Any], arg: Any) -> cf.Future[Any]:
+        future: cf.Future[Any] = cf.Future()
         future.set_result(fn(arg))
         return future
 
@@ -145,7 +150,7 @@ def executor_for(
     workers: int | None = None,
     scheduler: str | None = None,
     timeout: str = "20s",
-) -> Iterator[tuple[Callable[[Callable, Any], Any], Callable[[list], Iterable]]]:
+) -> Iterator[tuple[Submit, AsCompleted]]:
     """``(submit, as_completed)`` for the executor asked for; owned pools are closed on
     exit, executors passed in are left open. ``timeout``: for reaching a scheduler."""
     if scheduler is not None and executor == "local":
@@ -176,7 +181,8 @@ def executor_for(
             ) from None
         if scheduler and scheduler != "local":
             try:
-                client = Client(scheduler, timeout=timeout)
+                # distributed leaves Client and LocalCluster's __init__ unannotated
+                client = Client(scheduler, timeout=timeout)  # type: ignore[no-untyped-call]
             except (OSError, TimeoutError, ValueError) as exc:
                 raise DudaoError(
                     Problem(
@@ -188,13 +194,17 @@ def executor_for(
             with client, executor_for(client) as pair:
                 yield pair
             return
-        cluster = LocalCluster(
+        cluster = LocalCluster(  # type: ignore[no-untyped-call]  # unannotated __init__
             n_workers=workers or os.cpu_count() or 1,
             threads_per_worker=1,
             processes=True,
             dashboard_address=":0",  # no fixed port: other clusters may hold 8787
         )
-        with cluster, Client(cluster) as client, executor_for(client) as pair:
+        with (
+            cluster,
+            Client(cluster) as client,  # type: ignore[no-untyped-call]  # unannotated __init__
+            executor_for(client) as pair,
+        ):
             yield pair
         return
     if _is_dask_client(executor):
