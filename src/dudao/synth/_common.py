@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence, Sized
+from typing import Any, cast
 
 import attrs
 import numpy as np
@@ -33,7 +33,7 @@ class Draw:
         """A uniform day in ``[start, start + span)`` per row (``span`` ≥ 1)."""
         span = np.maximum(np.asarray(span, dtype=np.int64), 1)
         offset = np.floor(self.rng.random(np.shape(span) or None) * span).astype(np.int64)
-        return np.asarray(start, dtype="datetime64[D]") + offset * DAY
+        return cast(np.ndarray, np.asarray(start, dtype="datetime64[D]") + offset * DAY)
 
     def workdays(self, start: Any, end: Any, n: int) -> np.ndarray:
         """``n`` uniform days in ``[start, end]`` (scalars or one per row) moved off
@@ -43,7 +43,7 @@ class Draw:
         days = self.days(start, (end - start) // DAY + 1)
         weekday = (days.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday; 0 = Monday
         days = days + np.where(weekday == 5, -1, np.where(weekday == 6, 1, 0)) * DAY
-        return np.clip(days, start, end)
+        return cast(np.ndarray, np.clip(days, start, end))
 
     def in_years(self, years: np.ndarray, first: str = "01-01", last: str = "12-31") -> np.ndarray:
         """A uniform day between ``first`` and ``last`` (MM-DD) of each row's year."""
@@ -71,11 +71,11 @@ def semester(as_of: dt.date) -> tuple[dt.date, dt.date]:
 def rank_within(*keys: np.ndarray) -> np.ndarray:
     """0-based position of each row among the rows with the same keys (in row order)."""
     frame = pd.DataFrame({f"k{i}": k for i, k in enumerate(keys)})
-    return frame.groupby(list(frame.columns), sort=False).cumcount().to_numpy()
+    return cast(np.ndarray, frame.groupby(list(frame.columns), sort=False).cumcount().to_numpy())
 
 
 def zfill(values: np.ndarray, width: int) -> np.ndarray:
-    return pd.Series(values).astype(str).str.zfill(width).to_numpy(dtype=object)
+    return cast(np.ndarray, pd.Series(values).astype(str).str.zfill(width).to_numpy(dtype=object))
 
 
 _DIGITS = "零一二三四五六七八九"
@@ -106,11 +106,11 @@ def numerals(values: np.ndarray) -> np.ndarray:
     if len(values) == 0:
         return np.array([], dtype=object)
     table = np.array([""] + [numeral(i) for i in range(1, int(values.max()) + 1)], dtype=object)
-    return table[values]
+    return cast(np.ndarray, table[values])
 
 
 def text(values: np.ndarray) -> pd.arrays.ArrowStringArray | np.ndarray:
-    return pd.array(values, dtype=STRING_DTYPE)
+    return cast(pd.arrays.ArrowStringArray | np.ndarray, pd.array(values, dtype=STRING_DTYPE))
 
 
 def codes_column(values: np.ndarray) -> pd.Categorical:
@@ -124,7 +124,7 @@ def enum_column(values: np.ndarray, enum: type[LabelledEnum]) -> pd.Categorical:
     return pd.Categorical(values, categories=[m.value for m in enum])
 
 
-def frame(table: str, columns: dict[str, object]) -> pd.DataFrame:
+def frame(table: str, columns: Mapping[str, Sized]) -> pd.DataFrame:
     """A frame with exactly the columns of ``TABLES[table]``, in spec order. Optional
     columns left out are what synthetic data does not record: filled and marked absent
     as a loaded table's are, and not written to files (a rule needing one is skipped)."""

@@ -263,7 +263,11 @@ def inspectors(draw: Draw, geo: Geography, sch: Schools, governments: list[Unit]
             "assessment_year": pd.arrays.IntegerArray(
                 np.full(total, draw.as_of.year - 1, dtype=np.int64), ~assessed
             ),
-            "assessment": enum_column(np.where(assessed, result, None), AssessmentResult),
+            # numpy's stubs reject None as a value, which np.where takes as an object scalar
+            "assessment": enum_column(
+                np.where(assessed, result, None),  # type: ignore[call-overload]
+                AssessmentResult,
+            ),
         },
     )
     return Inspectors(table, zone, is_serving)

@@ -3,7 +3,9 @@ committees of every government in scope."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sized
 from functools import cache
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -104,7 +106,14 @@ def supervisions(draw: Draw, geo: Geography, sch: Schools, governments: list[Uni
     ]
     columns: dict[str, list[np.ndarray]] = {k: [] for k in ("body", "kind", "tk", "target", "d")}
 
-    def add(mask: np.ndarray, bodies, kind, targets, days, target_kind) -> None:
+    def add(
+        mask: np.ndarray,
+        bodies: object,
+        kind: SupervisionKind,
+        targets: object,
+        days: object,
+        target_kind: SupervisionTarget,
+    ) -> None:
         m = np.flatnonzero(mask)
         columns["body"].append(np.broadcast_to(np.asarray(bodies, dtype=object), mask.shape)[m])
         columns["kind"].append(np.full(len(m), kind.value, dtype=object))
@@ -246,7 +255,13 @@ def budgets(draw: Draw, governments: list[Unit]) -> pd.DataFrame:
     )
 
 
-def _records(table: str, codes: np.ndarray, rows: list, draw: Draw, build) -> pd.DataFrame:
+def _records(
+    table: str,
+    codes: np.ndarray,
+    rows: list[tuple[Any, ...]],
+    draw: Draw,
+    build: Callable[[pd.Categorical, np.ndarray, np.ndarray, np.ndarray], Mapping[str, Sized]],
+) -> pd.DataFrame:
     """Stack (mask, kind, years, dates[, rows of ``codes``]) parts, drop anything after the
     as-of date, sort by jurisdiction and date."""
     code, kind, year, day = [], [], [], []
@@ -357,7 +372,9 @@ def _unit_names(kind: str, level: str) -> list[str]:
     party, gov, league, _ = _PREFIX[kind]
     # a municipality's bureaus are named like a prefecture's (北京市教育委员会 aside)
     municipality = kind == "municipality"
-    column = 2 if municipality or level == "prefecture" else 1 if level == "province" else 3
+    column: Literal[1, 2, 3] = (
+        2 if municipality or level == "prefecture" else 1 if level == "province" else 3
+    )
     names = [(party if unit[0] else gov) + unit[column] for unit in _UNITS]
     names[_LEAGUE] = _UNITS[_LEAGUE][column].format(league)
     if municipality:
