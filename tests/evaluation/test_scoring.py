@@ -205,3 +205,16 @@ def test_bad_formula_reports_line(tmp_path: Path):
     path.write_text(SET.replace("measure: b / c", "measure: b / * c"), encoding="utf-8")
     with pytest.raises(DudaoError, match=r"bad.yaml:11 dimensions\[0\].indicators\[1\].measure"):
         load_indicator_set(path)
+
+
+def test_standards_read_as_a_person_writes_them():
+    """Numbers in a scoring rule as written in a document: no exponent (1e+06), no float
+    noise, a share as a percentage with its decimals (85.5%, not a rounded 86%)."""
+    from dudao.evaluation.formula import Formula
+    from dudao.evaluation.model import Comparison, Count, Linear, SubItem, Threshold
+
+    assert Threshold(Comparison.GE, 1_000_000).describe() == "≥ 1000000"
+    linear = Linear(zero=0.1 + 0.2, full=0.00001).describe()
+    assert linear.startswith("0.3 得 0 分，0.00001 得满分")
+    items = tuple(SubItem(i, i, Formula.parse(i), Comparison.GE, 1.0) for i in ("a", "b"))
+    assert "其余项不低于标准的 85.5%" in Count(items, 1, rest_at_least=0.855).describe()

@@ -4,6 +4,7 @@ Guangxi, whose rules fail here and there on purpose)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ import pandas as pd
 import pytest
 
 from dudao.api import check
+from dudao.model.tables import TABLES
 from dudao.plugins.manager import load_plugins
 from dudao.rules.base import Rule, distinct_rows
 from dudao.rules.engine import CheckResult
@@ -64,3 +66,77 @@ def test_distinct_rows_groups_equal_values_and_missing_ones() -> None:
     assert inverse.tolist() == [0, 1, 0, 1, 2]
     first, inverse = distinct_rows(frame, [])
     assert (first.tolist(), inverse.tolist()) == ([0], [0, 0, 0, 0, 0])
+
+
+# ---------------------------------------------------- what an official reads
+
+ROOT = Path(__file__).parents[2]
+EXAMPLES = [
+    ROOT / "src/dudao/examples/nanning",
+    *sorted((ROOT / "plugins").glob("*/src/dudao_*/example")),
+]
+#: internals: a column=value filter, a pointer into a README, numbers as a program
+#: prints them (float noise, exponents, "4.0") — and in Chinese, any table's or column's
+#: name (English messages say "schools" and "meetings" as words)
+INTERNAL = re.compile(r"[a-z_]+=|README|\d\.\d{5,}|\de[-+]\d|(?<![\d.])\d+\.0(?!\d)")
+INTERNAL_ZH = re.compile(rf"[A-Za-z_]+ ?(表|列)|(?<![\w-])({'|'.join(TABLES)})(?![\w-])")
+
+
+@pytest.mark.parametrize(
+    "folder", EXAMPLES, ids=lambda p: p.parts[-2] if "plugins" in p.parts else "bundled"
+)
+def test_example_findings_speak_of_documents_and_units(folder: Path) -> None:
+    found = check(folder, load_plugins()).findings
+    bad = [m for m in found["message"] if INTERNAL.search(m) or INTERNAL_ZH.search(m)]
+    bad += [m for m in found["message_en"] if INTERNAL.search(m)]
+    assert bad == []
+
+
+def test_counts_in_messages_are_whole_numbers_as_written() -> None:
+    from dudao.rules.national.governance import CommitteeMeetings
+    from dudao.rules.national.staffing import InspectorStaffing
+
+    # evidence columns may arrive as floats (4.0): the message says 4
+    row = {"large_schools": 1, "schools": 14.0, "required": 4.0, "actual": 3, "shortfall": 1.0}
+    assert InspectorStaffing().message(row)[0] == (
+        "督学配备不足：14 所学校（其中 1 所大规模学校按 1:1）应配 4 名，在任 3 名，缺 1 名"
+    )
+    meetings = {"year": 2022, "regular_meetings": 0.0, "special_meetings": 1.0, "required": 1.0}
+    assert CommitteeMeetings().message(meetings)[0] == (
+        "2022 年召开例会 0 次（另有专题会议 1 次，不计入例会），少于规定的 1 次"
+    )
+
+
+def test_a_repeated_review_points_to_the_appeal_in_words() -> None:
+    """国教督〔2021〕2号: after one 复核, the next step is a 申诉 to the level above; the
+    hint says so without the field value a program would write (kind=appeal)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "wf_helpers", ROOT / "tests" / "workflow" / "wf_helpers.py"
+    )
+    assert spec and spec.loader
+    wf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(wf)
+    from dudao.errors import DudaoError
+    from dudao.workflow import replay
+
+    events = [
+        wf.opened("2023-03-01"),
+        wf.meeting("2023-03-10"),
+        wf.ordered("2023-03-10", "2023-06-30"),
+        wf.supervision("2023-07-05", "2023-08-31"),
+        wf.interview("2023-09-05", "2023-10-31"),
+        wf.notice("2023-11-03", "2023-12-31"),
+        wf.investigation("2024-01-10"),
+        wf.statement("2024-01-20"),
+        wf.decision("2024-02-01"),
+        wf.review("2024-02-20", applied="2024-02-10"),
+        wf.review("2024-03-01", applied="2024-02-25"),
+    ]
+    with pytest.raises(DudaoError) as err:
+        replay(events)
+    (problem,) = err.value.problems
+    assert problem.code == "review-repeated"
+    assert problem.hint is not None and "申诉" in problem.hint
+    assert not INTERNAL.search(problem.hint) and "kind" not in problem.hint

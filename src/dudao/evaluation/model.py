@@ -71,6 +71,7 @@ from dudao.law.kinds import Kind
 from dudao.model.convert import converter, register_text_type
 from dudao.model.documents import Citation
 from dudao.model.labels import LabelledEnum
+from dudao.model.numbers import number, percent
 
 register_text_type(Formula)
 
@@ -104,7 +105,8 @@ class Comparison(LabelledEnum):
 
 
 def _fmt(x: float) -> str:
-    return f"{x:g}"
+    # as a person writes it: 7.7, not 7.700000000000003 or 1e+06
+    return number(x)
 
 
 # --------------------------------------------------------------------- scoring
@@ -212,7 +214,7 @@ class Count:
     def describe(self) -> str:
         text = f"{len(self.items)} 项中至少 {self.min} 项达标"
         if self.rest_at_least is not None and self.min < len(self.items):
-            text += f"，其余项不低于标准的 {self.rest_at_least:.0%}"
+            text += f"，其余项不低于标准的 {percent(self.rest_at_least)}"
             if self.rest_sample:
                 text += "（示例参数）"
         return text

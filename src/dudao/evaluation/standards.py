@@ -35,9 +35,10 @@ import attrs
 import numpy as np
 
 from dudao.errors import DudaoError, Problem
-from dudao.evaluation.model import SubItem, Threshold, _fmt
+from dudao.evaluation.model import SubItem, Threshold
 from dudao.law.book import LawBook
 from dudao.law.kinds import Kind
+from dudao.model.numbers import number
 
 
 @attrs.frozen
@@ -58,7 +59,7 @@ class ParameterStandards:
         """``≥ 0.9（参数 id，依据 …）`` for one row; the item's own text without a param."""
         if item.param is None:
             return item.describe()
-        value = _fmt(float(self.values[item.param][row]))
+        value = number(float(self.values[item.param][row]))
         return f"{item.op.symbol} {value}（参数 {item.param}，{self.sources[item.param][row]}）"
 
 

@@ -308,7 +308,7 @@ def _check_review(state: CaseState, event: Event) -> list[Problem]:
             Problem(
                 "已经复核过，不能再次复核",
                 code="review-repeated",
-                hint=f"对复核决定不服的，可以向上一级申诉（kind=appeal，{MEASURES_2021}）",
+                hint=f"对复核决定不服的，可以向上一级申诉（{MEASURES_2021}）",
             )
         )
     if state.last_date is not None and p.applied_on < state.last_date:

@@ -302,7 +302,7 @@ class VocationalEvaluationParticipation(Rule):
 
     def message(self, row: dict[str, Any]) -> tuple[str, str]:
         return (
-            "没有参加第四轮全国职业院校督导评估的记录（programmes 表 vocational_evaluation）",
+            "没有参加第四轮全国职业院校督导评估的记录",
             "No record of taking part in the fourth national evaluation of vocational colleges",
         )
 

@@ -32,6 +32,7 @@ import pandas as pd
 from dudao.law.book import Region
 from dudao.model.findings import Severity, TargetKind
 from dudao.model.jurisdiction import Level
+from dudao.model.numbers import number
 from dudao.model.schools import Stage
 from dudao.rules.base import Context, Rule, empty_checks, row_citations
 
@@ -44,10 +45,6 @@ YEAR_END = dt.date(2023, 12, 31)
 def year_end(day: dt.date) -> dt.date:
     """The day a task of ``day``'s work-point year is due."""
     return dt.date(day.year, 12, 31)
-
-
-def _text(x: Any) -> str:
-    return str(int(x)) if isinstance(x, float) and x.is_integer() else str(x)
 
 
 def _programme_rows(ctx: Context, programme: str) -> pd.DataFrame:
@@ -153,10 +150,10 @@ class AnnualCreationTask(Rule):
     def message(self, row: dict[str, Any]) -> tuple[str, str]:
         late = "已到期" if row["severity"] == Severity.ERROR.value else "尚未到期"
         return (
-            f"{row['year']}年{self.what}{row['achieved']}所，年度任务{_text(row['required'])}所，"
-            f"差{row['shortfall']}所（{late}，期限{row['due']}）",
-            f"{row['achieved']} {self.what_en} in {row['year']}, annual task "
-            f"{_text(row['required'])} (short by {row['shortfall']}; due {row['due']})",
+            f"{row['year']}年{self.what}{number(row['achieved'])}所，年度任务{number(row['required'])}所，"
+            f"差{number(row['shortfall'])}所（{late}，期限{row['due']}）",
+            f"{number(row['achieved'])} {self.what_en} in {row['year']}, annual task "
+            f"{number(row['required'])} (short by {number(row['shortfall'])}; due {row['due']})",
         )
 
 

@@ -45,6 +45,7 @@ import pandas as pd
 from dudao.law.book import Region
 from dudao.model.findings import Severity, TargetKind
 from dudao.model.jurisdiction import JurisdictionKind, Level
+from dudao.model.numbers import number
 from dudao.model.schools import Stage
 from dudao.rules.base import Context, ParamColumn, Rule, empty_checks, row_citations
 
@@ -289,7 +290,7 @@ class LargeSchoolSupervision(SchoolsEvaluatedInYear):
         students = schools["students"].to_numpy(dtype=float)
         basis = np.where(
             stage == Stage.TWELVE_YEAR.value,
-            "在校生总数（含高中，表中没有义务教育阶段人数）",
+            "在校生总数（含高中；学校数据没有单列义务教育阶段人数）",
             "在校生数",
         )
         extra = {
@@ -302,10 +303,10 @@ class LargeSchoolSupervision(SchoolsEvaluatedInYear):
 
     def message(self, row: dict[str, Any]) -> tuple[str, str]:
         return (
-            f"大校额学校（{row['size_basis']} {row['students']} 人，超过 {row['size_limit']:g} 人）"
-            f"{row['year']} 年度没有化解大校额的专项督导记录",
-            f"Oversized school ({row['students']} students, above {row['size_limit']:g}) had no "
-            f"special supervision in {row['year']}",
+            f"大校额学校（{row['size_basis']} {number(row['students'])} 人，"
+            f"超过 {number(row['size_limit'])} 人）{row['year']} 年度没有化解大校额的专项督导记录",
+            f"Oversized school ({number(row['students'])} students, above "
+            f"{number(row['size_limit'])}) had no special supervision in {row['year']}",
         )
 
 

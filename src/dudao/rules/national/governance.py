@@ -64,6 +64,7 @@ from dudao.law.kinds import Kind
 from dudao.model.bodies import Committee, MemberUnit
 from dudao.model.findings import TargetKind
 from dudao.model.jurisdiction import Jurisdiction, JurisdictionKind, Level
+from dudao.model.numbers import number
 from dudao.rules.base import Context, Rule, empty_checks, row_citations
 
 GOVERNMENT_LEVELS = (Level.PROVINCE, Level.PREFECTURE, Level.COUNTY)
@@ -632,21 +633,19 @@ class CommitteeMeetings(Rule):
         return first_judged_day(period_end)
 
     def message(self, row: dict[str, Any]) -> tuple[str, str]:
-        special = (
-            f"（另有专题会议 {row['special_meetings']} 次，不计入例会）"
-            if row["special_meetings"]
-            else ""
+        held, special, required = (
+            number(row[k]) for k in ("regular_meetings", "special_meetings", "required")
         )
-        special_en = (
-            f" ({row['special_meetings']} special meeting(s), which are not regular meetings)"
+        other = f"（另有专题会议 {special} 次，不计入例会）" if row["special_meetings"] else ""
+        other_en = (
+            f" ({special} special meeting(s), which are not regular meetings)"
             if row["special_meetings"]
             else ""
         )
         return (
-            f"{row['year']} 年召开例会 {row['regular_meetings']} 次{special}，"
-            f"少于规定的 {row['required']} 次",
-            f"{row['regular_meetings']} regular meeting(s) in {row['year']}{special_en}, "
-            f"fewer than the {row['required']} required",
+            f"{row['year']} 年召开例会 {held} 次{other}，少于规定的 {required} 次",
+            f"{held} regular meeting(s) in {row['year']}{other_en}, "
+            f"fewer than the {required} required",
         )
 
 

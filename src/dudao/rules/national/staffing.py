@@ -12,6 +12,7 @@ import pandas as pd
 from dudao.law.book import Region
 from dudao.model.findings import TargetKind
 from dudao.model.jurisdiction import Level
+from dudao.model.numbers import number
 from dudao.model.tables import positions_in
 from dudao.rules.base import Context, Rule, row_citations
 
@@ -89,12 +90,14 @@ class InspectorStaffing(Rule):
         )
 
     def message(self, row: dict[str, Any]) -> tuple[str, str]:
-        large = (
-            f"（其中 {row['large_schools']} 所大规模学校按 1:1）" if row["large_schools"] else ""
-        )
+        n = {
+            k: number(row[k])
+            for k in ("large_schools", "schools", "required", "actual", "shortfall")
+        }
+        large = f"（其中 {n['large_schools']} 所大规模学校按 1:1）" if row["large_schools"] else ""
         return (
-            f"督学配备不足：{row['schools']} 所学校{large}应配 {row['required']} 名，"
-            f"在任 {row['actual']} 名，缺 {row['shortfall']} 名",
-            f"Too few inspectors: {row['schools']} schools need {row['required']}, "
-            f"{row['actual']} in post, {row['shortfall']} short",
+            f"督学配备不足：{n['schools']} 所学校{large}应配 {n['required']} 名，"
+            f"在任 {n['actual']} 名，缺 {n['shortfall']} 名",
+            f"Too few inspectors: {n['schools']} schools need {n['required']}, "
+            f"{n['actual']} in post, {n['shortfall']} short",
         )
