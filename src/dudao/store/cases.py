@@ -539,21 +539,20 @@ class CaseStore:
             summary = summary or finding.message
             citation = citation or finding.citation
         payload = Opened(source=source, reference=reference, summary=summary, severe=severe)
-        kwargs = {"citation": citation} if citation is not None else {}
         if case_id is not None:
             _check_case_id(case_id)
 
         def work(conn: sa.Connection) -> CaseRecord:
             cid = case_id
             if cid is None:
-                n = conn.execute(sa.select(sa.func.count()).select_from(cases_table)).scalar()
+                n = conn.execute(sa.select(sa.func.count()).select_from(cases_table)).scalar_one()
                 cid = f"DD{date.year}{n + 1:06d}"
                 while conn.execute(  # an id given by hand may have taken the next number
                     sa.select(cases_table.c.case_id).where(cases_table.c.case_id == cid)
                 ).first():
                     n += 1
                     cid = f"DD{date.year}{n + 1:06d}"
-            event = Event(cid, Step.OPENED, date, actor, target, payload=payload, **kwargs)
+            event = Event(cid, Step.OPENED, date, actor, target, payload=payload, citation=citation)
             try:
                 self._append_in(conn, [event])
             except DudaoError as exc:
