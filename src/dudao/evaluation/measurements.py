@@ -64,7 +64,9 @@ def load_measurements(path: Path, needed: Collection[str] = ()) -> pd.DataFrame:
     return validate_table(raw, spec, source=str(path), first_row=first)
 
 
-def load_dataset(folder: Path, needed: Collection[str] = (), *, schools: bool = False):
+def load_dataset(
+    folder: Path, needed: Collection[str] = (), *, schools: bool = False
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """(measurements, schools or None) of an evaluation dataset folder."""
     from dudao.evaluation.national import BALANCED_SCHOOLS
 

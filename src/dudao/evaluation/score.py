@@ -388,9 +388,8 @@ def _rank(scores: pd.DataFrame) -> np.ndarray:
     failed = scores["vetoed"] | scores["required_failed"]
     key = scores["total"].where(~failed, scores["total"] - 1e12)
     if "year" in scores:
-        return (
-            key.groupby(scores["year"]).rank(ascending=False, method="min").astype(int).to_numpy()
-        )
+        by_year = key.groupby(scores["year"]).rank(ascending=False, method="min")
+        return cast(np.ndarray, by_year.astype(int).to_numpy())
     return cast(np.ndarray, key.rank(ascending=False, method="min").astype(int).to_numpy())
 
 

@@ -138,7 +138,7 @@ def split_combined(
         is_type = (stage == school_type).to_numpy(dtype=bool, na_value=False)
         for part, w in parts.items():
             weighted[part] = np.where(is_type, counts[part] * w, weighted[part])
-    denominator = sum(weighted.values())
+    denominator = sum(weighted.values(), np.zeros(len(schools)))
     base = schools.drop(columns=[c for c in PART_STUDENTS.values() if c in schools])
     rows, part_no, shares, students = [], [], [], []
     for k, part in enumerate(stages):
