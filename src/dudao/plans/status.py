@@ -38,6 +38,7 @@ import pandas as pd
 from dudao.errors import DudaoError, Problem
 from dudao.law.book import LawBook
 from dudao.law.kinds import Kind
+from dudao.model.bodies import MemberUnit
 from dudao.model.dataset import Dataset
 from dudao.model.findings import Severity
 from dudao.model.hierarchy import Hierarchy
@@ -124,7 +125,7 @@ def plan_status(
     hierarchy: Hierarchy,
     law: LawBook,
     as_of: dt.date,
-    member_units: Callable[[str], Mapping[str, Any]] | None = None,
+    member_units: Callable[[str], dict[str, MemberUnit]] | None = None,
 ) -> list[TaskResult]:
     """Every task of ``plan`` (applying in ``scope``) measured on ``dataset`` as of
     ``as_of``. Rule targets run once per distinct judging day (:func:`judging_day`)."""
@@ -163,6 +164,7 @@ def plan_status(
             )
             continue
         wording = _wording(hierarchy, law, scope, day)
+        evidence: dict[str, Any]
         if isinstance(t.target, RuleTarget):
             rule = t.target.rule
             judged = judging_day(law, rule, deadline)
@@ -337,11 +339,13 @@ def measure_records(
         names = dict(zip(in_scope, inside["name"].astype(str), strict=True))
         matched = set(codes) & set(in_scope)
     else:
-        in_scope = [u.code for u in hierarchy.at_level(target.level, within=scope)]
+        level = target.level
+        assert isinstance(level, Level)  # not by_school: a level of government
+        in_scope = [u.code for u in hierarchy.at_level(level, within=scope)]
         if target.own_records:
             matched = set(codes) & set(in_scope)
         else:
-            matched = _units_at(codes, target.level, in_scope, hierarchy, dataset)
+            matched = _units_at(codes, level, in_scope, hierarchy, dataset)
     if target.every:
         required, listed = len(in_scope), in_scope
     elif target.units:
