@@ -18,6 +18,7 @@ import click
 from rich.table import Table
 
 if TYPE_CHECKING:
+    from dudao.model.labels import LabelledEnum
     from dudao.store import CaseStore
 
 from dudao.cli.output import ReportingGroup, format_option, parse_date, print_json, stderr, stdout
@@ -254,7 +255,7 @@ def _is(attr: Any, kind: str) -> bool:
     return _type_text(attr).replace("datetime.", "").replace("dt.", "").startswith(kind)
 
 
-def _enum_of(attr: Any) -> Any:
+def _enum_of(attr: Any) -> type[LabelledEnum] | None:
     """The labelled enum a field holds (itself, in a tuple, or optional), if any."""
     from dudao.model.labels import LabelledEnum
     from dudao.workflow import steps
@@ -358,7 +359,7 @@ def _parse_sets(step: Step, sets: tuple[str, ...], implied: dict[str, str]) -> d
     return data
 
 
-def _parses_to(enum: Any, value: str, expected: str) -> bool:
+def _parses_to(enum: type[LabelledEnum], value: str, expected: str) -> bool:
     try:
         return enum.parse(value.strip()).value == expected
     except ValueError:
@@ -496,7 +497,6 @@ def advance(
             )
         data["deadline"] = default.isoformat()
     payload = payload_from_dict(kind, data)
-    cited = {"citation": citation} if citation else {}
     event = Event(
         case_id,
         kind,
@@ -506,8 +506,9 @@ def advance(
         payload=payload,
         # the number this event gets if nobody records one meanwhile
         seq=seq if seq is not None else state.count + 1,
-        extra=_parse_extras(extras),
-        **cited,
+        # Event.extra is converter=dict, which mypy's attrs plugin types from dict's overloads
+        extra=_parse_extras(extras),  # type: ignore[arg-type]
+        citation=citation or None,  # None (also for ""): the step's basis, filled in by the store
     )
     record = store.append(case_id, event)
     _print_record(record.case_id, record.events, record.state, fmt)

@@ -9,6 +9,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import click
 import numpy as np
@@ -116,7 +117,7 @@ def _summary(result: CheckResult) -> dict[str, int]:
     return {s.value: counts.get(s.value, 0) for s in Severity}
 
 
-def _as_json(result: CheckResult, status: LawStatus) -> dict:
+def _as_json(result: CheckResult, status: LawStatus) -> dict[str, Any]:
     """Everything ``--format json`` prints but the findings."""
     info = result.dataset.info
     return {
@@ -309,8 +310,8 @@ def rules(code: str, as_of: str | None, fmt: str, strict: bool) -> None:
     status.finish(strict)
 
 
-def _law_rows(book: LawBook, code: str, day: dt.date) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {"rules": [], "parameters": []}
+def _law_rows(book: LawBook, code: str, day: dt.date) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {"rules": [], "parameters": []}
     for entry in book.in_force(Kind.RULE, code, day):
         if entry.value is None:
             continue
@@ -400,7 +401,7 @@ def explain(
     status.finish(strict)
 
 
-def _trace(result: CheckResult, plugins: PluginSet, rule: str, target: str) -> dict:
+def _trace(result: CheckResult, plugins: PluginSet, rule: str, target: str) -> dict[str, Any]:
     from dudao.rules.engine import _python
 
     for key, frame in result.checks.items():

@@ -7,6 +7,7 @@ import difflib
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.table import Table
@@ -45,7 +46,7 @@ def plugins(fmt: str) -> None:
     loaded = load_plugins()
     hierarchy = loaded.hierarchy()
     status = LawStatus.of(loaded)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for p in loaded:
         conflicts = [c for c in status.conflicts if p.name in _sides(c)]
         rows.append(
@@ -94,7 +95,7 @@ def _sides(c: Conflict) -> tuple[str, str]:
     return c.first.origin.plugin, c.second.origin.plugin
 
 
-def _state_text(row: dict, plugin: LoadedPlugin) -> Text:
+def _state_text(row: dict[str, Any], plugin: LoadedPlugin) -> Text:
     if row["state"] == "excluded":
         return console_text(f"未生效：{len(plugin.problems)} 个问题（见下）", "red")
     if row["state"] == "conflict":
@@ -125,7 +126,7 @@ def hierarchy_show(code: str, depth: int | None, fmt: str) -> None:
     root = h.get(code)
     limit = h.depth(code) + depth if depth is not None else None
 
-    def node(c: str) -> dict:
+    def node(c: str) -> dict[str, Any]:
         u = h.get(c)
         kids = [] if limit is not None and h.depth(c) >= limit else h.children(c)
         return {
@@ -142,11 +143,11 @@ def hierarchy_show(code: str, depth: int | None, fmt: str) -> None:
         print_json({"path": path, "tree": data})
         return
 
-    def label(d: dict) -> str:
+    def label(d: dict[str, Any]) -> str:
         u = h.get(d["code"])
         return f"[bold]{u.name}[/]  {u.code}  [dim]{u.kind.label}[/]"
 
-    def grow(tree: Tree, d: dict) -> None:
+    def grow(tree: Tree, d: dict[str, Any]) -> None:
         for kid in d["children"]:
             grow(tree.add(label(kid)), kid)
 
@@ -215,7 +216,7 @@ def validate(files: tuple[Path, ...], kind: str | None) -> None:
             continue
         try:
             doc = yamlio.read(path)
-            obj = yamlio.structure(doc, file_kind.cls)
+            obj: object = yamlio.structure(doc, file_kind.cls)
             shown = display_path(path)
             problems += [doc.locate(p) for p in check_file(obj, loaded, source=shown)]
         except DudaoError as exc:
@@ -279,7 +280,7 @@ ALL = [
 # ------------------------------------------------------- --as-of and --out, everywhere
 
 
-class AsOf(click.ParamType):
+class AsOf(click.ParamType[str, object]):
     """``--as-of``: checked here for every command (a real date, from 1900 on) and passed
     on as YYYY-MM-DD text for the command to read."""
 
@@ -290,6 +291,7 @@ class AsOf(click.ParamType):
         found = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
         reason = date_reason(*map(int, found.groups())) if found else "格式不对"
         if reason is None:
+            assert found is not None  # nothing matched: reason is 格式不对
             return dt.date(*map(int, found.groups())).isoformat()  # 2023-3-1 as well
         if found and not reason.startswith("没有"):  # a month 13 is a slip of format
             message = f"日期 '{text}' 不是实际的日期：{reason}"
@@ -299,7 +301,7 @@ class AsOf(click.ParamType):
         raise DudaoError(Problem(message, path=("--as-of",), code="bad-date", hint=hint))
 
 
-class OutPath(click.ParamType):
+class OutPath(click.ParamType[Path, object]):
     """``--out``: a file to write (in a folder that exists) or a folder to create or fill;
     never a device such as /dev/null, a folder where a file is meant or the reverse."""
 

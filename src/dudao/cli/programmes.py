@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import click
 import pandas as pd
@@ -108,7 +109,7 @@ def _unknown(programme_id: str, law: LawBook) -> DudaoError:
 def _catalogue(law: LawBook, programme_id: str | None, day: dt.date, fmt: str) -> None:
     if programme_id is not None and programme_id not in law.ids(Kind.PROGRAMME):
         raise _unknown(programme_id, law)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for entry in law.entries(Kind.PROGRAMME):
         p: Programme = entry.value
         if programme_id not in (None, p.id):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 import pandas as pd
@@ -13,6 +15,11 @@ from dudao.cli.lawstatus import LawStatus, strict_option
 from dudao.cli.output import console_text, parse_date, print_json, stderr, stdout
 from dudao.examples import FOLDER, example_path
 from dudao.model.numbers import number, percent
+
+if TYPE_CHECKING:
+    from dudao.simulate.compare import Comparison
+    from dudao.simulate.scenario import Scenario
+    from dudao.simulate.sweep import SweepResult
 
 LEVELS = ["province", "prefecture", "county"]
 SUMMARY_METRICS = ("shortfall", "overdue", "open_findings", "escalated", "coverage")
@@ -116,7 +123,7 @@ def simulate(
     extra = [sample_parameter("simulate.inspector_annual_cost", pay)] if pay is not None else []
     plugins = load_plugins()
     scenario = Scenario.load(folder, plugins, as_of=parse_date(as_of), extra=extra, evaluation=data)
-    result = compare(scenario, reforms, rules=rules)  # type: ignore[arg-type]
+    result = compare(scenario, reforms, rules=rules)
     dynamic = None
     if runs and years:
         executor = "dask" if scheduler else "local"
@@ -151,11 +158,14 @@ def simulate(
     status.finish(strict)
 
 
-def _write(result, dynamic, out: Path, level: str | None) -> list[Path]:
+def _write(
+    result: Comparison, dynamic: SweepResult | None, out: Path, level: str | None
+) -> list[Path]:
     from dudao.simulate.plots import plot_comparison, plot_dynamic
 
     written = result.to_parquet(out / "static")
-    for what in ("findings", "staffing"):
+    whats: tuple[Literal["findings", "staffing"], ...] = ("findings", "staffing")
+    for what in whats:
         path = out / "static" / f"{what}_by_{level or 'jurisdiction'}.parquet"
         result.by_level(what, level).to_parquet(path, index=False)
         written.append(path)
@@ -169,7 +179,7 @@ def _write(result, dynamic, out: Path, level: str | None) -> list[Path]:
     return written
 
 
-def _staffing_totals(result) -> pd.DataFrame:
+def _staffing_totals(result: Comparison) -> pd.DataFrame:
     numeric = ["schools", "required", "actual", "shortfall"]
     if "annual_cost" in result.staffing:
         numeric.append("annual_cost")
@@ -177,17 +187,20 @@ def _staffing_totals(result) -> pd.DataFrame:
     return totals.reindex(list(result.scenarios)).fillna(0)
 
 
-def _final_year(dynamic) -> pd.DataFrame:
+def _final_year(dynamic: SweepResult) -> pd.DataFrame:
     total = dynamic.total
     last = total[total["year"] == total["year"].max()]
     return last[last["metric"].isin(SUMMARY_METRICS)]
 
 
-def _as_json(scenario, result, dynamic, written: list[Path]) -> dict:
-    def records(frame: pd.DataFrame) -> list:
-        return json.loads(frame.to_json(orient="records", force_ascii=False))
+def _as_json(
+    scenario: Scenario, result: Comparison, dynamic: SweepResult | None, written: list[Path]
+) -> dict[str, Any]:
+    def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = json.loads(frame.to_json(orient="records", force_ascii=False))
+        return rows
 
-    out = {
+    out: dict[str, Any] = {
         "dataset": {
             "name": scenario.dataset.info.name,
             "scope": scenario.scope,
@@ -208,7 +221,13 @@ def _as_json(scenario, result, dynamic, written: list[Path]) -> dict:
     return out
 
 
-def _print(scenario, result, dynamic, bundled: bool, level: str | None) -> None:
+def _print(
+    scenario: Scenario,
+    result: Comparison,
+    dynamic: SweepResult | None,
+    bundled: bool,
+    level: str | None,
+) -> None:
     info = scenario.dataset.info
     stdout.print(
         console_text(info.name, "bold")
@@ -266,7 +285,7 @@ def _print(scenario, result, dynamic, bundled: bool, level: str | None) -> None:
         ):
             table.add_column(h)
         for _, r in result.ranks.iterrows():
-            cells = (
+            rank_cells = (
                 r["scenario"],
                 r["set"],
                 r["targets"],
@@ -277,7 +296,7 @@ def _print(scenario, result, dynamic, bundled: bool, level: str | None) -> None:
                 r["newly_failed"],
                 r["newly_passed"],
             )
-            table.add_row(*(console_text(c) for c in cells))
+            table.add_row(*(console_text(c) for c in rank_cells))
         stdout.print(table)
 
     if dynamic is not None:
@@ -302,7 +321,9 @@ def _print(scenario, result, dynamic, bundled: bool, level: str | None) -> None:
                     continue
                 r = mine.loc[m]
                 # a rate as the percentage people write; counts as whole numbers
-                num = percent if m == "coverage" else lambda x: number(x, 0, thousands=True)
+                num: Callable[[Any], str] = (
+                    percent if m == "coverage" else lambda x: number(x, 0, thousands=True)
+                )
                 cells.append(f"{num(r['mean'])} [{num(r['ci_low'])}, {num(r['ci_high'])}]")
             table.add_row(*(console_text(c) for c in (s, *cells)))
         stdout.print(table)
