@@ -1,4 +1,5 @@
-"""ruff lint and format and the layer contract are part of the suite, so CI enforces them."""
+"""ruff lint and format, the layer contract and mypy --strict are part of the suite, so CI
+enforces them."""
 
 from __future__ import annotations
 
@@ -30,4 +31,12 @@ def test_layers_point_down() -> None:
     module level or inside a function)."""
     exe = Path(sys.executable).with_name("lint-imports")
     result = subprocess.run([str(exe)], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_types_check_strictly() -> None:
+    """mypy --strict over src/dudao (configured in pyproject.toml): zero errors."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -424,11 +424,11 @@ def _compare_plan(
         report = measure_loaded(ds, hierarchy, law, plugins, plan=plan_id, as_of=case.as_of)
         plan = report.plans[0][0]
         got = {r.task.key: r for r in report.results}
-        for task, (key, wanted) in tasks.items():
+        for task, (key, want) in tasks.items():
             result = got[plan.task(task).key]
-            if result.status.value != wanted:
+            if result.status.value != want:
                 failures.append(
-                    f"工作要点 {key}：预期“{TaskStatus.parse(wanted).label}”，"
+                    f"工作要点 {key}：预期“{TaskStatus.parse(want).label}”，"
                     f"实际“{result.status.label}”（{result.reason}）"
                 )
     return failures

@@ -244,7 +244,7 @@ class IndicatorSetExtension:
             if sub:
                 found = where(parent)
                 ind = found[0][found[1]] if found else None
-                if ind is None or not isinstance(ind.scoring, Count):
+                if found is None or ind is None or not isinstance(ind.scoring, Count):
                     bad(f"基础指标体系 {base.id} 中没有计数指标 '{parent}'", ("remove", i))
                     continue
                 items = tuple(it for it in ind.scoring.items if it.id != sub)
@@ -481,7 +481,9 @@ def resolve_indicator_set(
     return None if entry is None else materialise(law, entry, as_of)
 
 
-def materialise(law: LawBook, entry: Entry, as_of: dt.date, _seen: tuple = ()) -> IndicatorSet:
+def materialise(
+    law: LawBook, entry: Entry, as_of: dt.date, _seen: tuple[tuple[str, str], ...] = ()
+) -> IndicatorSet:
     """An ``indicator_set`` entry as a full set: an extension merged onto its base.
     Problems name the extension's file, line and field."""
     value = entry.value
@@ -565,8 +567,9 @@ AnyIndicatorSet = IndicatorSet | IndicatorSetExtension
 
 
 def _structure_any(value: Any, _: Any) -> IndicatorSet | IndicatorSetExtension:
-    cls = IndicatorSetExtension if isinstance(value, dict) and "extends" in value else IndicatorSet
-    return converter.structure(value, cls)
+    if isinstance(value, dict) and "extends" in value:
+        return converter.structure(value, IndicatorSetExtension)
+    return converter.structure(value, IndicatorSet)
 
 
 converter.register_structure_hook(AnyIndicatorSet, _structure_any)

@@ -88,7 +88,7 @@ class Comparison(LabelledEnum):
     def symbol(self) -> str:
         return {">=": "≥", "<=": "≤", ">": ">", "<": "<"}[self.value]
 
-    def holds(self, value: np.ndarray, standard: float) -> np.ndarray:
+    def holds(self, value: np.ndarray, standard: float | np.ndarray) -> np.ndarray:
         """Vectorised comparison; a missing value never holds."""
         with np.errstate(invalid="ignore"):
             if self is Comparison.GE:

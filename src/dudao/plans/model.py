@@ -38,7 +38,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import attrs
 
@@ -64,7 +64,7 @@ def _texts(value: Any) -> tuple[str, ...]:
     return tuple(converter.structure(v, str) for v in items)
 
 
-SCHOOL = "school"  # records targets may count schools as well as jurisdictions
+SCHOOL: Final = "school"  # records targets may count schools as well as jurisdictions
 
 
 def _level(value: Any) -> Level | Literal["school"]:
@@ -169,7 +169,7 @@ class RecordsTarget:
         names of units and programmes where ``wording`` knows them, never the names of
         tables or columns."""
         words = wording or Wording()
-        level = "学校" if self.level == SCHOOL else self.level.label  # type: ignore[union-attr]
+        level = "学校" if self.level == SCHOOL else self.level.label
         if self.every:
             how = "全部学校" if self.level == SCHOOL else f"全部{level}单位"
         elif self.units:

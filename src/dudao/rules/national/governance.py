@@ -95,7 +95,8 @@ def government_committees(ctx: Context, region: Region) -> list[Committee]:
     """The dataset's committees of governments in scope and ``region``, in dataset order
     (a body a development zone records as a committee is not checked)."""
     codes = {u.code for u in governments(ctx, region)}
-    return [c for c in ctx.dataset.committees if c.jurisdiction in codes]
+    # the rules that call this need committees: the engine skips them without
+    return [c for c in ctx.dataset.committees or () if c.jurisdiction in codes]
 
 
 def judged_year(as_of: dt.date) -> int:
@@ -239,7 +240,7 @@ class CommitteeEstablished(Rule):
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
         units = governments(ctx, region)
-        counts = Counter(c.jurisdiction for c in ctx.dataset.committees)
+        counts = Counter(c.jurisdiction for c in ctx.dataset.committees or ())
         codes = np.array([u.code for u in units], dtype=object)
         n = np.array([counts.get(c, 0) for c in codes], dtype=int)
         return pd.DataFrame(
@@ -253,7 +254,7 @@ class CommitteeEstablished(Rule):
         )
 
     def message(self, row: dict[str, Any]) -> tuple[str, str]:
-        level = Level(row["level"])
+        level = Level.parse(row["level"])
         return (
             f"未设立{level.label}人民政府教育督导委员会",
             f"No education supervision committee of the "
