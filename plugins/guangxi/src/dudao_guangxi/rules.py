@@ -265,7 +265,7 @@ class VocationalEvaluationParticipation(Rule):
     target_kind = TargetKind.SCHOOL
     since = WORK_POINTS_2023
     until = dt.date(2023, 12, 31)
-    needs = ("programmes",)
+    needs = ("programmes", "schools")
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
         schools = ctx.within(ctx.dataset.schools, "county", region)

@@ -113,6 +113,7 @@ class PartTimeTerms(Rule):
     target_kind = TargetKind.INSPECTOR
     since = ORDINANCE_IN_FORCE
     parameters = ("inspector.part_time_term_years", "inspector.part_time_max_terms")
+    needs = ("inspectors",)
     message_columns = (
         "term_too_long",
         "term_start",
@@ -200,6 +201,7 @@ class TrainingHours(Rule):
     target_kind = TargetKind.INSPECTOR
     since = MEASURES_ISSUED
     parameters = ("inspector.annual_training_hours",)
+    needs = ("inspectors",)
     message_columns = ("problem", "required_hours", "training_hours", "shortfall")
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
@@ -261,6 +263,7 @@ class PreServiceTraining(Rule):
     cite = ("教督〔2016〕2号",)
     target_kind = TargetKind.INSPECTOR
     since = MEASURES_ISSUED
+    needs = ("inspectors",)
     message_columns = ("problem", "term_start", "trained_on", "days_late")
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
@@ -326,6 +329,7 @@ class UnqualifiedRemoved(Rule):
     cite = ("教督〔2016〕2号",)
     target_kind = TargetKind.INSPECTOR
     since = MEASURES_ISSUED
+    needs = ("inspectors",)
     message_columns = ("assessment_year",)
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
@@ -392,7 +396,7 @@ class ZoneComposition(Rule):
         "zone.part_time_inspectors_min",
         "zone.part_time_inspectors_max",
     )
-    needs = ("zones",)
+    needs = ("zones", "inspectors")
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
         zones = ctx.dataset.zones

@@ -46,6 +46,8 @@ class InspectorStaffing(Rule):
     target_kind = TargetKind.JURISDICTION
     levels = (Level.COUNTY,)
     parameters = ("inspector.schools_per_inspector", "inspector.large_school_students")
+    # without either table the count would read zero schools or zero inspectors
+    needs = ("schools", "inspectors")
     message_columns = ("large_schools", "schools", "required", "actual", "shortfall")
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:

@@ -217,7 +217,8 @@ class RoutineVisits(Rule):
     target_kind = TargetKind.SCHOOL
     since = ORDINANCE_IN_FORCE
     parameters = ("supervision.visits_per_semester",)
-    needs = ("visits",)
+    # the schools checked, and the inspectors whose zone says whose visits count
+    needs = ("visits", "schools", "inspectors")
     message_columns = ("semester_start", "semester_end", "other_records", "visits", "required")
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
@@ -325,7 +326,7 @@ class SchoolComprehensiveCycle(Rule):
     target_kind = TargetKind.SCHOOL
     since = ORDINANCE_IN_FORCE
     parameters = ("school.comprehensive_cycle_years",)
-    needs = ("supervisions",)
+    needs = ("supervisions", "schools")
     message_columns = ("cycle_years", "last_comprehensive", "due", "years_since")
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:

@@ -35,7 +35,8 @@ class ZoneCoverage(Rule):
     title_en = "Every school and kindergarten is covered by a zone inspector"
     cite = ("《教育督导条例》 第十三条", "《中小学校责任督学挂牌督导办法》")
     target_kind = TargetKind.SCHOOL
-    needs = ("schools", "zones")
+    # a zone's inspectors come from the inspectors table: without it, none would serve
+    needs = ("schools", "zones", "inspectors")
     message_columns = ("problem", "zone", "zone_county")
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
