@@ -30,6 +30,7 @@ dataset:
       - {school_id: S2, name: 二小, stage: primary, ownership: public, students: 600,
          county: "450108", zone: Z1}
     zones: [{zone_id: Z1, name: 一区, county: "450108"}]
+    inspectors: []
 rules: [zone-coverage]
 expect:
   findings:
@@ -61,11 +62,10 @@ def test_every_finding_must_be_expected_and_every_expectation_found(tmp_path: Pa
 
 def test_an_inspector_in_the_zone_clears_the_finding(tmp_path: Path) -> None:
     text = ZONE_CASE.replace(
-        "    zones:",
+        "    inspectors: []",
         "    inspectors:\n"
         "      - {inspector_id: I1, name: 李明, kind: full_time, appointing: '450108',\n"
-        "         term_start: 2021-09-01, trained_on: 2021-08-01, zone: Z1}\n"
-        "    zones:",
+        "         term_start: 2021-09-01, trained_on: 2021-08-01, zone: Z1}",
     )
     assert run_case(_write(tmp_path, text + "    []\n"), PLUGINS).passed
 
@@ -87,7 +87,7 @@ def test_a_misspelt_key_names_its_line(tmp_path: Path) -> None:
     path = _write(tmp_path, ZONE_CASE.replace("rules:", "rulez:") + "    []\n")
     with pytest.raises(DudaoError) as err:
         run_case(path, PLUGINS)
-    assert "case.yaml:12" in str(err.value)
+    assert "case.yaml:13" in str(err.value)
 
 
 def test_cli_exit_status_says_pass_fail_or_broken(tmp_path: Path) -> None:

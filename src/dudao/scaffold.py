@@ -260,6 +260,7 @@ dataset:
          county: {county}, zone: Z1}}
     zones:
       - {{zone_id: Z1, name: 第一责任区, county: {county}}}
+    inspectors: []         # 有督学表、表中没有人（没有督学表时，需要它的规则不运行）
 rules: [zone-coverage]
 expect:
   findings:
