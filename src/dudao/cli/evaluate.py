@@ -85,7 +85,10 @@ def evaluate(
     ev.scores["evaluator_name"] = [
         hierarchy.get(c).name if c else None for c in ev.scores["evaluator"]
     ]
-    bases = {c: evaluator_basis(c, law, day) for c in ev.scores["evaluator"].dropna().unique()}
+    set_cite = str(s.cite) if s.cite else None  # the evaluation's own document says who
+    bases = {
+        c: evaluator_basis(c, law, day, set_cite) for c in ev.scores["evaluator"].dropna().unique()
+    }
     ev.scores["evaluator_basis"] = ev.scores["evaluator"].map(bases)
     if target:
         explanation = ev.explain(target)
