@@ -84,3 +84,21 @@ def test_rules_reference_is_current() -> None:
     spec.loader.exec_module(module)
     current = (DOCS / "rules.md").read_text(encoding="utf-8")
     assert current == module.render(), "run: .venv/bin/python tools/make_rules_doc.py"
+
+
+@pytest.mark.parametrize("plugin", ["guangxi", "nanning", "weinan", "yueyang"])
+def test_plugin_readme_coverage_is_current(plugin: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each plugin README's generated part (counts, programmes, cases, example results,
+    every plan task) is what the plugin's data says: tools/plugin_readmes.py writes it."""
+    import importlib.util
+
+    pytest.importorskip(f"dudao_{plugin}")
+    monkeypatch.delenv("DUDAO_DISABLE_PLUGINS", raising=False)
+    monkeypatch.delenv("DUDAO_NO_PLUGIN_AUTOLOAD", raising=False)
+    path = DOCS.parent / "tools" / "plugin_readmes.py"
+    spec = importlib.util.spec_from_file_location("plugin_readmes", path)
+    assert spec and spec.loader
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    current = tool.readme(plugin).read_text(encoding="utf-8")
+    assert current == tool.updated(plugin), "run: .venv/bin/python tools/plugin_readmes.py"
