@@ -361,3 +361,30 @@ def test_validate_on_a_plugin_folder_says_what_loading_would(tmp_path: Path) -> 
     )
     result = CliRunner().invoke(cli, ["validate", str(tmp_path)])
     assert result.exit_code == 0, result.stderr
+
+
+def test_a_template_from_a_plugin_later_in_the_order_can_be_adopted() -> None:
+    """Plugins are assembled shallow first, then by name: 'a' (610500) comes before 'z'
+    (430600), yet may adopt the template 'z' offers."""
+    from dudao.rules.national.inspectors import ZoneComposition
+
+    class Offered(ZoneComposition):
+        id = "offered-composition"
+        template = True
+
+    z = Plugin("z", "430600", rules=lambda: [Offered()])
+    a = Plugin(
+        "a",
+        "610500",
+        rule_statements=lambda: [
+            RuleStatement("offered-composition", cite=(Citation.parse("渭教督〔2023〕1号 二"),))
+        ],
+    )
+    plugins = load_plugins(autoload=False, extra={"a": a, "z": z})
+    assert {p.name: p.state for p in plugins} == {
+        "national": "loaded",
+        "a": "loaded",
+        "z": "loaded",
+    }
+    entry = plugins.law_book().resolve(Kind.RULE, "offered-composition", "610502", DAY)
+    assert entry is not None and entry.origin.plugin == "a"

@@ -257,6 +257,14 @@ def _programmes(
     return out, problems
 
 
+def declared(snapshot: Snapshot, hierarchy: Hierarchy) -> tuple[list[Entry], set[str]]:
+    """What others may name before this plugin is assembled: its own rules (templates
+    and Python rules, as entries at its scope) and the ids of its indicator sets."""
+    made, _ = _rules(snapshot["dudao_rules"])
+    entries, _ = build(Contributor(snapshot.info.name, snapshot.info.scope), made, hierarchy)
+    return entries, {s.value.id for s in snapshot["dudao_indicator_sets"]}
+
+
 def plugin_entries(
     snapshot: Snapshot, hierarchy: Hierarchy, rules: RuleIndex, sets: set[str]
 ) -> tuple[list[Entry], list[Problem]]:

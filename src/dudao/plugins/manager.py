@@ -54,7 +54,7 @@ from dudao.model.bodies import MemberUnit
 from dudao.model.hierarchy import Hierarchy, SourceLine
 from dudao.model.jurisdiction import Jurisdiction
 from dudao.plugins import hookspecs
-from dudao.plugins.assembly import RuleIndex, plugin_entries
+from dudao.plugins.assembly import RuleIndex, declared, plugin_entries
 from dudao.plugins.info import PluginInfo
 from dudao.plugins.markers import PROJECT
 from dudao.plugins.snapshot import HOOKS, Snapshot, check_info, collect, failure
@@ -281,21 +281,28 @@ class PluginSet:
         adopts its rule or names its indicator set)."""
         hierarchy = self.hierarchy()
         while True:
+            # every plugin's own rules and sets first: an adoption or a programme may name
+            # what a plugin later in the order contributes (a template, a set)
             rules = RuleIndex(hierarchy)
             sets: set[str] = set()
+            for plugin in self._ordered():
+                assert plugin.snapshot is not None
+                own_rules, own_sets = declared(plugin.snapshot, hierarchy)
+                rules.add(own_rules)
+                sets |= own_sets
             built: dict[str, list[Entry]] = {}
+            excluded = False
             for plugin in self._ordered():
                 assert plugin.snapshot is not None
                 entries, problems = plugin_entries(plugin.snapshot, hierarchy, rules, sets)
                 if problems:
                     plugin.exclude(problems)
+                    excluded = True
                     continue
-                rules.add(entries)
-                sets |= {e.id for e in entries if e.kind == Kind.INDICATOR_SET}
+                rules.add(entries)  # its adoptions, for the plugins deeper down
                 built[plugin.name] = entries
-            everyone = list(self._plugins.values())
-            if _exclude_orphans(everyone) or set(built) != {p.name for p in everyone if p.ok}:
-                continue
+            if _exclude_orphans(list(self._plugins.values())) or excluded:
+                continue  # another pass without them: nothing may rest on what is gone
             national = self._plugins.get(NATIONAL)
             if national is not None and not national.ok:
                 # the national texts are part of dudao: without them nothing is right
