@@ -14,6 +14,7 @@ import datetime as dt
 from typing import Any
 
 import attrs
+import pandas as pd
 
 from dudao.model.bodies import Committee
 from dudao.model.jurisdiction import Jurisdiction
@@ -75,11 +76,9 @@ class Dataset:
         2
         """
         tables = {
-            f.name: getattr(self, f.name).copy(deep=False)
+            f.name: table.copy(deep=False)
             for f in attrs.fields(Dataset)
-            if hasattr(getattr(self, f.name), "copy")
-            and f.name not in ("info", "source")
-            and not isinstance(getattr(self, f.name), tuple)
+            if isinstance(table := getattr(self, f.name), pd.DataFrame)
         }
         return attrs.evolve(self, **tables)
 

@@ -165,29 +165,28 @@ class YamlPlugin:
         """The ``RULES`` of the module ``plugin.yaml`` names in ``rules`` (if any)."""
         if self.info.rules is None:
             return []
+
+        def bad(message: str, hint: str) -> DudaoError:
+            return DudaoError(
+                Problem(
+                    message,
+                    source=self.manifest,
+                    path=("rules",),
+                    code="bad-rules-module",
+                    hint=hint,
+                )
+            )
+
         try:
             module = importlib.import_module(self.info.rules)
         except ImportError as exc:
-            raise DudaoError(
-                Problem(
-                    f"plugin.yaml 的 rules 指向的模块 {self.info.rules} 无法导入：{exc}",
-                    source=self.manifest,
-                    path=("rules",),
-                    code="bad-rules-module",
-                    hint="写成已安装的 Python 模块名，如 dudao_nanning.rules",
-                )
+            raise bad(
+                f"plugin.yaml 的 rules 指向的模块 {self.info.rules} 无法导入：{exc}",
+                "写成已安装的 Python 模块名，如 dudao_nanning.rules",
             ) from None
         rules = getattr(module, "RULES", None)
         if rules is None:
-            raise DudaoError(
-                Problem(
-                    f"模块 {self.info.rules} 没有 RULES 列表",
-                    source=self.manifest,
-                    path=("rules",),
-                    code="bad-rules-module",
-                    hint="在模块中写 RULES = [规则实例, …]",
-                )
-            )
+            raise bad(f"模块 {self.info.rules} 没有 RULES 列表", "在模块中写 RULES = [规则实例, …]")
         return list(rules)
 
     @hookimpl
