@@ -1,0 +1,1 @@
+"""The pages officials work in, served beside the API by ``dudao serve``."""
