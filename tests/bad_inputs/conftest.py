@@ -43,6 +43,8 @@ def _plugins_found_once() -> Iterator[None]:
     from dudao.plugins import manager
 
     found = manager.load_plugins()
+    for command in package.COMMANDS:  # commands are imported when first run: import them now
+        package.load_command(command)
 
     def load_plugins(**options: object) -> object:
         return manager.load_plugins(**options) if options else found  # type: ignore[arg-type]

@@ -2,23 +2,128 @@
 
 Exit status: 0 success; 1 the check found errors; 2 bad input (every problem
 is printed, one per line, never a traceback); 3 an internal error.
+
+Every command is listed in :data:`COMMANDS` and its module is imported only when that
+command runs, so ``dudao --help`` does not pay for pandas, SQLAlchemy and the rest.
 """
 
 from __future__ import annotations
 
 import gc
+import importlib
 import sys
 from typing import Any
 
 import click
 
 from dudao import __version__
-from dudao.cli import commands
+from dudao.cli.options import check_options
 from dudao.cli.output import ReportingGroup, debug, stderr
+
+# To add a command: write it as a click command in a module of its own under dudao.cli
+# and add one row here: name → ("module:attribute", short help for `dudao --help`).
+# The module is imported only when the command runs; --as-of and --out options get the
+# shared checks of dudao.cli.options whatever the module.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("dudao.cli.check:check", "运行在 DATASET 上有效的全部规则，按区划列出发现的问题。"),
+    "rules": (
+        "dudao.cli.check:rules",
+        "列出对某一区划在某日有效的全部规则和参数，以及依据和来源插件。",
+    ),
+    "explain": (
+        "dudao.cli.check:explain",
+        "说明规则 RULE 对对象 TARGET 的判断是怎样算出来的（使用的数字、参数与依据）。",
+    ),
+    "evaluate": (
+        "dudao.cli.evaluate:evaluate",
+        "用指标体系评估 DATASET（含 measurements.csv 的文件夹），按得分排名。",
+    ),
+    "programmes": (
+        "dudao.cli.programmes:programmes",
+        "评估认定项目（优质均衡、普及普惠……）及各单位所处阶段。",
+    ),
+    "plan": ("dudao.cli.plan:plan", "工作要点：逐项任务、牵头单位、期限和可度量的目标。"),
+    "test": (
+        "dudao.cli.casetests:test",
+        "运行 PATHS 中的 YAML 测试用例（文件，或文件夹中 cases/ 下的用例文件）。",
+    ),
+    "cases": (
+        "dudao.cli.cases:cases",
+        "督导问责案件：立案、推进（反馈、整改、督办、复查、约谈、通报、问责、表彰、结案）、查询、逾期。",
+    ),
+    "simulate": (
+        "dudao.cli.simulate:simulate",
+        "比较基线与改革方案：各区划的问题数、督学缺口及其成本、评估得分与排名。",
+    ),
+    "synth": (
+        "dudao.cli.synth:synth",
+        "生成合成数据集（示例数据）：真实的省、市、县区划，合成的乡镇、学校、督学和督导记录。",
+    ),
+    "plugins": (
+        "dudao.cli.commands:plugins",
+        "列出已安装的地区插件及其状态：已加载、未生效（被排除，及原因）、与其他插件冲突。",
+    ),
+    "hierarchy": (
+        "dudao.cli.commands:hierarchy",
+        "行政区划层级（全国区划 + 插件补充的开发区、乡镇）。",
+    ),
+    "schema": (
+        "dudao.cli.commands:schema",
+        "输出 KIND 类 YAML 文件的 JSON Schema（draft-07），供编辑器校验。",
+    ),
+    "validate": (
+        "dudao.cli.commands:validate",
+        "检查插件 YAML 文件：语法、字段、代码与引用；每个问题一行，指明文件、行号和字段。",
+    ),
+    "new-plugin": (
+        "dudao.cli.scaffold:new_plugin",
+        "生成一个可以直接安装、运行的地区插件：清单、YAML 模板、一个通过的测试用例和 README。",
+    ),
+}
+
+
+def load_command(name: str) -> click.Command:
+    """The command NAME of :data:`COMMANDS`, its module imported and its options checked."""
+    module, _, attribute = COMMANDS[name][0].partition(":")
+    command = getattr(importlib.import_module(module), attribute)
+    if not isinstance(command, click.Command):
+        raise TypeError(f"{COMMANDS[name][0]} is not a click command")
+    check_options(command)
+    return command
 
 
 class DudaoGroup(ReportingGroup):
-    """Bad input exits 2 (see ReportingGroup); any other error is reported in one line."""
+    """The commands of :data:`COMMANDS`, each loaded when first asked for.
+
+    Bad input exits 2 (see ReportingGroup); any other error is reported in one line.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.add_command(load_command(cmd_name), cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from the table's help texts, without importing any command."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(n) for n in names)
+        rows = []
+        for name in names:
+            loaded = self.commands.get(name)
+            if loaded is not None:
+                if loaded.hidden:
+                    continue
+                rows.append((name, loaded.get_short_help_str(limit)))
+            else:
+                stub = click.Command(name, help=COMMANDS[name][1])
+                rows.append((name, stub.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -45,10 +150,6 @@ def cli() -> None:
       dudao schema committee         督导委员会 YAML 的 JSON Schema
       dudao validate FILE...         检查插件 YAML 文件
     """
-
-
-for command in commands.ALL:
-    cli.add_command(command)
 
 
 def main() -> None:

@@ -1,11 +1,13 @@
-"""The commands themselves; each one parses options, calls the library, prints."""
+"""Commands about plugins and their files: ``plugins``, ``hierarchy``, ``schema``, ``validate``.
+
+Each command parses options, calls the library, prints. The table of all commands is
+:data:`dudao.cli.COMMANDS`.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -14,21 +16,11 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from dudao.cli.cases import cases
-from dudao.cli.casetests import test
-from dudao.cli.check import check, explain, rules
-from dudao.cli.evaluate import evaluate
 from dudao.cli.lawstatus import LawStatus, conflict_json
 from dudao.cli.output import console_text, format_option, print_json, stderr, stdout
-from dudao.cli.plan import plan
-from dudao.cli.programmes import programmes
-from dudao.cli.scaffold import new_plugin
-from dudao.cli.simulate import simulate
-from dudao.cli.synth import synth
 from dudao.errors import DudaoError, Problem
 from dudao.io import yamlio
 from dudao.law.book import Conflict
-from dudao.model.convert import date_reason
 from dudao.model.hierarchy import Hierarchy
 from dudao.plugins.checks import check_file
 from dudao.plugins.files import FILE_KINDS
@@ -256,97 +248,3 @@ def _yaml_files(paths: tuple[Path, ...]) -> tuple[list[tuple[Path, Path | None]]
             )
         out += [(p, path) for p in found]
     return out, problems
-
-
-ALL = [
-    check,
-    rules,
-    explain,
-    evaluate,
-    programmes,
-    plan,
-    test,
-    cases,
-    simulate,
-    synth,
-    plugins,
-    hierarchy,
-    schema,
-    validate,
-    new_plugin,
-]
-
-
-# ------------------------------------------------------- --as-of and --out, everywhere
-
-
-class AsOf(click.ParamType[str, object]):
-    """``--as-of``: checked here for every command (a real date, from 1900 on) and passed
-    on as YYYY-MM-DD text for the command to read."""
-
-    name = "YYYY-MM-DD"
-
-    def convert(self, value: object, param: click.Parameter | None, ctx: object) -> str:
-        text = str(value).strip()
-        found = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
-        reason = date_reason(*map(int, found.groups())) if found else "格式不对"
-        if reason is None:
-            assert found is not None  # nothing matched: reason is 格式不对
-            return dt.date(*map(int, found.groups())).isoformat()  # 2023-3-1 as well
-        if found and not reason.startswith("没有"):  # a month 13 is a slip of format
-            message = f"日期 '{text}' 不是实际的日期：{reason}"
-        else:
-            message = f"日期 '{text}' 格式不对" + (f"：{reason}" if found else "")
-        hint = "写成 YYYY-MM-DD，如 2023-03-01"
-        raise DudaoError(Problem(message, path=("--as-of",), code="bad-date", hint=hint))
-
-
-class OutPath(click.ParamType[Path, object]):
-    """``--out``: a file to write (in a folder that exists) or a folder to create or fill;
-    never a device such as /dev/null, a folder where a file is meant or the reverse."""
-
-    def __init__(self, folder: bool) -> None:
-        self.folder = folder
-        self.name = "DIRECTORY" if folder else "FILE"
-
-    def convert(self, value: object, param: click.Parameter | None, ctx: object) -> Path:
-        path = Path(str(value))
-        what = "文件夹" if self.folder else "文件"
-
-        def bad(message: str, hint: str) -> DudaoError:
-            return DudaoError(
-                Problem(message, source=str(path), path=("--out",), code="bad-out", hint=hint)
-            )
-
-        if path.exists() and not (path.is_dir() or path.is_file()):
-            raise bad(f"不能写入 {path}：它是设备或特殊文件，不是{what}", f"--out 给出{what}的路径")
-        if self.folder and path.exists() and not path.is_dir():
-            raise bad("这是一个文件，而 --out 应为文件夹", "换一个文件夹名，或先移走该文件")
-        if not self.folder and path.is_dir():
-            raise bad("这是一个文件夹，而 --out 应为文件名", "给出文件名，如 评分表.xlsx")
-        # the nearest folder above that exists: files are written in a folder that exists;
-        # folders are created with their parents, but not below a file
-        above = path.parent
-        while not above.exists() and above != above.parent:
-            above = above.parent
-        if not above.is_dir():
-            raise bad(f"{above} 不是文件夹，无法在其中写入", "检查 --out 的路径")
-        if not self.folder and above != path.parent:
-            raise bad(f"文件夹 {path.parent} 不存在", "先创建该文件夹，或换一个已有的文件夹")
-        return path
-
-
-def _check_options(command: click.Command) -> None:
-    """Give every command's ``--as-of`` and ``--out`` the checks above."""
-    for param in command.params:
-        if isinstance(param, click.Option) and param.name == "as_of":
-            param.type = AsOf()
-        elif isinstance(param, click.Option) and param.name == "out":
-            # a file where the command's own type refused folders (evaluate's xlsx)
-            param.type = OutPath(folder=getattr(param.type, "dir_okay", True))
-    for sub in getattr(command, "commands", {}).values():
-        _check_options(sub)
-
-
-for _command in ALL:
-    _check_options(_command)

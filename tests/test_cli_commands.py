@@ -1,0 +1,57 @@
+"""The table of commands: each loads when asked for, and ``dudao --help`` imports none."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+import pytest
+
+from dudao.cli import COMMANDS, cli, load_command
+from dudao.cli.options import AsOf, OutPath
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_each_command_in_the_table_loads_and_its_help_agrees(name: str) -> None:
+    command = load_command(name)
+    assert isinstance(command, click.Command)
+    shown = COMMANDS[name][1].rstrip("。")
+    own = (command.help or "").replace("\n", "")
+    assert own.startswith(shown) or (command.short_help or "").startswith(shown), (name, own)
+
+
+def test_help_lists_every_command_without_importing_them() -> None:
+    code = (
+        "import sys\n"
+        "from dudao.cli import cli\n"
+        "try:\n"
+        "    cli(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ['pandas', 'numpy', 'pyarrow', 'sqlalchemy', 'dudao.cli.check', 'dudao.plugins']\n"
+        "print('loaded:', [m for m in heavy if m in sys.modules])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert "loaded: []" in out
+    for name in COMMANDS:
+        assert f"  {name} " in out, name
+
+
+def test_options_are_checked_once_however_often_a_command_loads() -> None:
+    """Before: loading evaluate twice turned its --out (a file) into a folder option."""
+    for _ in range(2):
+        command = load_command("evaluate")
+    types = {p.name: p.type for p in command.params}
+    assert isinstance(types["out"], OutPath) and types["out"].folder is False
+    assert isinstance(types["as_of"], AsOf)
+
+
+def test_an_unknown_command_is_refused_with_usage() -> None:
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(cli, ["chekc"])
+    assert result.exit_code == 2
+    assert "chekc" in result.output
