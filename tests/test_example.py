@@ -78,19 +78,19 @@ def run(*args: str):
 
 
 def test_check_exits_1_on_errors_and_0_with_exit_zero() -> None:
-    assert run("check").exit_code == 1
-    assert run("check", "--exit-zero").exit_code == 0
+    assert run("check", "nanning").exit_code == 1
+    assert run("check", "nanning", "--exit-zero").exit_code == 0
 
 
 def test_check_table_groups_by_jurisdiction_and_says_the_data_is_sample() -> None:
-    out = run("check", "--exit-zero").stdout
+    out = run("check", "nanning", "--exit-zero").stdout
     assert "注意：本数据集为示例数据，不代表实际情况。" in out
     assert "青秀区（450103）" in out and "马山县（450124）" in out
     assert "发现 错误 27 项、警告 1 项、提示 0 项" in out
 
 
 def test_check_json_and_markdown() -> None:
-    data = json.loads(run("check", "--format", "json", "--exit-zero").stdout)
+    data = json.loads(run("check", "nanning", "--format", "json", "--exit-zero").stdout)
     assert data["summary"] == {"error": 27, "warning": 1, "info": 0}
     assert data["dataset"]["sample"] is True
     first = data["findings"][0]
@@ -104,15 +104,17 @@ def test_check_json_and_markdown() -> None:
         "evidence",
         "plugin",
     }
-    md = run("check", "--format", "markdown", "--exit-zero").stdout
+    md = run("check", "nanning", "--format", "markdown", "--exit-zero").stdout
     assert md.startswith("# 南宁市教育督导示例数据集")
     assert "| 错误 | committee-established | 马山县 |" in md
 
 
 def test_check_single_rule_and_as_of() -> None:
-    data = json.loads(run("check", "--rule", "committee-established", "--format", "json").stdout)
+    data = json.loads(
+        run("check", "nanning", "--rule", "committee-established", "--format", "json").stdout
+    )
     assert {f["rule"] for f in data["findings"]} == {"committee-established"}
-    bad = run("check", "--as-of", "2023-13-01")
+    bad = run("check", "nanning", "--as-of", "2023-13-01")
     assert bad.exit_code == 2 and "日期 '2023-13-01' 格式不对" in bad.stderr
 
 
@@ -133,7 +135,9 @@ def test_rules_lists_rules_and_parameters_with_sources() -> None:
 
 
 def test_explain_shows_the_numbers_and_the_parameters() -> None:
-    data = json.loads(run("explain", "inspector-staffing", "450103", "--format", "json").stdout)
+    data = json.loads(
+        run("explain", "inspector-staffing", "450103", "nanning", "--format", "json").stdout
+    )
     assert data["ok"] is False
     assert data["evidence"]["required"] == 4
     assert {p["id"] for p in data["parameters"]} == {
@@ -142,7 +146,9 @@ def test_explain_shows_the_numbers_and_the_parameters() -> None:
     }
     sample = next(p for p in data["parameters"] if p["id"] == "inspector.large_school_students")
     assert (sample["plugin"], sample["sample"]) == ("dataset", True)
-    passing = json.loads(run("explain", "inspector-staffing", "450108", "--format", "json").stdout)
+    passing = json.loads(
+        run("explain", "inspector-staffing", "450108", "nanning", "--format", "json").stdout
+    )
     assert passing["ok"] is True and passing["message"] is None
-    missing = run("explain", "inspector-staffing", "999999")
+    missing = run("explain", "inspector-staffing", "999999", "nanning")
     assert missing.exit_code == 2 and "没有检查对象 '999999'" in missing.stderr

@@ -72,7 +72,8 @@ def test_distinct_rows_groups_equal_values_and_missing_ones() -> None:
 
 ROOT = Path(__file__).parents[2]
 EXAMPLES = [
-    ROOT / "src/dudao/examples/nanning",
+    ROOT / "src/dudao/examples/yichang",
+    ROOT / "plugins/nanning/src/dudao_nanning/examples/nanning",
     *sorted((ROOT / "plugins").glob("*/src/dudao_*/example")),
 ]
 #: internals: a column=value filter, a pointer into a README, numbers as a program
@@ -83,7 +84,7 @@ INTERNAL_ZH = re.compile(rf"[A-Za-z_]+ ?(表|列)|(?<![\w-])({'|'.join(TABLES)})
 
 
 @pytest.mark.parametrize(
-    "folder", EXAMPLES, ids=lambda p: p.parts[-2] if "plugins" in p.parts else "bundled"
+    "folder", EXAMPLES, ids=lambda p: "/".join(p.parts[-2:])
 )
 def test_example_findings_speak_of_documents_and_units(folder: Path) -> None:
     found = check(folder, load_plugins()).findings

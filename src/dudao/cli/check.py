@@ -21,7 +21,7 @@ from dudao.api import check as run_check
 from dudao.cli.lawstatus import LawStatus, strict_option
 from dudao.cli.output import parse_date, print_json, stdout
 from dudao.errors import DudaoError, Problem
-from dudao.examples import example_path
+from dudao.examples import example_names, example_path
 from dudao.law.book import LawBook
 from dudao.law.kinds import Kind
 from dudao.model.findings import Severity
@@ -34,7 +34,13 @@ SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
 def _dataset(path: str | None) -> Path:
-    return Path(path) if path else example_path("nanning")
+    """The dataset folder a command names: a path, else the name of an example (dudao's
+    own, ``yichang``, or an installed plugin's, ``nanning``); none: dudao's own example."""
+    if not path:
+        return example_path()
+    if not Path(path).exists() and path in example_names():
+        return example_path(path)
+    return Path(path)
 
 
 @click.command()
