@@ -1,0 +1,94 @@
+"""Fixtures of the page tests: an app with two accounts and a case, a TestClient
+signed in as each, and (for the browser tests) the app served by uvicorn on a
+loopback port with one headless Chromium for the whole session."""
+
+from __future__ import annotations
+
+import socket
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from web_helpers import CHROMIUM, CHROMIUM_ARGS, OUTPUT, make_app, sign_in
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives the pages in headless Chromium")
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> FastAPI:
+    return make_app(tmp_path)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def county(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as c:
+        sign_in(c, "qingxiu")
+        yield c
+
+
+@pytest.fixture
+def city(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as c:
+        sign_in(c, "nanning")
+        yield c
+
+
+# ---------------------------------------------------------------- browser
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app served by uvicorn in a daemon thread on a free loopback port."""
+    import uvicorn
+
+    app = make_app(tmp_path_factory.mktemp("live"))
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=5)
+    sock.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Debian Chromium for the session (skipped when absent)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (/usr/bin/chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def output() -> Path:
+    OUTPUT.mkdir(exist_ok=True)
+    return OUTPUT
