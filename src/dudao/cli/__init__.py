@@ -43,6 +43,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "评估认定项目（优质均衡、普及普惠……）及各单位所处阶段。",
     ),
     "plan": ("dudao.cli.plan:plan", "工作要点：逐项任务、牵头单位、期限和可度量的目标。"),
+    "report": (
+        "dudao.cli.report:report",
+        "生成公文（.docx 或 PDF）：督导报告、督办单、整改通知书、工作要点进展报告。",
+    ),
     "test": (
         "dudao.cli.casetests:test",
         "运行 PATHS 中的 YAML 测试用例（文件，或文件夹中 cases/ 下的用例文件）。",

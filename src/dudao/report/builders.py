@@ -131,6 +131,26 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _check_unit(hierarchy: Hierarchy, unit: str, scope: str | None) -> None:
+    """``unit`` must be a known unit inside the dataset's scope: a report on a unit
+    the data does not cover would read as if nothing were wrong there."""
+    if unit not in hierarchy:
+        try:
+            hierarchy.get(unit)
+        except DudaoError as exc:  # the unknown-code error, with close matches
+            raise DudaoError([p.located(path=("--unit",)) for p in exc.problems]) from None
+    if scope and scope in hierarchy and not hierarchy.contains(scope, unit):
+        raise DudaoError(
+            Problem(
+                f"{_unit_name(hierarchy, unit)}（{unit}）不在数据集的范围"
+                f"{_unit_name(hierarchy, scope)}（{scope}）之内",
+                path=("--unit",),
+                code="unit-outside-dataset",
+                hint="给出数据集范围内的单位，或换用包含该单位的数据集",
+            )
+        )
+
+
 # ------------------------------------------------------------------ 督导报告
 def _rule_titles(check: CheckResult) -> dict[str, str]:
     return {r.rule: r.title for r in check.runs}
@@ -192,7 +212,7 @@ def _findings_section(check: CheckResult, unit: str) -> tuple[Section, Table, di
 
 
 def _evaluation_parts(
-    ev: Evaluation, unit: str, hierarchy: Hierarchy | None
+    ev: Evaluation, unit: str, hierarchy: Hierarchy | None, sample: bool = False
 ) -> tuple[Section, Table] | None:
     """One evaluation's section and score table for ``unit`` and the units below it;
     None when the evaluation has no target there."""
@@ -235,7 +255,9 @@ def _evaluation_parts(
             items = []
             for line in unmet:
                 value = "缺少数据" if line.value is None else format_number(line.value)
-                mark = f"（{SAMPLE_MARK}参数）" if line.sample else ""
+                mark = (
+                    f"（{SAMPLE_MARK}参数）" if line.sample and SAMPLE_MARK not in line.rule else ""
+                )
                 basis = f"（依据：{line.cite}）" if line.cite else ""
                 items.append(f"{line.name}：值 {value}，标准 {line.rule}{mark}，未达标{basis}。")
             children.append(Section(f"{name}未达标的指标", tuple(items)))
@@ -249,7 +271,10 @@ def _evaluation_parts(
                     line.section,
                     line.name,
                     "缺少数据" if line.value is None else format_number(line.value),
-                    line.rule + (f"（{SAMPLE_MARK}）" if line.sample else ""),
+                    line.rule
+                    + (
+                        f"（{SAMPLE_MARK}）" if line.sample and SAMPLE_MARK not in line.rule else ""
+                    ),
                     "" if line.points is None else format_number(line.points),
                     "达标" if line.met else "未达标",
                     line.cite,
@@ -261,7 +286,7 @@ def _evaluation_parts(
         ("对象", "维度", "指标", "值", "标准", "得分", "结果", "依据"),
         tuple(rows),
         note=f"标有“{SAMPLE_MARK}”的标准为示例参数，非官方数据。" if any_sample else None,
-        sample=any_sample,
+        sample=any_sample or sample,
         widths=(1.2, 1.2, 3.2, 0.9, 1.8, 0.7, 0.8, 1.6),
     )
     return section, table
@@ -302,8 +327,8 @@ def supervision_report(
             )
         )
     h = hierarchy or (check.hierarchy if check is not None else None)
-    if h is not None and unit not in h:
-        h.get(unit)  # the unknown-code error, with close matches
+    if h is not None:
+        _check_unit(h, unit, check.dataset.info.scope if check is not None else None)
     day = date or (check.as_of if check is not None else dt.date.today())
     dataset = check.dataset if check is not None else None
     is_sample = sample if sample is not None else bool(dataset is not None and dataset.info.sample)
@@ -342,7 +367,7 @@ def supervision_report(
         )
     ev_sections = []
     for ev in evaluations:
-        parts = _evaluation_parts(ev, unit, h)
+        parts = _evaluation_parts(ev, unit, h, is_sample)
         if parts is None:
             continue
         ev_sections.append(parts[0])
@@ -433,7 +458,7 @@ def _process_table(events: Sequence[Event], hierarchy: Hierarchy | None) -> Tabl
         "案件办理过程",
         ("序号", "日期", "环节", "办理单位", "期限", "依据"),
         tuple(rows),
-        widths=(0.8, 1.6, 1.2, 3.0, 1.6, 2.4),
+        widths=(0.7, 1.9, 1.1, 2.8, 1.9, 2.4),
     )
 
 
@@ -482,11 +507,7 @@ def supervision_order(
             f"整改期限为{document_date(before.payload.deadline)}。"
         )
     sections = [
-        Section(
-            "督办事项",
-            tuple(f"{x}。" if not x.endswith("。") else x for x in problems)
-            or ("见本案督导报告和反馈意见所列问题。",),
-        ),
+        Section("督办事项", _numbered(problems) or ("见本案督导报告和反馈意见所列问题。",)),
         Section(
             "督办原因",
             (f"{ordered}经核查，你单位{p.reason.label}。",),
@@ -502,9 +523,7 @@ def supervision_order(
         ),
     ]
     if before is not None and before.payload.requirements:
-        sections.insert(
-            1, Section("原整改要求", tuple(_sentence(r) for r in before.payload.requirements))
-        )
+        sections.insert(1, Section("原整改要求", _numbered(before.payload.requirements)))
     return Document(
         kind=DocumentKind.SUPERVISION_ORDER,
         title="教育督导督办单",
@@ -521,6 +540,13 @@ def supervision_order(
         notes=(SAMPLE_NOTE,) if sample else (),
         copied_to=(p.supervising_department,),
     )
+
+
+def _numbered(texts: Sequence[str]) -> tuple[str, ...]:
+    """Items as paragraphs numbered 1. 2. … (one item: no number)."""
+    if len(texts) == 1:
+        return (_sentence(texts[0]),)
+    return tuple(f"{i}.{_sentence(t)}" for i, t in enumerate(texts, start=1))
 
 
 def _sentence(text: str) -> str:
@@ -548,11 +574,11 @@ def rectification_notice(
     sections = [
         Section(
             "存在的问题",
-            tuple(_sentence(x) for x in problems) or ("见督导报告和反馈意见所列问题。",),
+            _numbered(problems) or ("见督导报告和反馈意见所列问题。",),
         ),
         Section(
             "整改要求",
-            tuple(_sentence(r) for r in p.requirements)
+            _numbered(p.requirements)
             or ("针对上述问题逐项制定整改措施，明确责任单位、责任人和完成时限。",),
         ),
         Section(
@@ -598,8 +624,7 @@ def plan_progress(
     h = report.hierarchy
     ds = report.dataset
     code = unit or ds.info.scope or h.root.code
-    if code not in h:
-        h.get(code)
+    _check_unit(h, code, ds.info.scope)
     day = date or report.as_of
     is_sample = sample if sample is not None else ds.info.sample
     name = _unit_name(h, code)
