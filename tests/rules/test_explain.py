@@ -1,5 +1,5 @@
 """``dudao explain`` shows the parameters a rule applied: those in force on the day whose
-period it judges, not on the as-of date (the bundled Nanning example, as of 2023-03-01)."""
+period it judges, not on the as-of date (the Nanning plugin's example, as of 2023-03-01)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,10 @@ from dudao.rules.national.zones import ZoneCoverage
 
 
 def explain(*args: str) -> dict[str, Any]:
-    out = CliRunner().invoke(cli, ["explain", *args, "--format", "json"], catch_exceptions=False)
+    rule, target, *rest = args  # on the Nanning plugin's example
+    out = CliRunner().invoke(
+        cli, ["explain", rule, target, "nanning", *rest, "--format", "json"], catch_exceptions=False
+    )
     assert out.exit_code == 0, out.stderr
     return json.loads(out.stdout)
 

@@ -113,3 +113,29 @@ def parameter_law(
     if problems:
         raise DudaoError(problems)
     return entries
+
+
+#: What a sample value (示例数据) says beside its citation, wherever it is shown.
+SAMPLE_NOTE = "示例数值，非文件规定"
+#: What a finding, evaluation or plan task resting on a sample value says beside its
+#: citation: its basis holds a number no document gives.
+RESTS_ON_SAMPLE_NOTE = "含示例数值，非文件规定"
+
+
+def sample_citation(citation: str, sample: bool, *, rests_on: bool = False) -> str:
+    """``citation`` as shown beside a value that is (``rests_on``: a result that rests
+    on) sample data: never a document alone.
+
+    >>> sample_citation("厅发〔2020〕26号 三（一）", False)
+    '厅发〔2020〕26号 三（一）'
+    >>> sample_citation("厅发〔2020〕26号 三（一）", True, rests_on=True)
+    '厅发〔2020〕26号 三（一）（含示例数值，非文件规定）'
+    >>> sample_citation("", True)
+    '示例数值，非文件规定'
+    """
+    if not sample:
+        return citation
+    note = RESTS_ON_SAMPLE_NOTE if rests_on else SAMPLE_NOTE
+    if not citation or SAMPLE_NOTE in citation:
+        return citation or note
+    return f"{citation}（{note}）"
