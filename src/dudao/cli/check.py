@@ -19,7 +19,16 @@ from rich.text import Text
 
 from dudao.api import check as run_check
 from dudao.cli.lawstatus import LawStatus, strict_option
-from dudao.cli.output import parse_date, print_json, stdout
+from dudao.cli.output import (
+    parse_date,
+    print_json,
+    stdout,
+    working,
+    wrote,
+    xlsx_out_option,
+    xlsx_path,
+)
+from dudao.cli.table import Col, layout, summarise_units
 from dudao.errors import DudaoError, Problem
 from dudao.examples import example_names, example_path
 from dudao.law.book import LawBook
@@ -29,7 +38,7 @@ from dudao.model.bodies import MemberUnit
 from dudao.model.findings import Severity
 from dudao.model.jurisdiction import Jurisdiction
 from dudao.plugins.manager import PluginSet, load_plugins
-from dudao.report.text import markdown_cell, markdown_table
+from dudao.report.text import markdown_cell, markdown_table, plain_text
 from dudao.rules.engine import CheckResult
 from dudao.rules.national.governance import local_name
 
@@ -53,10 +62,13 @@ def _dataset(path: str | None) -> Path:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "markdown"]),
+    type=click.Choice(["table", "json", "markdown", "xlsx"]),
     default="table",
     show_default=True,
+    help="输出格式：table 供人阅读，json 供脚本使用，markdown 供粘贴到文档，"
+    "xlsx 写成 Excel 表格（按规则、按区划、各级区划的问题各一张表；须给出 --out）",
 )
+@xlsx_out_option("检查结果.xlsx")
 @click.option("--rule", "rules", multiple=True, help="只运行这些规则（可多次给出）")
 @click.option("--exit-zero", is_flag=True, help="发现错误也以状态 0 结束（只看报告时用）")
 @click.option(
@@ -75,6 +87,7 @@ def check(
     exit_zero: bool,
     limit: int,
     strict: bool,
+    out: Path | None = None,
 ) -> None:
     """运行在 DATASET 上有效的全部规则，按区划列出发现的问题。
 
@@ -82,11 +95,13 @@ def check(
     （便于在 CI 中使用），除非给出 --exit-zero。
     """
     path = _dataset(dataset)
+    workbook = xlsx_path(fmt, out)
     plugins = load_plugins()
     # the command owns its process: loading may pause the cycle collector
-    result = run_check(
-        path, plugins, as_of=parse_date(as_of), only=set(rules) or None, pause_collector=True
-    )
+    with working("检查中：读取数据集、运行规则"):
+        result = run_check(
+            path, plugins, as_of=parse_date(as_of), only=set(rules) or None, pause_collector=True
+        )
     _known_rules(rules, result.law or plugins.law_book(result.hierarchy))
     status = LawStatus.of(plugins, result.dataset.info.scope, result.as_of)
     if fmt == "json":
@@ -94,6 +109,11 @@ def check(
     elif fmt == "markdown":
         click.echo(_as_markdown(result, limit))
         status.footer(markdown=True)
+    elif workbook is not None:
+        with working("写入 Excel 文件"):
+            _write_xlsx(result, status, workbook)
+        wrote(workbook)
+        status.footer()
     else:
         _print_table(result, limit)
         status.footer()
@@ -247,49 +267,160 @@ def _title(result: CheckResult, code: str) -> str:
     return f"{h.get(code).name}（{code}）" if code in h else code
 
 
+#: the columns of a check's table; on a narrow terminal 依据, then 对象, then 规则 go
+FINDING_COLUMNS = (
+    Col("级别", "id"),
+    Col("规则", "id", keep=3),
+    Col("对象", "text", keep=2, min_text=8),
+    Col("问题", "text", min_text=16),
+    Col("依据", "text", keep=1, min_text=10, fold_into="问题"),
+)
+
+
+def _finding_rows(result: CheckResult, group: pd.DataFrame) -> list[list[Any]]:
+    level = _level_label(result)
+    rows: list[list[Any]] = []
+    for row in group.itertuples():
+        style = SEVERITY_STYLE.get(row.severity, "")
+        target = row.target_name if isinstance(row.target_name, str) else row.target
+        # Text cells: rich parses no markup in them (a "[" in a name is shown as written)
+        rows.append(
+            [
+                Text(Severity.parse(row.severity).label, style=style),
+                row.rule,
+                target,
+                summarise_units(plain_text(row.message), level),
+                row.citation,
+            ]
+        )
+    return rows
+
+
+def _level_label(result: CheckResult) -> Any:
+    h = result.hierarchy
+
+    def level(code: str) -> str | None:
+        return h.get(code).level.label if code in h else None
+
+    return level
+
+
 def _print_table(result: CheckResult, limit: int = LIMIT) -> None:
     info = result.dataset.info
     stdout.print(
-        f"[bold]{info.name}[/]  范围 {_title(result, info.scope)}  检查日期 {result.as_of}"
+        Text(info.name, style="bold")
+        + Text(f"  范围 {_title(result, info.scope)}  检查日期 {result.as_of}")
     )
     if info.sample:
         stdout.print("[yellow]注意：本数据集为示例数据，不代表实际情况。[/]")
-    for code, group in _groups(result, limit):
-        table = Table(title=_title(result, code), title_justify="left", show_lines=False)
-        for header in ("级别", "规则", "对象", "问题", "依据"):
-            table.add_column(header, overflow="fold")
-        for row in group.itertuples():
-            style = SEVERITY_STYLE.get(row.severity, "")
-            label = Severity.parse(row.severity).label
-            target = row.target_name or row.target
-            # Text cells: rich parses no markup in them (faster, and a "[" in a name or
-            # message is shown as written)
-            table.add_row(
-                Text(label, style=style), *map(Text, (row.rule, target, row.message, row.citation))
-            )
-        stdout.print(table)
+    groups = [(code, _finding_rows(result, group)) for code, group in _groups(result, limit)]
+    # one set of widths for every jurisdiction's table: the columns line up
+    shape = layout(stdout, FINDING_COLUMNS, [r for _, rows in groups for r in rows])
+    for n, (code, rows) in enumerate(groups):
+        last = n == len(groups) - 1
+        stdout.print(shape.table(rows, title=Text(_title(result, code)), caption=last))
     hidden = len(result.findings) - (limit or len(result.findings))
     if hidden > 0:
-        table = Table(title="按规则汇总 / by rule", title_justify="left")
-        for header in ("规则", "级别", "问题数"):
-            table.add_column(header)
-        for row in _by_rule(result).itertuples():
-            table.add_row(row.rule, Severity.parse(row.severity).label, f"{row.n:,}")
-        stdout.print(table)
+        _print_summaries(result)
         stdout.print(
-            f"[dim]另有 {hidden:,} 项问题未逐条列出："
-            "--limit 0 列出全部，--format json 供程序处理。[/]"
+            f"[dim]另有 {hidden:,} 项问题未逐条列出：--limit 0 列出全部，"
+            "--format json 供程序处理，--format xlsx --out 文件名 写成 Excel 表格。[/]"
         )
     s = _summary(result)
     ran = [r for r in result.runs if r.skipped is None]
     skipped = [r for r in result.runs if r.skipped is not None]
     stdout.print(
         f"\n运行规则 {len(ran)} 条，检查对象 {sum(r.checked for r in ran):,} 个；"
-        f"发现 错误 {s['error']} 项、警告 {s['warning']} 项、提示 {s['info']} 项。"
+        f"发现 错误 {s['error']:,} 项、警告 {s['warning']:,} 项、提示 {s['info']:,} 项。"
     )
     # a rule with national and regional versions is skipped once per version: say it once
     for rule, title, why in dict.fromkeys((r.rule, r.title, r.skipped) for r in skipped):
-        stdout.print(f"[dim]未运行 {rule}（{title}）：{why}[/]")
+        stdout.print(Text(f"未运行 {rule}（{title}）：{why}", style="dim"))
+
+
+def _print_summaries(result: CheckResult) -> None:
+    """For a check too big to list: findings per rule (with its title) and per unit
+    directly below the dataset's scope (per province for a national check)."""
+    titles = {r.rule: r.title for r in result.runs}
+    rows = [
+        [
+            row.rule,
+            titles.get(row.rule, ""),
+            Text(
+                Severity.parse(row.severity).label,
+                style=SEVERITY_STYLE.get(row.severity, ""),
+            ),
+            f"{row.n:,}",
+        ]
+        for row in _by_rule(result).itertuples()
+    ]
+    columns = (
+        Col("规则", "id"),
+        Col("名称", "text", keep=1, min_text=12),
+        Col("级别", "id"),
+        Col("问题数", "number"),
+    )
+    stdout.print(layout(stdout, columns, rows).table(rows, title="按规则汇总"))
+    below = _by_unit_below_scope(result)
+    if len(below) > 1:
+        columns = (
+            Col("区划", "id"),
+            Col("错误", "number"),
+            Col("警告", "number"),
+            Col("提示", "number"),
+        )
+        title = f"按{_title(result, result.dataset.info.scope)}下一级区划汇总"
+        stdout.print(layout(stdout, columns, below).table(below, title=title))
+
+
+def _by_unit_below_scope(result: CheckResult) -> list[list[Any]]:
+    """Findings per severity for each unit directly below the scope (the scope's own
+    findings under its own name), in tree order."""
+    h = result.hierarchy
+    scope = result.dataset.info.scope
+    if scope not in h:
+        return []
+    heads = {c.code: c for c in h.children(scope)}
+    own = h.get(scope)
+    counts: dict[str, Counter[str]] = {}
+    for code, severity in zip(
+        result.findings["jurisdiction"], result.findings["severity"], strict=True
+    ):
+        if code not in h:
+            head = "?"
+        else:
+            path = h.path(code)
+            depth = len(h.path(scope))
+            head = path[depth].code if len(path) > depth else scope
+        counts.setdefault(head, Counter())[severity] += 1
+    order = [scope, *heads, "?"]
+    rows = []
+    for code in order:
+        if code not in counts:
+            continue
+        c = counts[code]
+        name = "区划代码不明" if code == "?" else f"{(heads.get(code) or own).name}（{code}）"
+        rows.append([name, *(f"{c.get(s.value, 0):,}" for s in Severity)])
+    return rows
+
+
+def _write_xlsx(result: CheckResult, status: LawStatus, path: Path) -> None:
+    """The check as a workbook: 说明, 按规则, 按区划 and one sheet of findings per level."""
+    from dudao.report.excel import write_workbook
+    from dudao.report.workbooks import check_sheets
+
+    info = result.dataset.info
+    s = _summary(result)
+    about = [
+        ("数据集", info.name),
+        ("范围", _title(result, info.scope)),
+        ("检查日期", result.as_of),
+        ("发现问题", f"错误 {s['error']:,} 项、警告 {s['warning']:,} 项、提示 {s['info']:,} 项"),
+        ("插件状态", " ".join(status.lines(full=True)) or "全部插件已生效，没有冲突"),
+    ]
+    write_workbook(
+        path, check_sheets(result), title=f"{info.name}：检查结果", about=about, sample=info.sample
+    )
 
 
 def _as_markdown(result: CheckResult, limit: int = LIMIT) -> str:

@@ -6,11 +6,13 @@ here for the commands).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -46,6 +48,14 @@ def debug() -> bool:
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
+FORMAT_HELP = {
+    "table": "table 供人阅读",
+    "json": "json 供脚本使用",
+    "markdown": "markdown 供粘贴到文档",
+    "xlsx": "xlsx 写成 Excel 表格（须给出 --out 文件名）",
+}
+
+
 def format_option(*choices: str) -> Callable[[_F], _F]:
     """``--format``, the first choice the default."""
     return click.option(
@@ -54,8 +64,91 @@ def format_option(*choices: str) -> Callable[[_F], _F]:
         type=click.Choice(list(choices)),
         default=choices[0],
         show_default=True,
-        help="输出格式：table 供人阅读，json 供脚本使用",
+        help="输出格式：" + "，".join(FORMAT_HELP.get(c, c) for c in choices),
     )
+
+
+def xlsx_out_option(example: str) -> Callable[[_F], _F]:
+    """``--out FILE`` for ``--format xlsx`` (checked as a file to write by
+    :mod:`dudao.cli.options`)."""
+    return click.option(
+        "--out",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=f"Excel 文件名（--format xlsx 时必填），如 {example}",
+    )
+
+
+def xlsx_path(fmt: str, out: Path | None) -> Path | None:
+    """The file ``--format xlsx`` writes; None for the other formats. ``--out`` is
+    required with xlsx and refused without it (it would be silently ignored)."""
+    if fmt == "xlsx" and out is None:
+        raise DudaoError(
+            Problem(
+                "--format xlsx 需要 --out 文件名",
+                path=("--out",),
+                code="missing-option",
+                hint="如 --format xlsx --out 结果.xlsx",
+            )
+        )
+    if fmt != "xlsx" and out is not None:
+        raise DudaoError(
+            Problem(
+                f"--out 只用于 --format xlsx（现在是 --format {fmt}）",
+                path=("--out",),
+                code="bad-option",
+                hint="加上 --format xlsx，或去掉 --out",
+            )
+        )
+    return out if fmt == "xlsx" else None
+
+
+def wrote(path: Path, what: str = "Excel 文件") -> None:
+    """Say on stderr what was written where (stdout stays for data)."""
+    stderr.print(f"[green]已写入[/] {what}：", end="")
+    stderr.print(str(path), markup=False, highlight=False)
+
+
+def progress_shown() -> bool:
+    """Progress bars only for a person watching: stderr is a terminal, and
+    DUDAO_NO_PROGRESS is not set."""
+    return stderr.is_terminal and not os.environ.get("DUDAO_NO_PROGRESS")
+
+
+@contextlib.contextmanager
+def working(description: str, total: int | None = None) -> Iterator[Callable[..., None]]:
+    """A progress bar on stderr while the block runs (a spinner and the time taken
+    when ``total`` is unknown), gone when it ends; nothing when stderr is not a
+    terminal (:func:`progress_shown`). Yields ``advance(steps=1, description=None)``.
+
+    >>> with working("检查") as advance:
+    ...     advance()
+    """
+    if not progress_shown():
+        yield lambda steps=1, description=None: None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    columns: list[Any] = [SpinnerColumn(), TextColumn("{task.description}")]
+    if total is not None:
+        columns += [BarColumn(), MofNCompleteColumn()]
+    columns.append(TimeElapsedColumn())
+    with Progress(*columns, console=stderr, transient=True) as bar:
+        task = bar.add_task(description, total=total)
+
+        def advance(steps: int = 1, description: str | None = None) -> None:
+            if description is not None:
+                bar.update(task, description=description)
+            if total is not None:
+                bar.advance(task, steps)
+
+        yield advance
 
 
 def parse_date(value: str | None, what: str = "日期") -> dt.date | None:
@@ -92,6 +185,7 @@ from dudao.report.text import (  # noqa: E402 - the commands import them from he
 )
 
 __all__ = [
+    "FORMAT_HELP",
     "ReportingGroup",
     "console_text",
     "debug",
@@ -101,8 +195,13 @@ __all__ = [
     "parse_date",
     "plain_text",
     "print_json",
+    "progress_shown",
     "report_error",
     "stderr",
     "stdout",
+    "working",
+    "wrote",
     "xlsx_append",
+    "xlsx_out_option",
+    "xlsx_path",
 ]

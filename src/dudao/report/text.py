@@ -3,7 +3,7 @@
 Every string from a dataset, a plugin or the command line is hostile until written
 through one of these: :func:`plain_text` (terminal; no markup, no control codes),
 :func:`markdown_table` (no cell can add a column, a row or HTML) and
-:func:`xlsx_append` (no cell becomes a formula).
+:func:`xlsx_append` / :func:`xlsx_cell` (no cell becomes a formula).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
     from openpyxl.worksheet.worksheet import Worksheet
 
 # bidirectional overrides and isolates reorder what a reader sees ("Trojan Source")
@@ -71,27 +72,43 @@ def markdown_table(headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> lis
     return [line(headers), "|" + "---|" * len(headers), *(line(r) for r in rows)]
 
 
-# a spreadsheet reads a cell typed with these first as a formula (OWASP CSV injection)
-_FORMULA_START = ("=", "+", "-", "@")
+# a spreadsheet reads a cell typed with these first as a formula (OWASP CSV injection);
+# the full-width forms are read as formulas by some spreadsheets' input methods
+_FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _XLSX_MAX = 32_767  # characters in one cell (Excel)
 
 
-def xlsx_append(ws: Worksheet, values: Sequence[Any]) -> None:
+def xlsx_append(ws: Worksheet | WriteOnlyWorksheet, values: Sequence[Any]) -> None:
     """Append a row to an openpyxl sheet. Strings are stored as text, never as formulas
     (``=HYPERLINK(…)`` in a unit name stays those characters, and Excel keeps it text
     when the cell is edited); characters a workbook cannot hold become spaces; numbers,
     dates and None are written as they are."""
-    ws.append([_xlsx_text(ws, v) if isinstance(v, str) else v for v in values])
+    ws.append([xlsx_cell(ws, v) for v in values])
 
 
-def _xlsx_text(ws: Worksheet, value: str) -> Any:
+def xlsx_cell(ws: Worksheet | WriteOnlyWorksheet, value: Any) -> Any:
+    r"""What to append for ``value`` in a row of ``ws``: a string as a text cell that
+    cannot become a formula or an error value (``=cmd|' /C calc'!A0``, ``@SUM(A1)``,
+    ``#N/A``; a tab, CR or space before ``=`` too: control characters become spaces and
+    the cell is marked to stay text when edited); anything else as it is.
+
+    >>> from openpyxl import Workbook
+    >>> cell = xlsx_cell(Workbook().active, "\t=1+1")
+    >>> cell.value, cell.data_type, cell.quotePrefix
+    (' =1+1', 's', True)
+    """
+    if not isinstance(value, str):
+        return value
     text = plain_text(value)
     if len(text) > _XLSX_MAX:
         text = text[: _XLSX_MAX - 1] + "…"
+    risky = text.lstrip().startswith(_FORMULA_START)
+    if not risky and not text.startswith("#"):
+        return text  # openpyxl stores it as a string as it is
     from openpyxl.cell import Cell
 
-    cell = Cell(ws)
+    cell = Cell(ws, row=1, column=1)  # placed where appended
     cell.value = text
     cell.data_type = "s"  # after the value: openpyxl reads a leading "=" as a formula
-    cell.quotePrefix = text.startswith(_FORMULA_START)
+    cell.quotePrefix = risky
     return cell
