@@ -1,4 +1,4 @@
-"""Weinan's own rules (dudao_weinan.rules) on small datasets built in code.
+"""Weinan's own rules (written from templates in data/rules/*.yaml) on small datasets built in code.
 
 Expected numbers are counted by hand from the rows each test writes.
 """

@@ -10,8 +10,10 @@ package's ``data/`` folder is the plugin::
 The folder holds ``plugin.yaml`` (required) and the files of :data:`LAYOUT`. A
 file or folder of YAML that is not part of the layout, or a file that cannot be
 read, is a problem that leaves the plugin out (nothing written is silently
-ignored). Rules YAML cannot state live in a Python module that ``plugin.yaml``
-names (``rules: dudao_nanning.rules``; the module's ``RULES`` list).
+ignored). ``rules/*.yaml`` holds adoptions of existing rules and rules written from
+templates (``template: count-per-period`` …, :mod:`dudao.rules.templates`); rules no
+template can state live in a Python module that ``plugin.yaml`` names
+(``rules: dudao_nanning.rules``; the module's ``RULES`` list).
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ from dudao.plans.model import WorkPlan
 from dudao.plugins.info import PluginInfo, Sourced
 from dudao.plugins.markers import hookimpl
 from dudao.rules.base import Rule
-from dudao.rules.statements import RulesFile, RuleStatement
+from dudao.rules.statements import RuleStatement
+from dudao.rules.templates import RuleFile
 from dudao.workflow.situations import AccountabilityFile, AccountabilitySituation
 
 
@@ -112,6 +115,7 @@ class YamlPlugin:
         self._cache: dict[str, list[Sourced[Any]]] = {}
         self._sets: list[Sourced[IndicatorSet]] | None = None
         self._plans: list[Sourced[WorkPlan]] | None = None
+        self._rule_files: tuple[list[Sourced[RuleStatement]], list[Sourced[Rule]]] | None = None
 
     def __repr__(self) -> str:
         return f"YamlPlugin({display_path(self.folder)!r})"
@@ -161,8 +165,47 @@ class YamlPlugin:
         return self.info
 
     @hookimpl
-    def dudao_rules(self) -> list[Rule]:
-        """The ``RULES`` of the module ``plugin.yaml`` names in ``rules`` (if any)."""
+    def dudao_rules(self) -> list[Sourced[Rule]]:
+        """The rules written from templates in ``rules.yaml`` and ``rules/*.yaml``, then
+        the ``RULES`` of the module ``plugin.yaml`` names in ``rules`` (if any)."""
+        return self.template_rules() + [Sourced(r) for r in self._module_rules()]
+
+    def template_rules(self) -> list[Sourced[Rule]]:
+        """The rules written from templates, each built and checked as loading does (a
+        problem anywhere is raised with every other, located at file:line)."""
+        return list(self._rules_yaml()[1])
+
+    def _rules_yaml(self) -> tuple[list[Sourced[RuleStatement]], list[Sourced[Rule]]]:
+        if self._rule_files is None:
+            statements: list[Sourced[RuleStatement]] = []
+            rules: list[Sourced[Rule]] = []
+            problems: list[Problem] = []
+            for filename in self._topic_files("rules"):
+                doc = self._read(filename)
+                if doc is None:
+                    continue
+                try:
+                    parsed = yamlio.structure(doc, RuleFile)
+                except DudaoError as exc:
+                    problems += exc.problems
+                    continue
+                for i, statement in parsed.statements():
+                    statements.append(Sourced(statement, doc.source, doc.line_of(("rules", i))))
+                for i, spec in parsed.definitions():
+                    try:
+                        rule = spec.build()
+                    except DudaoError as exc:
+                        problems += [
+                            doc.locate(p.located(path=("rules", i, *p.path))) for p in exc.problems
+                        ]
+                        continue
+                    rules.append(Sourced(rule, doc.source, doc.line_of(("rules", i))))
+            if problems:
+                raise DudaoError(problems)
+            self._rule_files = (statements, rules)
+        return self._rule_files
+
+    def _module_rules(self) -> list[Rule]:
         if self.info.rules is None:
             return []
 
@@ -213,10 +256,8 @@ class YamlPlugin:
 
     @hookimpl
     def dudao_rule_statements(self) -> list[Sourced[RuleStatement]]:
-        """``rules.yaml`` and ``rules/*.yaml``."""
-        return [
-            item for f in self._topic_files("rules") for item in self._items(f, RulesFile, "rules")
-        ]
+        """The adoptions in ``rules.yaml`` and ``rules/*.yaml``."""
+        return list(self._rules_yaml()[0])
 
     @hookimpl
     def dudao_indicator_sets(self) -> list[Sourced[IndicatorSet]]:
