@@ -1,8 +1,11 @@
 """Plots of a comparison and of a sweep, written as PNG and SVG (matplotlib, Agg).
 
-Labels are Chinese with English when a CJK font is installed (Noto Sans CJK,
-Source Han, WenQuanYi, SimHei …); without one, matplotlib would draw empty boxes,
-so the labels fall back to English and jurisdictions to their codes.
+Labels are Chinese with English, jurisdictions are shown by name. The CJK font is the
+one :func:`dudao.io.fonts.cjk_font` finds (Noto Sans CJK SC from Debian's
+``fonts-noto-cjk``, Source Han, WenQuanYi, SimHei …), registered with matplotlib from
+its file: matplotlib's own font cache may predate the font's installation and not list
+it. Without any CJK font matplotlib would draw empty boxes, so the labels fall back to
+English and jurisdictions to their codes.
 
 * :func:`plot_comparison`: baseline vs each reform by jurisdiction (inspector
   shortfall, findings);
@@ -51,12 +54,75 @@ def _pyplot() -> Any:
 
 
 @cache
-def cjk_font() -> str | None:
-    """The first installed CJK font, or None."""
+def cjk_fonts() -> tuple[str, ...]:
+    """The names matplotlib knows the installed CJK font by, best first (empty when
+    there is none). The font file is registered with matplotlib here; a collection
+    (.ttc) is registered face by face on matplotlib 3.11, only its first face before
+    (matplotlib#3135), so the first face's name (Noto Sans CJK **JP**, which has the
+    Simplified Chinese glyphs too) follows the Simplified Chinese family's."""
     from matplotlib import font_manager
 
+    from dudao.errors import DudaoError
+    from dudao.io.fonts import cjk_font as installed
+
     names = {f.name for f in font_manager.fontManager.ttflist}
-    return next((f for f in CJK_FONTS if f in names), None)
+    known = tuple(f for f in CJK_FONTS if f in names)
+    try:
+        font = installed("sans")
+    except DudaoError:
+        return known
+    font_manager.fontManager.addfont(str(font.path))
+    face0 = font_manager.FontProperties(fname=str(font.path)).get_name()
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    found = [f for f in (font.family, face0) if f in names]
+    return tuple(dict.fromkeys([*found, *known]))
+
+
+def cjk_font() -> str | None:
+    """The first CJK font matplotlib can use, or None."""
+    fonts = cjk_fonts()
+    return fonts[0] if fonts else None
+
+
+def use_cjk_font(rc: Any = None) -> dict[str, Any]:
+    """matplotlib settings that draw Chinese with the installed CJK font (empty
+    without one); applied to ``rc`` (e.g. ``matplotlib.rcParams``) when given.
+
+    >>> style = use_cjk_font()
+    >>> not style or style["font.sans-serif"][-1] == "DejaVu Sans"
+    True
+    """
+    fonts = cjk_fonts()
+    if not fonts:
+        return {}
+    style: dict[str, Any] = {
+        "font.family": "sans-serif",
+        "font.sans-serif": [*fonts, "DejaVu Sans"],
+        "axes.unicode_minus": False,  # U+2212 is in DejaVu, not in every CJK font
+    }
+    if rc is not None:
+        rc.update(style)
+    return style
+
+
+def unit_labels(codes: Sequence[str], names: Sequence[Any]) -> list[str]:
+    """Tick labels for units: the name, with the code after names that repeat
+    (朝阳区 is in Beijing and in Changchun); the code where there is no name.
+
+    >>> unit_labels(["110105", "220104", "450103"], ["朝阳区", "朝阳区", "青秀区"])
+    ['朝阳区（110105）', '朝阳区（220104）', '青秀区']
+    """
+    shown = [
+        str(n) if isinstance(n, str) and n.strip() else str(c)
+        for c, n in zip(codes, names, strict=True)
+    ]
+    counts: dict[str, int] = {}
+    for text in shown:
+        counts[text] = counts.get(text, 0) + 1
+    return [
+        f"{t}（{c}）" if counts[t] > 1 and t != str(c) else t
+        for t, c in zip(shown, codes, strict=True)
+    ]
 
 
 def label(zh: str, en: str) -> str:
@@ -86,9 +152,8 @@ def _save(fig: Figure, folder: Path, stem: str) -> list[Path]:
     return out
 
 
-def _style() -> dict[str, list[str]]:
-    font = cjk_font()
-    return {"font.family": [font, "DejaVu Sans"]} if font else {}
+def _style() -> dict[str, Any]:
+    return use_cjk_font()
 
 
 def plot_comparison(
@@ -101,8 +166,8 @@ def plot_comparison(
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     charts: tuple[tuple[Literal["staffing", "findings"], str, tuple[str, str]], ...] = (
-        ("staffing", "shortfall", ("督学缺口", "Inspector shortfall")),
-        ("findings", "findings", ("问题数", "Findings")),
+        ("staffing", "shortfall", ("督学缺口（名）", "Inspector shortfall")),
+        ("findings", "findings", ("问题数（项）", "Findings")),
     )
     with plt.rc_context(_style()):
         for what, value, (zh, en) in charts:
@@ -116,7 +181,9 @@ def plot_comparison(
             change = (wide[list(comparison.scenarios[1:])].sub(wide["baseline"], axis=0)).abs()
             order = change.max(axis=1).sort_values(ascending=False, kind="stable").index[:top]
             wide = wide.loc[order].sort_values("jurisdiction", kind="stable")
-            ticks = [literal(t) for t in (wide["name"] if cjk_font() else wide["jurisdiction"])]
+            codes = wide["jurisdiction"].astype(str).tolist()
+            shown = unit_labels(codes, wide["name"].tolist()) if cjk_font() else codes
+            ticks = [literal(t) for t in shown]
             x = np.arange(len(wide))
             width = 0.8 / len(comparison.scenarios)
             width_in = max(6, 0.45 * len(wide) + 2)
@@ -127,7 +194,14 @@ def plot_comparison(
             ax.set_xticks(x + width * (len(comparison.scenarios) - 1) / 2)
             ax.set_xticklabels(ticks, rotation=60, ha="right", fontsize=8)
             ax.set_ylabel(label(zh, en))
-            ax.set_title(label(f"{zh}：基线与改革", f"{en}: baseline vs reform"))
+            ax.yaxis.get_major_locator().set_params(integer=True)  # counts: whole numbers
+            ax.set_xlabel(label("单位", "Jurisdiction"))
+            ax.set_title(  # drawn from sample parameters: said on the figure itself
+                label(
+                    f"{zh.split('（')[0]}：基线与改革（示例参数）",
+                    f"{en}: baseline vs reform (sample parameters)",
+                )
+            )
             ax.legend(fontsize=8)
             written += _save(fig, folder, what)
     return written
@@ -190,7 +264,10 @@ def plot_dynamic(
             label("各年均值与 95% 区间（示例参数）", "Mean by year, 95% bands (sample parameters)")
         )
         hist.suptitle(
-            label(f"第 {last_year} 年各次运行的分布", f"Distribution across runs, year {last_year}")
+            label(
+                f"第 {last_year} 年各次运行的分布（示例参数）",
+                f"Distribution across runs, year {last_year} (sample parameters)",
+            )
         )
         written += _save(fig, folder, "dynamic")
         written += _save(hist, folder, "distribution")
