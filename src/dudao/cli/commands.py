@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from dudao.errors import DudaoError, Problem
 from dudao.io import yamlio
 from dudao.law.book import Conflict
 from dudao.model.hierarchy import Hierarchy
+from dudao.model.jurisdiction import Level
 from dudao.plugins.checks import check_file
 from dudao.plugins.files import FILE_KINDS
 from dudao.plugins.manager import LoadedPlugin, load_plugins, plugin_folder_problems
@@ -120,24 +122,34 @@ def hierarchy_show(code: str, depth: int | None, fmt: str) -> None:
 
     def node(c: str) -> dict[str, Any]:
         u = h.get(c)
-        kids = [] if limit is not None and h.depth(c) >= limit else h.children(c)
+        cut = limit is not None and h.depth(c) >= limit
+        kids = [] if cut else h.children(c)
+        below = h.descendants(c)
         return {
             "code": u.code,
             "name": u.name,
             "kind": u.kind.value,
             "level": u.level.value,
             "children": [node(k.code) for k in kids],
+            # how many units lie below, shown or not, by level: a cut node says what it hides
+            "descendants": len(below),
+            "below": dict(Counter(d.level.value for d in below)),
         }
 
     data = node(root.code)
+    total = len(h.descendants(code))
+    shown = _count_shown(data)
     if fmt == "json":
         path = [{"code": u.code, "name": u.name} for u in h.ancestors(code)][::-1]
-        print_json({"path": path, "tree": data})
+        print_json({"path": path, "tree": data, "shown": shown, "total": total})
         return
 
     def label(d: dict[str, Any]) -> str:
         u = h.get(d["code"])
-        return f"[bold]{u.name}[/]  {u.code}  [dim]{u.kind.label}[/]"
+        text = f"[bold]{u.name}[/]  {u.code}  [dim]{u.kind.label}[/]"
+        if d["descendants"] and not d["children"]:  # below the depth shown: say what is there
+            text += f"  [dim]（下辖 {_below_text(d['below'])}）[/]"
+        return text
 
     def grow(tree: Tree, d: dict[str, Any]) -> None:
         for kid in d["children"]:
@@ -149,8 +161,22 @@ def hierarchy_show(code: str, depth: int | None, fmt: str) -> None:
     if above:
         stdout.print(f"[dim]{above}[/]")
     stdout.print(tree)
-    count = len(h.descendants(code))
-    stdout.print(f"[dim]共 {count} 个下级单位[/]")
+    if shown == total:
+        stdout.print(f"[dim]共 {total} 个下级单位[/]")
+    else:
+        stdout.print(f"[dim]显示 {shown} 个下级单位（共 {total} 个，--depth 加大可看到更多）[/]")
+
+
+def _count_shown(node: dict[str, Any]) -> int:
+    """Units below ``node`` in the tree as shown."""
+    return sum(1 + _count_shown(k) for k in node["children"])
+
+
+def _below_text(by_level: dict[str, int]) -> str:
+    """``{"county": 12, "township": 3}`` as “12 个县级单位、3 个乡镇级单位”, top level first."""
+    return "、".join(
+        f"{by_level[level.value]} 个{level.label}单位" for level in Level if level.value in by_level
+    )
 
 
 @click.command()
