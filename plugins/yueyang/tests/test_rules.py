@@ -1,4 +1,4 @@
-"""Yueyang's own rules (dudao_yueyang.rules), on small datasets built in code.
+"""Yueyang's own rules (data/rules/*.yaml from templates, and dudao_yueyang.rules), on small datasets built in code.
 
 Expectations are worked out by hand from 《岳阳市2023年教育督导工作要点》 5, 6, 7, 8, 11.
 Counties: 430624 湘阴县, 430623 华容县, 430626 平江县. Townships are sample units.
@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from dudao_yueyang.rules import judged_year
 
 from dudao.model.jurisdiction import Jurisdiction, JurisdictionKind
+from dudao.model.periods import judged_year
 from dudao.plugins.manager import PluginSet, load_plugins
 from dudao.plugins.yaml_plugin import folder_plugin
 from dudao.testing import dataset, evidence, run, school
@@ -183,7 +183,7 @@ def test_compulsory_round_started_by_the_county_itself(plugins: PluginSet) -> No
     result = run(ds, END_2023, plugins=plugins, rules={"compulsory-round-started"})
     assert findings(result, "compulsory-round-started") == {"430623": "error"}
     x = evidence(result, "compulsory-round-started", "430624")
-    assert (x["schools"], x["evaluated"], x["round_years"]) == (2, 1, 5)
+    assert (x["schools"], x["evaluated"], x["setting"]) == (2, 1, 5)
     with pytest.raises(KeyError):
         evidence(result, "compulsory-round-started", "430626")
 
