@@ -1,17 +1,15 @@
-"""Nanning's own rules: what 南府督委办〔2022〕7号 asks that no national rule checks.
+"""Nanning's rule that no template states: 南府督委办〔2022〕7号 一 "落实《广西壮族自治区
+督学管理办法》，完成第五届市政府督学换届".
 
-* ``city-inspector-renewal`` — 一 "落实《广西壮族自治区督学管理办法》，完成第五届市政府督学
-  换届": by the due date every inspector the city government has appointed and who is
-  serving then began a term in the renewal year.
-* ``university-zones`` — 五 "建立市管高校督学责任区": by the due date every higher-education
-  institution in the dataset lies in a responsibility zone that has a serving inspector
-  (the national ``zone-coverage`` names only 中小学、幼儿园).
+``city-inspector-renewal``: by the due date every inspector the city government has
+appointed and who is serving then began a term in the renewal year. (五 "建立市管高校
+督学责任区" is written from the ``coverage`` template in ``data/rules/zones.yaml``.)
 
-Both read a *due date* parameter (``"YYYY-MM-DD"`` or a YAML date): before it the task
+It reads a *due date* parameter (``"YYYY-MM-DD"`` or a YAML date): before it the task
 may still be done and the rule checks nothing; from it on, the state on the due date is
 judged, so a later check gives the same answer. Where the parameter is unset the rule
-does not apply. Both are vectorised over the inspectors and schools tables. They are in
-force in Nanning's scope from 2022-01-01, the start of the work points' year.
+does not apply. Vectorised over the inspectors table. In force in Nanning's scope from
+2022-01-01, the start of the work points' year.
 
 >>> due_date("2022-12-31"), due_date(None)
 (datetime.date(2022, 12, 31), None)
@@ -29,13 +27,10 @@ from dudao.errors import DudaoError, Problem
 from dudao.law.book import Region
 from dudao.model.findings import TargetKind
 from dudao.model.jurisdiction import Level
-from dudao.model.schools import Stage
 from dudao.rules.base import Context, Rule, empty_checks, row_citations
 
 SEED = "南府督委办〔2022〕7号"
 WORK_POINTS_YEAR_START = dt.date(2022, 1, 1)
-#: Stages that are higher-education institutions (高校) in the schools table.
-UNIVERSITY_STAGES = [Stage.HIGHER_VOCATIONAL.value]
 
 
 def due_date(value: Any, parameter: str = "due") -> dt.date | None:
@@ -164,75 +159,4 @@ def _ordinal(n: Any) -> str:
     return digits[n] if isinstance(n, int) and 0 <= n <= 10 else str(n)
 
 
-class UniversityZones(Rule):
-    """Every higher-education institution (``higher_vocational`` in the schools table)
-    lies in a responsibility zone that exists and has an inspector serving on the due
-    date. A city's dataset lists the institutions it supervises; those the autonomous
-    region administers belong in its own dataset, so every institution here counts as
-    市管. The zone may be any zone of the dataset (the city may run its own)."""
-
-    id = "university-zones"
-    title = "市管高校纳入督学责任区"
-    title_en = "City-administered higher-education institutions are in responsibility zones"
-    cite = (f"{SEED} 五",)
-    target_kind = TargetKind.SCHOOL
-    parameters = ("zone.university_zones_due",)
-    needs = ("schools", "zones", "inspectors")
-    since = WORK_POINTS_YEAR_START
-
-    def check(self, ctx: Context, region: Region) -> pd.DataFrame:
-        evidence = ("due", "zone", "zone_inspectors", "problem")
-        schools = ctx.within(ctx.dataset.schools, "county", region)
-        schools = schools.loc[schools["stage"].isin(UNIVERSITY_STAGES).to_numpy()]
-        if not len(schools):
-            return empty_checks(*evidence)
-        counties = schools["county"].astype(object).to_numpy()
-        due, due_col = _due_column(ctx, self.parameters[0], counties)
-        keep = np.array([d is not None for d in due], dtype=bool)
-        if not keep.any():
-            return empty_checks(*evidence)
-        schools, due = schools.loc[keep], due[keep]
-        zone = schools["zone"].astype(object).to_numpy()
-        known = pd.Index(ctx.dataset.zones["zone_id"].astype(object))
-        in_zone = pd.notna(zone) & (known.get_indexer(zone) >= 0)
-        # inspectors serving on each school's due date, counted per zone
-        ins = ctx.dataset.inspectors
-        ins_zone = ins["zone"].astype(object).to_numpy()
-        start = ins["term_start"].to_numpy()
-        end = ins["term_end"].to_numpy()
-        day = pd.to_datetime(pd.Series(due)).to_numpy()
-        serving = (
-            (ins_zone[:, None] == zone[None, :])
-            & (start[:, None] <= day)
-            & (pd.isna(end)[:, None] | (end[:, None] >= day))
-        )
-        inspectors = np.where(in_zone, serving.sum(axis=0), 0)
-        problem = np.select([~in_zone, inspectors == 0], ["no-zone", "no-inspector"], "")
-        return pd.DataFrame(
-            {
-                "target": schools["school_id"].astype(object).to_numpy(),
-                "target_name": schools["name"].astype(object).to_numpy(),
-                "jurisdiction": schools["county"].astype(object).to_numpy(),
-                "ok": problem == "",
-                "citation": row_citations(self.cite, due_col.cites[keep]),
-                "due": due,
-                "zone": np.where(in_zone, zone, None),
-                "zone_inspectors": inspectors,
-                "problem": problem,
-                "sample_parameters": due_col.sample[keep],
-            }
-        )
-
-    def message(self, row: dict[str, Any]) -> tuple[str, str]:
-        if row["problem"] == "no-zone":
-            return (
-                f"截至 {row['due']} 该高校未纳入督学责任区",
-                f"Not in a responsibility zone by {row['due']}",
-            )
-        return (
-            f"截至 {row['due']} 该高校所在责任区 {row['zone']} 没有在任督学",
-            f"Its zone {row['zone']} has no inspector serving on {row['due']}",
-        )
-
-
-RULES: tuple[Rule, ...] = (CityInspectorRenewal(), UniversityZones())
+RULES: tuple[Rule, ...] = (CityInspectorRenewal(),)
