@@ -19,7 +19,9 @@ from typing import Any
 
 import griffe
 
-_ROLE = re.compile(r":(?:py:)?(?:class|func|mod|meth|data|attr|exc|obj|ref):`(~?)([^`<]*?)(?:\s*<([^`>]+)>)?`")
+_ROLE = re.compile(
+    r":(?:py:)?(?:class|func|mod|meth|data|attr|exc|obj|ref):`(~?)([^`<]*?)(?:\s*<([^`>]+)>)?`"
+)
 _LITERAL = re.compile(r"``(.+?)``")
 
 

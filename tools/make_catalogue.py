@@ -112,7 +112,10 @@ def value_text(value: Any) -> str:
 
 
 def _rule_rows(entries: list[Entry], h: Hierarchy) -> list[str]:
-    out = ["| 规则 | 对象 | 读取的参数 | 范围 | 依据 | 有效期 | 来源 |", "|---|---|---|---|---|---|---|"]
+    out = [
+        "| 规则 | 对象 | 读取的参数 | 范围 | 依据 | 有效期 | 来源 |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for e in entries:
         rule = e.value
         shown = rule if rule is not None else e.detail
@@ -264,7 +267,15 @@ def region_page(plugins: PluginSet, book: LawBook, name: str) -> str:
         ]
         if info.description:
             out += [cell(info.description), ""]
-    out += [GENERATED, "", "## 依据文件 / Documents", "", *_documents(info)]
+    out += [GENERATED, ""]
+    if not plugin.ok:
+        out += [
+            '!!! warning "未生效 / not in force"',
+            f"    插件 {cell(name)} 没有加载（{cell(plugin.state)}），它的规定都不生效。"
+            f"原因 / why：{cell(plugin.error or '—')}",
+            "",
+        ]
+    out += ["## 依据文件 / Documents", "", *_documents(info)]
     for kind, heading in SECTIONS:
         entries = _by_plugin(book, name, kind)
         if not entries:
@@ -274,7 +285,7 @@ def region_page(plugins: PluginSet, book: LawBook, name: str) -> str:
 
 
 GENERATED = (
-    "!!! note \"自动生成 / generated\"\n"
+    '!!! note "自动生成 / generated"\n'
     "    本页在构建站点时由 `tools/make_catalogue.py` 从已加载的插件和它们组装的法规生成，"
     "不要手改。\n"
     "    Generated from the loaded plugins at build time; do not edit."
@@ -287,8 +298,8 @@ def index_page(plugins: PluginSet, book: LawBook) -> str:
         "",
         "每个地区（插件）一页，列出它的全部规则、参数、指标体系、评估认定项目、工作要点和问责情景，"
         "各自写明依据（文号 + 条款）、适用范围、有效期以及在插件中的来源文件和行号。没有文件给出的"
-        "数值标为“示例”。某地某日实际适用哪一条，用 `dudao rules --for 区划代码 --as-of 日期` 查看："
-        "最具体的范围优先。",
+        "数值标为“示例”。某地某日实际适用哪一条，用 `dudao rules --for 区划代码 --as-of 日期` "
+        "查看：最具体的范围优先。",
         "",
         "One page per region (plugin): every rule, parameter, indicator set, programme, work "
         "plan and accountability situation it states, each with its document and clause, "
@@ -304,7 +315,7 @@ def index_page(plugins: PluginSet, book: LawBook) -> str:
     for p in plugins:
         info = p.info
         title = cell(info.title) if info else cell(p.name)
-        link = f"[{title}]({page_name(p.name)})" if p.state == "loaded" else title
+        link = f"[{title}]({page_name(p.name)})"
         counts = " | ".join(str(len(_by_plugin(book, p.name, k))) for k, _ in SECTIONS)
         out.append(
             f"| {link} | {code(p.name)} | {cell(info.scope) if info else '—'} | "
@@ -323,9 +334,8 @@ def pages(plugins: PluginSet | None = None) -> dict[str, str]:
     plugins = plugins if plugins is not None else load_plugins()
     book = plugins.law_book()
     out = {f"{FOLDER}/index.md": index_page(plugins, book)}
-    for p in plugins:
-        if p.state == "loaded":
-            out[f"{FOLDER}/{page_name(p.name)}"] = region_page(plugins, book, p.name)
+    for p in plugins:  # an excluded plugin too: its page says why nothing of it is in force
+        out[f"{FOLDER}/{page_name(p.name)}"] = region_page(plugins, book, p.name)
     return out
 
 

@@ -66,5 +66,6 @@ def on_files(files: Files, config: Any) -> Files:
         files.append(File.generated(config, name, content=text))
     if NOTEBOOK.exists():
         files.append(File.generated(config, "notebooks/researcher.md", content=notebook_page()))
-        files.append(File.generated(config, "notebooks/researcher.ipynb", abs_src_path=str(NOTEBOOK)))
+        ipynb = File.generated(config, "notebooks/researcher.ipynb", abs_src_path=str(NOTEBOOK))
+        files.append(ipynb)
     return files
