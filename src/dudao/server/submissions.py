@@ -173,7 +173,8 @@ def _outside(loaded: api.Loaded, unit: str, folder: Path) -> list[Problem]:
             values = table[column.name].astype("string")
             for value in sorted({v for v in values.dropna().unique() if v in h}):
                 if not h.contains(unit, value):
-                    row = int(values.eq(value).to_numpy().argmax()) + 1
+                    # the header is row 1 of the file, as the library counts
+                    row = int(values.eq(value).to_numpy().argmax()) + 2
                     problems.append(
                         Problem(
                             f"{value} 不在报送单位 {unit} 的管辖范围内",
