@@ -146,7 +146,8 @@ class _Shadows:
             for f in attrs.fields(cls)
             if f.init
         }
-        copy = attrs.make_class(cls.__name__, fields, frozen=True)
+        # keyword-only: a class whose required fields follow defaulted ones (kw_only) copies too
+        copy = attrs.make_class(cls.__name__, fields, frozen=True, kw_only=True)
         copy.__doc__ = cls.__doc__
         self.done[cls] = copy
         return copy

@@ -19,6 +19,7 @@ from dudao.law.kinds import Kind
 from dudao.model.bodies import Committee
 from dudao.model.jurisdiction import JurisdictionsFile
 from dudao.plugins.manager import PluginSet
+from dudao.rules.templates import RuleFile
 from dudao.workflow.situations import AccountabilityFile
 
 
@@ -86,6 +87,14 @@ def check_jurisdictions(
             yield p.located(path=path)
 
 
+def check_rule_file(file: RuleFile) -> Iterator[Problem]:
+    """Each rule written from a template is built as loading builds it: its settings
+    (units, tables, stages, messages) are checked, located at the item."""
+    for i, spec in file.definitions():
+        for p in spec.problems():
+            yield p.located(path=("rules", i, *p.path))
+
+
 def check_file(obj: object, plugins: PluginSet, *, source: str | None = None) -> list[Problem]:
     """Run the cross-checks that apply to a structured file read from ``source``."""
     if isinstance(obj, Committee):
@@ -98,6 +107,8 @@ def check_file(obj: object, plugins: PluginSet, *, source: str | None = None) ->
         return obj.problems() or extension_problems(obj, plugins.law_book())
     if isinstance(obj, Programme):
         return obj.problems() + set_problems(obj, plugins.law_book().ids(Kind.INDICATOR_SET))
+    if isinstance(obj, RuleFile):
+        return list(check_rule_file(obj))
     if isinstance(obj, AccountabilityFile):
         return [
             p.located(path=("situations", i, *p.path))

@@ -21,7 +21,8 @@ from dudao.model.dataset import CommitteesFile, DatasetInfo
 from dudao.model.jurisdiction import JurisdictionsFile
 from dudao.plans.model import WorkPlan
 from dudao.plugins.info import PluginInfo
-from dudao.rules.statements import RulesFile
+from dudao.rules.templates import RuleFile
+from dudao.rules.templates.schema import rule_file_schema
 from dudao.workflow.situations import AccountabilityFile
 
 
@@ -47,7 +48,11 @@ FILE_KINDS: dict[str, FileKind] = {
         FileKind("committee", "committee.yaml", Committee, "一级政府的教育督导委员会"),
         FileKind("parameters", "parameters.yaml", ParametersFile, "参数：带日期和引用的数值与设置"),
         FileKind(
-            "rules", "rules.yaml", RulesFile, "采用或停用已有规则（本地引用、日期、严重程度）"
+            "rules",
+            "rules.yaml",
+            RuleFile,
+            "规则：采用或停用已有规则，或按模板写本地规则（docs/templates.md）",
+            rule_file_schema,
         ),
         FileKind(
             "indicator-set",

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 from types import ModuleType
@@ -165,10 +166,10 @@ class YamlPlugin:
         return self.info
 
     @hookimpl
-    def dudao_rules(self) -> list[Sourced[Rule]]:
+    def dudao_rules(self) -> Iterable[Rule | Sourced[Rule]]:
         """The rules written from templates in ``rules.yaml`` and ``rules/*.yaml``, then
         the ``RULES`` of the module ``plugin.yaml`` names in ``rules`` (if any)."""
-        return self.template_rules() + [Sourced(r) for r in self._module_rules()]
+        return [*self.template_rules(), *self._module_rules()]
 
     def template_rules(self) -> list[Sourced[Rule]]:
         """The rules written from templates, each built and checked as loading does (a
