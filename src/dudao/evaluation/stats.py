@@ -76,15 +76,20 @@ def grouped_cv(
     codes, uniques = _factorize(df, keys)
     k = len(uniques)
     p_all = df[weight].to_numpy(dtype=np.float64, na_value=np.nan)
+    counted = p_all > 0
+    if (codes < 0).any():  # rows without a group key are in no group
+        counted &= codes >= 0
     out: dict[str, np.ndarray] = {}
     for col in value_columns:
         x = df[col].to_numpy(dtype=np.float64, na_value=np.nan)
-        ok = ~np.isnan(x) & (p_all > 0)
-        c, p, xv = codes[ok], p_all[ok], x[ok]
+        ok = counted & ~np.isnan(x)
+        # the usual case, every row counted: no copies of half a million rows
+        c, p, xv = (codes, p_all, x) if ok.all() else (codes[ok], p_all[ok], x[ok])
         ptot = np.bincount(c, weights=p, minlength=k)
         with np.errstate(divide="ignore", invalid="ignore"):
             mean = np.bincount(c, weights=p * xv, minlength=k) / ptot
-            dev = np.bincount(c, weights=p * (xv - mean[c]) ** 2, minlength=k) / ptot
+            d = xv - mean[c]
+            dev = np.bincount(c, weights=p * (d * d), minlength=k) / ptot
             cv = np.sqrt(dev) / mean
         out[col] = np.where(np.isfinite(cv), cv, np.nan)
     return pd.DataFrame(out, index=uniques)
@@ -92,7 +97,20 @@ def grouped_cv(
 
 def _factorize(df: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.Index]:
     if len(keys) == 1:
-        codes, uniques = pd.factorize(df[keys[0]], sort=True)
+        column = df[keys[0]]
+        dtype = column.dtype
+        if isinstance(dtype, pd.CategoricalDtype) and not dtype.ordered:
+            # a loaded code column: its codes are the groups when its categories are in
+            # order and every one occurs (what factorize(sort=True) would return)
+            codes = np.asarray(column.cat.codes, dtype=np.intp)
+            categories = dtype.categories
+            if categories.is_monotonic_increasing and (
+                np.bincount(
+                    codes[codes >= 0] if (codes < 0).any() else codes, minlength=len(categories)
+                ).all()
+            ):
+                return codes, pd.Index(pd.Categorical(categories, dtype=dtype), name=keys[0])
+        codes, uniques = pd.factorize(column, sort=True)
         return codes, pd.Index(uniques, name=keys[0])
     mi = pd.MultiIndex.from_frame(df[keys])
     codes, uniques = pd.factorize(mi, sort=True)

@@ -35,6 +35,24 @@ def serving(ctx: Context) -> pd.DataFrame:
     return found.copy(deep=False)
 
 
+def required_inspectors(
+    schools: np.ndarray, large: np.ndarray | int, ratio: np.ndarray | float
+) -> np.ndarray:
+    """Inspectors each unit needs: ⌈ordinary schools ÷ ratio⌉ plus one per large school
+    (厅发〔2020〕26号 三（一）); a unit without a ratio (NaN) needs none for its ordinary
+    schools.
+
+    >>> required_inspectors(np.array([10, 11, 0, 7]), np.array([0, 1, 0, 0]),
+    ...                     np.array([5, 5, 5, np.nan])).tolist()
+    [2, 3, 0, 0]
+    """
+    n = np.asarray(ratio, dtype=float)
+    unset = np.isnan(n)
+    normal = schools - large
+    required = np.where(unset, 0, np.ceil(normal / np.where(unset, 1, n)))
+    return required.astype(int) + large
+
+
 class InspectorStaffing(Rule):
     """Each county-level unit has at least ceil(schools / N) inspectors, plus one per
     large school where a region defines "large" (厅发〔2020〕26号 三（一）)."""
@@ -69,9 +87,7 @@ class InspectorStaffing(Rule):
         appointing = positions_in(serving(ctx)["appointing"], counties)
         actual = np.bincount(appointing[appointing >= 0], minlength=len(counties))
         n = ratio.numbers()
-        normal = n_schools - n_large
-        required = np.where(np.isnan(n), 0, np.ceil(normal / np.where(np.isnan(n), 1, n)))
-        required = required.astype(int) + n_large
+        required = required_inspectors(n_schools, n_large, n)
         # the large-school clause only where 1:1 applies; an uncited (sample) one adds nothing
         cites = row_citations((), ratio, np.where(large.is_set, large.cites, ""))
         return pd.DataFrame(
