@@ -104,7 +104,12 @@ def test_any_text_comes_back_as_written(values: list[str]) -> None:
 def test_layout_frozen_header_widths_and_sample_warning(tmp_path: Path) -> None:
     sheet = Sheet(
         "问题",
-        [Column("区划代码", "code"), Column("区划名称"), Column("问题", "long"), Column("数", "int")],
+        [
+            Column("区划代码", "code"),
+            Column("区划名称"),
+            Column("问题", "long"),
+            Column("数", "int"),
+        ],
         [["450103", "青秀区" * 5, "很长的问题" * 40, 3], ["450105", "江南区", None, None]],
         title="各区划的问题",
     )
@@ -196,9 +201,7 @@ def test_check_xlsx(tmp_path: Path) -> None:
     assert any("经常性督导" in t for t in by["规则名称"])
     assert "DJ-03" in by["对象代码"]
     # every finding is in one of the level sheets
-    total = sum(
-        ws.max_row - header(ws)[0] for ws in wb.worksheets if ws.title.endswith("问题")
-    )
+    total = sum(ws.max_row - header(ws)[0] for ws in wb.worksheets if ws.title.endswith("问题"))
     code, stdout, _ = run("check", str(hostile_example(tmp_path / "j")), "--format", "json",
                           "--exit-zero")  # fmt: skip
     import json
@@ -211,6 +214,8 @@ def test_check_xlsx(tmp_path: Path) -> None:
     [
         (["check", "--format", "xlsx"], "--format xlsx 需要 --out 文件名"),
         (["check", "--out", "a.xlsx"], "--out 只用于 --format xlsx"),
+        (["plan", "status", "--format", "xlsx"], "--format xlsx 需要 --out 文件名"),
+        (["programmes", "--format", "xlsx"], "--format xlsx 需要 --out 文件名"),
         (["evaluate", "--set", "preschool_universal", "--format", "xlsx"], "需要 --out"),
     ],
 )
@@ -222,3 +227,75 @@ def test_xlsx_needs_out_and_out_needs_xlsx(args: list[str], words: str) -> None:
 def test_check_xlsx_refuses_another_suffix(tmp_path: Path) -> None:
     code, _, stderr = run("check", "--format", "xlsx", "--out", str(tmp_path / "a.csv"))
     assert code == 2 and ".xlsx" in stderr and not (tmp_path / "a.csv").exists()
+
+
+def test_plan_status_xlsx(tmp_path: Path) -> None:
+    out = tmp_path / "plan.xlsx"
+    code, stdout, stderr = run("plan", "status", "nanning", "--format", "xlsx", "--out", str(out))
+    assert code == 0, stderr
+    assert stdout == ""
+    wb = load_workbook(out)
+    assert wb.sheetnames[:2] == ["说明", "任务"]
+    ws = wb["任务"]
+    assert ws["A2"].value == SAMPLE_WARNING
+    row, headers = header(ws)
+    assert not names_beside_codes(headers)
+    assert headers[:2] == ["工作要点", "工作要点名称"]
+    values = list(ws.iter_rows(min_row=row + 1, values_only=True))
+    assert values and all(v[headers.index("状态")] for v in values)
+    # the scope's name beside its code
+    assert {(v[3], v[4]) for v in values} >= {("450100", "南宁市")}
+    assert not [c.coordinate for c in cells(out) if c.data_type == "f"]
+
+
+def test_programmes_xlsx_catalogue_and_status(tmp_path: Path) -> None:
+    out = tmp_path / "p.xlsx"
+    code, _, stderr = run("programmes", "--format", "xlsx", "--out", str(out))
+    assert code == 0, stderr
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["说明", "项目", "阶段"]
+    row, headers = header(wb["项目"])
+    assert not names_beside_codes(headers)
+    ids = [r[0] for r in wb["项目"].iter_rows(min_row=row + 1, values_only=True)]
+    assert "quality_balanced" in ids
+    stages = list(wb["阶段"].iter_rows(min_row=row + 1, values_only=True))
+    assert any(r[0] == "quality_balanced" and r[1] for r in stages)  # id and its name
+    out = tmp_path / "s.xlsx"
+    data = tmp_path / "synth"
+    assert run("synth", "--fraction", "0.05", "--out", str(data))[0] == 0
+    code, _, stderr = run("programmes", str(data), "--format", "xlsx", "--out", str(out))
+    assert code == 0, stderr
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["说明", "项目进展"]  # counties only: one sheet
+    row, headers = header(wb["项目进展"])
+    assert not names_beside_codes(headers)
+    for r in wb["项目进展"].iter_rows(min_row=row + 1, values_only=True):
+        assert r[0].startswith("4501") and r[1] and r[2] == "广西壮族自治区" and r[3] == "南宁市"
+
+
+def test_programme_status_one_sheet_per_level() -> None:
+    import datetime as dt
+
+    import pandas as pd
+
+    from dudao.plugins.manager import load_plugins
+    from dudao.report.workbooks import programme_status_sheets
+
+    status = pd.DataFrame(
+        {
+            "unit": ["450100", "450103", "450105"],
+            "programme": ["p"] * 3,
+            "title": ["项目"] * 3,
+            "stage": ["s"] * 3,
+            "stage_name": ["阶段"] * 3,
+            "passed": [True, None, False],
+            "date": [dt.date(2023, 1, 1)] * 3,
+            "status": ["进行中"] * 3,
+            "next_stage": [None] * 3,
+        }
+    )
+    sheets = programme_status_sheets(status, load_plugins().hierarchy())
+    assert [s.name for s in sheets] == ["地市级单位", "县级单位"]
+    counties = list(sheets[1].rows)
+    assert [r[:2] for r in counties] == [["450103", "青秀区"], ["450105", "江南区"]]
+    assert [r[8] for r in counties] == [None, "未通过"]

@@ -62,6 +62,8 @@ class Col:
     fold_into: str | None = None
 
 
+SHORT = 16  # cells: a text this short is given its whole width before longer ones
+
 # a token that must stay on one line: a 文号, or a run of narrow characters; CJK
 # characters stand alone; opening brackets join what follows, closing punctuation what
 # precedes (so "（450103）、" is one token)
@@ -186,8 +188,9 @@ class Layout:
             table.add_column(
                 c.header,
                 width=width,
-                no_wrap=True,
-                overflow="fold",  # only a piece wider than the whole terminal
+                # lines are broken here already; rich folds only a piece wider than the
+                # whole terminal, rather than cutting it
+                overflow="fold",
                 justify="right" if c.kind == "number" else "left",
             )
         folded = [
@@ -230,10 +233,29 @@ def layout(console: Console, columns: Sequence[Col], rows: Sequence[Sequence[Any
         droppable = [i for i in keep if columns[i].keep is not None]
         if not droppable:
             break
-        keep.remove(min(droppable, key=lambda i: (columns[i].keep or 0, -i)))
+        gone = min(droppable, key=lambda i: (columns[i].keep or 0, -i))
+        keep.remove(gone)
+        # its values go under another column's: that one must hold their longest pieces
+        host = next(
+            (
+                i
+                for i in keep
+                if columns[i].header == columns[gone].fold_into and columns[i].kind == "text"
+            ),
+            None,
+        )
+        if host is not None:
+            pieces = max((longest_token(r[gone].plain) for r in cells), default=0)
+            minimum[host] = max(minimum[host], pieces)
+            maximum[host] = max(maximum[host], minimum[host])
     widths = {i: minimum[i] for i in keep}
     spare = console.width - need(keep)
-    # spare room shared in proportion to what each column still wants
+    # short texts (a stage, a status) whole first: "省级评估" broken in two reads badly
+    for i in sorted(keep, key=lambda i: maximum[i] - widths[i]):
+        if maximum[i] <= SHORT and 0 < maximum[i] - widths[i] <= spare:
+            spare -= maximum[i] - widths[i]
+            widths[i] = maximum[i]
+    # the rest of the room shared in proportion to what each column still wants
     want = {i: maximum[i] - widths[i] for i in keep}
     total = sum(want.values())
     if total and spare > 0:

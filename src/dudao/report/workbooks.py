@@ -218,6 +218,8 @@ def plan_sheets(report: PlanReport) -> list[Sheet]:
             ]
         )
         for unit in evidence.get("missing", ()) or ():
+            if str(unit).startswith("…"):  # "…等 111 个": the evidence lists the first few
+                continue
             code, _, unit_label = str(unit).partition(" ")
             missing.append([r.plan, r.task.id, r.task.text, code, unit_label or name(code) or ""])
     sheets = [
@@ -258,7 +260,7 @@ def plan_sheets(report: PlanReport) -> list[Sheet]:
                     Column("单位名称"),
                 ],
                 missing,
-                title="尚缺记录的单位（证据列出的部分）",
+                title="尚缺记录的单位（每项任务至多前 20 个；共缺几个见“任务”表）",
                 frozen=0,
             )
         )
