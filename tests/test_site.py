@@ -330,10 +330,21 @@ def test_notebook_page_shows_every_code_cell() -> None:
     import nbformat
 
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    page = _tool("mkdocs_hooks").notebook_page(NOTEBOOK)
+    page, images = _tool("mkdocs_hooks").notebook_page(NOTEBOOK)
     code = [c.source.strip() for c in nb.cells if c.cell_type == "code"]
     assert code and all(f"```python\n{c}\n```" in page for c in code)
-    assert page.startswith("# ")
+    assert page.startswith("# ") and images == {}
+
+
+def test_the_site_shows_the_notebooks_tables_and_plots(site: Path) -> None:
+    """The build runs the notebook and puts its outputs on the page, plots beside it."""
+    folder = site / "notebooks" / "researcher"
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    plots = sorted(folder.glob("*.png"))
+    assert len(plots) >= 2 and all(p.read_bytes().startswith(b"\x89PNG") for p in plots)
+    assert all(f'src="{p.name}"' in page for p in plots)
+    assert page.count('class="dataframe') >= 4
+    assert (site / "notebooks" / "researcher.ipynb").read_bytes() == NOTEBOOK.read_bytes()
 
 
 def test_researcher_notebook_runs_and_draws_plots() -> None:

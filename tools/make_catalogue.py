@@ -75,7 +75,8 @@ def citation(entry: Entry) -> str:
 
 
 def source(entry: Entry) -> str:
-    """Where the entry was stated: the file and line, relative to the repository."""
+    """Where the entry was stated: the file and line, from the package down
+    (``dudao_guangxi/data/rules/staffing.yaml:3``)."""
     origin = entry.origin
     if not origin.source:
         return cell(f"插件 {origin.plugin}（Python）")
@@ -85,6 +86,8 @@ def source(entry: Entry) -> str:
             path = path.relative_to(ROOT)
         except ValueError:
             path = Path(path.name)
+    if "src" in path.parts[:-1]:  # the package path: dudao_guangxi/data/rules/x.yaml
+        path = Path(*path.parts[len(path.parts) - path.parts[::-1].index("src") :])
     where = path.as_posix() + (f":{origin.line}" if origin.line else "")
     return code(where)
 
