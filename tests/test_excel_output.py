@@ -299,3 +299,28 @@ def test_programme_status_one_sheet_per_level() -> None:
     counties = list(sheets[1].rows)
     assert [r[:2] for r in counties] == [["450103", "青秀区"], ["450105", "江南区"]]
     assert [r[8] for r in counties] == [None, "未通过"]
+
+
+def test_evaluate_xlsx_names_evaluators_and_warns_of_sample_data(tmp_path: Path) -> None:
+    out = tmp_path / "评分表.xlsx"
+    code, stdout, stderr = run(
+        "evaluate", "--set", "quality_balanced", "--format", "xlsx", "--out", str(out)
+    )
+    assert code == 0, stderr
+    assert stdout == ""
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["说明", "评分表", "指标得分"]
+    for ws in wb.worksheets[1:]:
+        assert ws["A2"].value == SAMPLE_WARNING  # the bundled example is sample data
+        row, headers = header(ws)
+        assert not names_beside_codes(headers), headers
+    ws = wb["评分表"]
+    row, headers = header(ws)
+    rows = {
+        r[0]: dict(zip(headers, r, strict=True))
+        for r in ws.iter_rows(min_row=row + 1, values_only=True)
+    }
+    assert rows["450103"]["对象名称"] == "青秀区" and rows["450103"]["所属地市"] == "南宁市"
+    assert rows["450103"]["评估主体"] == "南宁市" and rows["450103"]["评估主体代码"] == "450100"
+    assert rows["450123"]["一票否决"] == "是" and rows["450103"]["一票否决"] == "否"
+    assert ws.freeze_panes == f"C{row + 1}"

@@ -84,6 +84,6 @@ def test_cli_table_json_explain_xlsx(tmp_path):
     assert r.exit_code == 0 and out.exists()
     from openpyxl import load_workbook
 
-    assert load_workbook(out).sheetnames == ["评分表", "指标得分"]
+    assert load_workbook(out).sheetnames == ["说明", "评分表", "指标得分"]
     r = runner.invoke(cli, ["evaluate", "--set", "nope"])
     assert r.exit_code == 2

@@ -11,10 +11,18 @@ from typing import Any
 
 import click
 import pandas as pd
-from rich.table import Table
 
 from dudao.cli.lawstatus import LawStatus, strict_option
-from dudao.cli.output import console_text, parse_date, print_json, stdout, xlsx_append
+from dudao.cli.output import (
+    console_text,
+    parse_date,
+    print_json,
+    stdout,
+    working,
+    wrote,
+    xlsx_path,
+)
+from dudao.cli.table import Col, layout
 from dudao.errors import DudaoError, Problem
 from dudao.evaluation.evaluators import evaluator_basis, evaluators
 from dudao.evaluation.extend import materialise
@@ -24,6 +32,7 @@ from dudao.evaluation.national import evaluate_quality_balanced
 from dudao.evaluation.score import Evaluation, ranked
 from dudao.evaluation.score import evaluate as run_evaluate
 from dudao.law.kinds import Kind
+from dudao.model.hierarchy import Hierarchy
 from dudao.model.numbers import number
 from dudao.plugins.manager import PluginSet, load_plugins
 
@@ -43,9 +52,12 @@ DERIVED_PREFIXES = ("cv_primary_", "cv_junior_", "schools_unmet_")
     type=click.Choice(["table", "json", "xlsx"]),
     default="table",
     show_default=True,
+    help="输出格式：table 供人阅读，json 供脚本使用，xlsx 写成 Excel 评分表（须给出 --out）",
 )
 @click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), help="输出文件（xlsx 必填）"
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Excel 文件名（--format xlsx 时必填），如 评分表.xlsx",
 )
 @click.option("--explain", "target", help="显示某一评估对象的逐项得分与依据")
 @strict_option
@@ -64,6 +76,7 @@ def evaluate(
     校级达标情况。不给 DATASET 时使用自带的南宁示例数据（示例数据，非真实情况）。
     """
     folder = dataset or EXAMPLE
+    workbook = xlsx_path(fmt, out)
     day = parse_date(as_of) or dt.date.today()
     targets, _ = load_dataset(folder)
     plugins = load_plugins()
@@ -75,11 +88,12 @@ def evaluate(
     # thresholds written as parameters take each target's regional value
     hierarchy = plugins.hierarchy()
     law = plugins.law_book(hierarchy)
-    if balanced:
-        ev = evaluate_quality_balanced(schools, measurements, s, law=law, as_of=day)
-    else:
-        source = str(folder / "measurements")
-        ev = run_evaluate(s, measurements, source=source, law=law, as_of=day)
+    with working(f"评估中：{s.title}"):
+        if balanced:
+            ev = evaluate_quality_balanced(schools, measurements, s, law=law, as_of=day)
+        else:
+            source = str(folder / "measurements")
+            ev = run_evaluate(s, measurements, source=source, law=law, as_of=day)
     # who evaluates each target: the hierarchy, townships where a region says so
     ev.scores["evaluator"] = evaluators(ev.scores["target"].astype(str), hierarchy, law, day)
     ev.scores["evaluator_name"] = [
@@ -109,11 +123,9 @@ def evaluate(
                 "plugins": status.as_json(),
             }
         )
-    elif fmt == "xlsx":
-        if out is None:
-            raise DudaoError(Problem("--format xlsx 需要 --out 文件名", code="missing-option"))
-        write_xlsx(ev, out)
-        stdout.print(f"评分表已写入 {out}")
+    elif workbook is not None:
+        write_xlsx(ev, workbook, hierarchy, sample=_sample(folder, s), source=folder, day=day)
+        wrote(workbook, "评分表")
         status.footer()
     else:
         _print(ev, folder)
@@ -167,39 +179,45 @@ def _print(ev: Evaluation, folder: Path) -> None:
         name = ev.scores.loc[ev.scores["evaluator"] == who[0], "evaluator_name"].iloc[0]
         basis = ev.scores.loc[ev.scores["evaluator"] == who[0], "evaluator_basis"].iloc[0]
         stdout.print(console_text(f"评估主体：{name}（{who[0]}；{basis}）"))
-    table = Table(title_justify="left")
-    for header in (
-        "排名",
-        "对象",
-        "名称",
-        "年度",
-        "得分",
-        "加分",
-        "总分",
-        "等级",
-        "说明",
-    ):
-        table.add_column(header)
+    rows = []
     for row in ranked(ev).itertuples():
         notes = []
         if row.vetoed:
             notes.append("一票否决")
         if row.required_failed:
             notes.append("必达指标未达标")
-        cells = (
-            row.rank,
-            row.target,
-            _name(row),
-            "" if _year(row) is None else _year(row),
-            number(row.score),
-            number(row.bonus),
-            number(row.total),
-            row.grade,
-            "、".join(notes)
-            + ("" if single else f"（评估主体 {getattr(row, 'evaluator', None) or '—'}）"),
+        if not single:
+            notes.append(f"评估主体 {getattr(row, 'evaluator', None) or '—'}")
+        rows.append(
+            [
+                str(row.rank),
+                row.target,
+                _name(row) or "—",
+                "—" if _year(row) is None else str(_year(row)),
+                number(row.score),
+                number(row.bonus),
+                number(row.total),
+                row.grade,
+                "、".join(notes) or "—",
+            ]
         )
-        table.add_row(*(console_text(c) for c in cells))
-    stdout.print(table)
+    columns = (
+        Col("排名", "number"),
+        Col("对象", "id"),
+        Col("名称", "text", min_text=6),
+        Col("年度", "id", keep=1),
+        Col("得分", "number", keep=2),
+        Col("加分", "number", keep=3),
+        Col("总分", "number"),
+        Col("等级", "text", min_text=4),
+        Col("说明", "text", min_text=8),
+    )
+    stdout.print(layout(stdout, columns, rows).table(rows))
+
+
+def _sample(folder: Path, s: IndicatorSet) -> bool:
+    """Sample data: the bundled example, or a set whose points no document gives."""
+    return folder.resolve() == EXAMPLE.resolve() or s.sample
 
 
 def _name(row: Any) -> str:
@@ -212,51 +230,33 @@ def _year(row: Any) -> int | None:
     return None if year is None or pd.isna(year) else int(year)
 
 
-def write_xlsx(ev: Evaluation, path: Path) -> None:
-    """评分表: one sheet of ranked totals, one of per-indicator points."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+def write_xlsx(
+    ev: Evaluation,
+    path: Path,
+    hierarchy: Hierarchy,
+    *,
+    sample: bool = False,
+    source: Path | None = None,
+    day: dt.date | None = None,
+) -> None:
+    """评分表: ranked totals with names, evaluators and their basis; 指标得分: points per
+    indicator (see :func:`dudao.report.workbooks.evaluation_sheets`)."""
+    from dudao.report.excel import write_workbook
+    from dudao.report.workbooks import evaluation_sheets
 
     s = ev.set
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "评分表"
-    # every string from the data or a plugin goes through xlsx_append: never a formula
-    xlsx_append(ws, [s.title])
-    ws["A1"].font = Font(bold=True)
-    xlsx_append(ws, [f"依据：{s.cite or '—'}"])
-    headers = [
-        "排名",
-        "对象",
-        "名称",
-        "年度",
-        "得分",
-        "加分",
-        "总分",
-        "一票否决",
-        "必达未达标",
-        "等级",
+    about: list[tuple[str, Any]] = [
+        ("指标体系", f"{s.title}（{s.id}）"),
+        ("依据", str(s.cite) if s.cite else "—"),
     ]
-    xlsx_append(ws, headers)
-    for row in ranked(ev).itertuples():
-        xlsx_append(
-            ws,
-            [
-                int(row.rank),
-                str(row.target),
-                _name(row) or None,
-                _year(row),
-                float(row.score),
-                float(row.bonus),
-                float(row.total),
-                "是" if row.vetoed else "否",
-                "是" if row.required_failed else "否",
-                row.grade,
-            ],
-        )
-    detail = wb.create_sheet("指标得分")
-    inds = s.indicators() + (list(s.bonus.items) if s.bonus else [])
-    xlsx_append(detail, ["对象", *(f"{i.name}（满分 {number(i.points)}）" for i in inds)])
-    for r, tgt in enumerate(ev.scores["target"]):
-        xlsx_append(detail, [str(tgt), *(float(ev.points.at[r, i.id]) for i in inds)])
-    wb.save(path)
+    if source is not None:
+        about.append(("数据", str(source)))
+    if day is not None:
+        about.append(("评估日期", day))
+    write_workbook(
+        path,
+        evaluation_sheets(ev, hierarchy),
+        title=f"{s.title}：评分表",
+        about=about,
+        sample=sample,
+    )
