@@ -107,7 +107,9 @@ class Ratio(TemplateSpec):
                 "citation": row_citations(rule.cite, limit),
                 "numerator": top,
                 "denominator": bottom,
-                "ratio": [round(float(r), 2) if np.isfinite(r) else None for r in ratio],
+                "ratio": pd.Series(
+                    [round(float(r), 2) if np.isfinite(r) else None for r in ratio], dtype=object
+                ),
                 "limit": bounds,
                 "sample_parameters": limit.sample,
             }
