@@ -1,6 +1,7 @@
-"""Fixtures of the page tests: an app with two accounts and a case, a TestClient
-signed in as each, and (for the browser tests) the app served by uvicorn on a
-loopback port with one headless Chromium for the whole session."""
+"""Fixtures of the page tests: ``dudao serve``'s app on a temporary data folder
+(seeded by :func:`web_helpers.seed`), TestClients signed in as the county and the
+city account, and (for the browser tests) the app served by uvicorn on a loopback
+port with one headless Chromium for the whole session."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from fastapi.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from web_helpers import CHROMIUM, CHROMIUM_ARGS, OUTPUT, make_app, sign_in
+from web_helpers import CHROMIUM, CHROMIUM_ARGS, OUTPUT, make_app, seed, sign_in
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -33,21 +34,20 @@ def app(tmp_path: Path) -> FastAPI:
 @pytest.fixture
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app) as c:
+        seed(app)
         yield c
 
 
 @pytest.fixture
-def county(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as c:
-        sign_in(c, "qingxiu")
-        yield c
+def county(client: TestClient) -> TestClient:
+    sign_in(client, "qingxiu")
+    return client
 
 
 @pytest.fixture
-def city(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as c:
-        sign_in(c, "nanning")
-        yield c
+def city(client: TestClient) -> TestClient:
+    sign_in(client, "nanning")
+    return client
 
 
 # ---------------------------------------------------------------- browser
@@ -69,6 +69,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if time.monotonic() > deadline:
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.05)
+    seed(app)
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=5)

@@ -1,20 +1,23 @@
-"""Builders shared by the page tests (importable: the tests use importlib mode)."""
+"""Builders shared by the page tests (importable: the tests use importlib mode).
+
+The pages run on the real service (:func:`dudao.web.app.create_app`) with a SQLite
+database in a temporary folder, the bundled Nanning sample dataset imported as the
+city's approved data, three accounts, two open cases and one county submission
+awaiting the city.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from dudao.web.backend import Account, LocalBackend, Submission
-
 OUTPUT = Path(__file__).parent / "output"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = "/usr/bin/chromium"  # Debian's, never a downloaded one
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -28,44 +31,69 @@ PASSWORD = "示例-密码-2023"
 #: A name with markup in it: the pages must show it as text.
 HOSTILE = '<script>alert("x")</script>&<b>粗</b>'
 
+#: username → (unit, roles, display name)
 ACCOUNTS = {
-    "qingxiu": Account("qingxiu", "青秀区教育督导室", "450103", frozenset({"staff"})),
-    "nanning": Account("nanning", "南宁市教育督导室", "450100", frozenset({"staff"})),
-    "viewer": Account("viewer", HOSTILE, "450103", frozenset({"viewer"})),
+    "qingxiu": ("450103", ("staff",), "青秀区教育督导室"),
+    "nanning": ("450100", ("staff",), "南宁市教育督导室"),
+    "viewer": ("450103", ("viewer",), HOSTILE),
 }
 
 
 def make_app(folder: Path) -> FastAPI:
-    """The pages on the library alone, with the accounts above and one open case
-    (DD2023000001, 青秀区) in a case store under ``folder``."""
-    from starlette.middleware.sessions import SessionMiddleware
+    """``dudao serve``'s app on a data folder under ``folder`` (cheap password hashing)."""
+    from dudao.server.settings import Settings
+    from dudao.web.app import create_app
 
-    from dudao.web.pages import mount
+    return create_app(Settings(data=folder / "data", secret="t" * 48, cheap_hashing=True))
 
-    app = FastAPI()
-    app.add_middleware(SessionMiddleware, secret_key="t" * 40, same_site="lax")
-    backend = LocalBackend(
-        {name: (PASSWORD, account) for name, account in ACCOUNTS.items()},
-        folder / "cases.db",
-        submissions=[
-            Submission("S1", "450103", 2023, "待审核", "青秀区教育督导室", "2023-03-20 10:00"),
-            Submission("S2", "450102", 2023, "待审核", HOSTILE, "2023-03-21 09:00"),
-        ],
-    )
-    store = backend.cases()
-    store.open_case(
-        "450103",
-        dt.date(2023, 3, 1),
-        actor="南宁市人民政府教育督导室",
-        summary="督学配备不足",
-        case_id="DD2023000001",
-    )
-    store.open_case(
-        "450102", dt.date(2023, 3, 1), actor="南宁市人民政府教育督导室", case_id="DD2023000002"
-    )
-    app.state.web_backend = backend
-    mount(app)
-    return app
+
+def seed(app: FastAPI) -> None:
+    """Accounts, the sample data, cases and a waiting submission (run once the app's
+    lifespan has made its service)."""
+    from dudao.examples import example_path
+    from dudao.server import submissions
+    from dudao.server.accounts import create_account, find_account
+
+    service = app.state.service
+    with service.begin() as conn:
+        for username, (unit, roles, name) in ACCOUNTS.items():
+            if find_account(conn, username) is None:
+                create_account(
+                    conn,
+                    username=username,
+                    password=PASSWORD,
+                    unit=unit,
+                    roles=roles,
+                    hierarchy=service.hierarchy,
+                    display_name=name,
+                    password_hasher=service.password_hasher,
+                )
+    submissions.import_dataset(service, example_path("nanning"))
+    store = service.store
+    if not store.cases():
+        store.open_case(
+            "450103",
+            dt.date(2023, 3, 1),
+            actor="南宁市人民政府教育督导室",
+            summary="督学配备不足",
+            case_id="DD2023000001",
+        )
+        store.open_case(
+            "450102",
+            dt.date(2023, 3, 1),
+            actor="南宁市人民政府教育督导室",
+            case_id="DD2023000002",
+        )
+        with service.begin() as conn:
+            county = find_account(conn, "qingxiu")
+        budgets = b"jurisdiction,year,amount\n450103,2023,40.0\n"
+        submissions.submit(
+            service,
+            county,
+            unit="450103",
+            year=2023,
+            files=[submissions.Upload("budgets.csv", budgets)],
+        )
 
 
 def csrf_of(html: str) -> str:

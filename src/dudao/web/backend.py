@@ -1,56 +1,34 @@
-"""What the pages need from the service, in one place.
+"""What the pages take from the service, in one place.
 
-The pages never reach into the service's tables: they ask a :class:`Backend` for
-the signed-in account, whether it may see or change a unit, the data that applies
-to a unit, the case store and the submissions. ``app.state.web_backend`` holds the
-backend in use; :func:`backend` reads it.
-
-:class:`LocalBackend` runs the pages on the library alone (accounts given in code,
-the bundled sample dataset, a case store at a path): for the tests of the pages and
-for a demonstration without a database. The service's backend implements the same
-methods over its accounts, sessions and submissions.
+The pages never reach into the service's tables: they ask this module for the
+signed-in account, whether it may see or change a unit, the data that applies to a
+unit, the case store and the submissions — each a thin call of :mod:`dudao.server`
+(its guide is :mod:`dudao.server`'s docstring).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
-import hmac
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import attrs
+import yaml
 from starlette.requests import Request
 
-from dudao.examples import example_path
+from dudao.errors import DudaoError, Problem
 from dudao.model.hierarchy import Hierarchy
-from dudao.plugins.manager import PluginSet, load_plugins
+from dudao.plugins.manager import PluginSet
+from dudao.server import access, deps
+from dudao.server import submissions as subs
+from dudao.server.accounts import Account
+from dudao.server.service import Service
 from dudao.store.cases import CaseStore
+from dudao.workflow.steps import Step
 
-#: Roles as the pages name them (issue 14: 督导办 staff, 督学, viewer, administrator).
-ROLE_LABELS = {
-    "staff": "督导办工作人员",
-    "inspector": "督学",
-    "viewer": "查看",
-    "admin": "管理员",
-}
-
-
-@attrs.frozen
-class Account:
-    """The signed-in person as the pages see them."""
-
-    username: str
-    name: str
-    unit: str  # the jurisdiction code the account belongs to
-    roles: frozenset[str] = frozenset({"viewer"})
-
-    @property
-    def role_text(self) -> str:
-        return "、".join(ROLE_LABELS.get(r, r) for r in sorted(self.roles))
+__all__ = ["Account", "DataSource", "account", "csrf_ok", "csrf_token", "data_for"]
 
 
 @attrs.frozen
@@ -59,180 +37,151 @@ class DataSource:
 
     folder: Path
     sample: bool
-    label: str  # where it came from, for the page (e.g. "自带示例数据集")
+    label: str  # where it came from, for the page
     evaluation: Path | None = None  # county measurements for the indicator sets
+    evaluation_sample: bool = True
 
 
-@attrs.frozen
-class Submission:
-    """A dataset submitted by a unit, as the pages list it."""
-
-    id: str
-    unit: str
-    year: int
-    status: str  # Chinese: 待审核、已通过、已退回
-    submitted_by: str
-    submitted_at: str
-    note: str = ""
+def service(request: Request) -> Service:
+    return deps.get_service(request)
 
 
-class Backend(Protocol):
-    """The service as the pages use it."""
-
-    def plugins(self) -> PluginSet: ...
-
-    def hierarchy(self) -> Hierarchy: ...
-
-    def sign_in(self, request: Request, username: str, password: str) -> Account | None: ...
-
-    def sign_out(self, request: Request) -> None: ...
-
-    def account(self, request: Request) -> Account | None: ...
-
-    def can_view(self, account: Account, code: str) -> bool: ...
-
-    def can_capture(self, account: Account, code: str) -> bool: ...
-
-    def can_approve(self, account: Account, code: str) -> bool: ...
-
-    def data_for(self, code: str) -> DataSource: ...
-
-    def cases(self) -> CaseStore: ...
-
-    def waiting(self, account: Account, code: str) -> Sequence[Submission]: ...
+def plugins(request: Request) -> PluginSet:
+    return service(request).plugins
 
 
-def backend(request: Request) -> Backend:
-    """The backend of the app serving ``request``."""
-    b: Backend = request.app.state.web_backend
-    return b
+def hierarchy(request: Request) -> Hierarchy:
+    return service(request).hierarchy
 
 
-# ----------------------------------------------------------------- CSRF
-CSRF_KEY = "csrf_token"
+def cases(request: Request) -> CaseStore:
+    return service(request).store
+
+
+# ------------------------------------------------------------ accounts
+def account(request: Request) -> Account | None:
+    """The signed-in account, or None."""
+    return deps.optional_account(request)
+
+
+def role_text(a: Account) -> str:
+    return "、".join(r.label for r in sorted(a.roles))
+
+
+def sign_in(request: Request, username: str, password: str) -> Account:
+    """Sign in (raises DudaoError: bad credentials, too many attempts)."""
+    return deps.sign_in(request, username, password)
+
+
+def sign_out(request: Request) -> None:
+    deps.sign_out(request)
 
 
 def csrf_token(request: Request) -> str:
-    """The session's CSRF token (made on first use); every form carries it."""
-    token = request.session.get(CSRF_KEY)
-    if not isinstance(token, str) or not token:
-        token = secrets.token_urlsafe(32)
-        request.session[CSRF_KEY] = token
-    return token
+    """The session's CSRF token; every form carries it."""
+    return deps.csrf_token(request)
 
 
 def csrf_ok(request: Request, sent: str | None) -> bool:
     """Whether a form's token is the session's (compared in constant time)."""
-    token = request.session.get(CSRF_KEY)
+    expected = request.session.get("csrf") if "session" in request.scope else None
     return (
-        isinstance(token, str)
-        and bool(token)
+        isinstance(expected, str)
+        and bool(expected)
         and isinstance(sent, str)
-        and secrets.compare_digest(token.encode(), sent.encode())
+        and secrets.compare_digest(expected.encode(), sent.encode())
     )
 
 
-# ------------------------------------------------------- local backend
-def _digest(password: str, salt: bytes) -> bytes:
-    return hashlib.scrypt(password.encode(), salt=salt, n=2**12, r=8, p=1)
+def can_view(request: Request, a: Account, code: str) -> bool:
+    return access.can_view(a, code, hierarchy(request))
 
 
-@functools.cache
-def _plugins() -> PluginSet:
-    return load_plugins()
+def can_capture(request: Request, a: Account, code: str) -> bool:
+    return access.can_capture(a, code, hierarchy(request))
 
 
+def can_write_case(request: Request, a: Account, code: str, step: Step | None = None) -> bool:
+    return access.can_write_case(a, code, hierarchy(request), step)
+
+
+# ---------------------------------------------------------------- data
 def _evaluation_example() -> Path:
     import dudao.examples
 
     return Path(dudao.examples.__file__).parent / "nanning_evaluation"
 
 
-class LocalBackend:
-    """The pages' backend on the library alone: accounts given as
-    ``{username: (password, Account)}`` (passwords kept as scrypt digests), the
-    bundled Nanning sample dataset for every unit, a case store at ``store``."""
+def _sample(folder: Path) -> bool:
+    try:
+        info = yaml.safe_load((folder / "dataset.yaml").read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return False
+    return bool(isinstance(info, dict) and info.get("sample"))
 
-    def __init__(
-        self,
-        accounts: Mapping[str, tuple[str, Account]],
-        store: str | Path,
-        *,
-        data: DataSource | None = None,
-        submissions: Sequence[Submission] = (),
-    ) -> None:
-        self._accounts: dict[str, tuple[bytes, bytes, Account]] = {}
-        for username, (password, account) in accounts.items():
-            salt = secrets.token_bytes(16)
-            self._accounts[username] = (salt, _digest(password, salt), account)
-        self._store_path = store
-        self._store: CaseStore | None = None
-        self._data = data or DataSource(
-            example_path("nanning"), True, "自带示例数据集（南宁）", _evaluation_example()
-        )
-        self._submissions = list(submissions)
 
-    def plugins(self) -> PluginSet:
-        return _plugins()
+def data_for(request: Request, code: str) -> DataSource | None:
+    """The latest approved data covering ``code``: its own, else that of the nearest
+    unit above it that has some (a city's data covers its counties); None if none."""
+    svc = service(request)
+    h = svc.hierarchy
+    found = None
+    with svc.read() as conn:  # closed before folder_of opens its own connection
+        for unit in reversed(h.path(code)):
+            row = subs.latest_approved(conn, unit.code)
+            if row is not None:
+                found = unit, row.id, row.year, row.version
+                break
+    if found is None:
+        return None
+    unit, sid, year, version = found
+    folder = subs.folder_of(svc, sid)
+    who = "" if unit.code == code else f"（{unit.name}报送）"
+    label = f"{unit.name}{year}年已审核数据（第{version}版）{who}"
+    return DataSource(folder, _sample(folder), label, _evaluation_example())
+    return None
 
-    def hierarchy(self) -> Hierarchy:
-        return self.plugins().hierarchy()
 
-    def sign_in(self, request: Request, username: str, password: str) -> Account | None:
-        found = self._accounts.get(username)
-        if found is None:
-            _digest(password, b"0" * 16)  # the same work for an unknown name
-            return None
-        salt, digest, account = found
-        if not hmac.compare_digest(_digest(password, salt), digest):
-            return None
-        request.session.clear()  # a new session on sign-in (no fixation)
-        request.session["account"] = username
-        csrf_token(request)
-        return account
+# --------------------------------------------------------- submissions
+def waiting(request: Request, a: Account, code: str) -> list[dict[str, Any]]:
+    """Submissions in ``code``'s subtree awaiting approval, each saying whether this
+    account may decide it."""
+    h = hierarchy(request)
+    rows = subs.listing(service(request), a, unit=code, status=subs.SUBMITTED)
+    return [{**r, "may_decide": access.can_approve(a, r["unit"], h)} for r in rows]
 
-    def sign_out(self, request: Request) -> None:
-        request.session.clear()
 
-    def account(self, request: Request) -> Account | None:
-        username = request.session.get("account")
-        found = self._accounts.get(username) if isinstance(username, str) else None
-        return None if found is None else found[2]
+def submit(
+    request: Request, a: Account, code: str, year: int, files: Sequence[tuple[str, bytes]]
+) -> dict[str, Any]:
+    """Validate and store a submission (raises DudaoError with located problems)."""
+    uploads = [subs.Upload(name, content) for name, content in files]
+    return subs.submit(
+        service(request),
+        a,
+        unit=code,
+        year=year,
+        files=uploads,
+        address=deps.client_address(request),
+    )
 
-    def can_view(self, account: Account, code: str) -> bool:
-        h = self.hierarchy()
-        return code in h and account.unit in h and h.contains(account.unit, code)
 
-    def can_capture(self, account: Account, code: str) -> bool:
-        return self.can_view(account, code) and bool(account.roles & {"staff", "inspector"})
+def deadlines(request: Request, code: str, year: int) -> list[dict[str, Any]]:
+    """The dated tasks of the work plans binding ``code``'s level in ``year``."""
+    return subs.deadlines(service(request), code, year)
 
-    def can_approve(self, account: Account, code: str) -> bool:
-        # approval is the level above's: never one's own unit
-        return code != account.unit and self.can_view(account, code) and "staff" in account.roles
 
-    def data_for(self, code: str) -> DataSource:
-        return self._data
-
-    def cases(self) -> CaseStore:
-        if self._store is None:
-            self._store = CaseStore.open(self._store_path)
-        return self._store
-
-    def waiting(self, account: Account, code: str) -> Sequence[Submission]:
-        h = self.hierarchy()
-        return [
-            s
-            for s in self._submissions
-            if s.status == "待审核"
-            and s.unit in h
-            and h.contains(code, s.unit)
-            and self.can_approve(account, s.unit)
-        ]
-
-    def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+def decide(
+    request: Request, a: Account, submission_id: int, approve: bool, reason: str
+) -> dict[str, Any]:
+    return subs.decide(
+        service(request),
+        a,
+        submission_id,
+        approve=approve,
+        reason=reason,
+        address=deps.client_address(request),
+    )
 
 
 def today() -> dt.date:
@@ -240,5 +189,5 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-def as_json(account: Account) -> dict[str, Any]:
-    return {"username": account.username, "unit": account.unit, "roles": sorted(account.roles)}
+def problem(message: str, code: str) -> DudaoError:
+    return DudaoError(Problem(message, code=code))

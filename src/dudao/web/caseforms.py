@@ -84,7 +84,7 @@ def _field(step: Step, attr: Any, hint: Any) -> Field:
     if hint is bool:
         # an explicit field has no preset answer: the official must state it
         shown = "" if explicit or default is None else ("true" if default else "false")
-        choices = (Choice("true", "是"), Choice("false", "否"))
+        choices: tuple[Choice, ...] = (Choice("true", "是"), Choice("false", "否"))
         return Field(name, label, "bool", required, choices, shown, text)
     enum = _enum(hint)
     if enum is not None:

@@ -1,20 +1,22 @@
 """The pages officials work in: server-rendered HTML in Chinese, no script needed.
 
 Every page that shows a unit checks that the signed-in account may see it (its own
-unit and the units below; never above or beside): a unit outside the account's
-subtree is answered with 403 and shows nothing about it. Every form carries the
-session's CSRF token and every POST checks it. Templates escape everything
-(Jinja2 autoescape); charts are SVG drawn here (:mod:`dudao.web.charts`).
+unit and the units below; never above or beside): a unit or case outside the
+account's subtree is answered 404, as if it did not exist (as the service's API
+does). Every form carries the session's CSRF token and every POST checks it.
+Templates escape everything (Jinja2 autoescape); charts are SVG drawn here
+(:mod:`dudao.web.charts`). What the pages take from the service goes through
+:mod:`dudao.web.backend`.
 
 The routes are on :data:`router`; :func:`mount` adds them and the static files to
-an app whose ``state.web_backend`` is set (:mod:`dudao.web.backend`).
+the service's app (:func:`dudao.web.app.create_app`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import tempfile
+import io
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -28,21 +30,18 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from dudao import api
 from dudao.errors import DudaoError, Problem
-from dudao.io.dataset import SUFFIXES
 from dudao.law.kinds import Kind
 from dudao.model.findings import Severity
 from dudao.model.hierarchy import Hierarchy
 from dudao.model.numbers import number
-from dudao.model.tables import TABLES
 from dudao.plans.status import PlanReport
-from dudao.web import charts, unitdata
-from dudao.web.backend import Account, Backend, backend, csrf_ok, csrf_token, today
+from dudao.web import backend, charts, unitdata
+from dudao.web.backend import Account, DataSource
 from dudao.web.caseforms import read_form, step_fields
 from dudao.web.lawview import law_rows
 from dudao.workflow.machine import allowed_next
-from dudao.workflow.steps import Event, Step, payload_from_dict, payload_to_dict
+from dudao.workflow.steps import Step, field_label, payload_to_dict
 
 router = APIRouter(include_in_schema=False)
 
@@ -53,7 +52,7 @@ _env = Environment(
 templates = Jinja2Templates(env=_env)
 SEVERITY_TONE = {"error": "bad", "warning": "warn", "info": "info"}
 LIST_LIMIT = 100  # findings listed one by one on a page; the rest are counted
-UPLOAD_LIMIT = 20 * 1024 * 1024  # bytes per uploaded file
+UPLOAD_LIMIT = 50 * 1024 * 1024  # bytes read of an uploaded file (the service's limit)
 
 
 def mount(app: FastAPI) -> None:
@@ -63,19 +62,15 @@ def mount(app: FastAPI) -> None:
 
 
 # ------------------------------------------------------------ helpers
-class _SignInFirst(Exception):
-    pass
-
-
 def _render(
     request: Request, name: str, context: dict[str, Any], status: int = 200
 ) -> HTMLResponse:
-    b = backend(request)
-    account = b.account(request)
+    account = backend.account(request)
     base = {
         "account": account,
-        "csrf": csrf_token(request),
-        "today": today(),
+        "role_text": backend.role_text(account) if account else "",
+        "csrf": backend.csrf_token(request),
+        "today": backend.today(),
         "sev_label": {s.value: s.label for s in Severity},
         "sev_tone": SEVERITY_TONE,
         "number": number,
@@ -87,37 +82,34 @@ def _render(
 
 
 def _signed_in(request: Request) -> Account | RedirectResponse:
-    account = backend(request).account(request)
+    account = backend.account(request)
     if account is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
     return account
 
 
-def _denied(request: Request, what: str, status: int = 403) -> HTMLResponse:
+def _denied(request: Request, what: str, status: int = 404) -> HTMLResponse:
     return _render(request, "denied.html", {"what": what}, status)
 
 
-def _unit_or_denied(
-    request: Request, account: Account, code: str
-) -> tuple[Hierarchy, Any] | HTMLResponse:
-    """The unit ``code`` if the account may see it; else the 403/404 page (a unit
-    outside the subtree and an unknown code get the same 403 text, saying nothing
-    about the unit)."""
-    b = backend(request)
-    h = b.hierarchy()
-    if code not in h:
-        return _denied(request, "没有这个单位", 404)
-    if not b.can_view(account, code):
-        return _denied(request, "该单位不在您的管辖范围内", 403)
-    return h, h.get(code)
+NOT_VISIBLE = "没有这个单位，或它不在您的管辖范围内"
 
 
-def _path(b: Backend, account: Account, code: str) -> list[dict[str, Any]]:
+def _unit_or_denied(request: Request, account: Account, code: str) -> Any:
+    """The unit ``code`` if the account may see it; else the 404 page, the same for a
+    unit outside the subtree and an unknown code (as the service answers)."""
+    h = backend.hierarchy(request)
+    if code not in h or not backend.can_view(request, account, code):
+        return _denied(request, NOT_VISIBLE)
+    return h.get(code)
+
+
+def _path(request: Request, account: Account, code: str) -> list[dict[str, Any]]:
     """The units from the root to ``code``, linked where the account may see them."""
     return [
-        {"code": u.code, "name": u.name, "link": b.can_view(account, u.code)}
-        for u in b.hierarchy().path(code)
+        {"code": u.code, "name": u.name, "link": backend.can_view(request, account, u.code)}
+        for u in backend.hierarchy(request).path(code)
         if u.code != "000000"
     ]
 
@@ -147,26 +139,24 @@ def login(
     csrf_token: str = Form(""),
     next: str = Form("/"),
 ) -> Response:
-    if not csrf_ok(request, csrf_token):
-        return _render(
-            request,
-            "login.html",
-            {"next": _safe_next(next), "error": "页面已过期，请重新登录"},
-            400,
-        )
-    account = backend(request).sign_in(request, username.strip(), password)
-    if account is None:
-        return _render(
-            request, "login.html", {"next": _safe_next(next), "error": "用户名或密码不正确"}, 401
-        )
-    return RedirectResponse(_safe_next(next), status_code=303)
+    target = _safe_next(next)
+    if not backend.csrf_ok(request, csrf_token):
+        error = "页面已过期，请重新登录"
+        return _render(request, "login.html", {"next": target, "error": error}, 400)
+    try:
+        backend.sign_in(request, username.strip(), password)
+    except DudaoError as exc:
+        error = exc.problems[0].message if exc.problems else "登录失败"
+        status = 429 if "too-many-attempts" in exc.codes else 401
+        return _render(request, "login.html", {"next": target, "error": error}, status)
+    return RedirectResponse(target, status_code=303)
 
 
 @router.post("/logout", response_model=None)
 def logout(request: Request, csrf_token: str = Form("")) -> Response:
-    if not csrf_ok(request, csrf_token):
+    if not backend.csrf_ok(request, csrf_token):
         return _denied(request, "页面已过期，请刷新后重试", 400)
-    backend(request).sign_out(request)
+    backend.sign_out(request)
     return RedirectResponse("/login", status_code=303)
 
 
@@ -184,92 +174,79 @@ def unit_page(request: Request, code: str) -> Response:
     account = _signed_in(request)
     if isinstance(account, RedirectResponse):
         return account
-    got = _unit_or_denied(request, account, code)
-    if isinstance(got, HTMLResponse):
-        return got
-    h, unit = got
-    b = backend(request)
-    plugins = b.plugins()
-    source = b.data_for(code)
+    unit = _unit_or_denied(request, account, code)
+    if isinstance(unit, HTMLResponse):
+        return unit
+    h = backend.hierarchy(request)
+    plugins = backend.plugins(request)
+    source = backend.data_for(request, code)
+    children = [{"code": c.code, "name": c.name, "kind": c.kind.label} for c in h.children(code)]
+    waiting = backend.waiting(request, account, code)
+    overdue = [
+        o
+        for o in backend.cases(request).overdue(backend.today())
+        if o.target in h and h.contains(code, o.target)
+    ]
+    context: dict[str, Any] = {
+        "unit": unit,
+        "path": _path(request, account, code),
+        "source": source,
+        "children": children,
+        "overdue": overdue,
+        "overdue_names": unitdata.names(h, {o.target for o in overdue}),
+        "waiting": waiting,
+        "can_capture": backend.can_capture(request, account, code),
+        "per_child": {},
+        "child_chart": None,
+    }
+    if source is None:
+        return _render(request, "unit.html", context)
     result = unitdata.checked(source.folder, plugins)
     findings = unitdata.findings_for(result, code)
-    counts = unitdata.severity_counts(findings)
-    children = [{"code": c.code, "name": c.name, "kind": c.kind.label} for c in h.children(code)]
     per_child = _per_child(h, code, findings)
-    child_chart = (
-        Markup(
-            charts.bar_chart(
-                [
-                    charts.Bar(c["name"], per_child.get(c["code"], 0), "bad")
-                    for c in children
-                    if per_child.get(c["code"], 0)
-                ],
-                title="下级单位“错误”级问题数",
-            )
-        )
-        if any(per_child.values())
-        else None
-    )
-    plan = _plan_view(unitdata.plans(source.folder, plugins), code, h)
-    evaluations = unitdata.evaluations(source.evaluation, plugins, code, today())
-    eval_charts = {
-        e.set_id: Markup(
-            charts.bar_chart(
-                [
-                    charts.Bar(
-                        r["name"], r["total"], "good" if r["grade"] == "达标" else "bad", r["grade"]
-                    )
-                    for r in e.rows
-                ],
-                title=f"{e.label}：总分与等级",
-                maximum=e.maximum,
-            )
-        )
-        for e in evaluations
-        if e.rows
-    }
-    overdue = [
-        o for o in b.cases().overdue(today()) if o.target in h and h.contains(code, o.target)
-    ]
-    waiting = b.waiting(account, code)
-    return _render(
-        request,
-        "unit.html",
+    if any(per_child.values()):
+        bars = [
+            charts.Bar(c["name"], per_child[c["code"]], "bad")
+            for c in children
+            if per_child.get(c["code"])
+        ]
+        context["child_chart"] = Markup(charts.bar_chart(bars, title="下级单位“错误”级问题数"))
+    evaluations = unitdata.evaluations(source.evaluation, plugins, code, backend.today())
+    context.update(
         {
-            "unit": unit,
-            "path": _path(b, account, code),
-            "source": source,
             "as_of": result.as_of,
-            "counts": counts,
+            "counts": unitdata.severity_counts(findings),
             "findings": findings.head(LIST_LIMIT).to_dict("records"),
             "findings_total": len(findings),
             "names": unitdata.names(h, set(findings["jurisdiction"].astype(str))),
-            "children": children,
             "per_child": per_child,
-            "child_chart": child_chart,
-            "plan": plan,
+            "plan": _plan_view(unitdata.plans(source.folder, plugins, code), h),
             "evaluations": evaluations,
-            "eval_charts": eval_charts,
-            "overdue": overdue,
-            "overdue_names": unitdata.names(h, {o.target for o in overdue}),
-            "waiting": waiting,
-            "waiting_names": unitdata.names(h, {s.unit for s in waiting}),
-            "can_capture": b.can_capture(account, code),
-            "own": code == account.unit,
-        },
+            "eval_charts": {e.set_id: _evaluation_chart(e) for e in evaluations if e.rows},
+        }
     )
+    return _render(request, "unit.html", context)
+
+
+def _evaluation_chart(e: unitdata.EvaluationView) -> Markup:
+    bars = [
+        charts.Bar(r["name"], r["total"], "good" if r["grade"] == "达标" else "bad", r["grade"])
+        for r in e.rows
+    ]
+    title = f"{e.label}：总分与等级"
+    return Markup(charts.bar_chart(bars, title=title, maximum=e.maximum))
 
 
 def _per_child(h: Hierarchy, code: str, findings: pd.DataFrame) -> dict[str, int]:
     errors = findings[findings["severity"] == Severity.ERROR.value]
-    out: dict[str, int] = {}
-    for child in h.children(code):
-        mask = unitdata.in_subtree(h, child.code, errors["jurisdiction"].astype(str))
-        out[child.code] = int(mask.sum())
-    return out
+    codes = errors["jurisdiction"].astype(str)
+    return {
+        child.code: int(unitdata.in_subtree(h, child.code, codes).sum())
+        for child in h.children(code)
+    }
 
 
-def _plan_view(report: PlanReport | str, code: str, h: Hierarchy) -> dict[str, Any]:
+def _plan_view(report: PlanReport | str, h: Hierarchy) -> dict[str, Any]:
     if isinstance(report, str):
         return {"problem": report}
     frame = report.frame()
@@ -278,28 +255,24 @@ def _plan_view(report: PlanReport | str, code: str, h: Hierarchy) -> dict[str, A
     counts = frame["status_label"].value_counts()
     tone = {"达成": "good", "未达成": "bad", "未到期": "info", "无法度量": "base"}
     bars = [charts.Bar(label, int(counts.get(label, 0)), t) for label, t in tone.items()]
-    plans = {p.id: (p, scope) for p, scope in report.plans}
+    titles = {p.id: p.title for p, _ in report.plans}
     tasks = []
     for row in frame.to_dict("records"):
         deadline = dt.date.fromisoformat(row["deadline"])
-        plan, scope = plans[row["plan"]]
         tasks.append(
             {
                 **row,
-                "plan_title": plan.title,
-                "scope": _named(h, scope),
-                "late": row["status"] == "not_met" and deadline < today(),
+                "plan_title": titles.get(row["plan"], row["plan"]),
+                "late": row["status"] == "not_met" and deadline < backend.today(),
             }
         )
-    tasks.sort(
-        key=lambda t: ({"not_met": 0, "pending": 1, "met": 2}.get(t["status"], 3), t["deadline"])
-    )
+    rank = {"not_met": 0, "pending": 1, "met": 2}
+    tasks.sort(key=lambda t: (rank.get(t["status"], 3), t["deadline"]))
     return {
         "problem": None,
         "measured": [t for t in tasks if t["status"] != "not_measurable"],
         "unmeasured": [t for t in tasks if t["status"] == "not_measurable"],
         "chart": Markup(charts.bar_chart(bars, title="工作要点任务完成情况（项）")),
-        "counts": [(label, int(counts.get(label, 0))) for label in tone],
         "as_of": report.as_of,
     }
 
@@ -310,15 +283,18 @@ def tree_page(request: Request, code: str) -> Response:
     account = _signed_in(request)
     if isinstance(account, RedirectResponse):
         return account
-    got = _unit_or_denied(request, account, code)
-    if isinstance(got, HTMLResponse):
-        return got
-    h, unit = got
-    b = backend(request)
-    source = b.data_for(code)
-    findings = unitdata.findings_for(unitdata.checked(source.folder, b.plugins()), code)
-    errors = findings[findings["severity"] == Severity.ERROR.value]["jurisdiction"].astype(str)
-    per_unit = errors.value_counts().to_dict()
+    unit = _unit_or_denied(request, account, code)
+    if isinstance(unit, HTMLResponse):
+        return unit
+    h = backend.hierarchy(request)
+    source = backend.data_for(request, code)
+    per_unit: dict[str, int] = {}
+    if source is not None:
+        findings = unitdata.findings_for(
+            unitdata.checked(source.folder, backend.plugins(request)), code
+        )
+        errors = findings[findings["severity"] == Severity.ERROR.value]["jurisdiction"]
+        per_unit = errors.astype(str).value_counts().to_dict()
     limit = h.depth(code) + 3
 
     def node(c: str) -> dict[str, Any]:
@@ -332,11 +308,8 @@ def tree_page(request: Request, code: str) -> Response:
             "children": [node(k.code) for k in kids],
         }
 
-    return _render(
-        request,
-        "tree.html",
-        {"unit": unit, "path": _path(b, account, code), "tree": node(code), "source": source},
-    )
+    context = {"unit": unit, "path": _path(request, account, code), "tree": node(code)}
+    return _render(request, "tree.html", {**context, "source": source})
 
 
 # ------------------------------------------------------------- law
@@ -345,64 +318,42 @@ def law_page(request: Request, code: str, on: str | None = None) -> Response:
     account = _signed_in(request)
     if isinstance(account, RedirectResponse):
         return account
-    got = _unit_or_denied(request, account, code)
-    if isinstance(got, HTMLResponse):
-        return got
-    _h, unit = got
-    b = backend(request)
+    unit = _unit_or_denied(request, account, code)
+    if isinstance(unit, HTMLResponse):
+        return unit
     error = None
-    day = today()
+    day = backend.today()
     if on:
         try:
             day = dt.date.fromisoformat(on)
         except ValueError:
             error = f"日期“{on}”无效，请写成 YYYY-MM-DD；下表为今天的规定"
-    book = _law_book(b)
-    rows = law_rows(book, code, day)
-    return _render(
-        request,
-        "law.html",
-        {"unit": unit, "path": _path(b, account, code), "day": day, "rows": rows, "error": error},
-    )
-
-
-def _law_book(b: Backend) -> Any:
-    return _book_of(b.plugins())
-
-
-@functools.lru_cache(maxsize=4)
-def _book_of(plugins: Any) -> Any:
-    return plugins.law_book()
+    rows = law_rows(backend.service(request).law, code, day)
+    context = {"unit": unit, "path": _path(request, account, code), "day": day, "rows": rows}
+    return _render(request, "law.html", {**context, "error": error})
 
 
 # ------------------------------------------------------------- upload
+def _tables() -> list[tuple[str, str]]:
+    from dudao.model.tables import TABLES
+
+    return [(name, spec.label_zh) for name, spec in TABLES.items()]
+
+
 @router.get("/units/{code}/upload", response_model=None)
 def upload_page(request: Request, code: str) -> Response:
     account = _signed_in(request)
     if isinstance(account, RedirectResponse):
         return account
-    got = _unit_or_denied(request, account, code)
-    if isinstance(got, HTMLResponse):
-        return got
-    _h, unit = got
-    b = backend(request)
-    if not b.can_capture(account, code):
-        return _denied(request, "您的账号没有上报数据的权限", 403)
+    unit = _unit_or_denied(request, account, code)
+    if isinstance(unit, HTMLResponse):
+        return unit
+    if not backend.can_capture(request, account, code):
+        return _denied(request, "您的账号没有为该单位报送数据的权限", 403)
+    context = {"unit": unit, "path": _path(request, account, code), "tables": _tables()}
     return _render(
-        request,
-        "upload.html",
-        {
-            "unit": unit,
-            "path": _path(b, account, code),
-            "tables": _table_choices(),
-            "report": None,
-            "year": today().year,
-        },
+        request, "upload.html", {**context, "report": None, "year": backend.today().year}
     )
-
-
-def _table_choices() -> list[tuple[str, str]]:
-    return [(name, spec.label_zh) for name, spec in TABLES.items()]
 
 
 @attrs.frozen
@@ -425,92 +376,66 @@ async def upload(
     account = _signed_in(request)
     if isinstance(account, RedirectResponse):
         return account
-    got = _unit_or_denied(request, account, code)
-    if isinstance(got, HTMLResponse):
-        return got
-    _h, unit = got
-    b = backend(request)
-    if not csrf_ok(request, csrf_token):
+    unit = _unit_or_denied(request, account, code)
+    if isinstance(unit, HTMLResponse):
+        return unit
+    if not backend.csrf_ok(request, csrf_token):
         return _denied(request, "页面已过期，请刷新后重试", 400)
-    if not b.can_capture(account, code):
-        return _denied(request, "您的账号没有上报数据的权限", 403)
-    with tempfile.TemporaryDirectory(prefix="dudao-upload-") as tmp:
-        folder = Path(tmp)
-        problems: list[Problem] = []
-        saved: dict[str, Path] = {}
-        for upload_file in files:
-            name = Path(upload_file.filename or "").name
-            stem, suffix = Path(name).stem, Path(name).suffix.lower()
-            if stem not in TABLES or suffix not in SUFFIXES:
-                problems.append(
-                    Problem(
-                        f"不认识的文件“{name}”",
-                        source=name,
-                        code="unknown-table",
-                        hint="文件名应为表名加扩展名，如 schools.csv；可用的表："
-                        + "、".join(TABLES),
-                    )
-                )
-                continue
-            data = await upload_file.read(UPLOAD_LIMIT + 1)
-            if len(data) > UPLOAD_LIMIT:
-                problems.append(Problem(f"文件“{name}”超过 20 MB", source=name, code="too-large"))
-                continue
-            target = folder / f"{stem}{suffix}"
-            target.write_bytes(data)
-            saved[target.name] = target
-        if not saved and not problems:
-            problems.append(Problem("没有选择文件", code="no-file", hint="选择一个或多个表格文件"))
-        if saved and not problems:
-            (folder / "dataset.yaml").write_text(
-                f'name: "上报数据"\nscope: "{code}"\nas_of: {year}-12-31\n', encoding="utf-8"
-            )
-            try:
-                api.load(folder, b.plugins())
-            except DudaoError as exc:
-                problems.extend(exc.problems)
-        located = [_locate(p, folder) for p in problems]
-        previews = _previews(saved, located)
-    return _render(
-        request,
-        "upload.html",
-        {
-            "unit": unit,
-            "path": _path(b, account, code),
-            "tables": _table_choices(),
-            "report": {"ok": not located, "problems": located, "previews": previews},
-            "files": sorted(saved),
-            "year": year,
+    if not backend.can_capture(request, account, code):
+        return _denied(request, "您的账号没有为该单位报送数据的权限", 403)
+    received: list[tuple[str, bytes]] = []
+    for f in files:
+        data = await f.read(UPLOAD_LIMIT + 1)
+        received.append((Path(f.filename or "").name, data))
+    located: list[_Located] = []
+    submitted: dict[str, Any] | None = None
+    try:
+        submitted = backend.submit(request, account, code, year, received)
+    except DudaoError as exc:
+        located = [_locate(p) for p in exc.problems]
+    context = {
+        "unit": unit,
+        "path": _path(request, account, code),
+        "tables": _tables(),
+        "year": year,
+        "deadlines": backend.deadlines(request, code, year),
+        "files": sorted(name for name, _ in received),
+        "report": {
+            "ok": not located,
+            "submitted": submitted,
+            "problems": located,
+            "previews": _previews(received, located),
         },
-        status=200 if not located else 422,
+    }
+    return _render(request, "upload.html", context, 200 if not located else 422)
+
+
+def _locate(p: Problem) -> _Located:
+    source = p.source or ""
+    # the service names a table's rows as "schools（schools.csv）"
+    if "（" in source and source.endswith("）"):
+        source = source[source.index("（") + 1 : -1]
+    field = ".".join(str(s) for s in p.path)
+    return _Located(
+        Path(source).name if source else "—", p.row or p.line, field, p.message, p.hint or ""
     )
 
 
-def _locate(p: Problem, folder: Path) -> _Located:
-    source = p.source or ""
-    name = Path(source).name if source else ""
-    if source and not source.startswith(str(folder)):
-        name = source
-    field = ".".join(str(s) for s in p.path)
-    return _Located(name or "—", p.row or p.line, field, p.message, p.hint or "")
-
-
-def _previews(saved: dict[str, Path], located: list[_Located]) -> list[dict[str, Any]]:
-    """Each uploaded CSV's rows around its problems, the bad cells marked (first 30
-    rows when a file has none)."""
+def _previews(received: list[tuple[str, bytes]], located: list[_Located]) -> list[dict[str, Any]]:
+    """Each uploaded CSV's rows around its problems, the bad cells marked (row n of
+    the file is the n-th line: the header is row 1)."""
     out = []
-    for name, path in sorted(saved.items()):
-        if path.suffix != ".csv":
+    for name, data in received:
+        mine = [p for p in located if p.file == name and p.row]
+        if not name.lower().endswith(".csv") or not mine:
             continue
         try:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, nrows=5000)
-        except Exception:  # unreadable: the load's own problem says why
+            frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, nrows=100_000)
+        except Exception:  # unreadable: the service's own problem says why
             continue
-        mine = [p for p in located if p.file == name]
-        bad_rows = {p.row for p in mine if p.row}
-        bad_cells = {(p.row, p.field) for p in mine if p.row}
-        # file row n is frame index n - 2 (row 1 is the header)
-        wanted = sorted({r - 2 + d for r in bad_rows for d in (-1, 0, 1)} or set(range(30)))
+        bad_rows = {p.row for p in mine}
+        bad_cells = {(p.row, p.field) for p in mine}
+        wanted = sorted({r - 2 + d for r in bad_rows if r for d in (-1, 0, 1)})[:60]
         rows = [
             {
                 "row": i + 2,
@@ -527,49 +452,68 @@ def _previews(saved: dict[str, Path], located: list[_Located]) -> list[dict[str,
     return out
 
 
-# ------------------------------------------------------------- cases
-@router.get("/cases", response_model=None)
-def cases_page(request: Request) -> Response:
+@router.post("/submissions/{submission_id}/decide", response_model=None)
+def decide(
+    request: Request,
+    submission_id: int,
+    decision: str = Form(""),
+    reason: str = Form(""),
+    csrf_token: str = Form(""),
+    back: str = Form("/"),
+) -> Response:
     account = _signed_in(request)
     if isinstance(account, RedirectResponse):
         return account
-    b = backend(request)
-    h = b.hierarchy()
-    states = [s for s in b.cases().cases() if s.target in h and b.can_view(account, s.target or "")]
-    return _render(
-        request,
-        "cases.html",
-        {
-            "cases": states,
-            "names": unitdata.names(h, {s.target or "" for s in states}),
-            "path": _path(b, account, account.unit),
-        },
-    )
+    if not backend.csrf_ok(request, csrf_token):
+        return _denied(request, "页面已过期，请刷新后重试", 400)
+    try:
+        backend.decide(request, account, submission_id, decision == "approve", reason)
+    except DudaoError as exc:
+        message = "；".join(str(p.message) for p in exc.problems)
+        status = 404 if "unknown-submission" in exc.codes else 422
+        return _denied(request, message, status)
+    return RedirectResponse(_safe_next(back) + "#waiting", status_code=303)
+
+
+# ------------------------------------------------------------- cases
+@router.get("/cases", response_model=None)
+def cases_page(request: Request) -> Response:
+    from dudao.server import casework
+
+    account = _signed_in(request)
+    if isinstance(account, RedirectResponse):
+        return account
+    h = backend.hierarchy(request)
+    states = casework.listing(backend.service(request), account)
+    context = {
+        "cases": states,
+        "names": unitdata.names(h, {s.target or "" for s in states}),
+        "path": _path(request, account, account.unit),
+    }
+    return _render(request, "cases.html", context)
 
 
 def _case_context(
     request: Request, account: Account, case_id: str
 ) -> dict[str, Any] | HTMLResponse:
-    b = backend(request)
-    h = b.hierarchy()
+    from dudao.server import casework
+
+    h = backend.hierarchy(request)
     try:
-        record = b.cases().case(case_id)
+        record = casework.visible_case(backend.service(request), account, case_id)
     except DudaoError:
-        return _denied(request, "没有这个案件", 404)
+        return _denied(request, "没有这个案件，或它不在您的管辖范围内")
     state = record.state
     target = state.target or ""
-    if state.last is None:
-        return _denied(request, "没有这个案件", 404)
-    if not b.can_view(account, target):
-        return _denied(request, "该案件不在您的管辖范围内", 403)
-    day = today()
-    steps = allowed_next(state, day)
+    day = backend.today()
     forms = []
-    for step in steps:
+    for step in allowed_next(state, day):
+        if not backend.can_write_case(request, account, target, step):
+            continue
         fields = step_fields(step)
-        defaults: dict[str, str] = {}
-        if "deadline" in {f.name for f in fields}:
-            defaults["deadline"] = (day + dt.timedelta(days=90)).isoformat()
+        defaults = {}
+        if any(f.name == "deadline" for f in fields):
+            defaults["deadline"] = _default_deadline(request, state, step, day)
         forms.append({"step": step, "fields": fields, "defaults": defaults})
     events = [
         {
@@ -578,29 +522,50 @@ def _case_context(
             "date": e.date,
             "actor": e.actor,
             "citation": str(e.citation) if e.citation else "—",
-            "details": _payload_text(e),
+            "details": _payload_text(e.step, payload_to_dict(e.payload)),
         }
         for e in record.events
     ]
     return {
         "case": state,
         "case_id": record.case_id,
+        "etag": casework.etag(state),
+        "target": target,
         "target_name": _named(h, target),
         "events": events,
         "forms": forms,
-        "may_write": b.can_capture(account, target) and "staff" in account.roles,
-        "path": _path(b, account, target) if target in h else [],
+        "next_steps": [s.label for s in allowed_next(state, day)],
+        "path": _path(request, account, target) if target in h else [],
         "problems": [],
         "day": day,
-        "actor_default": account.name,
+        "actor_default": account.display_name,
+        "documents": _case_documents(state),
     }
 
 
-def _payload_text(e: Event) -> list[tuple[str, str]]:
-    from dudao.workflow.steps import field_label
+def _default_deadline(request: Request, state: Any, step: Step, day: dt.date) -> str:
+    """The region's default deadline for the step (its ``deadline_days``), else 90 days."""
+    policies: Any = backend.cases(request).policies
+    try:
+        found = policies.policy(state.target, day, state.procedure).default_deadline(step, day)
+    except (AttributeError, DudaoError):
+        found = None
+    return (found or day + dt.timedelta(days=90)).isoformat()
 
-    data = payload_to_dict(e.payload)
-    fields = {f.name: f for f in step_fields(e.step)}
+
+def _case_documents(state: Any) -> list[tuple[str, str]]:
+    """The documents a case can give: 整改通知书 once rectification is ordered,
+    督办单 once one is issued."""
+    out = []
+    if state.deadline is not None or state.rank > 0:
+        out.append(("rectification", "整改通知书"))
+    if state.rank >= 1:
+        out.append(("order", "督办单"))
+    return out
+
+
+def _payload_text(step: Step, data: dict[str, Any]) -> list[tuple[str, str]]:
+    fields = {f.name: f for f in step_fields(step)}
     out = []
     for key, value in data.items():
         if value in (None, "", [], ()):
@@ -630,68 +595,106 @@ def case_page(request: Request, case_id: str) -> Response:
 
 @router.post("/cases/{case_id}/advance", response_model=None)
 async def advance_case(request: Request, case_id: str) -> Response:
+    from dudao.server import casework
+
+    account = _signed_in(request)
+    if isinstance(account, RedirectResponse):
+        return account
+    form = await request.form()
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    multi = {k: [v for v in form.getlist(k) if isinstance(v, str)] for k in form}
+    if not backend.csrf_ok(request, values.get("csrf_token")):
+        return _denied(request, "页面已过期，请刷新后重试", 400)
+    ctx = _case_context(request, account, case_id)
+    if isinstance(ctx, HTMLResponse):
+        return ctx
+    try:
+        step = Step.parse(values.get("step", ""))
+    except ValueError:
+        ctx["problems"] = [Problem("所选步骤不存在", code="bad-step")]
+        return _render(request, "case.html", ctx, 422)
+    problems: list[Problem] = []
+    try:
+        day = dt.date.fromisoformat(values.get("date") or backend.today().isoformat())
+    except ValueError:
+        problems = [
+            Problem("“日期”不是有效日期", path=("date",), code="bad-date", hint="如 2023-06-30")
+        ]
+    if not problems:
+        try:
+            casework.advance(
+                backend.service(request),
+                account,
+                case_id,
+                if_match=values.get("etag") or None,
+                step=step.value,
+                date=day,
+                payload=read_form(step, values, multi),
+                actor=(values.get("actor") or "").strip() or None,
+                address=request.client.host if request.client else "",
+            )
+        except DudaoError as exc:
+            problems = exc.problems
+    if problems:
+        ctx["problems"] = problems
+        ctx["failed_step"] = step
+        status = 409 if any(p.code == "stale-seq" for p in problems) else 422
+        if any(p.code == "forbidden" for p in problems):
+            status = 403
+        return _render(request, "case.html", ctx, status)
+    return RedirectResponse(f"/cases/{quote(case_id, safe='')}", status_code=303)
+
+
+# ------------------------------------------------------------- documents
+@router.get("/cases/{case_id}/{kind}.{fmt}", response_model=None)
+def case_document(request: Request, case_id: str, kind: str, fmt: str) -> Response:
+    """督办单 (``order``) or 整改通知书 (``rectification``) of a case, .docx or .pdf."""
+    from dudao.report import documents
+
     account = _signed_in(request)
     if isinstance(account, RedirectResponse):
         return account
     ctx = _case_context(request, account, case_id)
     if isinstance(ctx, HTMLResponse):
         return ctx
-    form = await request.form()
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
-    multi = {k: [v for v in form.getlist(k) if isinstance(v, str)] for k in form}
-    if not csrf_ok(request, values.get("csrf_token")):
-        return _denied(request, "页面已过期，请刷新后重试", 400)
-    if not ctx["may_write"]:
-        return _denied(request, "您的账号不能推进该案件", 403)
-    state = ctx["case"]
-    problems: list[Problem] = []
+    if fmt not in documents.FORMATS or kind not in ("order", "rectification"):
+        return _denied(request, "没有这种文档")
     try:
-        step = Step(values.get("step", ""))
-        if step not in allowed_next(state, None) or step is Step.OPENED:
-            raise ValueError
-    except ValueError:
-        ctx["problems"] = [Problem("所选步骤现在不能记录", code="step-not-allowed")]
-        return _render(request, "case.html", ctx, 422)
-    try:
-        day = dt.date.fromisoformat(values.get("date", "") or today().isoformat())
-        data = read_form(step, values, multi)
-        payload = payload_from_dict(step, data)
-        event = Event(
-            case_id,
-            step,
-            day,
-            (values.get("actor") or "").strip() or account.name,
-            state.target or "",
-            payload=payload,
-            seq=int(values.get("seq") or state.count + 1),
+        doc = documents.case_document(
+            kind, backend.cases(request), case_id, hierarchy=backend.hierarchy(request)
         )
-        backend(request).cases().append(case_id, event)
-    except ValueError:
-        problems = [Problem("日期无效", path=("date",), code="bad-date", hint="如 2023-06-30")]
+        data = documents.render(doc, fmt)
     except DudaoError as exc:
-        problems = exc.problems
-    if problems:
-        ctx["problems"] = problems
-        ctx["failed_step"] = step
-        return _render(request, "case.html", ctx, 422)
-    return RedirectResponse(f"/cases/{quote(case_id, safe='')}", status_code=303)
+        return _denied(request, "；".join(p.message for p in exc.problems), 422)
+    return _download(data, documents.filename(doc, fmt), documents.MEDIA_TYPES[fmt])
 
 
-# ------------------------------------------------------------- report
+def _download(data: bytes, name: str, media: str) -> Response:
+    return Response(
+        data,
+        media_type=media,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+    )
+
+
 @router.get("/units/{code}/report", response_model=None)
 def report_page(request: Request, code: str) -> Response:
-    """The unit's 督导报告 as a page to read and print (the .docx and PDF come from
-    :mod:`dudao.report` when it provides them)."""
+    """The unit's 督导报告 as a page to read, with the .docx and PDF to download."""
     account = _signed_in(request)
     if isinstance(account, RedirectResponse):
         return account
-    got = _unit_or_denied(request, account, code)
-    if isinstance(got, HTMLResponse):
-        return got
-    h, unit = got
-    b = backend(request)
-    source = b.data_for(code)
-    result = unitdata.checked(source.folder, b.plugins())
+    unit = _unit_or_denied(request, account, code)
+    if isinstance(unit, HTMLResponse):
+        return unit
+    h = backend.hierarchy(request)
+    source = backend.data_for(request, code)
+    if source is None:
+        return _render(
+            request,
+            "unit.html",
+            {"unit": unit, "source": None, "path": _path(request, account, code)},
+        )
+    result = unitdata.checked(source.folder, backend.plugins(request))
     findings = unitdata.findings_for(result, code)
     groups = []
     for sev in Severity:
@@ -699,29 +702,58 @@ def report_page(request: Request, code: str) -> Response:
         if rows:
             groups.append({"label": sev.label, "rows": rows})
     supervisor = h.supervisor(code)
-    return _render(
-        request,
-        "report.html",
-        {
-            "unit": unit,
-            "path": _path(b, account, code),
-            "source": source,
-            "as_of": result.as_of,
-            "groups": groups,
-            "counts": unitdata.severity_counts(findings),
-            "names": unitdata.names(h, set(findings["jurisdiction"].astype(str))),
-            "issuer": supervisor.name if supervisor else unit.name,
-            "documents": _documents_available(),
-        },
-    )
+    context = {
+        "unit": unit,
+        "path": _path(request, account, code),
+        "source": source,
+        "as_of": result.as_of,
+        "groups": groups,
+        "counts": unitdata.severity_counts(findings),
+        "names": unitdata.names(h, set(findings["jurisdiction"].astype(str))),
+        "issuer": supervisor.name if supervisor else unit.name,
+    }
+    return _render(request, "report.html", context)
 
 
-def _documents_available() -> bool:
+@router.get("/units/{code}/{kind}.{fmt}", response_model=None)
+def unit_document(request: Request, code: str, kind: str, fmt: str) -> Response:
+    """The unit's 督导报告 (``report``) or work-plan progress report (``plan``)."""
+    from dudao.report import documents
+
+    account = _signed_in(request)
+    if isinstance(account, RedirectResponse):
+        return account
+    unit = _unit_or_denied(request, account, code)
+    if isinstance(unit, HTMLResponse):
+        return unit
+    source = backend.data_for(request, code)
+    if source is None or fmt not in documents.FORMATS or kind not in ("report", "plan"):
+        return _denied(request, "没有这种文档，或本单位还没有已审核的数据")
+    plugins = backend.plugins(request)
     try:
-        import dudao.report.documents  # noqa: F401
-    except ImportError:
-        return False
-    return True
+        if kind == "report":
+            doc = _report_document(source, plugins, code)
+        else:
+            doc = documents.plan_progress_for(source.folder, plugins, code)
+        data = documents.render(doc, fmt)
+    except DudaoError as exc:
+        return _denied(request, "；".join(p.message for p in exc.problems), 422)
+    return _download(data, documents.filename(doc, fmt), documents.MEDIA_TYPES[fmt])
+
+
+def _report_document(source: DataSource, plugins: Any, code: str) -> Any:
+    from dudao.report import documents
+
+    evaluations = []
+    if source.evaluation is not None:
+        for set_id, _ in unitdata.EVALUATION_SETS:
+            try:
+                evaluations.append(
+                    documents.evaluation(source.evaluation, plugins, set_id, code, backend.today())
+                )
+            except DudaoError:
+                continue  # no data for it: the report leaves it out
+    return documents.supervision_report_for(source.folder, plugins, code, evaluations=evaluations)
 
 
 # ------------------------------------------------------------- simulate
@@ -730,8 +762,7 @@ def simulate_page(request: Request, ratio: str | None = None) -> Response:
     account = _signed_in(request)
     if isinstance(account, RedirectResponse):
         return account
-    b = backend(request)
-    h = b.hierarchy()
+    h = backend.hierarchy(request)
     code = account.unit
     error = None
     value = 4
@@ -743,43 +774,41 @@ def simulate_page(request: Request, ratio: str | None = None) -> Response:
         except ValueError:
             error = "配比应为 1 至 50 之间的整数（每名督学负责的学校数）"
             value = 4
-    source = b.data_for(code)
-    rows, findings = _simulate(source.folder, code, value, b)
-    chart = Markup(
+    source = backend.data_for(request, code)
+    context: dict[str, Any] = {
+        "unit": h.get(code),
+        "path": _path(request, account, code),
+        "ratio": value,
+        "error": error,
+        "source": source,
+        "parameter": _ratio_parameter(request, code),
+        "rows": [],
+    }
+    if source is None:
+        return _render(request, "simulate.html", context)
+    rows, findings = _simulate(request, source.folder, code, value)
+    context["rows"] = rows
+    context["findings"] = findings
+    context["chart"] = Markup(
         charts.paired_chart(
             [(r["name"], r["required_base"], r["required"]) for r in rows],
             title="应配督学数（名）",
-            names=("基线", f"方案：每 {value} 所学校 1 名督学"),
+            names=("基线", f"方案：每 {value} 所学校 1 名"),
         )
     )
-    gap = Markup(
+    context["gap"] = Markup(
         charts.paired_chart(
             [(r["name"], r["shortfall_base"], r["shortfall"]) for r in rows],
             title="缺额（名）",
             names=("基线", "方案"),
         )
     )
-    return _render(
-        request,
-        "simulate.html",
-        {
-            "unit": h.get(code),
-            "path": _path(b, account, code),
-            "rows": rows,
-            "ratio": value,
-            "error": error,
-            "chart": chart,
-            "gap": gap,
-            "findings": findings,
-            "source": source,
-            "parameter": _ratio_parameter(b, code),
-        },
-    )
+    return _render(request, "simulate.html", context)
 
 
-def _ratio_parameter(b: Backend, code: str) -> dict[str, Any] | None:
-    book = _law_book(b)
-    entry = book.resolve(Kind.PARAMETER, "inspector.schools_per_inspector", code, today())
+def _ratio_parameter(request: Request, code: str) -> dict[str, Any] | None:
+    law = backend.service(request).law
+    entry = law.resolve(Kind.PARAMETER, "inspector.schools_per_inspector", code, backend.today())
     if entry is None:
         return None
     return {"value": entry.value, "citation": entry.citation_text(), "plugin": entry.origin.plugin}
@@ -799,10 +828,10 @@ def _simulated(key: tuple[str, float], code: str, ratio: int, plugins: Any) -> A
 
 
 def _simulate(
-    folder: Path, code: str, ratio: int, b: Backend
+    request: Request, folder: Path, code: str, ratio: int
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    h = b.hierarchy()
-    result = _simulated(unitdata.version(folder), code, ratio, b.plugins())
+    h = backend.hierarchy(request)
+    result = _simulated(unitdata.version(folder), code, ratio, backend.plugins(request))
     staffing = result.staffing
     staffing = staffing[unitdata.in_subtree(h, code, staffing["jurisdiction"].astype(str))]
     base = staffing[staffing["scenario"] == "baseline"].set_index("jurisdiction")
@@ -824,6 +853,7 @@ def _simulate(
     f = result.findings
     f = f[unitdata.in_subtree(h, code, f["jurisdiction"].astype(str))]
     totals = f.groupby("scenario")["findings"].sum().to_dict()
-    labels = result.titles
-    findings = [{"scenario": labels.get(s, s), "count": int(n)} for s, n in sorted(totals.items())]
+    findings = [
+        {"scenario": result.titles.get(s, s), "count": int(n)} for s, n in sorted(totals.items())
+    ]
     return rows, findings

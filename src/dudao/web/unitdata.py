@@ -26,7 +26,7 @@ from dudao.evaluation.score import evaluate, ranked
 from dudao.law.kinds import Kind
 from dudao.model.findings import Severity
 from dudao.model.hierarchy import Hierarchy
-from dudao.plans.status import PlanReport
+from dudao.plans.status import PlanReport, measure_loaded
 from dudao.plugins.manager import PluginSet
 from dudao.rules.engine import CheckResult
 
@@ -84,17 +84,22 @@ def names(hierarchy: Hierarchy, codes: Iterable[str]) -> dict[str, str]:
 
 
 # -------------------------------------------------------------- plans
-@functools.lru_cache(maxsize=16)
-def _plans(key: tuple[str, float], plugins: PluginSet) -> PlanReport | str:
+@functools.lru_cache(maxsize=32)
+def _plans(key: tuple[str, float], code: str, plugins: PluginSet) -> PlanReport | str:
+    loaded = api.load(key[0], plugins)
+    ds = loaded.dataset
+    if code != ds.info.scope:  # measured within the unit's subtree
+        ds = attrs.evolve(ds, info=attrs.evolve(ds.info, scope=code))
     try:
-        return api.measure_plans(key[0], plugins)
+        return measure_loaded(ds, loaded.hierarchy, loaded.law, plugins)
     except DudaoError as exc:
         return "；".join(p.message for p in exc.problems)
 
 
-def plans(folder: Path, plugins: PluginSet) -> PlanReport | str:
-    """The work plans measured on the dataset, or why none could be."""
-    return _plans(version(folder), plugins)
+def plans(folder: Path, plugins: PluginSet, code: str) -> PlanReport | str:
+    """The work plans in force for ``code`` measured on the dataset within its
+    subtree, or why none could be."""
+    return _plans(version(folder), code, plugins)
 
 
 # --------------------------------------------------------- evaluations
