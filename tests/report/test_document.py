@@ -152,3 +152,37 @@ def test_unit_outside_the_dataset_is_refused(checked) -> None:
     with pytest.raises(DudaoError) as err:
         supervision_report("459999", check=checked)
     assert err.value.problems[0].path == ("--unit",)
+
+
+def test_a_unit_without_findings_gets_no_rectification(checked) -> None:
+    """兴宁区 (450102) passes every rule in the example."""
+    doc = supervision_report("450102", check=checked)
+    headings = [n + s.heading for _, n, s in doc.walk()]
+    assert headings == ["一、基本情况", "二、发现的问题", "三、工作要求"]
+    assert doc.sections[1].paragraphs == ("本次检查未发现问题。",)
+    assert "整改" not in doc.sections[2].paragraphs[0]
+    assert doc.attachments[0].rows == () and doc.attachments[0].note == "本次检查未发现问题。"
+
+
+def test_long_lists_are_cut_with_a_count(checked) -> None:
+    """宾阳县 (450126): 1 staffing finding and 4 schools of zone BY-Z2 without an inspector."""
+    doc = supervision_report("450126", check=checked, body_limit=2, table_limit=3)
+    zone = next(
+        s for _, _, s in doc.walk() if s.heading.startswith("中小学、幼儿园责任督学挂牌督导全覆盖")
+    )
+    assert zone.heading.endswith("共 4 项）")
+    assert zone.paragraphs == (
+        "BY示例学校05（BY-05）：责任区 BY-Z2 没有在任的责任督学。",
+        "BY示例学校06（BY-06）：责任区 BY-Z2 没有在任的责任督学。",
+        "……另有 2 项，详见附件。",
+    )
+    (table,) = doc.attachments
+    assert [r[0] for r in table.rows] == ["1", "2", "3"]
+    assert table.note is not None and table.note.startswith("共 5 项，本表列出前 3 项")
+
+
+def test_the_figures_of_a_part_are_not_the_datasets(checked) -> None:
+    city = supervision_report("450100", check=checked).sections[0].paragraphs[0]
+    county = supervision_report("450103", check=checked).sections[0].paragraphs[0]
+    assert "检查对象" in city and "南宁市及所属单位发现问题 28 项" in city
+    assert "检查对象" not in county and "青秀区发现问题 3 项" in county

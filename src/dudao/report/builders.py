@@ -156,9 +156,19 @@ def _rule_titles(check: CheckResult) -> dict[str, str]:
     return {r.rule: r.title for r in check.runs}
 
 
-def _findings_section(check: CheckResult, unit: str) -> tuple[Section, Table, dict[str, int]]:
-    """The 发现的问题 section (by severity, then rule), the attachment listing every
-    finding, and the counts by severity."""
+#: Findings listed one by one under each rule in the body; the rest are counted there
+#: and listed in the attachment.
+BODY_LIMIT = 10
+#: Rows of the attachment: past it the table ends with a note of how many are left out
+#: (a province's report on a national check would otherwise run to thousands of pages).
+TABLE_LIMIT = 2000
+
+
+def _findings_section(
+    check: CheckResult, unit: str, body_limit: int = BODY_LIMIT, table_limit: int = TABLE_LIMIT
+) -> tuple[Section, Table, dict[str, int]]:
+    """The 发现的问题 section (by severity, then rule), the attachment listing the
+    findings, and the counts by severity."""
     h = check.hierarchy
     codes = set(h.subtree_codes(unit)) if unit in h else {unit}
     frame = check.findings
@@ -174,15 +184,19 @@ def _findings_section(check: CheckResult, unit: str) -> tuple[Section, Table, di
         rule_sections = []
         for rule, group in part.groupby("rule", sort=False):
             citations = "；".join(dict.fromkeys(_text(c) for c in group["citation"] if _text(c)))
-            lines = tuple(
+            shown = group.iloc[:body_limit]
+            lines = [
                 f"{_text(r.target_name) or _text(r.target)}（{_text(r.target)}）："
                 f"{_text(r.message)}。"
-                for r in group.itertuples()
-            )
+                for r in shown.itertuples()
+            ]
+            if len(group) > len(shown):
+                lines.append(f"……另有 {len(group) - len(shown)} 项，详见附件。")
             title = titles.get(str(rule), str(rule))
             heading = f"{title}（依据：{citations or '未注明'}；共 {len(group)} 项）"
-            rule_sections.append(Section(heading, lines))
-            for r in group.itertuples():
+            rule_sections.append(Section(heading, tuple(lines)))
+            room = table_limit - len(rows)
+            for r in group.iloc[: max(room, 0)].itertuples():
                 rows.append(
                     (
                         str(len(rows) + 1),
@@ -200,11 +214,20 @@ def _findings_section(check: CheckResult, unit: str) -> tuple[Section, Table, di
         section = Section("发现的问题", ("本次检查未发现问题。",))
     else:
         section = Section("发现的问题", children=tuple(severity_sections))
+    total = sum(counts.values())
+    note = None
+    if not rows:
+        note = "本次检查未发现问题。"
+    elif total > len(rows):
+        note = (
+            f"共 {total} 项，本表列出前 {len(rows)} 项；完整清单可用 "
+            "dudao check --format xlsx 导出。"
+        )
     table = Table(
         "督导发现问题清单",
         ("序号", "对象", "所属单位", "问题", "程度", "依据"),
         tuple(rows),
-        note=None if rows else "本次检查未发现问题。",
+        note=note,
         sample=check.dataset.info.sample,
         widths=(0.8, 2.2, 1.4, 4.0, 0.8, 2.2),
     )
@@ -213,9 +236,10 @@ def _findings_section(check: CheckResult, unit: str) -> tuple[Section, Table, di
 
 def _evaluation_parts(
     ev: Evaluation, unit: str, hierarchy: Hierarchy | None, sample: bool = False
-) -> tuple[Section, Table] | None:
-    """One evaluation's section and score table for ``unit`` and the units below it;
-    None when the evaluation has no target there."""
+) -> tuple[Section, Table, bool] | None:
+    """One evaluation's section and score table for ``unit`` and the units below it,
+    and whether any of them falls short (an unmet indicator, a veto, a required
+    indicator failed); None when the evaluation has no target there."""
     scores = ev.scores
     targets = scores["target"].astype(str)
     codes = (
@@ -232,6 +256,7 @@ def _evaluation_parts(
     children: list[Section] = []
     rows: list[tuple[str, ...]] = []
     any_sample = False
+    short = False
     for r in here.sort_values([c for c in ("rank", "target") if c in here]).itertuples():
         target = str(r.target)
         name = _text(getattr(r, "name", "")) or _unit_name(hierarchy, target)
@@ -241,6 +266,7 @@ def _evaluation_parts(
             notes.append("一票否决")
         if r.required_failed:
             notes.append("必达指标未达标")
+        short = short or bool(notes)
         year = getattr(r, "year", None)
         year_text = f"{_text(year)}年" if year is not None and _text(year) else ""
         paragraphs.append(
@@ -252,6 +278,7 @@ def _evaluation_parts(
         )
         unmet = [line for line in expl.lines if not line.met and line.max_points is not None]
         if unmet:
+            short = True
             items = []
             for line in unmet:
                 value = "缺少数据" if line.value is None else format_number(line.value)
@@ -289,7 +316,7 @@ def _evaluation_parts(
         sample=any_sample or sample,
         widths=(1.2, 1.2, 3.2, 0.9, 1.8, 0.7, 0.8, 1.6),
     )
-    return section, table
+    return section, table, short
 
 
 def supervision_report(
@@ -302,12 +329,16 @@ def supervision_report(
     number: str | None = None,
     date: dt.date | None = None,
     sample: bool | None = None,
+    body_limit: int = BODY_LIMIT,
+    table_limit: int = TABLE_LIMIT,
 ) -> Document:
     """The 督导报告 of ``unit`` (and the units below it) from a check and/or
     evaluations, addressed to the unit's government and signed by its supervisor's
     committee office. ``number``: the 文号 (default: a placeholder marked 示例);
     ``date``: the 成文日期 (default: the check's as-of date, else today);
-    ``sample``: default from the dataset (and true for bundled examples).
+    ``sample``: default from the dataset (and true for bundled examples);
+    ``body_limit``/``table_limit``: findings listed per rule in the body / in all
+    in the attachment (the rest are counted).
 
     >>> from dudao import api
     >>> from dudao.examples import example_path
@@ -340,22 +371,35 @@ def supervision_report(
     sections: list[Section] = []
     attachments: list[Table] = []
     opening = []
+    problems = False  # anything to rectify
     if check is not None:
-        section, table, counts = _findings_section(check, unit)
-        ran = sum(1 for r in check.runs if r.skipped is None and r.checked)
+        section, table, counts = _findings_section(check, unit, body_limit, table_limit)
+        ran = len({r.rule for r in check.runs if r.skipped is None and r.checked})
         checked = sum(r.checked for r in check.runs if r.skipped is None)
         total = sum(counts.values())
+        problems = total > 0
+        scope = dataset.info.scope if dataset is not None else None
+        whole = scope is None or scope == unit  # the run's figures are the dataset's
         opening.append(
             f"根据{basis}的规定，{signer}依据现行教育督导规则，对{name}截至"
             f"{document_date(check.as_of)}的教育督导数据进行了检查。现将督导情况报告如下。"
         )
+        where = (
+            name if not (h is not None and unit in h and h.children(unit)) else f"{name}及所属单位"
+        )
         facts = [
-            f"本次检查适用规则 {ran} 条，检查对象 {checked} 个（次），发现问题 {total} 项，"
+            f"本次检查适用规则 {ran} 条"
+            + (f"，检查对象 {checked} 个（次）" if whole else "")
+            + f"。{where}发现问题 {total} 项，"
             f"其中错误级 {counts['error']} 项、警告级 {counts['warning']} 项、"
             f"提示级 {counts['info']} 项。"
         ]
         if dataset is not None:
-            facts.append(f"检查所用数据集：{dataset.info.name}。")
+            facts.append(
+                f"检查所用数据集：{dataset.info.name}"
+                + (f"（范围：{_unit_name(h, scope)}）" if scope and not whole else "")
+                + "。"
+            )
         if is_sample:
             facts.append(f"{SAMPLE_NOTE}。")
         sections.append(Section("基本情况", tuple(facts)))
@@ -372,20 +416,23 @@ def supervision_report(
             continue
         ev_sections.append(parts[0])
         attachments.append(parts[1])
+        problems = problems or parts[2]
     if evaluations and not ev_sections:
         ev_sections.append(Section("评估情况", (f"评估数据中没有{name}（{unit}）及其下级单位。",)))
     if ev_sections:
         sections.append(Section("督导评估结果", children=tuple(ev_sections)))
-    sections.append(
-        Section(
-            "整改要求",
-            (
-                f"请{government(h, unit)}根据{rectify_basis}的规定，对本报告所列问题逐项研究，"
-                f"明确责任单位和整改时限，在规定期限内完成整改，并将整改情况书面报告{signer}。",
-                "整改不到位、不及时的，将按规定发送督办单，并视情况采取约谈、通报、问责等措施。",
-            ),
+    if not problems:
+        sections.append(
+            Section(
+                "工作要求",
+                (
+                    f"本次督导未发现问题。请{government(h, unit)}继续按照有关规定，"
+                    "做好教育督导各项工作。",
+                ),
+            )
         )
-    )
+    else:
+        sections.append(_rectification_section(government(h, unit), rectify_basis, signer))
     return Document(
         kind=DocumentKind.SUPERVISION_REPORT,
         title=f"关于{name}教育督导情况的督导报告",
@@ -400,6 +447,18 @@ def supervision_report(
         sample=is_sample,
         notes=(("此件按规定向社会公开", SAMPLE_NOTE) if is_sample else ("此件按规定向社会公开",)),
         masthead=f"{signer}文件",
+    )
+
+
+def _rectification_section(recipient: str, basis: str, signer: str) -> Section:
+    return Section(
+        "整改要求",
+        (
+            f"请{recipient}根据{basis}的规定，对本报告所列问题逐项研究，"
+            "明确责任单位和整改时限，在规定期限内完成整改，并将整改情况书面报告"
+            f"{signer}。",
+            "整改不到位、不及时的，将按规定发送督办单，并视情况采取约谈、通报、问责等措施。",
+        ),
     )
 
 
