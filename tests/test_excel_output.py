@@ -324,3 +324,30 @@ def test_evaluate_xlsx_names_evaluators_and_warns_of_sample_data(tmp_path: Path)
     assert rows["450103"]["评估主体"] == "南宁市" and rows["450103"]["评估主体代码"] == "450100"
     assert rows["450123"]["一票否决"] == "是" and rows["450103"]["一票否决"] == "否"
     assert ws.freeze_panes == f"C{row + 1}"
+
+
+def test_cases_list_xlsx_and_table_name_the_unit(tmp_path: Path) -> None:
+    db = str(tmp_path / "c.db")
+    for case, unit in (("C1", "450103"), ("=1+1", "450105")):
+        code, _, stderr = run("cases", "--store", db, "open", unit, "--actor", "南宁市督导室",
+                              "--date", "2023-03-01", "--case-id", case, "--source", "督导检查",
+                              "--summary", "督学不足")  # fmt: skip
+        assert code == 0, stderr
+    code, stdout, stderr = run("cases", "--store", db, "list")
+    assert code == 0, stderr
+    assert "青秀区（450103）" in stdout and "江南区（450105）" in stdout
+    out = tmp_path / "案件.xlsx"
+    code, stdout, stderr = run(
+        "cases", "--store", db, "list", "--format", "xlsx", "--out", str(out)
+    )
+    assert code == 0, stderr
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["说明", "案件"]
+    ws = wb["案件"]
+    row, headers = header(ws)
+    assert not names_beside_codes(headers)
+    assert ws.freeze_panes == f"B{row + 1}"  # the case id stays in view
+    found = {r[0]: r for r in ws.iter_rows(min_row=row + 1, values_only=True)}
+    assert found["C1"][1:3] == ("450103", "青秀区")
+    assert found["=1+1"][1:3] == ("450105", "江南区")  # a case id from a user: text
+    assert not [c.coordinate for c in cells(out) if c.data_type == "f"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -18,6 +19,7 @@ import click
 from rich.table import Table
 
 if TYPE_CHECKING:
+    from dudao.model.hierarchy import Hierarchy
     from dudao.model.labels import LabelledEnum
     from dudao.store import CaseStore
 
@@ -591,7 +593,12 @@ def show(ctx: click.Context, case_id: str, fmt: str) -> None:
 @click.option("--step", help="只列出最近一步为该步骤的案件")
 @click.option("--open/--closed", "is_open", default=None, help="只列出未结案/已结案的案件")
 @click.option("--limit", type=int, help="最多列出多少件")
-@FORMAT
+@format_option("table", "json", "xlsx")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Excel 文件名（--format xlsx 时必填），如 案件.xlsx",
+)
 @click.pass_context
 def list_(
     ctx: click.Context,
@@ -600,8 +607,12 @@ def list_(
     is_open: bool | None,
     limit: int | None,
     fmt: str,
+    out: Path | None = None,
 ) -> None:
-    """列出案件及其当前状态。"""
+    """列出案件及其当前状态（被督导单位附名称）。"""
+    from dudao.cli.output import wrote, xlsx_path
+
+    workbook = xlsx_path(fmt, out)
     if step is not None:
         step = parse_step(step).value
     closed = None if is_open is None else not is_open
@@ -609,19 +620,68 @@ def list_(
     if fmt == "json":
         print_json({"cases": [_state_json(s) for s in rows]})
         return
-    table = Table(title=f"案件（{len(rows)} 件）", title_justify="left")
-    for header in ("案件", "被督导单位", "状态", "最近日期", "事件数", "整改期限"):
-        table.add_column(header)
-    for s in rows:
-        table.add_row(
+    hierarchy = _hierarchy()
+    if workbook is not None:
+        from dudao.report.excel import write_workbook
+        from dudao.report.workbooks import case_sheets
+
+        filters = [
+            f"被督导单位 {target}" if target else "",
+            f"最近一步 {step}" if step else "",
+            {None: "", True: "未结案", False: "已结案"}[is_open],
+        ]
+        write_workbook(
+            workbook,
+            case_sheets(rows, hierarchy),
+            title="督导问责案件",
+            about=[
+                ("案件库", ctx.obj["store"]),
+                ("筛选", "，".join(f for f in filters if f) or "全部"),
+                ("案件数", len(rows)),
+            ],
+        )
+        wrote(workbook)
+        return
+    _print_cases(rows, hierarchy)
+
+
+def _hierarchy() -> Hierarchy:
+    from dudao.plugins.manager import load_plugins
+
+    return load_plugins().hierarchy()
+
+
+def _print_cases(rows: list[CaseState], hierarchy: Hierarchy) -> None:
+    """The cases as a table that fits the terminal: the supervised unit's name beside its
+    code, case ids and codes never broken."""
+    from dudao.cli.table import Col, layout
+
+    def unit(code: str | None) -> str:
+        if not code:
+            return "—"
+        return f"{hierarchy.get(code).name}（{code}）" if code in hierarchy else code
+
+    table_rows = [
+        [
             s.case_id or "",
-            s.target or "",
+            unit(s.target),
             s.status,
-            str(s.last_date or ""),
+            str(s.last_date or "—"),
             str(s.count),
             str(s.deadline or "—"),
-        )
-    stdout.print(table)
+        ]
+        for s in rows
+    ]
+    columns = (
+        Col("案件", "id"),
+        Col("被督导单位", "text", min_text=8),
+        Col("状态", "text", min_text=6),
+        Col("最近日期", "id", keep=2, fold_into="状态"),
+        Col("事件数", "number", keep=1),
+        Col("整改期限", "id", keep=3, fold_into="状态"),
+    )
+    title = f"案件（{len(rows)} 件）"
+    stdout.print(layout(stdout, columns, table_rows).table(table_rows, title=title))
 
 
 @cases.command()
