@@ -291,7 +291,8 @@ class _Writer:
             self.para(text)
         for depth, number, s in d.walk():
             font = {1: roles.heading, 2: roles.subheading}.get(depth, roles.body)
-            self.para(number + s.heading, font=font)
+            heading = self.para(number + s.heading, font=font)
+            heading.paragraph_format.keep_with_next = True  # no heading alone at a page's foot
             for text in s.paragraphs:
                 self.para(text)
             for t in s.tables:

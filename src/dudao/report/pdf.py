@@ -14,6 +14,7 @@ Every string from the document is escaped (:func:`html.escape` of
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,13 @@ from dudao.report.text import plain_text
 __all__ = ["render_html", "render_pdf", "write_pdf"]
 
 
+# A space beside Chinese (厅发〔2020〕26号 二（七）): justification stretches U+0020 and
+# U+00A0 only, so such a space becomes a fixed quarter-em one and no line shows a gap.
+_CJK_SPACE = re.compile(r"(?<=[\u2e80-\uffef]) (?=\S)|(?<=\S) (?=[\u2e80-\uffef])")
+
+
 def _e(value: Any) -> str:
-    return html.escape(plain_text(value), quote=True)
+    return html.escape(_CJK_SPACE.sub("\u2005", plain_text(value)), quote=True)
 
 
 def _css(serif: str, sans: str, sample: bool) -> str:
@@ -56,6 +62,7 @@ p {{ margin: 0; text-indent: 2em; text-align: justify; }}
 h1 {{ font-size: 22pt; line-height: 36pt; text-align: center; font-weight: bold;
       margin: 28pt 0 28pt 0; }}
 .recipients {{ text-indent: 0; }}
+.h1, .h2, .h3 {{ break-after: avoid; }}
 .h1 {{ font-family: "{sans_q}", sans-serif; }}
 .h2 {{ font-weight: bold; }}
 .attach-note {{ margin-top: 28pt; }}
