@@ -51,6 +51,17 @@ def _json(status: int, body: dict[str, Any], headers: dict[str, str] | None = No
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    for route in app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
+
+
 def create_app(settings: Settings | None = None, *, service: Service | None = None) -> FastAPI:
     """The service as an ASGI application. ``settings`` default: from the environment
     (:meth:`Settings.from_env`). The database is upgraded and the plugins loaded when
@@ -107,12 +118,19 @@ def create_app(settings: Settings | None = None, *, service: Service | None = No
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
-        message = {404: "没有这个地址", 405: "该地址不支持此方法"}.get(
-            exc.status_code, str(exc.detail)
+        code = {400: "bad-request", 404: "not-found", 405: "method-not-allowed"}.get(
+            exc.status_code, "http-error"
         )
+        message = {
+            400: f"请求无法解析：{exc.detail}",
+            404: "没有这个地址",
+            405: "该地址不支持此方法",
+        }.get(exc.status_code, str(exc.detail))
         body = {"problems": [problem_json(Problem(message, code=code))]}
-        return _json(exc.status_code, body, getattr(exc, "headers", None))
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:  # every method the path has, not only one route's
+            headers["Allow"] = ", ".join(_allowed_methods(app, request))
+        return _json(exc.status_code, body, headers or None)
 
     from dudao.server.api import router
 

@@ -39,6 +39,7 @@ def _error(description: str) -> dict[str, Any]:
 #: The error answers every authenticated route may give (documented so clients and
 #: schemathesis know them).
 AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _error("请求无法解析（如 JSON 格式错误）"),
     401: _error("未登录，或令牌无效"),
     403: _error("无权在该单位进行此操作"),
     422: _error("输入有误（逐条列出问题、位置与修改建议）"),

@@ -1,0 +1,34 @@
+"""schemathesis against the service's own OpenAPI schema, authenticated, on the
+running service: no server errors, every answer documented and matching its schema
+(conventions-service.md §3). Bounded by the hypothesis settings profile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+
+from dudao.examples import example_path
+from dudao.server.app import create_app
+from dudao.server.settings import Settings
+from dudao.server.submissions import import_dataset
+
+# The schema does not depend on the data: take it from an app that is never started.
+schema = schemathesis.openapi.from_dict(
+    create_app(Settings(data=Path("unused"), secret="unused")).openapi()
+)
+
+
+@pytest.fixture(scope="module")
+def service_with_data(live_sqlite: Any) -> Any:
+    import_dataset(live_sqlite.service, example_path("nanning"))  # analysis has data
+    return live_sqlite
+
+
+@schema.parametrize()
+def test_the_api_keeps_its_schema(case: Any, service_with_data: Any) -> None:
+    live = service_with_data
+    token = live.token("gx-admin")
+    case.call_and_validate(base_url=live.url, headers={"Authorization": f"Bearer {token}"})
