@@ -83,6 +83,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "dudao.cli.scaffold:new_plugin",
         "生成一个可以直接安装、运行的地区插件：清单、YAML 模板、一个通过的测试用例和 README。",
     ),
+    "serve": (
+        "dudao.cli.serve:serve",
+        "启动教育督导信息管理系统（网页与 API），地址打印在屏幕上。",
+    ),
+    "accounts": (
+        "dudao.cli.serve:accounts",
+        "信息管理系统的账号：创建首个管理员、演示账号，列出、停用账号。",
+    ),
 }
 
 
