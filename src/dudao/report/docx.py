@@ -76,6 +76,16 @@ class _Align:
         return _align()[key]
 
 
+#: The children of w:pPr that come after w:pBdr (ECMA-376 CT_PPrBase), for Word, which
+#: refuses a file whose elements are out of order.
+_AFTER_PBDR = (
+    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+    "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)  # fmt: skip
+
 #: 0 left, 1 centre, 2 right, 3 justify → python-docx's enum (imported when used)
 _ALIGN = _Align()
 
@@ -221,7 +231,8 @@ class _Writer:
         ):
             edge.set(qn(k), v)
         borders.append(edge)
-        p._p.get_or_add_pPr().append(borders)
+        # the schema orders pPr's children: pBdr comes before spacing, ind, jc …
+        p._p.get_or_add_pPr().insert_element_before(borders, *_AFTER_PBDR)
         return p
 
     def table(self, t: Table) -> None:
