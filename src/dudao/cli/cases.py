@@ -720,3 +720,63 @@ def overdue(ctx: click.Context, as_of: str | None, fmt: str) -> None:
     for o in rows:
         table.add_row(o.case_id, o.target, o.status, str(o.deadline), str(o.days), o.due.label)
     stdout.print(table)
+
+
+# ------------------------------------------------------------------ open from findings
+@cases.command("open-findings")
+@click.argument("dataset")
+@click.option("--actor", required=True, help="立案的督导机构")
+@click.option("--date", "date_", help="立案日期 YYYY-MM-DD（默认今天）")
+@click.option("--as-of", help="检查日期 YYYY-MM-DD（默认取 dataset.yaml 的 as_of）")
+@click.option("--within", help="只为该区划及其下级单位立案（如 450103）")
+@click.option(
+    "--severity",
+    "severities",
+    multiple=True,
+    type=click.Choice(["error", "warning"]),
+    default=("error",),
+    show_default=True,
+    help="为哪些严重程度的问题立案（可多次给出）",
+)
+@FORMAT
+@click.pass_context
+def open_findings(
+    ctx: click.Context,
+    dataset: str,
+    actor: str,
+    date_: str | None,
+    as_of: str | None,
+    within: str | None,
+    severities: tuple[str, ...],
+    fmt: str,
+) -> None:
+    """检查 DATASET，按发现的问题为责任单位批量立案：每个单位每条规则一件，已立过的不重复。"""
+    from dudao import api
+    from dudao.store.routing import open_cases_for_findings
+
+    plugins = api.load_plugins()
+    result = api.check(dataset, plugins, as_of=parse_date(as_of, "检查日期"))
+    hierarchy = result.hierarchy
+    if within is not None:
+        hierarchy.get(within)  # an unknown code: a clear error
+    routed = open_cases_for_findings(
+        _store(ctx),
+        result.findings.to_dict("records"),
+        actor=actor,
+        date=_date(date_),
+        severities=severities,
+        within=None if within is None else (lambda u: hierarchy.contains(within, u)),
+    )
+    if fmt == "json":
+        print_json(
+            {
+                "opened": [_state_json(s) for s in routed.opened],
+                "skipped": routed.skipped,
+            }
+        )
+        return
+    for s in routed.opened:
+        stdout.print(f"已立案 {s.case_id}（{s.target}）")
+    if routed.skipped:
+        stderr.print(f"已有案件，未重复立案：{len(routed.skipped)} 件")
+    stderr.print(f"共立案 {len(routed.opened)} 件。")
