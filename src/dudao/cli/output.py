@@ -115,15 +115,18 @@ def progress_shown() -> bool:
 
 
 @contextlib.contextmanager
-def working(description: str, total: int | None = None) -> Iterator[Callable[..., None]]:
+def working(
+    description: str, total: int | None = None, *, show: bool = True
+) -> Iterator[Callable[..., None]]:
     """A progress bar on stderr while the block runs (a spinner and the time taken
     when ``total`` is unknown), gone when it ends; nothing when stderr is not a
-    terminal (:func:`progress_shown`). Yields ``advance(steps=1, description=None)``.
+    terminal (:func:`progress_shown`) or ``show`` is false. Yields
+    ``advance(steps=1, description=None)``.
 
     >>> with working("检查") as advance:
     ...     advance()
     """
-    if not progress_shown():
+    if not (show and progress_shown()):  # show=False: the user asked for quiet
         yield lambda steps=1, description=None: None
         return
     from rich.progress import (

@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import click
 import pandas as pd
-from rich.table import Table
+from rich.text import Text
 
 from dudao.cli.lawstatus import LawStatus, strict_option
-from dudao.cli.output import console_text, parse_date, print_json, stderr, stdout
+from dudao.cli.output import console_text, parse_date, print_json, stderr, stdout, working
+from dudao.cli.table import Col, layout, paragraph
 from dudao.examples import FOLDER, example_path
 from dudao.model.numbers import number, percent
 
@@ -121,9 +122,14 @@ def simulate(
         sets = sets or ("quality_balanced", "preschool_universal")
     data = EvaluationData.load(evaluation, sets or ("quality_balanced",)) if evaluation else None
     extra = [sample_parameter("simulate.inspector_annual_cost", pay)] if pay is not None else []
-    plugins = load_plugins()
-    scenario = Scenario.load(folder, plugins, as_of=parse_date(as_of), extra=extra, evaluation=data)
-    result = compare(scenario, reforms, rules=rules)
+    with working("读取数据集和方案", total=2, show=not quiet) as advance:
+        plugins = load_plugins()
+        scenario = Scenario.load(
+            folder, plugins, as_of=parse_date(as_of), extra=extra, evaluation=data
+        )
+        advance(description=f"比较 {len(reforms) + 1} 个方案：运行规则、评估")
+        result = compare(scenario, reforms, rules=rules)
+        advance()
     dynamic = None
     if runs and years:
         executor = "dask" if scheduler else "local"
@@ -236,16 +242,14 @@ def _print(
     if bundled or info.sample:
         stdout.print("[yellow]注意：示例数据，不代表实际情况。[/]")
     names = [f"{s}（{result.titles.get(s, s)}）" for s in result.scenarios]
-    stdout.print(console_text("方案：" + "；".join(names)))
-    stdout.print(console_text("运行的规则：" + "、".join(sorted(result.rules))))
+    stdout.print(paragraph(stdout, "方案：" + "；".join(names)))
+    stdout.print(paragraph(stdout, "运行的规则：" + "、".join(sorted(result.rules))))
 
     totals = _staffing_totals(result)
-    table = Table(title="督学配备（按学校数比例）", title_justify="left")
-    headers = ["方案", "学校", "应配", "在任", "缺口"]
+    columns = [Col("方案", "id"), *(Col(h, "number") for h in ("学校", "应配", "在任", "缺口"))]
     if "annual_cost" in totals:
-        headers.append("缺口年成本（元，示例参数）")
-    for h in headers:
-        table.add_column(h, justify="right" if h != "方案" else "left")
+        columns.append(Col("缺口年成本（元，示例参数）", "number"))
+    rows: list[list[Any]] = []
     for s, row in totals.iterrows():
         cells = [
             s,
@@ -256,34 +260,31 @@ def _print(
         ]
         if "annual_cost" in totals:
             cells.append(number(row["annual_cost"], 0, thousands=True))
-        table.add_row(*(console_text(c) for c in cells))
-    stdout.print(table)
+        rows.append(cells)
+    stdout.print(layout(stdout, columns, rows).table(rows, title="督学配备（按学校数比例）"))
 
     per_rule = result.findings.pivot_table(
         index="rule", columns="scenario", values="findings", aggfunc="sum", fill_value=0
     ).reindex(columns=list(result.scenarios), fill_value=0)
-    table = Table(title="各规则发现的问题数", title_justify="left")
-    table.add_column("规则")
-    for s in result.scenarios:
-        table.add_column(console_text(s), justify="right")
-    for rule, row in per_rule.iterrows():
-        table.add_row(console_text(rule), *(number(int(v), thousands=True) for v in row))
-    stdout.print(table)
+    columns = [Col("规则", "id"), *(Col(str(s), "number") for s in result.scenarios)]
+    rows = [
+        [rule, *(number(int(v), thousands=True) for v in row)] for rule, row in per_rule.iterrows()
+    ]
+    stdout.print(layout(stdout, columns, rows).table(rows, title="各规则发现的问题数"))
 
     if len(result.ranks):
-        table = Table(title="评估排名变化（与基线相比）", title_justify="left")
-        for h in (
-            "方案",
-            "指标体系",
-            "对象",
-            "Spearman",
-            "Kendall",
-            "名次变化",
-            "达标",
-            "新不达标",
-            "新达标",
-        ):
-            table.add_column(h)
+        columns = [
+            Col("方案", "id"),
+            Col("指标体系", "id"),
+            Col("对象", "number"),
+            Col("Spearman", "number", keep=1),
+            Col("Kendall", "number", keep=1),
+            Col("名次变化", "number"),
+            Col("达标", "id"),
+            Col("新不达标", "number"),
+            Col("新达标", "number"),
+        ]
+        rows = []
         for _, r in result.ranks.iterrows():
             rank_cells = (
                 r["scenario"],
@@ -296,22 +297,20 @@ def _print(
                 r["newly_failed"],
                 r["newly_passed"],
             )
-            table.add_row(*(console_text(c) for c in rank_cells))
-        stdout.print(table)
+            rows.append([str(c) for c in rank_cells])
+        stdout.print(layout(stdout, columns, rows).table(rows, title="评估排名变化（与基线相比）"))
 
     if dynamic is not None:
         final = _final_year(dynamic)
         years = int(dynamic.frame["year"].max())
         runs = dynamic.frame.groupby("scenario")["run"].nunique().max()
-        table = Table(
-            title=f"第 {years} 年（{runs} 次运行的均值及 95% 置信区间；速率为示例参数）",
-            title_justify="left",
-        )
         from dudao.simulate.dynamic import LABELS
 
-        table.add_column("方案")
-        for m in SUMMARY_METRICS:
-            table.add_column(LABELS[m][0], justify="right")
+        columns = [
+            Col("方案", "id"),
+            *(Col(LABELS[m][0], "text", min_text=6) for m in SUMMARY_METRICS),
+        ]
+        rows = []
         for s in result.scenarios:
             mine = final[final["scenario"] == s].set_index("metric")
             cells = []
@@ -325,7 +324,8 @@ def _print(
                     percent if m == "coverage" else lambda x: number(x, 0, thousands=True)
                 )
                 cells.append(f"{num(r['mean'])} [{num(r['ci_low'])}, {num(r['ci_high'])}]")
-            table.add_row(*(console_text(c) for c in (s, *cells)))
-        stdout.print(table)
+            rows.append([s, *cells])
+        title = f"第 {years} 年（{runs} 次运行的均值及 95% 置信区间；速率为示例参数）"
+        stdout.print(layout(stdout, columns, rows).table(rows, title=Text(title)))
     if level:
         stdout.print(f"按 {level} 汇总的表格见 --out 文件夹中的 static/*_by_{level}.parquet")

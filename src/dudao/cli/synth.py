@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from dudao.cli.output import stderr
+from dudao.cli.output import stderr, working
 
 #: Scale names and the scope each one synthesises unless --scope is given.
 SCOPES = {"national": "000000", "province": "450000", "city": "450100"}
@@ -58,10 +58,14 @@ def synth(
     from dudao.plugins.manager import load_plugins
     from dudao.synth import synthesize, write_dataset  # numpy work only when asked
 
-    # the plugins' development zones are supervised too, as dudao check will see them
-    hierarchy = load_plugins().hierarchy()
-    data = synthesize(seed, scope or SCOPES[scale_name], fraction, hierarchy=hierarchy)
-    write_dataset(data, out, fmt)  # type: ignore[arg-type]
+    with working("合成数据集：读取区划", total=3) as advance:
+        # the plugins' development zones are supervised too, as dudao check will see them
+        hierarchy = load_plugins().hierarchy()
+        advance(description="合成数据集：生成学校、督学和督导记录")
+        data = synthesize(seed, scope or SCOPES[scale_name], fraction, hierarchy=hierarchy)
+        advance(description=f"合成数据集：写入 {fmt} 文件")
+        write_dataset(data, out, fmt)  # type: ignore[arg-type]
+        advance()
     counts = data.counts()
     labels = {
         "townships": "乡镇",

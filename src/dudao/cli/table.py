@@ -274,6 +274,12 @@ def layout(console: Console, columns: Sequence[Col], rows: Sequence[Sequence[Any
     return Layout(tuple(columns), tuple(keep), tuple(widths[i] for i in keep))
 
 
+def paragraph(console: Console, text: str | Text) -> Text:
+    """``text`` broken into lines for ``console.width`` at allowed places only (a list of
+    rule ids joined by 、 breaks between them, never inside one)."""
+    return wrap(_cell(text), max(console.width, 1))
+
+
 def fit_table(
     console: Console,
     columns: Sequence[Col],
@@ -299,7 +305,10 @@ def _max_line(text: Text) -> int:
 
 
 def _min_width(column: Col, cells: list[Text]) -> int:
-    header = cell_len(column.header)
+    """The narrowest the column may be: its values whole (an identifier, a number) or
+    its widest unbreakable piece (a text); a header may wrap between Chinese characters
+    (spare room goes to it first: see :func:`layout`)."""
+    header = longest_token(column.header)
     if column.kind != "text":
         return max([header, *(_max_line(c) for c in cells)])
     longest = max((longest_token(c.plain) for c in cells), default=0)
