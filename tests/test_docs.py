@@ -299,14 +299,18 @@ def run_command(line: str, cwd: Path) -> tuple[int, str]:
 
 @pytest.mark.parametrize("page", _with(SHELLS), ids=_ids)
 def test_shell_examples_run(page: Path, scratch: Path) -> None:
+    """Every ``dudao`` line of the page, in order (later lines may use what earlier ones
+    wrote); all failures are reported together."""
+    failures = []
     for b in blocks(page):
         if b.lang not in SHELLS or b.skip is not None:
             continue
         for line in commands(b):
             code, output = run_command(line, scratch)
-            where = f"{page.relative_to(ROOT)}:{b.line}"
-            assert code in (0, 1), f"{where}: `{line}` exited {code}:\n{output[-2000:]}"
-            assert "Traceback" not in output, f"{where}: `{line}`\n{output[-2000:]}"
+            if code not in (0, 1) or "Traceback" in output:
+                where = f"{page.relative_to(ROOT)}:{b.line}"
+                failures.append(f"{where}: `{line}` exited {code}:\n{output[-1500:]}")
+    assert not failures, "\n\n".join(failures)
 
 
 def test_example_blocks_are_found_and_skips_give_a_reason(tmp_path: Path) -> None:

@@ -262,8 +262,7 @@ def test_catalogue_escapes_what_plugins_say() -> None:
     assert plugins.get("evil").ok
     page = _tool("make_catalogue").pages(plugins)["catalogue/evil.md"]
     row = next(r for r in page.splitlines() if r.startswith("| `evil.param` "))
-    import markdown
-
+    markdown = pytest.importorskip("markdown", reason="python-markdown comes with mkdocs")
     rendered = markdown.markdown(
         f"| a | b | c | d | e | f |\n|---|---|---|---|---|---|\n{row}", extensions=["tables"]
     )
@@ -327,7 +326,8 @@ def test_rest_docstrings_become_markdown() -> None:
 
 
 def test_notebook_page_shows_every_code_cell() -> None:
-    import nbformat
+    pytest.importorskip("mkdocs", reason="mkdocs is not installed (pip install -e '.[docs]')")
+    nbformat = pytest.importorskip("nbformat")
 
     nb = nbformat.read(NOTEBOOK, as_version=4)
     page, images = _tool("mkdocs_hooks").notebook_page(NOTEBOOK)
