@@ -42,6 +42,46 @@ def test_the_scaffold_loads_as_a_plugin_and_its_case_passes(tmp_path: Path) -> N
     assert result.passed, result.failures
 
 
+def _guide_tree() -> set[str]:
+    """The files docs/plugins.md says ``dudao new-plugin`` writes: the tree after
+    "生成的文件夹", paths rebuilt from its indentation."""
+    guide = (Path(__file__).parent.parent / "docs" / "plugins.md").read_text("utf-8")
+    after = guide[guide.index("- 生成的文件夹") :]
+    block = after[after.index("```\n") + 4 : after.index("\n```", after.index("```\n") + 4)]
+    stack: list[tuple[int, str]] = []
+    files = set()
+    for line in block.splitlines()[1:]:  # the first line is the folder itself
+        indent = len(line) - len(line.lstrip())
+        name = line.split()[0]
+        stack = [(i, n) for i, n in stack if i < indent]
+        if name.endswith("/"):
+            stack.append((indent, name))
+        else:
+            files.add("".join(n for _, n in stack) + name)
+    return files
+
+
+def test_the_scaffold_writes_exactly_the_files_the_guide_lists(tmp_path: Path) -> None:
+    out = tmp_path / "dudao-liuzhou"
+    written = new_plugin("liuzhou", "450200", out, HIERARCHY, builds_on=("guangxi",))
+    assert {p.relative_to(out).as_posix() for p in written} == _guide_tree()
+    assert {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} == _guide_tree()
+
+
+def test_the_scaffolds_own_validate_command_passes(tmp_path: Path) -> None:
+    """The README's ``dudao validate src/dudao_NAME/data`` (the whole plugin, as loading
+    checks it) finds nothing in a fresh scaffold."""
+    from click.testing import CliRunner
+
+    from dudao.cli import cli
+
+    out = tmp_path / "dudao-liuzhou"
+    new_plugin("liuzhou", "450200", out, HIERARCHY)
+    assert "dudao validate src/dudao_liuzhou/data" in (out / "README.md").read_text("utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(out / "src" / "dudao_liuzhou" / "data")])
+    assert result.exit_code == 0, result.output
+
+
 def test_bad_requests_are_refused_together_and_nothing_is_overwritten(tmp_path: Path) -> None:
     out = tmp_path / "existing"
     out.mkdir()

@@ -2,9 +2,11 @@
 
 The folder it writes installs with ``pip install -e`` and shows up in ``dudao
 plugins`` at once: a pyproject whose entry point names the package (no Python),
-``plugin.yaml``, commented skeletons of every file kind, one passing YAML test case
-and a README with an empty coverage table. Nothing official is invented: the
-skeletons state no value, and the test case checks a national rule.
+``plugin.yaml``, commented skeletons of the parameters and rules files (adoptions and
+rules written from templates), a note on work plans, one passing YAML test case and a
+README with an empty coverage table — exactly the files the guide (docs/plugins.md,
+第一步) lists. Nothing official is invented: the skeletons state no value, and the
+test case checks a national rule.
 
 >>> import tempfile, pathlib
 >>> from dudao.plugins.manager import load_plugins
@@ -133,8 +135,8 @@ def new_plugin(
             }
         )
         + _PLUGIN_YAML_DOCUMENTS,
-        data / "parameters" / "template.yaml": _PARAMETERS,
-        data / "rules" / "template.yaml": _RULES,
+        data / "parameters" / "local.yaml": _PARAMETERS,
+        data / "rules" / "local.yaml": _RULES,
         data / "plans" / "README.md": _PLANS,
         out / "tests" / "cases" / "zone_without_inspector.yaml": _CASE.format(
             county=_yaml_scalar(county), county_name=_comment(hierarchy.get(county).name)
@@ -229,7 +231,8 @@ parameters: []
 """
 
 _RULES = """\
-# 采用或停用已有规则（dudao schema rules）。本文件只是说明，可以删去。
+# 规则（dudao schema rules；模板参考 docs/templates.md）。本文件只是说明，可以删去。
+# 两种条目：采用或停用已有规则；有 template: 的条目是按模板写的本地区规则。
 #
 # rules:
 #   - id: zone-coverage                     # dudao rules 列出全部规则
@@ -237,6 +240,13 @@ _RULES = """\
 #     since: 2025-03-01
 #   - id: committee-meetings
 #     enabled: false                        # 在本地区停用
+#   - id: kindergarten-visits-per-year      # 按模板写的规则
+#     template: count-per-period            # 每个单位在一个期间内的记录数不少于目标数
+#     title: 每所幼儿园每年接受经常性督导不少于规定次数
+#     cite: [某教督〔2025〕1号 二]
+#     units: {schools: [kindergarten]}
+#     records: {table: visits, unit_column: school_id}
+#     at_least: {parameter: 某地.kindergarten_visits_per_year}
 rules: []
 """
 
@@ -274,7 +284,7 @@ _README = """\
 
 ```sh
 pip install -e .                 # 安装后 dudao plugins 即可看到 {name}
-dudao validate src/dudao_{name}/data/**/*.yaml
+dudao validate src/dudao_{name}/data   # 像加载时一样检查整个插件
 dudao test tests/cases           # 运行 YAML 测试用例
 ```
 
