@@ -186,3 +186,33 @@ def test_the_figures_of_a_part_are_not_the_datasets(checked) -> None:
     county = supervision_report("450103", check=checked).sections[0].paragraphs[0]
     assert "检查对象" in city and "南宁市及所属单位发现问题 28 项" in city
     assert "检查对象" not in county and "青秀区发现问题 3 项" in county
+
+
+def test_plan_progress_counts_an_item_and_lists_what_can_be_measured(nanning) -> None:
+    """Item 一 of 桂教督委办〔2023〕11号 in the Guangxi plugin (plans/2023.yaml): five
+    tasks; two target rules (committee-established, committee-composition) and are not
+    due on 2023-03-01; the other three have no measurable target in the Nanning data."""
+    from dudao import api
+    from dudao.report.builders import plan_progress
+
+    doc = plan_progress(api.measure_plans(nanning, api.load_plugins()))
+    assert doc.title == "关于南宁市2023年教育督导工作要点落实进展情况的报告"
+    assert doc.recipients == ("广西壮族自治区人民政府教育督导委员会办公室",)
+    plan = doc.sections[1]
+    assert (
+        plan.heading == "《2023年广西壮族自治区教育督导工作要点》（桂教督委办〔2023〕11号）落实情况"
+    )
+    first = plan.children[0]
+    assert first.heading == "持续推动教育督导体制机制改革走深走实"
+    assert (
+        first.paragraphs[0]
+        == "本项任务 5 项，其中达成 0 项、未达成 0 项、未到期 2 项、无法度量 3 项。"
+    )
+    assert [p.split("（")[0][:2] for p in first.paragraphs[1:3]] == ["1.", "2."]
+    assert "按规则 committee-established 判断" in first.paragraphs[1]
+    assert first.paragraphs[-1].startswith("另有 3 项任务无法度量")
+    (table,) = doc.attachments
+    assert len(table.rows) == sum(
+        len(p.tasks()) for p, _ in api.measure_plans(nanning, api.load_plugins()).plans
+    )
+    assert table.rows[0][1] == "一/reform-management"

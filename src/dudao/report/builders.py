@@ -709,13 +709,26 @@ def plan_progress(
             tasks = [r for r in results if r.task.item == item.number]
             if not tasks:
                 continue
-            lines = []
-            for r in tasks:
+            by_status = {st: [r for r in tasks if r.status is st] for st in TaskStatus}
+            lines = [
+                f"本项任务 {len(tasks)} 项，其中"
+                + "、".join(f"{st.label} {len(by_status[st])} 项" for st in TaskStatus)
+                + "。"
+            ]
+            shown = [r for r in tasks if r.status is not TaskStatus.NOT_MEASURABLE]
+            for i, r in enumerate(shown, start=1):
                 lead = f"{r.task.lead}牵头；" if r.task.lead else ""
                 lines.append(
-                    f"{_sentence(r.task.text).rstrip('。')}（{lead}期限"
+                    f"{i}.{_sentence(r.task.text).rstrip('。')}（{lead}期限"
                     f"{document_date(r.deadline)}）：{r.status.label}。{_sentence(r.reason)}"
                 )
+            if by_status[TaskStatus.NOT_MEASURABLE]:
+                lines.append(
+                    ("另有 " if shown else "")
+                    + f"{len(by_status[TaskStatus.NOT_MEASURABLE])} 项任务无法度量"
+                    "（没有可度量的标准或缺少数据），逐项说明见附件。"
+                )
+            for r in tasks:
                 rows.append(
                     (
                         str(len(rows) + 1),
