@@ -23,7 +23,8 @@ import attrs
 from dudao.errors import DudaoError, Problem
 from dudao.evaluation.programmes import check_dataset_programmes
 from dudao.io.dataset import dataset_parameters, load_dataset
-from dudao.law.book import LawBook
+from dudao.law.book import Entry, LawBook
+from dudao.law.kinds import Kind
 from dudao.model.dataset import Dataset
 from dudao.model.hierarchy import Hierarchy
 from dudao.plans.status import PlanReport, measure_loaded
@@ -31,7 +32,17 @@ from dudao.plugins.manager import PluginSet, load_plugins
 from dudao.rules.base import Context
 from dudao.rules.engine import CheckResult, run_rules
 
-__all__ = ["Loaded", "check", "law_for", "load", "load_plugins", "measure_plans"]
+__all__ = [
+    "Loaded",
+    "ParameterSource",
+    "RuleParameters",
+    "check",
+    "law_for",
+    "load",
+    "load_plugins",
+    "measure_plans",
+    "rule_parameters",
+]
 
 
 @attrs.frozen
@@ -104,4 +115,109 @@ def measure_plans(
         plugin=plugin,
         plan=plan,
         as_of=as_of,
+    )
+
+
+@attrs.frozen
+class ParameterSource:
+    """One parameter a rule reads at a code: its value on the day the rule reads it, and
+    where that value comes from (plugin, file:line, clause); ``plugin`` None: no plugin
+    sets it there (the rule does not judge that code)."""
+
+    id: str
+    title: str
+    read_on: dt.date
+    value: Any = None
+    sample: bool = False
+    scope: str | None = None
+    citation: str = ""
+    plugin: str | None = None
+    source: str | None = None
+    line: int | None = None
+
+    def where(self) -> str:
+        """``file:line`` of the value, or ``—``."""
+        if self.source is None:
+            return "—"
+        return f"{self.source}:{self.line}" if self.line else self.source
+
+
+@attrs.frozen
+class RuleParameters:
+    """A rule in force at a code, where it is stated and the parameters it reads."""
+
+    id: str
+    title: str
+    template: str | None
+    scope: str
+    citation: str
+    plugin: str
+    source: str | None
+    line: int | None
+    parameters: tuple[ParameterSource, ...]
+
+
+def rule_parameters(plugins: PluginSet, code: str, day: dt.date) -> list[RuleParameters]:
+    """For ``dudao rules --for CODE``: each rule in force at ``code`` on ``day``, the
+    parameters it reads and where each value comes from.
+
+    A rule judging a past period reads its parameters on that period's day
+    (:meth:`~dudao.rules.base.Rule.judged_on`): the value shown is the one it applies.
+
+    >>> import datetime as dt
+    >>> rows = rule_parameters(load_plugins(), "610503", dt.date(2023, 6, 30))
+    >>> qy = next(r for r in rows if r.id == "qianyuan-annual-task")
+    >>> qy.template, qy.plugin, [p.id for p in qy.parameters]
+    ('count-per-period', 'weinan', ['creation.qianyuan_annual_target'])
+    >>> p = qy.parameters[0]
+    >>> p.value, p.plugin, p.where().endswith("parameters/creation.yaml:9")
+    (None, 'weinan', True)
+    """
+    book = plugins.law_book()
+    out = []
+    for entry in book.in_force(Kind.RULE, code, day):
+        rule = entry.value
+        if rule is None:
+            continue
+        try:
+            read_on = rule.judged_on(day, {})
+        except Exception:  # a Python rule whose day depends on the row: the check date
+            read_on = day
+        params = tuple(
+            _parameter_source(
+                book.resolve(Kind.PARAMETER, p, code, read_on, blocked="none"), p, read_on
+            )
+            for p in rule.parameters
+        )
+        spec = getattr(rule, "spec", None)
+        out.append(
+            RuleParameters(
+                id=entry.id,
+                title=entry.title,
+                template=getattr(spec, "name", None),
+                scope=entry.scope,
+                citation=entry.citation_text(),
+                plugin=entry.origin.plugin,
+                source=entry.origin.source,
+                line=entry.origin.line,
+                parameters=params,
+            )
+        )
+    return out
+
+
+def _parameter_source(entry: Entry | None, id: str, read_on: dt.date) -> ParameterSource:
+    if entry is None:
+        return ParameterSource(id, id, read_on)
+    return ParameterSource(
+        id=id,
+        title=entry.title or id,
+        read_on=read_on,
+        value=entry.value,
+        sample=entry.sample,
+        scope=entry.scope,
+        citation=entry.citation_text(),
+        plugin=entry.origin.plugin,
+        source=entry.origin.source,
+        line=entry.origin.line,
     )
