@@ -210,7 +210,7 @@ def executor_for(
     if _is_dask_client(executor):
         from distributed import as_completed
 
-        yield (lambda fn, arg: executor.submit(fn, arg, pure=False)), as_completed
+        yield _DaskSubmit(executor), as_completed
         return
     if isinstance(executor, cf.Executor):
         yield executor.submit, cf.as_completed
@@ -222,6 +222,71 @@ def executor_for(
             hint="可选：local（本机多进程）、dask（本机 Dask 集群）、serial，或 --scheduler 地址",
         )
     )
+
+
+class _DaskSubmit:
+    """``submit(fn, arg)`` on a Dask client (which :func:`_task_submitter` scatters to)."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def __call__(self, fn: Callable[[Any], Any], arg: Any) -> Any:
+        return self.client.submit(fn, arg, pure=False)
+
+
+#: A task without its inputs: (scenario, seed, first, last, years).
+_Key = tuple[str, int, int, int, int]
+
+#: The inputs of a sweep's scenarios in a local worker process, installed once when the
+#: worker starts (:func:`_keep`), so that a task sends five numbers, not the inputs.
+_KEPT: dict[str, DynamicInputs] = {}
+
+
+def _keep(inputs: Mapping[str, DynamicInputs]) -> None:
+    _KEPT.clear()
+    _KEPT.update(inputs)
+
+
+def _key(task: Task) -> _Key:
+    return (task.scenario, task.seed, task.first, task.last, task.years)
+
+
+def _run_kept(key: _Key) -> pd.DataFrame:
+    return run_task(Task(*key, inputs=_KEPT[key[0]]))
+
+
+def _run_with(key: _Key, inputs: DynamicInputs) -> pd.DataFrame:
+    return run_task(Task(*key, inputs=inputs))
+
+
+@contextlib.contextmanager
+def _task_submitter(
+    executor: Any, workers: int | None, scheduler: str | None, inputs: Mapping[str, DynamicInputs]
+) -> Iterator[tuple[Callable[[Task], Any], AsCompleted]]:
+    """``(submit(task), as_completed)``: each scenario's inputs reach a worker once — local
+    processes get them when they start, Dask workers by one broadcast scatter — and a task
+    carries only its key. Other executors get each task whole."""
+    if executor == "local" and scheduler is None:
+        pool = cf.ProcessPoolExecutor(
+            max_workers=workers or os.cpu_count(), initializer=_keep, initargs=(dict(inputs),)
+        )
+        try:
+            yield (lambda t: pool.submit(_run_kept, _key(t))), cf.as_completed
+        except BaseException:  # Ctrl-C or a failed task: do not run the queued tasks
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown()
+        return
+    with executor_for(executor, workers=workers, scheduler=scheduler) as (submit, completed):
+        if isinstance(submit, _DaskSubmit):
+            client = submit.client
+            refs = {n: client.scatter(i, broadcast=True, hash=False) for n, i in inputs.items()}
+            yield (
+                (lambda t: client.submit(_run_with, _key(t), refs[t.scenario], pure=False)),
+                completed,
+            )
+            return
+        yield (lambda t: submit(run_task, t)), completed
 
 
 # ------------------------------------------------------------------- sweeps
@@ -285,9 +350,9 @@ def run_sweep(
             tmp.replace(folder / f"{task.key}.parquet")
 
     if todo:
-        pool = executor_for(executor, workers=workers, scheduler=scheduler)
+        pool = _task_submitter(executor, workers, scheduler, inputs)
         with _progress(progress, len(tasks), resumed) as advance, pool as (submit, completed):
-            futures = {submit(run_task, t): t for t in todo}
+            futures = {submit(t): t for t in todo}
             for future in completed(list(futures)):
                 done(futures[future], future.result())
                 advance()
