@@ -1,8 +1,8 @@
 """The service's FastAPI application: :func:`create_app`.
 
-The API lives under ``/api/v1``; its OpenAPI schema at ``/api/v1/openapi.json`` and
-the interactive documentation at ``/api/v1/docs`` (served from the application
-itself: nothing is fetched from the internet). Errors are JSON shaped like the
+The API lives under ``/api/v1``; its OpenAPI schema at ``/api/v1/openapi.json``.
+FastAPI's interactive documentation pages are off: they load their scripts from a
+CDN, and government intranets (政务外网) have no internet. Errors are JSON shaped like the
 library's problems (:mod:`dudao.server.problems`): ``{"problems": [{message, source,
 line, row, path, code, hint, text}]}``.
 """
@@ -89,9 +89,8 @@ def create_app(settings: Settings | None = None, *, service: Service | None = No
         ),
         lifespan=lifespan,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # Swagger UI and ReDoc load from a CDN
         redoc_url=None,
-        swagger_ui_parameters={"syntaxHighlight": False},
     )
     if service is not None:
         app.state.service = service
