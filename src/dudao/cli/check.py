@@ -471,12 +471,16 @@ def _as_markdown(result: CheckResult, limit: int = LIMIT) -> str:
 )
 @strict_option
 def rules(code: str, as_of: str | None, fmt: str, strict: bool) -> None:
-    """列出对某一区划在某日有效的全部规则和参数，以及依据和来源插件。"""
+    """列出对某一区划在某日有效的全部规则和参数，以及依据和来源插件；
+    并列出每条规则读取的参数、所用的取值及其来源（插件、文件:行号）。"""
+    from dudao.api import rule_parameters
+
     plugins = load_plugins()
     book = plugins.law_book()
     day = parse_date(as_of) or dt.date.today()
     unit = book.hierarchy.get(code)
     rows = _law_rows(book, code, day, plugins.member_units(code))
+    reads = rule_parameters(plugins, code, day)
     status = LawStatus.of(plugins, code, day)
     if fmt == "json":
         print_json(
@@ -485,6 +489,30 @@ def rules(code: str, as_of: str | None, fmt: str, strict: bool) -> None:
                 "name": unit.name,
                 "as_of": day.isoformat(),
                 **rows,
+                "rule_parameters": [
+                    {
+                        "rule": r.id,
+                        "template": r.template,
+                        "plugin": r.plugin,
+                        "source": r.source,
+                        "line": r.line,
+                        "parameters": [
+                            {
+                                "id": p.id,
+                                "value": p.value,
+                                "sample": p.sample,
+                                "read_on": p.read_on.isoformat(),
+                                "scope": p.scope,
+                                "citation": p.citation,
+                                "plugin": p.plugin,
+                                "source": p.source,
+                                "line": p.line,
+                            }
+                            for p in r.parameters
+                        ],
+                    }
+                    for r in reads
+                ],
                 "plugins": status.as_json(),
             }
         )
@@ -505,6 +533,24 @@ def rules(code: str, as_of: str | None, fmt: str, strict: bool) -> None:
             middle = r["display"] if kind == "parameters" else r["scope"]
             table.add_row(r["id"], r["title"], middle, r["citation"] or "—", r["plugin"])
         stdout.print(table)
+    table = Table(title="各规则读取的参数及取值来源", title_justify="left")
+    for header in ("规则", "模板", "参数", "取值", "取值日期", "取值来源", "依据"):
+        table.add_column(header, overflow="fold")
+    for read in reads:
+        for p in read.parameters:
+            shown = "未规定" if p.value is None else str(p.value)
+            shown += "（示例数据）" if p.sample else ""
+            origin = f"{p.plugin} {p.where()}" if p.plugin else "—"
+            table.add_row(
+                read.id,
+                read.template or "—",
+                p.id,
+                shown,
+                str(p.read_on),
+                origin,
+                p.citation or "—",
+            )
+    stdout.print(table)
     status.footer()
     status.finish(strict)
 
