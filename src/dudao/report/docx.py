@@ -19,6 +19,7 @@ by :func:`dudao.report.text.plain_text` first.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -90,8 +91,13 @@ _AFTER_PBDR = (
 _ALIGN = _Align()
 
 
+# what XML 1.0 cannot hold beyond plain_text's control characters: U+FFFE and U+FFFF
+_NOT_XML = re.compile("[\ufffe\uffff]")
+
+
 def _text(value: Any) -> str:
-    return plain_text(value)
+    """``value`` as text a .docx can hold (lxml refuses the file otherwise)."""
+    return _NOT_XML.sub(" ", plain_text(value))
 
 
 def _fonts(run: Any, cjk: str, latin: str) -> None:
