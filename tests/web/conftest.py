@@ -38,6 +38,31 @@ def client(app: FastAPI) -> Iterator[TestClient]:
         yield c
 
 
+@pytest.fixture(scope="session")
+def shared_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
+    """One app for the tests that only read (its lifespan runs for the session)."""
+    app = make_app(tmp_path_factory.mktemp("shared"))
+    with TestClient(app):
+        seed(app)
+        yield app
+
+
+@pytest.fixture
+def county_reads(shared_app: FastAPI) -> TestClient:
+    """The county account on the shared app: for tests that change nothing."""
+    c = TestClient(shared_app)
+    sign_in(c, "qingxiu")
+    return c
+
+
+@pytest.fixture
+def city_reads(shared_app: FastAPI) -> TestClient:
+    """The city account on the shared app: for tests that change nothing."""
+    c = TestClient(shared_app)
+    sign_in(c, "nanning")
+    return c
+
+
 @pytest.fixture
 def county(client: TestClient) -> TestClient:
     sign_in(client, "qingxiu")

@@ -57,6 +57,10 @@ def test_city_sees_its_counties_and_moves_down(
     assert children.count() == 15  # 12 counties and 3 development zones
     assert "兴宁区" in page.locator("#children").inner_text()
     shot(page, output, "city_home")
+    # the README's picture (docs/images/home.png is a copy): the top of the page
+    page.set_viewport_size({"width": 1280, "height": 1500})
+    page.screenshot(path=str(output / "home_readme.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.click("text=下级单位 >> nth=0")
     page.wait_for_url("**/units/450100/tree")
     assert page.locator(".tree a", has_text="青秀区").count() == 1

@@ -9,6 +9,7 @@ awaiting the city.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -39,12 +40,23 @@ ACCOUNTS = {
 }
 
 
+@functools.cache
+def _plugins() -> Any:
+    from dudao.plugins.manager import load_plugins
+
+    return load_plugins()
+
+
 def make_app(folder: Path) -> FastAPI:
-    """``dudao serve``'s app on a data folder under ``folder`` (cheap password hashing)."""
+    """``dudao serve``'s app on a data folder under ``folder`` (cheap password hashing;
+    the installed plugins, loaded once for all the tests)."""
     from dudao.server.settings import Settings
     from dudao.web.app import create_app
 
-    return create_app(Settings(data=folder / "data", secret="t" * 48, cheap_hashing=True))
+    settings = Settings(
+        data=folder / "data", secret="t" * 48, cheap_hashing=True, plugins=_plugins()
+    )
+    return create_app(settings)
 
 
 def seed(app: FastAPI) -> None:

@@ -148,7 +148,14 @@ def waiting(request: Request, a: Account, code: str) -> list[dict[str, Any]]:
     account may decide it."""
     h = hierarchy(request)
     rows = subs.listing(service(request), a, unit=code, status=subs.SUBMITTED)
-    return [{**r, "may_decide": access.can_approve(a, r["unit"], h)} for r in rows]
+    return [
+        {
+            **r,
+            "may_decide": access.can_approve(a, r["unit"], h),
+            "approver_name": h.get(r["approver_unit"]).name if r["approver_unit"] in h else "",
+        }
+        for r in rows
+    ]
 
 
 def submit(

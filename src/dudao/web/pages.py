@@ -471,6 +471,7 @@ def decide(
     except DudaoError as exc:
         message = "；".join(str(p.message) for p in exc.problems)
         status = 404 if "unknown-submission" in exc.codes else 422
+        status = 403 if "forbidden" in exc.codes else status
         return _denied(request, message, status)
     return RedirectResponse(_safe_next(back) + "#waiting", status_code=303)
 
