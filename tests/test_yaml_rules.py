@@ -103,9 +103,7 @@ def test_the_override_is_what_lets_four_part_time_inspectors_pass(folder: Path) 
     assert list(other.findings["target"]) == ["Z1"]  # 平江县: still at most 3
     (data(folder) / "parameters" / "xiangyin.yaml").unlink()
     (data(folder) / "rules" / "xiangyin.yaml").unlink()  # its rules read the file removed
-    without = run(
-        zone_of("430624"), day, plugins=with_plugin(folder), rules={"zone-composition"}
-    )
+    without = run(zone_of("430624"), day, plugins=with_plugin(folder), rules={"zone-composition"})
     assert list(without.findings["target"]) == ["Z1"]
 
 
@@ -115,3 +113,44 @@ def test_its_rules_stay_in_the_county(folder: Path) -> None:
     ds = dataset("430600", filings=[])
     result = run(ds, dt.date(2023, 5, 1), plugins=plugins, rules={"county-plan-filed"})
     assert list(result.findings["target"]) == ["430624"]
+
+
+def test_rules_for_a_code_say_where_each_parameter_value_comes_from(folder: Path) -> None:
+    """What ``dudao rules --for`` shows: in Xiangyin the zone rule reads the county's
+    own maximum (its parameters file), in 平江县 Yueyang's."""
+    from dudao.api import rule_parameters
+
+    plugins = with_plugin(folder)
+    day = dt.date(2023, 6, 1)
+
+    def read(code: str, rule: str, parameter: str) -> tuple[object, str | None, str]:
+        (r,) = [r for r in rule_parameters(plugins, code, day) if r.id == rule]
+        (p,) = [p for p in r.parameters if p.id == parameter]
+        return p.value, p.plugin, p.where()
+
+    value, plugin, where = read("430624", "zone-composition", "zone.part_time_inspectors_max")
+    assert (value, plugin) == (4, "xiangyin") and where.endswith("parameters/xiangyin.yaml:12")
+    value, plugin, where = read("430626", "zone-composition", "zone.part_time_inspectors_max")
+    assert (value, plugin) == (3, "yueyang") and where.endswith("parameters/zones.yaml:35")
+    (visits,) = [
+        r for r in rule_parameters(plugins, "430624", day) if r.id == "kindergarten-visits-per-year"
+    ]
+    assert visits.template == "count-per-period" and visits.plugin == "xiangyin"
+
+
+def test_the_rules_command_prints_the_parameter_sources() -> None:
+    pytest.importorskip("dudao_weinan")
+    import json
+
+    from click.testing import CliRunner
+
+    from dudao.cli import cli
+
+    args = ["rules", "--for", "610503", "--as-of", "2023-06-30", "--format", "json"]
+    out = CliRunner().invoke(cli, args)
+    assert out.exit_code == 0, out.output
+    reads = {r["rule"]: r for r in json.loads(out.output)["rule_parameters"]}
+    (p,) = reads["qianyuan-annual-task"]["parameters"]
+    assert reads["qianyuan-annual-task"]["template"] == "count-per-period"
+    assert (p["id"], p["value"], p["plugin"]) == ("creation.qianyuan_annual_target", None, "weinan")
+    assert p["source"].endswith("parameters/creation.yaml") and p["line"] == 9
