@@ -118,7 +118,7 @@ def render(name: str, plugins: PluginSet | None = None) -> str:
     info = plugin.dudao_plugin_info()
     params = [s.value for s in plugin.dudao_parameters()]
     adopted = [s.value.id for s in plugin.dudao_rule_statements()]
-    own = [r.id for r in plugin.dudao_rules()]
+    own = [getattr(r, "value", r).id for r in plugin.dudao_rules()]  # Rule or Sourced[Rule]
     sets = [s.value for s in plugin.dudao_indicator_sets()]
     programmes = sorted((s.value for s in plugin.dudao_programmes()), key=lambda p: p.id)
     situations = [s.value for s in plugin.dudao_accountability_situations()]
