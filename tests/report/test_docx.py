@@ -9,6 +9,7 @@ import pytest
 
 docx = pytest.importorskip("docx", reason="python-docx 未安装（pip install 'dudao[documents]'）")
 
+from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: E402
 from docx.oxml.ns import qn  # noqa: E402
 from docx.shared import Pt  # noqa: E402
 
@@ -43,10 +44,16 @@ def test_page_is_a4_with_the_standard_margins(report) -> None:
     assert margins == [37.0, 35.0, 28.0, 26.0]
     # sample data: said in the header of every page
     assert "示例数据" in s.header.paragraphs[0].text
-    # page number field, "— 1 —"
-    footer = s.footer.paragraphs[0]
-    assert footer.text.startswith("— ") and footer.text.endswith(" —")
-    assert "PAGE" in "".join(t.text for t in footer._p.iter(qn("w:instrText")))
+    # page number field, "— 1 —": odd pages on the right, even pages on the left
+    assert report.settings.odd_and_even_pages_header_footer
+    for footer, side in (
+        (s.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+        (s.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+    ):
+        number = footer.paragraphs[0]
+        assert number.text == "—  —" and number.alignment == side
+        assert "PAGE" in "".join(t.text for t in number._p.iter(qn("w:instrText")))
+    assert "示例数据" in s.even_page_header.paragraphs[0].text
 
 
 def test_structure_title_number_recipients_sections_signature(report) -> None:

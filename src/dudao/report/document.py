@@ -84,7 +84,7 @@ def heading_number(depth: int, index: int) -> str:
 
 
 def document_date(day: dt.date) -> str:
-    """A date as GB/T 9704-2012 7.3.5.4 writes the 成文日期: Arabic numerals, year in
+    """A date as GB/T 9704-2012 writes the 成文日期: Arabic numerals, year in
     full, month and day without leading zeros."""
     return f"{day.year}年{day.month}月{day.day}日"
 

@@ -4,7 +4,8 @@ A4 paper; margins 37 mm (top, 天头), 35 mm (bottom), 28 mm (left, 订口), 26 
 (right); body 3号 (16 pt) in the 仿宋 role with a fixed 28 pt line pitch and a
 first-line indent of two characters; the title 2号 (22 pt) in the 小标宋 role,
 centred; headings 一、 in 黑体, （一） in 楷体, 1. and （1） in 仿宋; 附件 on new
-pages; 版记 (抄送, 印发) between rules at the end; page numbers “— 1 —” 4号.
+pages; 版记 (抄送, 印发) between rules at the end; page numbers “— 1 —” 4号, odd pages' on the
+right and even pages' on the left.
 
 The standard's fonts (方正小标宋简体, 仿宋_GB2312, 黑体, 楷体_GB2312) are not free;
 :data:`NOTO` (default) names the free Noto CJK fonts Debian installs
@@ -121,22 +122,32 @@ class _Writer:
 
     # ---------------------------------------------------------- set-up
     def _page(self) -> None:
-        from docx.shared import Mm
+        from docx.shared import Mm, Pt
 
         s = self.out.sections[0]
         s.page_width, s.page_height = Mm(210), Mm(297)
         s.top_margin, s.bottom_margin = Mm(37), Mm(35)
         s.left_margin, s.right_margin = Mm(28), Mm(26)
         s.header_distance, s.footer_distance = Mm(15), Mm(20)
-        if self.doc.sample:
-            p = s.header.paragraphs[0]
-            self._run(p, SAMPLE_NOTE, self.roles.heading, 10.5, colour=RED)
-            p.alignment = _ALIGN[1]
-        footer = s.footer.paragraphs[0]
-        footer.alignment = _ALIGN[1]
-        self._run(footer, "— ", self.roles.body, SMALL_PT)
-        self._page_field(footer)
-        self._run(footer, " —", self.roles.body, SMALL_PT)
+        # page numbers: odd pages on the right, even pages on the left, one character in
+        self.out.settings.odd_and_even_pages_header_footer = True
+        for header, footer, side in (
+            (s.header, s.footer, 2),
+            (s.even_page_header, s.even_page_footer, 0),
+        ):
+            if self.doc.sample:
+                p = header.paragraphs[0]
+                self._run(p, SAMPLE_NOTE, self.roles.heading, 10.5, colour=RED)
+                p.alignment = _ALIGN[1]
+            number = footer.paragraphs[0]
+            number.alignment = _ALIGN[side]
+            if side:
+                number.paragraph_format.right_indent = Pt(SMALL_PT)
+            else:
+                number.paragraph_format.left_indent = Pt(SMALL_PT)
+            self._run(number, "— ", self.roles.body, SMALL_PT)
+            self._page_field(number)
+            self._run(number, " —", self.roles.body, SMALL_PT)
 
     def _page_field(self, p: Any) -> None:
         from docx.oxml import OxmlElement
