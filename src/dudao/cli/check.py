@@ -28,7 +28,7 @@ from dudao.cli.output import (
     xlsx_out_option,
     xlsx_path,
 )
-from dudao.cli.table import Col, layout, summarise_units
+from dudao.cli.table import Col, layout, paragraph, summarise_units
 from dudao.errors import DudaoError, Problem
 from dudao.examples import example_names, example_path
 from dudao.law.book import LawBook
@@ -308,8 +308,11 @@ def _level_label(result: CheckResult) -> Any:
 def _print_table(result: CheckResult, limit: int = LIMIT) -> None:
     info = result.dataset.info
     stdout.print(
-        Text(info.name, style="bold")
-        + Text(f"  范围 {_title(result, info.scope)}  检查日期 {result.as_of}")
+        paragraph(
+            stdout,
+            Text(info.name, style="bold")
+            + Text(f"  范围 {_title(result, info.scope)}  检查日期 {result.as_of}"),
+        )
     )
     if info.sample:
         stdout.print("[yellow]注意：本数据集为示例数据，不代表实际情况。[/]")
@@ -322,20 +325,25 @@ def _print_table(result: CheckResult, limit: int = LIMIT) -> None:
     hidden = len(result.findings) - (limit or len(result.findings))
     if hidden > 0:
         _print_summaries(result)
-        stdout.print(
-            f"[dim]另有 {hidden:,} 项问题未逐条列出：--limit 0 列出全部，"
-            "--format json 供程序处理，--format xlsx --out 文件名 写成 Excel 表格。[/]"
+        more = (
+            f"另有 {hidden:,} 项问题未逐条列出：--limit 0 列出全部，"
+            "--format json 供程序处理，--format xlsx --out 文件名 写成 Excel 表格。"
         )
+        stdout.print(paragraph(stdout, Text(more, style="dim")))
     s = _summary(result)
     ran = [r for r in result.runs if r.skipped is None]
     skipped = [r for r in result.runs if r.skipped is not None]
+    stdout.print()
     stdout.print(
-        f"\n运行规则 {len(ran)} 条，检查对象 {sum(r.checked for r in ran):,} 个；"
-        f"发现 错误 {s['error']:,} 项、警告 {s['warning']:,} 项、提示 {s['info']:,} 项。"
+        paragraph(
+            stdout,
+            f"运行规则 {len(ran)} 条，检查对象 {sum(r.checked for r in ran):,} 个；"
+            f"发现 错误 {s['error']:,} 项、警告 {s['warning']:,} 项、提示 {s['info']:,} 项。",
+        )
     )
     # a rule with national and regional versions is skipped once per version: say it once
     for rule, title, why in dict.fromkeys((r.rule, r.title, r.skipped) for r in skipped):
-        stdout.print(Text(f"未运行 {rule}（{title}）：{why}", style="dim"))
+        stdout.print(paragraph(stdout, Text(f"未运行 {rule}（{title}）：{why}", style="dim")))
 
 
 def _print_summaries(result: CheckResult) -> None:

@@ -22,7 +22,7 @@ from dudao.cli.output import (
     xlsx_out_option,
     xlsx_path,
 )
-from dudao.cli.table import Col, layout, summarise_units
+from dudao.cli.table import Col, layout, paragraph, summarise_units
 from dudao.law.book import LawBook
 from dudao.law.kinds import Kind
 from dudao.model.hierarchy import Hierarchy
@@ -113,7 +113,7 @@ def _print_forwarding(p: WorkPlan, hierarchy: Hierarchy) -> None:
     for f in p.forwarded:
         by = f"{f.by} {hierarchy.get(f.by).name}" if f.by in hierarchy else f.by
         day = f.date or "日期不详"
-        stdout.print(Text(f"转发：{by} {f.number or ''}（{day}）→ {f.to or '—'}"))
+        stdout.print(paragraph(stdout, f"转发：{by} {f.number or ''}（{day}）→ {f.to or '—'}"))
 
 
 def _plan_json(p: WorkPlan, plugin: str, scope: str, book: LawBook | None = None) -> dict[str, Any]:
@@ -242,7 +242,9 @@ STATUS_COLUMNS = (
 
 def _print(report: PlanReport) -> None:
     info = report.dataset.info
-    stdout.print(Text(info.name, style="bold") + Text(f"  检查日期 {report.as_of}"))
+    stdout.print(
+        paragraph(stdout, Text(info.name, style="bold") + Text(f"  检查日期 {report.as_of}"))
+    )
     if info.sample:
         stdout.print("[yellow]注意：本数据集为示例数据，不代表实际情况。[/]")
     level = _level_of(report.hierarchy)
@@ -269,9 +271,5 @@ def _print(report: PlanReport) -> None:
     parts = "，".join(f"{s.label} {c[s.value]}" for s in TaskStatus)
     stdout.print(f"共 {len(report.results)} 项任务：{parts}")
     if any(summarise_units(r.reason) != r.reason for r in report.results):
-        stdout.print(
-            Text(
-                "长的单位名单只显示前几个和总数；完整名单见 --format json 或 --format xlsx。",
-                style="dim",
-            )
-        )
+        note = "长的单位名单只显示前几个和总数；完整名单见 --format json 或 --format xlsx。"
+        stdout.print(paragraph(stdout, Text(note, style="dim")))

@@ -175,11 +175,14 @@ class Layout:
         caption: bool = True,
         **options: Any,
     ) -> Table:
-        """The rows as a rich ``Table`` with these widths (text cells wrapped)."""
+        """The rows as a rich ``Table`` with these widths (text cells, the title and the
+        caption wrapped to the table's width)."""
+        width = sum(self.widths) + 3 * len(self.widths) + 1
+        note = self.caption() if caption else None
         table = Table(
-            title=title,
+            title=wrap(_cell(title), width) if title is not None else None,
             title_justify="left",
-            caption=self.caption() if caption else None,
+            caption=wrap(note, width) if note is not None else None,
             caption_justify="left",
             **options,
         )
@@ -318,7 +321,7 @@ def _min_width(column: Col, cells: list[Text]) -> int:
 
 # ------------------------------------------------------------ long lists
 _UNIT = r"[^、，；：（）\s]{1,30}（[0-9A-Za-z\-]{2,30}）"
-_UNIT_LIST = re.compile(rf"{_UNIT}(?:、{_UNIT}){{5,}}")
+_UNIT_LIST = re.compile(rf"{_UNIT}(?:、{_UNIT}){{6,}}")
 _UNIT_CODE = re.compile(r"（([0-9A-Za-z\-]{2,30})）")
 
 
