@@ -157,3 +157,21 @@ def test_hostile_names_are_shown_as_text(browser: Any, live_server: str, output:
     assert dialogs == []
     shot(page, output, "hostile_name")
     page.context.close()
+
+
+def test_law_and_simulation_pages(browser: Any, live_server: str, output: Path) -> None:
+    page = browser_sign_in(browser, live_server, "nanning")
+    page.click("nav.nav >> text=法规与参数")
+    page.fill("#on", "2023-03-01")
+    page.click("form.row-form button")
+    page.wait_for_url("**/units/450100/law?on=2023-03-01")
+    row = page.locator("tr", has=page.locator("code", has_text="inspector.schools_per_inspector"))
+    assert "厅发〔2020〕26号 三（一）" in row.inner_text() and "guangxi" in row.inner_text()
+    shot(page, output, "law_explorer")
+    page.click("nav.nav >> text=政策模拟")
+    page.fill("#ratio", "4")
+    page.click("form.row-form button")
+    page.wait_for_url("**/simulate?ratio=4")
+    assert page.locator("svg.chart").count() == 2
+    shot(page, output, "simulation")
+    page.context.close()
