@@ -3,10 +3,10 @@
 The HTML is self-contained (no asset fetched from anywhere: government intranets)
 and laid out after GB/T 9704-2012 like :mod:`dudao.report.docx`: A4, margins
 37/35/28/26 mm, 16 pt body on a 28 pt line pitch, two-character first-line indent,
-“— 1 —” page numbers, odd pages' on the right and even pages' on the left, one
-character in from the edge. Fonts are the installed CJK fonts :func:`dudao.io.fonts.cjk_font`
-finds (Noto Serif/Sans CJK SC from Debian's ``fonts-noto-cjk``); WeasyPrint embeds the
-subset it uses in the PDF.
+“— 1 —” page numbers 7 mm under the text block, odd pages' on the right and even
+pages' on the left, one character in from the edge. The fonts are the installed CJK
+fonts :func:`dudao.io.fonts.cjk_font` finds (Noto Serif/Sans CJK SC from Debian's
+``fonts-noto-cjk``); WeasyPrint embeds the subset it uses in the PDF.
 
 Every string from the document is escaped (:func:`html.escape` of
 :func:`~dudao.report.text.plain_text`): a name such as ``<script>`` prints as itself.
@@ -52,11 +52,13 @@ def _css(serif: str, sans: str, sample: bool) -> str:
 }}
 @page :right {{
   @bottom-right {{ content: "— " counter(page) " —"; font-family: "{serif_q}", serif;
-                  font-size: 14pt; padding-right: 14pt; }}
+                  font-size: 14pt; padding-right: 14pt;
+                  vertical-align: top; padding-top: 7mm; }}
 }}
 @page :left {{
   @bottom-left {{ content: "— " counter(page) " —"; font-family: "{serif_q}", serif;
-                 font-size: 14pt; padding-left: 14pt; }}
+                 font-size: 14pt; padding-left: 14pt;
+                 vertical-align: top; padding-top: 7mm; }}
 }}
 html {{ font-family: "{serif_q}", serif; font-size: 16pt; line-height: 28pt; color: #000; }}
 body {{ margin: 0; }}
