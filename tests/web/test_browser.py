@@ -129,7 +129,7 @@ def test_unit_report_opens_from_the_unit_page(browser: Any, live_server: str, ou
     page.click("a.button:has-text('督导报告')")
     page.wait_for_url("**/units/450103/report")
     doc = page.locator("article.doc").inner_text()
-    assert "关于青秀区教育督导情况的报告" in doc
+    assert "关于青秀区教育督导情况的督导报告" in doc and "附件1" in doc
     assert "厅发〔2020〕26号" in doc and "示例" in doc
     shot(page, output, "county_report")
     page.context.close()

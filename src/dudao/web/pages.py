@@ -680,39 +680,34 @@ def _download(data: bytes, name: str, media: str) -> Response:
 
 @router.get("/units/{code}/report", response_model=None)
 def report_page(request: Request, code: str) -> Response:
-    """The unit's 督导报告 as a page to read, with the .docx and PDF to download."""
+    """The unit's 督导报告 as a page to read — the same document
+    (:func:`dudao.report.documents.supervision_report_for`) the .docx and PDF
+    downloads lay out after GB/T 9704."""
+    from dudao.report.document import document_date
+
     account = _signed_in(request)
     if isinstance(account, RedirectResponse):
         return account
     unit = _unit_or_denied(request, account, code)
     if isinstance(unit, HTMLResponse):
         return unit
-    h = backend.hierarchy(request)
     source = backend.data_for(request, code)
+    context: dict[str, Any] = {"unit": unit, "path": _path(request, account, code)}
     if source is None:
-        return _render(
-            request,
-            "unit.html",
-            {"unit": unit, "source": None, "path": _path(request, account, code)},
-        )
-    result = unitdata.checked(source.folder, backend.plugins(request))
-    findings = unitdata.findings_for(result, code)
-    groups = []
-    for sev in Severity:
-        rows = findings[findings["severity"] == sev.value].to_dict("records")
-        if rows:
-            groups.append({"label": sev.label, "rows": rows})
-    supervisor = h.supervisor(code)
-    context = {
-        "unit": unit,
-        "path": _path(request, account, code),
-        "source": source,
-        "as_of": result.as_of,
-        "groups": groups,
-        "counts": unitdata.severity_counts(findings),
-        "names": unitdata.names(h, set(findings["jurisdiction"].astype(str))),
-        "issuer": supervisor.name if supervisor else unit.name,
-    }
+        return _render(request, "unit.html", {**context, "source": None})
+    try:
+        doc = _report_document(source, backend.plugins(request), code)
+    except DudaoError as exc:
+        return _denied(request, "；".join(p.message for p in exc.problems), 422)
+    context.update(
+        {
+            "source": source,
+            "doc": doc,
+            "parts": list(doc.walk()),
+            "attachment_note": doc.attachment_note(),
+            "date_text": document_date(doc.date),
+        }
+    )
     return _render(request, "report.html", context)
 
 
