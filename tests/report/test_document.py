@@ -216,3 +216,18 @@ def test_plan_progress_counts_an_item_and_lists_what_can_be_measured(nanning) ->
         len(p.tasks()) for p, _ in api.measure_plans(nanning, api.load_plugins()).plans
     )
     assert table.rows[0][1] == "一/reform-management"
+
+
+def test_the_signer_comes_from_the_dataset_then_the_plugins(checked) -> None:
+    from dudao import api
+    from dudao.report.builders import known_offices
+
+    # 南宁's committee is in the dataset; the region's office is named by the plugins
+    city = supervision_report("450100", check=checked, offices={"450000": "某某办公室"})
+    assert city.issuer == "某某办公室"
+    county = supervision_report("450103", check=checked, offices={"450100": "某某办公室"})
+    assert county.issuer == "南宁市人民政府教育督导委员会办公室"  # committees.yaml wins
+    plugins = api.load_plugins()
+    offices = known_offices(plugins, plugins.hierarchy())
+    # 渭南's plugin cites 蒲城县's forwarding letter (蒲政教督办函〔2023〕3号)
+    assert offices["610526"] == "蒲城县人民政府教育督导委员会办公室"

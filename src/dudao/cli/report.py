@@ -205,7 +205,7 @@ def report(
     else:
         folder = _dataset(dataset)
         from dudao import api
-        from dudao.report.builders import supervision_report
+        from dudao.report.builders import known_offices, supervision_report
 
         result = api.check(folder, plugins, as_of=day)
         code = unit or result.dataset.info.scope
@@ -223,6 +223,7 @@ def report(
         doc = supervision_report(
             code,
             check=result,
+            offices=known_offices(plugins, result.hierarchy),
             evaluations=evaluations,
             issuer=issuer,
             number=number,

@@ -19,7 +19,7 @@ who receives: the unit's government (a development zone's 管理委员会).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from dudao.errors import DudaoError, Problem
@@ -43,12 +43,14 @@ if TYPE_CHECKING:
     from dudao.model.dataset import Dataset
     from dudao.model.hierarchy import Hierarchy
     from dudao.plans.status import PlanReport
+    from dudao.plugins.manager import LoadedPlugin
     from dudao.rules.engine import CheckResult
     from dudao.store.cases import CaseRecord
 
 __all__ = [
     "committee_office",
     "government",
+    "known_offices",
     "placeholder_number",
     "plan_progress",
     "rectification_notice",
@@ -56,7 +58,7 @@ __all__ = [
     "supervision_report",
 ]
 
-#: 公文 opening a report to the unit: “现将……报告如下”.
+#: Findings are reported most serious first.
 _SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 
@@ -86,10 +88,51 @@ def government(hierarchy: Hierarchy | None, code: str) -> str:
     return f"{unit.name}人民政府"
 
 
-def committee_office(hierarchy: Hierarchy | None, code: str, dataset: Dataset | None = None) -> str:
+_OFFICE = "教育督导委员会办公室"
+
+
+def known_offices(plugins: Iterable[LoadedPlugin], hierarchy: Hierarchy) -> dict[str, str]:
+    """Committee offices named as issuers of the plugins' documents, by the code of
+    their unit: 南宁市人民政府教育督导委员会办公室 (南府督委办〔2022〕7号) for 450100.
+    An issuer is matched to the unit of that name inside the plugin's scope (渭南's
+    plugin also names 蒲城县's office, which forwarded its plan); the nation's office
+    to the root.
+
+    >>> from dudao.plugins.manager import load_plugins
+    >>> plugins = load_plugins()
+    >>> offices = known_offices(plugins, plugins.hierarchy())
+    >>> offices["450100"], offices["000000"]
+    ('南宁市人民政府教育督导委员会办公室', '国务院教育督导委员会办公室')
+    """
+    out: dict[str, str] = {}
+    for p in plugins:
+        info = p.info
+        if not p.ok or info is None or info.scope not in hierarchy:
+            continue
+        for d in info.documents:
+            for issuer in d.issuer.split("、"):
+                if not issuer.endswith(_OFFICE):
+                    continue
+                if issuer.startswith("国务院"):
+                    out.setdefault(hierarchy.root.code, issuer)
+                    continue
+                name = issuer.split("人民政府")[0]
+                units = [u for u in hierarchy.find(name) if hierarchy.contains(info.scope, u.code)]
+                if len(units) == 1:
+                    out.setdefault(units[0].code, issuer)
+    return out
+
+
+def committee_office(
+    hierarchy: Hierarchy | None,
+    code: str,
+    dataset: Dataset | None = None,
+    offices: Mapping[str, str] | None = None,
+) -> str:
     """The office of ``code``'s education supervision committee (the body that signs
     supervision documents): the committee's name in the dataset + 办公室, else the
-    usual name (厅发〔2020〕26号 二（一）: 三级人民政府设立教育督导委员会).
+    office the plugins name (:func:`known_offices`), else the usual name
+    (厅发〔2020〕26号 二（一）: 三级人民政府设立教育督导委员会).
 
     >>> committee_office(None, "450000")
     '450000人民政府教育督导委员会办公室'
@@ -98,6 +141,8 @@ def committee_office(hierarchy: Hierarchy | None, code: str, dataset: Dataset | 
         for c in dataset.committees or ():
             if c.jurisdiction == code and c.name:
                 return f"{c.name}办公室"
+    if offices and code in offices:
+        return offices[code]
     if hierarchy is not None and code in hierarchy:
         unit = hierarchy.get(code)
         if unit.kind is JurisdictionKind.NATION:
@@ -331,6 +376,7 @@ def supervision_report(
     sample: bool | None = None,
     body_limit: int = BODY_LIMIT,
     table_limit: int = TABLE_LIMIT,
+    offices: Mapping[str, str] | None = None,
 ) -> Document:
     """The 督导报告 of ``unit`` (and the units below it) from a check and/or
     evaluations, addressed to the unit's government and signed by its supervisor's
@@ -338,7 +384,8 @@ def supervision_report(
     ``date``: the 成文日期 (default: the check's as-of date, else today);
     ``sample``: default from the dataset (and true for bundled examples);
     ``body_limit``/``table_limit``: findings listed per rule in the body / in all
-    in the attachment (the rest are counted).
+    in the attachment (the rest are counted); ``offices``: committee offices by unit
+    code (:func:`known_offices`), for the signer where the dataset names none.
 
     >>> from dudao import api
     >>> from dudao.examples import example_path
@@ -365,7 +412,7 @@ def supervision_report(
     is_sample = sample if sample is not None else bool(dataset is not None and dataset.info.sample)
     name = _unit_name(h, unit)
     above = _supervisor(h, unit) if h is not None else None
-    signer = issuer or committee_office(h, above or unit, dataset)
+    signer = issuer or committee_office(h, above or unit, dataset, offices)
     basis = _step_basis(check, unit, Step.REPORTED, day)
     rectify_basis = _step_basis(check, unit, Step.RECTIFICATION_ORDERED, day)
     sections: list[Section] = []
@@ -676,6 +723,7 @@ def plan_progress(
     number: str | None = None,
     date: dt.date | None = None,
     sample: bool | None = None,
+    offices: Mapping[str, str] | None = None,
 ) -> Document:
     """The progress report on the work plans measured in ``report``
     (:func:`dudao.api.measure_plans`) for ``unit`` (default: the dataset's scope),
@@ -687,7 +735,7 @@ def plan_progress(
     day = date or report.as_of
     is_sample = sample if sample is not None else ds.info.sample
     name = _unit_name(h, code)
-    signer = issuer or committee_office(h, code, ds)
+    signer = issuer or committee_office(h, code, ds, offices)
     above = _supervisor(h, code)
     counts = report.counts()
     from dudao.plans.status import TaskStatus
@@ -763,7 +811,7 @@ def plan_progress(
         title=f"关于{name}{year}年教育督导工作要点落实进展情况的报告",
         issuer=signer,
         date=day,
-        recipients=(committee_office(h, above, ds),) if above else (),
+        recipients=(committee_office(h, above, ds, offices),) if above else (),
         number=number or placeholder_number(day.year),
         number_sample=number is None,
         opening=(f"现将{name}{year}年教育督导工作要点落实进展情况报告如下。",),

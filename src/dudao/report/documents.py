@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Literal
 from dudao import api
 from dudao.errors import DudaoError, Problem
 from dudao.report.builders import (
+    known_offices,
     plan_progress,
     rectification_notice,
     supervision_order,
@@ -122,7 +123,12 @@ def supervision_report_for(
     ``as_of``, default the dataset's date) and any ``evaluations`` already run."""
     result = api.check(dataset, plugins, as_of=as_of)
     return supervision_report(
-        unit, check=result, evaluations=evaluations, issuer=issuer, number=number
+        unit,
+        check=result,
+        evaluations=evaluations,
+        issuer=issuer,
+        number=number,
+        offices=known_offices(plugins, result.hierarchy),
     )
 
 
@@ -139,7 +145,8 @@ def plan_progress_for(
 ) -> Document:
     """The work-plan progress report from :func:`dudao.api.measure_plans`."""
     report = api.measure_plans(dataset, plugins, plugin=plugin, plan=plan, as_of=as_of)
-    return plan_progress(report, unit, issuer=issuer, number=number)
+    offices = known_offices(plugins, report.hierarchy)
+    return plan_progress(report, unit, issuer=issuer, number=number, offices=offices)
 
 
 def case_document(
