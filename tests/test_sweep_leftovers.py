@@ -137,3 +137,145 @@ def test_hierarchy_without_depth_shows_and_counts_everything() -> None:
     data = as_json("hierarchy", "show", "420500")
     assert data["shown"] == data["total"] == 13
     assert data["tree"]["below"] == {"county": 13}
+
+
+# ------------------------------ 示例 beside the citation of every result resting on one
+
+MARK = "（含示例数值，非文件规定）"
+#: dudao's own example: 西陵区's staffing applies the dataset's sample large-school size
+CORE = ["--rule", "inspector-staffing", "--rule", "part-time-terms", "--exit-zero"]
+
+
+def test_check_json_marks_findings_resting_on_a_sample_value() -> None:
+    data = as_json("check", "yichang", *CORE)
+    by = {(f["rule"], f["target"]): f for f in data["findings"]}
+    staffing = by[("inspector-staffing", "420502")]
+    assert staffing["evidence"]["sample_parameters"] is True
+    assert staffing["citation"].endswith(MARK)
+    assert staffing["citation"] != MARK  # the rule's own document is still named
+    terms = by[("part-time-terms", "XL-P2")]  # the ordinance's 3 terms: no sample value
+    assert terms["evidence"]["sample_parameters"] is False
+    assert terms["citation"] == "《教育督导条例》 第六条"
+
+
+def test_check_markdown_marks_findings_resting_on_a_sample_value() -> None:
+    md = run("check", "yichang", *CORE, "--format", "markdown").stdout
+    row = next(x for x in md.splitlines() if "inspector-staffing | 西陵区" in x)
+    assert row.rstrip(" |").endswith(MARK)
+    terms = next(x for x in md.splitlines() if "part-time-terms | XL兼职督学二" in x)
+    assert "示例" not in terms.replace("XL兼职督学二", "")
+
+
+def test_check_table_marks_findings_resting_on_a_sample_value(monkeypatch) -> None:
+    from dudao.cli import output
+
+    monkeypatch.setattr(output.stdout, "_width", 400)  # one line per row
+    out = run("check", "yichang", *CORE).stdout
+    row = next(x for x in out.splitlines() if "inspector-staffing" in x and "西陵区" in x)
+    assert MARK in row
+
+
+def test_rules_rows_mark_a_sample_value_with_or_without_a_citation() -> None:
+    import datetime as dt
+
+    from dudao.cli.check import _law_rows
+    from dudao.law.contributions import Contributor
+    from dudao.law.parameters import Parameter, ParameterValue, parameter_law
+    from dudao.model.documents import Citation
+    from dudao.plugins.manager import load_plugins
+
+    plugins = load_plugins(autoload=False)
+    h = plugins.hierarchy()
+    cited = ParameterValue(4, cite=Citation.parse("教督〔2016〕2号 第六条"), sample=True)
+    entries = parameter_law(
+        Contributor("dataset", "420500"),
+        [
+            (
+                Parameter("inspector.schools_per_inspector", "每名督学负责的学校数", (cited,)),
+                None,
+                None,
+            ),
+            (
+                Parameter(
+                    "inspector.large_school_students",
+                    "大规模学校",
+                    (ParameterValue(3000, sample=True),),
+                ),
+                None,
+                None,
+            ),
+        ],
+        h,
+    )
+    book = plugins.law_book(h, extra=entries)
+    rows = {p["id"]: p for p in _law_rows(book, "420502", dt.date(2023, 3, 1))["parameters"]}
+    ratio = rows["inspector.schools_per_inspector"]
+    assert ratio["citation"] == f"教督〔2016〕2号 第六条（{SAMPLE_NOTE}）"
+    assert ratio["display"] == "4（示例数据）"
+    assert rows["inspector.large_school_students"]["citation"] == SAMPLE_NOTE
+    visits = rows["supervision.visits_per_semester"]  # the ordinance's: no mark
+    assert "示例" not in visits["citation"] and visits["citation"]
+
+
+def test_evaluate_marks_grades_resting_on_sample_standards(tmp_path) -> None:
+    data = as_json("evaluate", "--set", "preschool_universal")
+    assert data["set"]["rests_on_sample"] is True
+    assert data["set"]["cite_shown"] == f"{data['set']['cite']}{MARK}"
+    head = run("evaluate", "--set", "preschool_universal").stdout.splitlines()[0]
+    assert f"依据 {data['set']['cite']}{MARK}" in head
+    # each sample standard in an explanation: marked, and never under the set's document
+    lines = as_json("evaluate", "--set", "preschool_universal", "--explain", "450102")
+    sample = [x for x in lines["lines"] if x["sample"]]
+    assert sample and all(not x["cite"] for x in sample)
+    assert all("（示例参数）" in x["rule"] for x in sample)
+    # the 评分表 says it too
+    from openpyxl import load_workbook
+
+    out = tmp_path / "s.xlsx"
+    done = run("evaluate", "--set", "preschool_universal", "--format", "xlsx", "--out", str(out))
+    assert done.exit_code == 0, done.output
+    cells = [c for row in load_workbook(out).worksheets[0].iter_rows(values_only=True) for c in row]
+    assert f"{data['set']['cite']}{MARK}" in cells
+
+
+def test_rests_on_sample_is_false_for_a_set_with_only_cited_numbers() -> None:
+    import pandas as pd
+
+    from dudao.cli.evaluate import rests_on_sample
+    from dudao.evaluation.model import parse_indicator_set
+    from dudao.evaluation.score import evaluate
+
+    text = """\
+id: t
+title: 测试
+cite: 教督〔2017〕6号
+grades: [{label: 达标, min: 1}, {label: 不达标}]
+dimensions:
+  - id: d
+    name: 一
+    indicators:
+      - id: a
+        name: 甲
+        measure: x
+        points: 1
+        cite: 教督〔2017〕6号 第五条
+        scoring: {kind: threshold, op: ">=", value: 1}
+"""
+    s = parse_indicator_set(text, columns=["x"])
+    frame = pd.DataFrame({"target": ["420502"], "x": [2.0]})
+    assert rests_on_sample(evaluate(s, frame)) is False
+    sample = parse_indicator_set(
+        text.replace("value: 1}", "value: 1, sample: true}"), columns=["x"]
+    )
+    assert rests_on_sample(evaluate(sample, frame)) is True
+
+
+@needs_nanning
+def test_plan_status_marks_a_task_judged_with_a_sample_value() -> None:
+    data = as_json("plan", "status", "nanning", "--plugin", "nanning", "--as-of", "2022-12-31")
+    tasks = {t["task"]: t for t in data["tasks"]}
+    staffing = tasks["reform-staffing"]  # inspector-staffing: the sample large-school size
+    assert staffing["evidence"]["sample_parameters"] is True
+    assert staffing["citation"].endswith(MARK) and staffing["reason"].endswith(MARK)
+    funding = tasks["reform-funding"]  # supervision-funding: no sample value
+    assert "示例" not in (funding["citation"] or "") + funding["reason"]

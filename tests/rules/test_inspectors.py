@@ -125,7 +125,8 @@ def test_part_time_terms_follow_a_local_parameter_and_skip_unset_ones() -> None:
         == "兼职督学任期 2021-09-01 至 2024-08-31 超过 2 年（最迟应于 2023-09-01 结束）"
     )
     assert finding.evidence["sample_parameters"] is True
-    assert finding.citation == "《教育督导条例》 第六条"  # the sample value cites nothing
+    # the sample value cites nothing, and the finding says it rests on one (issue 13)
+    assert finding.citation == "《教育督导条例》 第六条（含示例数值，非文件规定）"
     # both limits unset locally: the inspector is not checked at all
     unset = [
         *parameter("inspector.part_time_term_years", None, scope=NATIONAL),

@@ -161,13 +161,14 @@ def test_a_school_without_a_zone_counts_only_unattributed_visits() -> None:
 
 
 def test_a_local_visit_count_overrides_the_national_one() -> None:
-    # a sample value of 3 at 青秀区: A's 2 visits now fall short; the citation stays the ordinance's
+    # a sample value of 3 at 青秀区: A's 2 visits now fall short; the citation stays the
+    # ordinance's, marked as resting on a sample number (issue 13)
     ds = _visits_dataset([_visit("A", "2022-09-01", "I1"), _visit("A", "2023-01-31")])
     three = parameter("supervision.visits_per_semester", 3, scope="450103", sample=True)
     result = _run(ds, "routine-visits", extra=three)
     finding = result.findings.set_index("target").loc["A"]
     assert finding["message"].endswith("责任督学经常性督导 2 次，少于每学期 3 次")
-    assert finding["citation"] == ORDINANCE
+    assert finding["citation"] == f"{ORDINANCE}（含示例数值，非文件规定）"
     assert finding["evidence"]["sample_parameters"] is True
 
 

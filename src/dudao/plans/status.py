@@ -38,6 +38,7 @@ import pandas as pd
 from dudao.errors import DudaoError, Problem
 from dudao.law.book import LawBook
 from dudao.law.kinds import Kind
+from dudao.law.parameters import RESTS_ON_SAMPLE_NOTE, sample_citation
 from dudao.model.bodies import MemberUnit
 from dudao.model.dataset import Dataset
 from dudao.model.findings import Severity
@@ -113,7 +114,13 @@ class TaskResult:
             "status": self.status.value,
             "status_label": self.status.label,
             "reason": self.reason,
-            "citation": str(t.cite) if t.cite else None,
+            "citation": (
+                sample_citation(
+                    str(t.cite), bool(self.evidence.get("sample_parameters")), rests_on=True
+                )
+                if t.cite
+                else None
+            ),
             "evidence": self.evidence,
         }
 
@@ -245,6 +252,29 @@ def _rule_status(
     if not checked:
         # nothing judged is no evidence the task was done (a number the text leaves unset)
         return TaskStatus.NOT_MEASURABLE, _nothing_judged(rule, law, scope, period_end), {}
+    status, reason, evidence = _rule_findings(result, rule, hierarchy, scope, checked)
+    if _rests_on_sample(result, rule, hierarchy, scope):
+        # a number no document gives decided it (Weinan's sample task counts): say so
+        reason += f"（{RESTS_ON_SAMPLE_NOTE}）"
+        evidence["sample_parameters"] = True
+    return status, reason, evidence
+
+
+def _rests_on_sample(result: CheckResult, rule: str, hierarchy: Hierarchy, scope: str) -> bool:
+    """Whether a row ``rule`` judged inside ``scope`` applied a sample value."""
+    for key, frame in result.checks.items():
+        if key.partition("@")[0] != rule or "sample_parameters" not in frame:
+            continue
+        inside = hierarchy.contains_many(scope, frame["jurisdiction"].astype(str))
+        if frame.loc[inside, "sample_parameters"].fillna(False).astype(bool).any():
+            return True
+    return False
+
+
+def _rule_findings(
+    result: CheckResult, rule: str, hierarchy: Hierarchy, scope: str, checked: int
+) -> tuple[TaskStatus, str, dict[str, Any]]:
+    """Met when ``rule`` found no error inside ``scope``, else not met, with the targets."""
     findings = result.findings
     f = findings.loc[
         (findings["rule"] == rule)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from dudao.law.book import Conflict, Entry, LawBook, Region
 from dudao.law.kinds import Kind
+from dudao.law.parameters import sample_citation
 from dudao.model.dataset import Dataset
 from dudao.model.findings import FINDING_COLUMNS, Finding, Severity, TargetKind
 from dudao.model.hierarchy import Hierarchy
@@ -250,6 +251,25 @@ def _need_label(need: str) -> str:
     return f"{table} 表的 {column} 列" if column else f"{table} 表"
 
 
+def _marked_citations(failing: pd.DataFrame, default_cite: str) -> Any:
+    """Each failing row's citation; a row that rests on a sample value (its
+    ``sample_parameters`` evidence) says so beside it, never citing a document alone
+    for a number the document does not give."""
+    cites: Any = (
+        failing["citation"].astype(str).replace("", default_cite).array
+        if "citation" in failing
+        else default_cite
+    )
+    if "sample_parameters" not in failing:
+        return cites
+    sample = failing["sample_parameters"].fillna(False).astype(bool).to_numpy()
+    if not sample.any():
+        return cites
+    out = pd.Series(cites if not isinstance(cites, str) else [cites] * len(failing), dtype=object)
+    out[sample] = [sample_citation(c, True, rests_on=True) for c in out[sample]]
+    return out.array
+
+
 def _findings(rule: Rule, entry: Entry, failing: pd.DataFrame, names: _Names) -> pd.DataFrame:
     evidence_cols = [c for c in failing.columns if c not in _RESERVED]
     message, message_en = rule.messages(failing)
@@ -272,11 +292,7 @@ def _findings(rule: Rule, entry: Entry, failing: pd.DataFrame, names: _Names) ->
             "jurisdiction": failing["jurisdiction"].astype(str).array,
             "message": message,
             "message_en": message_en,
-            "citation": (
-                failing["citation"].astype(str).replace("", default_cite).array
-                if "citation" in failing
-                else default_cite
-            ),
+            "citation": _marked_citations(failing, default_cite),
             "evidence": _evidence(failing, evidence_cols),
             "plugin": entry.origin.plugin,
         }
