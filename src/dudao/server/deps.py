@@ -15,6 +15,7 @@ import secrets
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from dudao.server import accounts as acc
 from dudao.server.accounts import Account
@@ -108,6 +109,11 @@ def session_account(request: Request) -> Account | None:
     return account
 
 
+def _token_account(request: Request, token: str) -> Account | None:
+    with get_service(request).read() as conn:
+        return acc.account_for_token(conn, token)
+
+
 def optional_account(request: Request) -> Account | None:
     """The signed-in account or None (pages that show a sign-in link)."""
     token = _bearer(request)
@@ -122,12 +128,12 @@ async def current_account(request: Request) -> Account:
     anything must pass :func:`check_csrf` (a bearer token needs no CSRF token)."""
     token = _bearer(request)
     if token is not None:
-        with get_service(request).read() as conn:
-            account = acc.account_for_token(conn, token)
+        # the database is read off the event loop, which serves every other request
+        account = await run_in_threadpool(_token_account, request, token)
         if account is None:
             raise fail("bad-token", "令牌无效、已过期或已撤销", hint="重新登录获取令牌")
         return account
-    account = session_account(request)
+    account = await run_in_threadpool(session_account, request)
     if account is None:
         raise fail(
             "not-signed-in", "请先登录", hint="POST /api/v1/auth/token 获取令牌，或在页面登录"
