@@ -206,12 +206,13 @@ def test_a_case_advances_with_the_form_and_refuses_a_stale_one(city: TestClient)
         "step": "reported",
         "date": "2023-03-05",
         "published": "true",
-        "channel": "南宁市教育局网站",
+        "channel": "南宁市教育局网站" + HOSTILE,
     }
     r = city.post("/cases/DD2023000001/advance", data=form, follow_redirects=False)
     assert r.status_code == 303, r.text[:2000]
     after = city.get("/cases/DD2023000001").text
     assert "督导报告" in after and "南宁市教育局网站" in after
+    assert HOSTILE not in after and str(escape(HOSTILE)) in after  # data shown as text
     again = city.post("/cases/DD2023000001/advance", data=form)  # the old ETag
     assert again.status_code == 409
     assert "已被他人推进" in again.text
@@ -318,3 +319,19 @@ def test_case_forms_read_back_what_they_offer() -> None:
         read_form(Step.SUPERVISION_ORDER, {"reason": "<x>"}, {})
     messages = [p.message for p in err.value.problems]
     assert "请填写“期限”" in messages and "“原因”的取值不在可选项中" in messages
+
+
+def test_the_city_opens_cases_from_its_counties_findings(city: TestClient) -> None:
+    home = city.get("/units/450100").text
+    assert "对下级单位的“错误”级问题立案" in home
+    r = city.post("/units/450100/route-findings", data={"csrf_token": csrf_of(home)})
+    assert r.status_code == 200
+    # one case per unit below the city and rule with an error finding in the sample:
+    # 2 development zones (1 each), 450103 (3), 450107 (3), 450108 (1), 450110 (2),
+    # 450123 (2), 450124 (2), 450125 (2), 450126 (2), 450181 (3), 450105 (1) = 23;
+    # the city's own finding (committee-meetings, 450100) is not below it
+    assert "立案 23 件" in r.text
+    again = city.post("/units/450100/route-findings", data={"csrf_token": csrf_of(home)})
+    assert "立案 0 件；23 件此前已立案" in again.text
+    listed = city.get("/cases?show=open").text
+    assert len(re.findall(r'<a href="/cases/F\d{4}-450', listed)) == 23

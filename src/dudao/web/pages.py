@@ -36,6 +36,7 @@ from dudao.model.findings import Severity
 from dudao.model.hierarchy import Hierarchy
 from dudao.model.numbers import number
 from dudao.plans.status import PlanReport
+from dudao.server import analysis, casework
 from dudao.web import backend, charts, unitdata
 from dudao.web.backend import Account, DataSource
 from dudao.web.caseforms import read_form, step_fields
@@ -196,6 +197,7 @@ def unit_page(request: Request, code: str) -> Response:
         "overdue_names": unitdata.names(h, {o.target for o in overdue}),
         "waiting": waiting,
         "can_capture": backend.can_capture(request, account, code),
+        "may_route": bool(children) and "staff" in {r.value for r in account.roles},
         "per_child": {},
         "child_chart": None,
     }
@@ -478,27 +480,62 @@ def decide(
 
 # ------------------------------------------------------------- cases
 @router.get("/cases", response_model=None)
-def cases_page(request: Request) -> Response:
-    from dudao.server import casework
-
+def cases_page(request: Request, show: str = "open") -> Response:
     account = _signed_in(request)
     if isinstance(account, RedirectResponse):
         return account
+    return _cases(request, account, show)
+
+
+def _cases(
+    request: Request, account: Account, show: str, message: str | None = None
+) -> HTMLResponse:
     h = backend.hierarchy(request)
-    states = casework.listing(backend.service(request), account)
+    closed = {"open": False, "closed": True}.get(show)
+    states = casework.listing(backend.service(request), account, closed=closed)
     context = {
         "cases": states,
+        "show": show if closed is not None else "all",
         "names": unitdata.names(h, {s.target or "" for s in states}),
         "path": _path(request, account, account.unit),
+        "message": message,
+        "day": backend.today(),
     }
     return _render(request, "cases.html", context)
+
+
+@router.post("/units/{code}/route-findings", response_model=None)
+def route_findings(request: Request, code: str, csrf_token: str = Form("")) -> Response:
+    """Open cases from the findings of ``code``'s subtree for the units below the
+    account's (one per unit and rule; cases already open are left as they are)."""
+    account = _signed_in(request)
+    if isinstance(account, RedirectResponse):
+        return account
+    unit = _unit_or_denied(request, account, code)
+    if isinstance(unit, HTMLResponse):
+        return unit
+    if not backend.csrf_ok(request, csrf_token):
+        return _denied(request, "页面已过期，请刷新后重试", 400)
+    try:
+        routed = analysis.route_findings(
+            backend.service(request),
+            account,
+            code,
+            date=backend.today(),
+            address=request.client.host if request.client else "",
+        )
+    except DudaoError as exc:
+        status = 403 if "forbidden" in exc.codes else 422
+        return _denied(request, "；".join(p.message for p in exc.problems), status)
+    message = f"已对{unit.name}及下级单位的“错误”级问题立案 {len(routed.opened)} 件"
+    if routed.skipped:
+        message += f"；{len(routed.skipped)} 件此前已立案，未重复立案"
+    return _cases(request, account, "open", message)
 
 
 def _case_context(
     request: Request, account: Account, case_id: str
 ) -> dict[str, Any] | HTMLResponse:
-    from dudao.server import casework
-
     h = backend.hierarchy(request)
     try:
         record = casework.visible_case(backend.service(request), account, case_id)
@@ -596,8 +633,6 @@ def case_page(request: Request, case_id: str) -> Response:
 
 @router.post("/cases/{case_id}/advance", response_model=None)
 async def advance_case(request: Request, case_id: str) -> Response:
-    from dudao.server import casework
-
     account = _signed_in(request)
     if isinstance(account, RedirectResponse):
         return account
