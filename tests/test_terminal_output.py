@@ -215,3 +215,34 @@ def test_progress_goes_to_stderr_never_to_stdout(monkeypatch: pytest.MonkeyPatch
     assert code == 0
     json.loads(out)  # stdout is the JSON and nothing else
     assert "检查中" in screen.getvalue()  # the bar was drawn on the (fake) terminal
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_rules_at_any_width(width: int) -> None:
+    code, out, err = run("rules", "--for", "450103", width=width)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert all(cell_len(line) <= width for line in lines)
+    code, data, _ = run("rules", "--for", "450103", "--format", "json")
+    listed = json.loads(data)
+    for kind in ("rules", "parameters"):
+        for r in listed[kind]:
+            assert whole_on_a_line(r["id"], lines), (r["id"], width)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["evaluate", "--set", "quality_balanced"],
+        ["programmes"],
+        ["plan", "show"],
+        ["plan", "status", "nanning"],
+    ],
+    ids=["evaluate", "programmes", "plan-show", "plan-status"],
+)
+def test_every_table_fits(args: list[str], width: int) -> None:
+    code, out, err = run(*args, width=width)
+    assert code == 0, err
+    too_wide = [line for line in out.splitlines() if cell_len(line) > width]
+    assert not too_wide

@@ -14,7 +14,6 @@ from typing import Any
 import click
 import numpy as np
 import pandas as pd
-from rich.table import Table
 from rich.text import Text
 
 from dudao.api import check as run_check
@@ -526,39 +525,55 @@ def rules(code: str, as_of: str | None, fmt: str, strict: bool) -> None:
         )
         status.finish(strict)
         return
-    stdout.print(f"[bold]{unit.name}（{code}）[/] 于 {day} 有效的规定")
+    stdout.print(Text(f"{unit.name}（{code}）", style="bold") + Text(f" 于 {day} 有效的规定"))
+    # ids whole at any width: on a narrow terminal 依据 and 来源 go under the name
     for kind, label in (("rules", "规则"), ("parameters", "参数")):
-        table = Table(title=label, title_justify="left")
-        for header in (
-            "编号",
-            "名称",
-            "取值" if kind == "parameters" else "适用范围",
-            "依据",
-            "来源",
-        ):
-            table.add_column(header, overflow="fold")
-        for r in rows[kind]:
-            middle = r["display"] if kind == "parameters" else r["scope"]
-            table.add_row(r["id"], r["title"], middle, r["citation"] or "—", r["plugin"])
-        stdout.print(table)
-    table = Table(title="各规则读取的参数及取值来源", title_justify="left")
-    for header in ("规则", "模板", "参数", "取值", "取值日期", "取值来源", "依据"):
-        table.add_column(header, overflow="fold")
+        columns = (
+            Col("编号", "id"),
+            Col("名称", "text", min_text=10),
+            Col("取值" if kind == "parameters" else "适用范围", "text", min_text=8),
+            Col("依据", "text", keep=2, min_text=10, fold_into="名称"),
+            Col("来源", "id", keep=1, fold_into="名称"),
+        )
+        law_rows = [
+            [
+                r["id"],
+                r["title"],
+                r["display"] if kind == "parameters" else r["scope"],
+                r["citation"] or "—",
+                r["plugin"],
+            ]
+            for r in rows[kind]
+        ]
+        stdout.print(layout(stdout, columns, law_rows).table(law_rows, title=label))
+    read_columns = (
+        Col("规则", "id", keep=5, fold_into="参数"),
+        Col("模板", "id", keep=1, fold_into="参数"),
+        Col("参数", "text", min_text=10),
+        Col("取值", "text", min_text=6),
+        Col("取值日期", "id", keep=3, fold_into="取值"),
+        Col("取值来源", "text", keep=2, fold_into="参数"),
+        Col("依据", "text", keep=4, min_text=10, fold_into="参数"),
+    )
+    read_rows = []
     for read in reads:
         for p in read.parameters:
             shown = "未规定" if p.value is None else str(p.value)
             shown += "（示例数据）" if p.sample else ""
             origin = f"{p.plugin} {p.where()}" if p.plugin else "—"
-            table.add_row(
-                read.id,
-                read.template or "—",
-                p.id,
-                shown,
-                str(p.read_on),
-                origin,
-                p.citation or "—",
+            read_rows.append(
+                [
+                    read.id,
+                    read.template or "—",
+                    p.id,
+                    shown,
+                    str(p.read_on),
+                    origin,
+                    p.citation or "—",
+                ]
             )
-    stdout.print(table)
+    title = "各规则读取的参数及取值来源"
+    stdout.print(layout(stdout, read_columns, read_rows).table(read_rows, title=title))
     status.footer()
     status.finish(strict)
 

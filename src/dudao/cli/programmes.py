@@ -21,7 +21,7 @@ from dudao.cli.output import (
     xlsx_out_option,
     xlsx_path,
 )
-from dudao.cli.table import Col, layout
+from dudao.cli.table import Col, layout, paragraph
 from dudao.errors import DudaoError, Problem
 from dudao.evaluation.programmes import Programme, check_dataset_programmes, programme_status
 from dudao.law.book import LawBook
@@ -221,10 +221,14 @@ def _catalogue(
         state = "" if r["in_force"] else " [dim]（该日不在有效期内）[/]"
         scope = law.hierarchy.get(r["scope"]).name if r["scope"] in law.hierarchy else ""
         stdout.print(
-            Text(r["id"], style="bold")
-            + Text(f"  {r['title']}{sample}  范围 {scope}（{r['scope']}）  {r['validity']}")
-            + Text.from_markup(state)
+            paragraph(
+                stdout,
+                Text(r["id"], style="bold")
+                + Text(f"  {r['title']}{sample}  范围 {scope}（{r['scope']}）  {r['validity']}")
+                + Text.from_markup(state),
+            )
         )
-        stdout.print(Text("  阶段：" + " → ".join(s["name"] for s in r["stages"])))
+        stages = " → ".join(s["name"] for s in r["stages"])
+        stdout.print(paragraph(stdout, f"  阶段：{stages}"))
         extra = f"  指标体系：{r['indicator_set']}" if r["indicator_set"] else ""
-        stdout.print(Text(f"  依据：{r['cite'] or '—'}{extra}（插件 {r['plugin']}）"))
+        stdout.print(paragraph(stdout, f"  依据：{r['cite'] or '—'}{extra}（插件 {r['plugin']}）"))

@@ -137,25 +137,17 @@ class Layout:
     columns: tuple[Col, ...]
     keep: tuple[int, ...]
     widths: tuple[int, ...]
+    #: left-out columns shown under another: (column, the column it goes under)
+    folded: tuple[tuple[int, int], ...] = ()
 
     @property
     def dropped(self) -> list[str]:
         """Headers of the columns left out for want of room (not those shown inside
         another column)."""
+        under = {i for i, _ in self.folded}
         return [
-            c.header
-            for i, c in enumerate(self.columns)
-            if i not in self.keep and self._host(c) is None
+            c.header for i, c in enumerate(self.columns) if i not in self.keep and i not in under
         ]
-
-    def _host(self, column: Col) -> int | None:
-        """The shown column a left-out column's values go into, if any."""
-        if column.fold_into is None:
-            return None
-        for i in self.keep:
-            if self.columns[i].header == column.fold_into and self.columns[i].kind == "text":
-                return i
-        return None
 
     def caption(self) -> Text | None:
         """What a reader must know about the columns left out."""
@@ -196,14 +188,9 @@ class Layout:
                 overflow="fold",
                 justify="right" if c.kind == "number" else "left",
             )
-        folded = [
-            (i, host)
-            for i, c in enumerate(self.columns)
-            if i not in self.keep and (host := self._host(c)) is not None
-        ]
         for row in rows:
             cells = [_cell(v) for v in row]
-            for i, host in folded:
+            for i, host in self.folded:
                 if row[i] not in (None, ""):
                     extra = Text(f"{self.columns[i].header}：", style="dim") + cells[i]
                     cells[host] = Text("\n").join([cells[host], extra])
@@ -232,13 +219,15 @@ def layout(console: Console, columns: Sequence[Col], rows: Sequence[Sequence[Any
     def need(indices: list[int]) -> int:
         return sum(minimum[i] for i in indices) + 3 * len(indices) + 1
 
+    folded: dict[int, int] = {}
     while need(keep) > console.width:
         droppable = [i for i in keep if columns[i].keep is not None]
         if not droppable:
             break
         gone = min(droppable, key=lambda i: (columns[i].keep or 0, -i))
         keep.remove(gone)
-        # its values go under another column's: that one must hold their longest pieces
+        # its values go under another column's if that one can hold their longest pieces
+        # (else it is left out, and the caption says so)
         host = next(
             (
                 i
@@ -249,8 +238,16 @@ def layout(console: Console, columns: Sequence[Col], rows: Sequence[Sequence[Any
         )
         if host is not None:
             pieces = max((longest_token(r[gone].plain) for r in cells), default=0)
+            before = minimum[host]
             minimum[host] = max(minimum[host], pieces)
+            fixed = [i for i in keep if columns[i].keep is None or i == host]
+            if need(fixed) > console.width:
+                minimum[host] = before  # no room for its longest piece even then
+                continue
+            folded[gone] = host
             maximum[host] = max(maximum[host], minimum[host])
+    # a column that went under one later left out itself is not shown
+    folded = {i: h for i, h in folded.items() if h in keep}
     widths = {i: minimum[i] for i in keep}
     spare = console.width - need(keep)
     # short texts (a stage, a status) whole first: "省级评估" broken in two reads badly
@@ -274,7 +271,9 @@ def layout(console: Console, columns: Sequence[Col], rows: Sequence[Sequence[Any
                 if widths[i] < maximum[i]:
                     widths[i] += 1
                     left -= 1
-    return Layout(tuple(columns), tuple(keep), tuple(widths[i] for i in keep))
+    return Layout(
+        tuple(columns), tuple(keep), tuple(widths[i] for i in keep), tuple(folded.items())
+    )
 
 
 def paragraph(console: Console, text: str | Text) -> Text:
