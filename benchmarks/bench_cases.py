@@ -68,37 +68,43 @@ def main() -> None:
     tmp = tempfile.TemporaryDirectory()
     path = args.store or str(Path(tmp.name) / "bench.db")
     store = CaseStore.open(path)
+    print(f"store  : {store.engine.url.render_as_string(hide_password=True)}")
 
     total = 0
     batch: list[Event] = []
     i = 0
-    t_build = t_append = 0.0
+    t_build = t_append = cpu_append = 0.0
     while total < args.events:
         t0 = time.perf_counter()
         while len(batch) < args.batch and total + len(batch) < args.events:
             batch += case_events(i)
             i += 1
         t1 = time.perf_counter()
+        c1 = time.process_time()
         store.append_many(batch)
         t2 = time.perf_counter()
+        cpu_append += time.process_time() - c1
         t_build += t1 - t0
         t_append += t2 - t1
         total += len(batch)
         batch = []
     print(
         f"append : {total:>9,} events, {i:,} cases in {t_append:6.1f} s "
-        f"= {total / t_append:>8,.0f} events/s (building events: {t_build:.1f} s)"
+        f"= {total / t_append:>8,.0f} events/s (building events: {t_build:.1f} s; "
+        f"CPU {cpu_append:.1f} s = {total / cpu_append:,.0f} events per CPU second)"
     )
 
     t0 = time.perf_counter()
+    c0 = time.process_time()
     n_states = n_events = 0
     for state in store.replay_all():
         n_states += 1
         n_events += state.count
     t1 = time.perf_counter()
+    cpu = time.process_time() - c0
     print(
         f"replay : {n_events:>9,} events, {n_states:,} cases in {t1 - t0:6.1f} s "
-        f"= {n_events / (t1 - t0):>8,.0f} events/s"
+        f"= {n_events / (t1 - t0):>8,.0f} events/s (CPU {cpu:.1f} s)"
     )
 
     open_cases = len(store.cases(closed=False))
