@@ -221,8 +221,8 @@ def test_evaluate_marks_grades_resting_on_sample_standards(tmp_path) -> None:
     data = as_json("evaluate", "--set", "preschool_universal")
     assert data["set"]["rests_on_sample"] is True
     assert data["set"]["cite_shown"] == f"{data['set']['cite']}{MARK}"
-    head = run("evaluate", "--set", "preschool_universal").stdout.splitlines()[0]
-    assert f"依据 {data['set']['cite']}{MARK}" in head
+    table = "".join(run("evaluate", "--set", "preschool_universal").stdout.split())
+    assert f"依据{data['set']['cite']}{MARK}" in table  # however the heading wraps
     # each sample standard in an explanation: marked, and never under the set's document
     lines = as_json("evaluate", "--set", "preschool_universal", "--explain", "450102")
     sample = [x for x in lines["lines"] if x["sample"]]
@@ -279,3 +279,94 @@ def test_plan_status_marks_a_task_judged_with_a_sample_value() -> None:
     assert staffing["citation"].endswith(MARK) and staffing["reason"].endswith(MARK)
     funding = tasks["reform-funding"]  # supervision-funding: no sample value
     assert "示例" not in (funding["citation"] or "") + funding["reason"]
+
+
+# ------------------------------- an unknown parameter id in a dataset: a located error
+
+
+def _dataset_with(tmp_path, parameters: str):
+    import shutil
+
+    from dudao.examples import example_path
+
+    folder = tmp_path / "ds"
+    shutil.copytree(example_path(), folder)
+    (folder / "parameters.yaml").write_text(parameters, encoding="utf-8")
+    return folder
+
+
+MISSPELT = """\
+parameters:
+  - id: inspector.large_school_students
+    title: 大规模学校
+    values: [{value: 3000, sample: true}]
+  - id: inspector.school_per_inspector
+    title: 每名督学负责的学校数
+    values: [{value: 4, sample: true}]
+"""
+
+
+def test_a_dataset_parameter_nothing_states_or_reads_is_an_error_at_its_line(tmp_path) -> None:
+    folder = _dataset_with(tmp_path, MISSPELT)
+    out = run("check", str(folder), "--exit-zero")
+    assert out.exit_code == 2, out.output
+    assert "内部错误" not in out.stderr
+    text = " ".join(out.stderr.split())
+    assert f"{folder / 'parameters.yaml'}:5" in text  # the second item's line
+    assert "未知的参数 'inspector.school_per_inspector'" in text
+    assert "是否是 inspector.schools_per_inspector" in text
+
+
+def test_a_dataset_may_set_parameters_others_state_or_read(tmp_path) -> None:
+    ok = MISSPELT.replace("inspector.school_per_inspector", "inspector.schools_per_inspector")
+    folder = _dataset_with(tmp_path, ok)
+    data = as_json("check", str(folder), "--rule", "inspector-staffing", "--exit-zero")
+    by = {f["target"]: f for f in data["findings"]}
+    assert by["420502"]["evidence"]["schools_per_inspector"] == 4  # the dataset's value
+
+
+def test_an_inline_test_case_parameter_is_checked_the_same_way(tmp_path) -> None:
+    case = tmp_path / "case.yaml"
+    case.write_text(
+        """\
+name: 拼错的参数
+as_of: 2023-03-01
+dataset:
+  scope: "420502"
+  parameters:
+    - id: supervision.visit_per_semester
+      title: 每学期经常性督导次数
+      values: [{value: 3, sample: true}]
+  tables:
+    schools:
+      - {school_id: A, name: 甲校, stage: primary, ownership: public, students: 100, county: "420502"}
+rules: [routine-visits]
+expect:
+  findings: []
+""",
+        encoding="utf-8",
+    )
+    out = run("test", str(case))
+    text = " ".join((out.stdout + out.stderr).split())
+    assert "未知的参数 'supervision.visit_per_semester'" in text
+    assert f"{case}:6" in text and "supervision.visits_per_semester" in text
+    assert out.exit_code != 0
+
+
+def test_known_ids_are_those_stated_or_read() -> None:
+    from dudao.law.kinds import Kind
+    from dudao.law.parameters import Parameter as P
+    from dudao.law.parameters import known_parameter_ids, unknown_parameter_problems
+    from dudao.plugins.manager import load_plugins
+
+    book = load_plugins(autoload=False).law_book()
+    known = known_parameter_ids(book)
+    read = {p for e in book.entries(Kind.RULE) if e.value for p in e.value.parameters}
+    assert read and read <= known
+    assert set(book.ids(Kind.PARAMETER)) <= known
+    # the workflow names its own settings (and checks them): not judged here
+    workflow = P("workflow.feedback.invitees", "反馈邀请", ())
+    typo = P("government.supervision_cycle_year", "周期", ())
+    (problem,) = unknown_parameter_problems([(workflow, "a", 1), (typo, "b.yaml", 7)], known)
+    assert (problem.source, problem.line, problem.code) == ("b.yaml", 7, "unknown-parameter")
+    assert "government.supervision_cycle_years" in (problem.hint or "")

@@ -25,6 +25,7 @@ from dudao.evaluation.programmes import check_dataset_programmes
 from dudao.io.dataset import dataset_parameters, load_dataset
 from dudao.law.book import Entry, LawBook
 from dudao.law.kinds import Kind
+from dudao.law.parameters import known_parameter_ids
 from dudao.model.dataset import Dataset
 from dudao.model.hierarchy import Hierarchy
 from dudao.plans.status import PlanReport, measure_loaded
@@ -57,7 +58,8 @@ class Loaded:
 
 def law_for(folder: str | Path, ds: Dataset, hierarchy: Hierarchy, plugins: PluginSet) -> LawBook:
     """The plugins' law plus the dataset's own ``parameters.yaml``."""
-    return plugins.law_book(hierarchy, extra=dataset_parameters(Path(folder), ds, hierarchy))
+    known = known_parameter_ids(plugins.law_book())  # a dataset may not add a parameter
+    return plugins.law_book(hierarchy, extra=dataset_parameters(Path(folder), ds, hierarchy, known))
 
 
 def load(folder: str | Path, plugins: PluginSet, *, pause_collector: bool = False) -> Loaded:

@@ -59,7 +59,7 @@ from dudao.io.tables import validate_table
 from dudao.law.book import LawBook
 from dudao.law.contributions import Contributor
 from dudao.law.kinds import Kind
-from dudao.law.parameters import Parameter, parameter_law
+from dudao.law.parameters import Parameter, known_parameter_ids, parameter_law
 from dudao.model.bodies import Committee
 from dudao.model.convert import converter
 from dudao.model.dataset import Dataset, DatasetInfo
@@ -276,7 +276,12 @@ def _dataset(
         return (
             ds,
             hierarchy,
-            plugins.law_book(hierarchy, extra=dataset_parameters(folder, ds, hierarchy)),
+            plugins.law_book(
+                hierarchy,
+                extra=dataset_parameters(
+                    folder, ds, hierarchy, known_parameter_ids(plugins.law_book())
+                ),
+            ),
         )
     inline = case.dataset
     unknown = [n for n in inline.tables if n not in TABLES]
@@ -334,6 +339,7 @@ def _dataset(
             for i, param in enumerate(inline.parameters)
         ],
         hierarchy,
+        known=known_parameter_ids(plugins.law_book()),
     )
     return ds, hierarchy, plugins.law_book(hierarchy, extra=entries)
 

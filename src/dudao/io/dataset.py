@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any, cast
@@ -491,10 +491,14 @@ def _problems(
     return problems
 
 
-def dataset_parameters(folder: Path, ds: Dataset, hierarchy: Hierarchy) -> list[Entry]:
+def dataset_parameters(
+    folder: Path, ds: Dataset, hierarchy: Hierarchy, known: Collection[str] | None = None
+) -> list[Entry]:
     """A dataset's own ``parameters.yaml``: scenario or sample values inside its scope,
     shown with the origin ``dataset``, built like every contribution. One that states
-    an id a plugin states at the same scope on the same days is a conflict."""
+    an id a plugin states at the same scope on the same days is a conflict; with
+    ``known`` (:func:`~dudao.law.parameters.known_parameter_ids`), an id nothing states
+    or reads is an error at its line."""
     path = folder / "parameters.yaml"
     if not path.exists():
         return []
@@ -504,4 +508,5 @@ def dataset_parameters(folder: Path, ds: Dataset, hierarchy: Hierarchy) -> list[
         Contributor("dataset", ds.info.scope),
         [(p, doc.source, doc.line_of(("parameters", i))) for i, p in enumerate(params)],
         hierarchy,
+        known=known,
     )

@@ -23,13 +23,14 @@ defined nationally): the rule that needs it is then not applied.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import difflib
+from collections.abc import Collection, Iterable
 from typing import Any
 
 import attrs
 
-from dudao.errors import DudaoError
-from dudao.law.book import Entry
+from dudao.errors import DudaoError, Problem
+from dudao.law.book import Entry, LawBook
 from dudao.law.contributions import Contribution, Contributor, build
 from dudao.law.entries import Validity
 from dudao.law.kinds import Kind
@@ -102,17 +103,73 @@ def parameter_law(
     contributor: Contributor,
     params: Iterable[tuple[Parameter, str | None, int | None]],
     hierarchy: Hierarchy,
+    *,
+    known: Collection[str] | None = None,
 ) -> list[Entry]:
     """Entries for ``(parameter, source, line)`` stated by ``contributor`` (a dataset's
     own ``parameters.yaml``, a test); raises :class:`~dudao.errors.DudaoError` with
-    every problem found."""
+    every problem found. With ``known`` (:func:`known_parameter_ids`), an id outside it
+    is one: a value nothing reads would otherwise be silently ignored."""
+    params = list(params)
+    problems = [] if known is None else unknown_parameter_problems(params, known)
     contributions = [
         c for p, source, line in params for c in parameter_contributions(p, source, line)
     ]
-    entries, problems = build(contributor, contributions, hierarchy)
-    if problems:
-        raise DudaoError(problems)
+    entries, wrong = build(contributor, contributions, hierarchy)
+    if problems or wrong:
+        raise DudaoError([*problems, *wrong])
     return entries
+
+
+#: Parameters of the accountability workflow (``workflow.<step>.<setting>``): the
+#: workflow checks their ids itself, naming the steps and settings it has.
+WORKFLOW_PREFIX = "workflow."
+
+
+def known_parameter_ids(book: LawBook) -> set[str]:
+    """Every parameter id something in ``book`` states or reads: the parameters the
+    plugins state, those every rule reads (its ``parameters``, templates included) and
+    those an indicator set's thresholds name.
+
+    >>> from dudao.law.book import LawBook
+    >>> from dudao.model.hierarchy import Hierarchy
+    >>> from dudao.model.jurisdiction import Jurisdiction, JurisdictionKind
+    >>> h = Hierarchy([Jurisdiction("000000", "全国", JurisdictionKind.NATION)])
+    >>> sorted(known_parameter_ids(LawBook(h, [])))
+    []
+    """
+    known = set(book.ids(Kind.PARAMETER))
+    for kind in (Kind.RULE, Kind.INDICATOR_SET):
+        for entry in book.entries(kind):
+            reads = getattr(entry.value, "parameters", ())
+            known.update(reads() if callable(reads) else reads)
+    return known
+
+
+def unknown_parameter_problems(
+    params: Iterable[tuple[Parameter, str | None, int | None]], known: Collection[str]
+) -> list[Problem]:
+    """A problem for each parameter whose id is not ``known`` (``workflow.*`` ids are
+    the workflow's to check), at its file and line, with the nearest known ids."""
+    out = []
+    for param, source, line in params:
+        if param.id in known or param.id.startswith(WORKFLOW_PREFIX):
+            continue
+        close = difflib.get_close_matches(param.id, sorted(known), n=3, cutoff=0.6)
+        hint = (
+            f"是否是 {'、'.join(close)}？" if close else "dudao rules --for 区划代码 列出有效的参数"
+        ) + "；数据集只能为插件和规则已有的参数另设数值，不能新增参数"
+        out.append(
+            Problem(
+                f"未知的参数 '{param.id}'：没有插件规定它，也没有规则或指标体系读取它",
+                source=source,
+                line=line,
+                path=("id",),
+                code="unknown-parameter",
+                hint=hint,
+            )
+        )
+    return out
 
 
 #: What a sample value (示例数据) says beside its citation, wherever it is shown.
