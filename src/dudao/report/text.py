@@ -9,7 +9,6 @@ through one of these: :func:`plain_text` (terminal; no markup, no control codes)
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +19,10 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
 # bidirectional overrides and isolates reorder what a reader sees ("Trojan Source")
-_BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# control characters (Unicode category Cc), line and paragraph separators (Zl, Zp),
+# lone surrogates (Cs) and the bidirectional controls: one pass of a regex
+_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff{_BIDI}]")
 
 
 def plain_text(value: Any) -> str:
@@ -32,11 +34,7 @@ def plain_text(value: Any) -> str:
     """
     if value is None:
         return ""
-    text = str(value)
-    return "".join(
-        " " if c in _BIDI or unicodedata.category(c) in ("Cc", "Zl", "Zp", "Cs") else c
-        for c in text
-    )
+    return _UNSAFE.sub(" ", str(value))
 
 
 def console_text(value: Any, style: str = "") -> Text:
