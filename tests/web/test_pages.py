@@ -335,3 +335,13 @@ def test_the_city_opens_cases_from_its_counties_findings(city: TestClient) -> No
     assert "立案 0 件；23 件此前已立案" in again.text
     listed = city.get("/cases?show=open").text
     assert len(re.findall(r'<a href="/cases/F\d{4}-450', listed)) == 23
+
+
+def test_overdue_rectifications_show_on_the_level_above_and_the_unit(
+    city_reads: TestClient, county_reads: TestClient
+) -> None:
+    text = city_reads.get("/units/450100").text
+    overdue = text[text.index('id="overdue"') : text.index('id="waiting"')]
+    assert "DD2023000003" in overdue and "宾阳县" in overdue and "2023-05-31" in overdue
+    assert "督办单" in overdue  # the step now due
+    assert "DD2023000003" not in county_reads.get("/").text  # 青秀区 sees not 宾阳县's

@@ -96,6 +96,7 @@ def seed(app: FastAPI) -> None:
             actor="南宁市人民政府教育督导室",
             case_id="DD2023000002",
         )
+        overdue_case(store)
         with service.begin() as conn:
             county = find_account(conn, "qingxiu")
         budgets = b"jurisdiction,year,amount\n450103,2023,40.0\n"
@@ -106,6 +107,38 @@ def seed(app: FastAPI) -> None:
             year=2023,
             files=[submissions.Upload("budgets.csv", budgets)],
         )
+
+
+def overdue_case(store: Any) -> None:
+    """DD2023000003: 宾阳县 was to rectify by 2023-05-31 and has not reported."""
+    from dudao.workflow.steps import Event, Feedback, RectificationOrdered, Step
+
+    actor = "南宁市人民政府教育督导室"
+    store.open_case(
+        "450126", dt.date(2023, 3, 1), actor=actor, summary="督学配备不足", case_id="DD2023000003"
+    )
+    store.append(
+        "DD2023000003",
+        Event(
+            "DD2023000003",
+            Step.FEEDBACK,
+            dt.date(2023, 3, 10),
+            actor,
+            "450126",
+            payload=Feedback(mode="written", issues=("督学配备不足",)),
+        ),
+    )
+    store.append(
+        "DD2023000003",
+        Event(
+            "DD2023000003",
+            Step.RECTIFICATION_ORDERED,
+            dt.date(2023, 3, 15),
+            actor,
+            "450126",
+            payload=RectificationOrdered(dt.date(2023, 5, 31), ("补足专职督学",)),
+        ),
+    )
 
 
 def csrf_of(html: str) -> str:
