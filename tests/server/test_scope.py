@@ -262,3 +262,34 @@ def test_nothing_without_signing_in(live: Any, path: str) -> None:
     assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
     bad = httpx.get(live.url + path, headers={"Authorization": "Bearer dd_nope"})
     assert bad.status_code == 401 and codes(bad) == ["bad-token"]
+
+
+def test_a_submission_after_a_plan_deadline_is_marked_late(live: Any) -> None:
+    qx = live.client("qx-staff")
+    late = qx.post(
+        "/api/v1/submissions",
+        data={"unit": "450103", "year": "2022"},
+        files=[("files", ("budgets.csv", b"jurisdiction,year,amount\n450103,2022,3\n"))],
+    ).json()
+    # 南府督委办〔2022〕7号: counties file their 2022 plans by 9 April 2022
+    assert [d["task"] for d in late["late"]] == ["通知/county-plans-filed"]
+    lz = live.client("cz-staff")
+    other = lz.post(
+        "/api/v1/submissions",
+        data={"unit": "450202", "year": "2022"},
+        files=[("files", ("budgets.csv", b"jurisdiction,year,amount\n450202,2022,3\n"))],
+    ).json()
+    assert other["late"] == []
+
+
+def test_outside_the_scope_is_answered_as_missing(live: Any) -> None:
+    nn, lz = live.client("nn-staff"), live.client("lz-staff")
+    theirs = open_case(lz, "450203").json()["case"]["case_id"]
+    hidden, missing = nn.get(f"/api/v1/cases/{theirs}"), nn.get("/api/v1/cases/NO-SUCH-CASE")
+    assert hidden.status_code == missing.status_code == 404
+    assert codes(hidden) == codes(missing) == ["unknown-case"]
+    sub = submit(live.client("cz-staff"), "450202").json()["id"]
+    hidden, missing = nn.get(f"/api/v1/submissions/{sub}"), nn.get("/api/v1/submissions/999999")
+    assert codes(hidden) == codes(missing) == ["unknown-submission"]
+    hidden, missing = nn.get("/api/v1/units/450200"), nn.get("/api/v1/units/999999")
+    assert codes(hidden) == codes(missing) == ["unknown-unit"]
