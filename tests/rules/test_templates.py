@@ -441,7 +441,7 @@ def test_bad_template_rules_are_reported_at_file_and_line(tmp_path: Path) -> Non
       title: 正常
       cite: [{CITE}]
       units: {{level: county}}
-      records: {{table: filings}}
+      records: {{table: filings, unit_column: jurisdiction, date: filed_on}}
     - id: bad-table
       template: count-per-period
       title: 表名错
@@ -453,7 +453,7 @@ def test_bad_template_rules_are_reported_at_file_and_line(tmp_path: Path) -> Non
       title: 消息错
       cite: [{CITE}]
       units: {{schools: [primary]}}
-      records: {{table: supervisions}}
+      records: {{table: supervisions, unit_column: target}}
       message: {{zh: "{{year.__class__}}"}}
     """
     folder = plugin(tmp_path, rules)
@@ -502,3 +502,45 @@ def test_the_reference_examples_build() -> None:
         for _, spec in yamlio.structure(doc, RuleFile).definitions():
             built.append(spec.build())
     assert {r.spec.name for r in built} == set(TEMPLATES)
+
+
+def test_a_misspelt_column_or_coded_value_is_an_error_not_an_empty_match(tmp_path: Path) -> None:
+    """A column the table lacks or a value a coded column cannot hold would match no
+    record and judge every unit as lacking, silently: loading refuses it instead."""
+    rules = f"""
+    - id: typo
+      template: cycle
+      title: 拼错
+      cite: [{CITE}]
+      units: {{schools: [primary]}}
+      records:
+        table: supervisions
+        where: {{kind: comprehensiv, topik: x}}
+        unit_column: target
+    """
+    with pytest.raises(DudaoError) as err:
+        YamlPlugin(plugin(tmp_path, rules)).template_rules()
+    found = {(p.code, p.path[-1]) for p in err.value.problems}
+    assert found == {("unknown-value", "kind"), ("unknown-column", "topik")}
+    hints = " ".join(p.hint or "" for p in err.value.problems)
+    assert "comprehensive（综合督导）" in hints and "topic" in hints
+
+
+def test_a_coded_value_may_be_written_in_chinese(tmp_path: Path) -> None:
+    rules = f"""
+    - id: by-label
+      template: cycle
+      title: 中文取值
+      cite: [{CITE}]
+      units: {{schools: [primary]}}
+      records: {{table: supervisions, where: {{kind: 综合督导}}, unit_column: target}}
+    """
+    plugins = loaded(plugin(tmp_path, rules))
+    sup = {"supervision_id": "V1", "kind": "comprehensive", "body": "450102"}
+    ds = dataset(
+        "450100",
+        schools=[school("S1", "450102"), school("S2", "450102")],
+        supervisions=[{**sup, "target_kind": "school", "target": "S1", "date": "2023-05-01"}],
+    )
+    result = run(ds, dt.date(2023, 12, 31), plugins=plugins, rules={"by-label"})
+    assert found(result, "by-label") == {"S2": "error"}

@@ -137,6 +137,8 @@ class Deadline(TemplateSpec):
 
     def problems(self) -> list[Problem]:
         out = self.units.problems() + self.records.problems()
+        if self.trigger is not None:
+            out += self.trigger.records().problems(("trigger",))
         if self.units.are_schools:
             out.append(
                 Problem(

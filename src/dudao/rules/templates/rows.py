@@ -49,7 +49,7 @@ from dudao.model.findings import TargetKind
 from dudao.rules.base import Context, empty_checks
 from dudao.rules.templates.common import Amount, Message, TemplateRule, TemplateSpec
 from dudao.rules.templates.count import period_of
-from dudao.rules.templates.selection import Records
+from dudao.rules.templates.selection import Records, column_problems
 
 EXAMPLES = 5
 
@@ -92,9 +92,16 @@ class RowCondition(TemplateSpec):
         return (t, *(f"{t}.{c.column}" for c in self.conditions))
 
     def problems(self) -> list[Problem]:
-        out = self.records.problems()
+        out = self.records.problems(uses_unit=False)
         if not self.conditions:
             out.append(Problem("须列出 conditions", path=("conditions",), code="bad-conditions"))
+        if not out:  # the table is known: its columns can be checked
+            t = self.records.table
+            out += column_problems(t, self.group_by, ("group_by",))
+            for i, c in enumerate(self.conditions):
+                out += column_problems(t, c.column, ("conditions", i, "column"))
+            if self.examples:
+                out += column_problems(t, self.examples, ("examples",))
         return out + super().problems()
 
     def judged_on(self, as_of: Any) -> Any:

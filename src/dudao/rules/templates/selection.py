@@ -21,6 +21,7 @@ All vectorised over the tables: no loop per school.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -28,10 +29,11 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from dudao.errors import Problem
+from dudao.errors import DudaoError, Problem
 from dudao.law.book import Region
 from dudao.model.jurisdiction import JurisdictionKind, Level
 from dudao.model.schools import Stage
+from dudao.model.tables import TABLES
 from dudao.rules.base import Context
 
 STAGES = tuple(s.value for s in Stage)
@@ -147,6 +149,52 @@ class Units:
         return values > limit, evidence  # NaN (no limit set) compares False
 
 
+def _close(word: str, options: Any) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return f"是否是 '{close[0]}'？" if close else ""
+
+
+def _has_dates(table: str) -> bool:
+    return any(c.name == "date" for c in TABLES[table].columns)
+
+
+def column_problems(
+    table: str, column: str, path: tuple[Any, ...], wanted: Any = None
+) -> list[Problem]:
+    """A column the table does not have, or a value a coded column cannot hold: a
+    misspelling would otherwise match nothing and judge nobody, silently."""
+    spec = {c.name: c for c in TABLES[table].columns}
+    if column not in spec:
+        return [
+            Problem(
+                f"数据表 {table} 没有列 '{column}'",
+                path=path,
+                code="unknown-column",
+                hint=_close(column, spec) + "可用的列：" + "、".join(spec),
+            )
+        ]
+    enum = spec[column].enum
+    if enum is None or wanted is None:
+        return []
+    out = []
+    for value in wanted if isinstance(wanted, list | tuple) else [wanted]:
+        if value is None:
+            continue
+        try:
+            enum.parse(str(value))
+        except (ValueError, KeyError, DudaoError):
+            choices = "、".join(f"{m.value}（{m.label}）" for m in enum)
+            out.append(
+                Problem(
+                    f"列 {column} 不会有取值 '{value}'",
+                    path=path,
+                    code="unknown-value",
+                    hint="可选：" + choices,
+                )
+            )
+    return out
+
+
 OrganisedBy = Literal["unit", "unit-or-above"]
 
 
@@ -161,20 +209,44 @@ class Records:
     schools: tuple[str, ...] = ()
     organised_by: OrganisedBy | None = None
 
-    def problems(self, path: tuple[Any, ...] = ("records",)) -> list[Problem]:
-        from dudao.model.tables import TABLES
-
-        out = []
+    def problems(
+        self, path: tuple[Any, ...] = ("records",), *, uses_unit: bool = True
+    ) -> list[Problem]:
+        """Unknown tables, columns, stages and coded values (``uses_unit``: whether the
+        template matches records to units by :attr:`unit_column`)."""
         if self.table not in TABLES:
-            out.append(
+            return [
                 Problem(
                     f"未知的数据表 '{self.table}'",
                     path=(*path, "table"),
                     code="unknown-table",
-                    hint="可选：" + "、".join(sorted(TABLES)),
+                    hint=_close(self.table, TABLES) + "可选：" + "、".join(sorted(TABLES)),
                 )
-            )
-        out += _stage_problems(self.schools, (*path, "schools"))
+            ]
+        out = _stage_problems(self.schools, (*path, "schools"))
+        named = {"date": self.date}
+        if uses_unit:
+            named["unit_column"] = self.unit_column
+        if self.organised_by is not None:
+            named["organised_by"] = "body"
+        for field, column in named.items():
+            if field == "date" and column == "date" and not _has_dates(self.table):
+                continue  # a table of standing facts: every row counts
+            out += column_problems(self.table, column, (*path, field))
+        for column, wanted in self.where.items():
+            out += column_problems(self.table, column, (*path, "where", column), wanted)
+        return out
+
+    def _where(self) -> dict[str, Any]:
+        """``where`` with Chinese labels of coded columns as the values tables hold."""
+        spec = {c.name: c for c in TABLES[self.table].columns}
+        out = {}
+        for column, wanted in self.where.items():
+            enum = spec[column].enum if column in spec else None
+            if enum is not None:
+                options = wanted if isinstance(wanted, list | tuple) else [wanted]
+                wanted = [None if o is None else enum.parse(str(o)).value for o in options]
+            out[column] = wanted
         return out
 
     def needs(self) -> tuple[str, ...]:
@@ -184,7 +256,7 @@ class Records:
         """Rows matching ``where``, dated in [start, end] and not after the as-of date."""
         frame = ctx.dataset.table(self.table)
         mask = np.ones(len(frame), dtype=bool)
-        for column, wanted in self.where.items():
+        for column, wanted in self._where().items():
             mask &= matches(frame, column, wanted)
         if self.date in frame.columns:  # a table of standing facts (schools) has no date
             dates = pd.to_datetime(frame[self.date])
