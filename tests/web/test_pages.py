@@ -345,3 +345,10 @@ def test_overdue_rectifications_show_on_the_level_above_and_the_unit(
     assert "DD2023000003" in overdue and "宾阳县" in overdue and "2023-05-31" in overdue
     assert "督办单" in overdue  # the step now due
     assert "DD2023000003" not in county_reads.get("/").text  # 青秀区 sees not 宾阳县's
+
+
+def test_an_unknown_page_is_a_page_and_an_unknown_api_path_json(county_reads: TestClient) -> None:
+    page = county_reads.get("/no/such/page")
+    assert page.status_code == 404 and "没有这个页面" in page.text
+    api = county_reads.get("/api/v1/no-such-thing")
+    assert api.status_code == 404 and api.json()["problems"][0]["code"] == "not-found"

@@ -97,6 +97,12 @@ def _denied(request: Request, what: str, status: int = 404) -> HTMLResponse:
 NOT_VISIBLE = "没有这个单位，或它不在您的管辖范围内"
 
 
+def error_page(request: Request, status: int) -> HTMLResponse:
+    """The page for an address that does not exist (404) or a method it does not take."""
+    what = {404: "没有这个页面", 405: "该页面不支持此操作"}.get(status, "无法完成请求")
+    return _denied(request, what, status)
+
+
 def _unit_or_denied(request: Request, account: Account, code: str) -> Any:
     """The unit ``code`` if the account may see it; else the 404 page, the same for a
     unit outside the subtree and an unknown code (as the service answers)."""
