@@ -352,3 +352,20 @@ def test_an_unknown_page_is_a_page_and_an_unknown_api_path_json(county_reads: Te
     assert page.status_code == 404 and "没有这个页面" in page.text
     api = county_reads.get("/api/v1/no-such-thing")
     assert api.status_code == 404 and api.json()["problems"][0]["code"] == "not-found"
+
+
+def test_repeated_wrong_passwords_are_throttled(client: TestClient) -> None:
+    token = csrf_of(client.get("/login").text)
+    data = {"username": "qingxiu", "password": "wrong-password", "csrf_token": token}
+    codes = [client.post("/login", data=data).status_code for _ in range(6)]
+    assert codes[:5] == [401] * 5 and codes[5] == 429
+    good = {**data, "password": PASSWORD}
+    r = client.post("/login", data=good)
+    assert r.status_code == 429  # even the right password, until the window passes
+
+
+def test_a_viewer_is_not_offered_what_it_may_not_do(client: TestClient) -> None:
+    sign_in(client, "viewer")
+    home = client.get("/").text
+    assert "/upload" not in home and "route-findings" not in home
+    assert client.get("/units/450103/upload").status_code == 403
