@@ -70,7 +70,7 @@ def _render(
     base = {
         "account": account,
         "role_text": backend.role_text(account) if account else "",
-        "may_capture": bool(account) and backend.can_capture(request, account, account.unit),
+        "may_capture": account is not None and backend.can_capture(request, account, account.unit),
         "csrf": backend.csrf_token(request),
         "today": backend.today(),
         "sev_label": {s.value: s.label for s in Severity},
