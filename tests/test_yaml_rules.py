@@ -154,3 +154,23 @@ def test_the_rules_command_prints_the_parameter_sources() -> None:
     assert reads["qianyuan-annual-task"]["template"] == "count-per-period"
     assert (p["id"], p["value"], p["plugin"]) == ("creation.qianyuan_annual_target", None, "weinan")
     assert p["source"].endswith("parameters/creation.yaml") and p["line"] == 9
+
+
+def test_validate_on_the_folder_passes_and_names_a_misspelt_parameter(folder: Path) -> None:
+    """``dudao validate`` on the plugin folder (not installed): its own parameters are
+    known; a misspelt one — which would read as unset and judge nobody — is named with
+    the id it probably meant, at the rule's line."""
+    from click.testing import CliRunner
+
+    from dudao.cli import cli
+
+    ok = CliRunner().invoke(cli, ["validate", str(data(folder))])
+    assert ok.exit_code == 0, ok.output
+    rules = data(folder) / "rules" / "xiangyin.yaml"
+    text = rules.read_text(encoding="utf-8")
+    rules.write_text(text.replace("kindergarten_visits_per_year", "kindergarten_visit_per_year"))
+    bad = CliRunner().invoke(cli, ["validate", str(data(folder))])
+    assert bad.exit_code != 0
+    assert (
+        "xiangyin.yaml:3 " in bad.output and "xiangyin.kindergarten_visits_per_year" in bad.output
+    )

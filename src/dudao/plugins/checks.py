@@ -8,6 +8,7 @@ layer turns into line numbers.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 from collections.abc import Iterator
 
@@ -87,12 +88,55 @@ def check_jurisdictions(
             yield p.located(path=path)
 
 
-def check_rule_file(file: RuleFile) -> Iterator[Problem]:
+def check_rule_file(
+    file: RuleFile, plugins: PluginSet | None = None, *, source: str | None = None
+) -> Iterator[Problem]:
     """Each rule written from a template is built as loading builds it: its settings
-    (units, tables, stages, messages) are checked, located at the item."""
+    (units, tables, columns, stages, messages) are checked, located at the item. With
+    ``plugins``, every parameter it reads must be stated somewhere — by an installed
+    plugin or in the parameters of the plugin folder the file is in (``source``): a
+    misspelt id would read as unset and leave every unit unjudged, silently."""
+    known = _known_parameters(plugins, source) if plugins is not None else None
     for i, spec in file.definitions():
         for p in spec.problems():
             yield p.located(path=("rules", i, *p.path))
+        if known is None:
+            continue
+        for pid in spec.parameters() + spec_units_parameters(spec):
+            if pid not in known:
+                close = difflib.get_close_matches(pid, sorted(known), n=1)
+                yield Problem(
+                    f"规则 {spec.id} 读取的参数 '{pid}' 没有任何插件规定",
+                    path=("rules", i),
+                    code="unknown-parameter",
+                    hint=(f"是否是 '{close[0]}'？" if close else "")
+                    + "在 parameters/*.yaml 中规定它（文件没有给出数值时写 value: null"
+                    + " 并注明依据）",
+                )
+
+
+def spec_units_parameters(spec: object) -> tuple[str, ...]:
+    """Parameters a rule's ``units`` read (size limits), beyond :meth:`parameters`."""
+    units = getattr(spec, "units", None)
+    return tuple(units.parameters()) if units is not None else ()
+
+
+def _known_parameters(plugins: PluginSet, source: str | None) -> set[str]:
+    """Parameter ids the installed plugins state, and those of the plugin folder that
+    holds ``source`` (a plugin being written need not be installed)."""
+    from pathlib import Path
+
+    from dudao.plugins.yaml_plugin import YamlPlugin
+
+    known = set(plugins.law_book().ids(Kind.PARAMETER))
+    if source is not None:
+        here = Path(source).parent
+        folder = here.parent if here.name == "rules" else here
+        if (folder / "plugin.yaml").is_file():
+            plugin = YamlPlugin(folder, check_layout=False)
+            with contextlib.suppress(DudaoError):  # its parameter files report their own
+                known |= {s.value.id for s in plugin.dudao_parameters()}
+    return known
 
 
 def check_file(obj: object, plugins: PluginSet, *, source: str | None = None) -> list[Problem]:
@@ -108,7 +152,7 @@ def check_file(obj: object, plugins: PluginSet, *, source: str | None = None) ->
     if isinstance(obj, Programme):
         return obj.problems() + set_problems(obj, plugins.law_book().ids(Kind.INDICATOR_SET))
     if isinstance(obj, RuleFile):
-        return list(check_rule_file(obj))
+        return list(check_rule_file(obj, plugins, source=source))
     if isinstance(obj, AccountabilityFile):
         return [
             p.located(path=("situations", i, *p.path))
