@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 import click
-from rich.table import Table
 
 if TYPE_CHECKING:
     from dudao.model.hierarchy import Hierarchy
@@ -564,17 +563,28 @@ def _print_record(case_id: str, events: tuple[Event, ...], state: CaseState, fmt
     if fmt == "json":
         print_json({"case": _state_json(state), "events": [_event_json(e) for e in events]})
         return
-    table = Table(title=f"案件 {case_id}（被督导单位 {state.target}）", title_justify="left")
-    for header in ("序号", "日期", "步骤", "办理机构", "内容", "依据"):
-        table.add_column(header, overflow="fold")
-    for e in events:
-        table.add_row(
-            str(e.seq), str(e.date), e.step.label, e.actor, _payload_text(e), str(e.citation)
-        )
-    stdout.print(table)
+    from dudao.cli.table import Col, layout, paragraph
+
+    columns = (
+        Col("序号", "number"),
+        Col("日期", "id"),
+        Col("步骤", "text", min_text=4),
+        Col("办理机构", "text", min_text=6),
+        Col("内容", "text", min_text=12),
+        Col("依据", "text", keep=1, min_text=10, fold_into="内容"),
+    )
+    rows = [
+        [str(e.seq), str(e.date), e.step.label, e.actor, _payload_text(e), str(e.citation)]
+        for e in events
+    ]
+    hierarchy = _hierarchy()
+    unit = state.target or ""
+    named = f"{hierarchy.get(unit).name}（{unit}）" if unit in hierarchy else unit
+    title = f"案件 {case_id}（被督导单位 {named}）"
+    stdout.print(layout(stdout, columns, rows).table(rows, title=title))
     deadline = f"；整改期限 {state.deadline}" if state.deadline else ""
     nxt = "、".join(s.label for s in allowed_next(state)) or "（已结案）"
-    stdout.print(f"当前状态：{state.status}{deadline}；可记录：{nxt}")
+    stdout.print(paragraph(stdout, f"当前状态：{state.status}{deadline}；可记录：{nxt}"))
 
 
 @cases.command()
@@ -714,12 +724,30 @@ def overdue(ctx: click.Context, as_of: str | None, fmt: str) -> None:
     if not rows:
         stderr.print(f"截至 {day} 没有逾期案件。")
         return
-    table = Table(title=f"截至 {day} 逾期案件（{len(rows)} 件）", title_justify="left")
-    for header in ("案件", "被督导单位", "状态", "整改期限", "逾期天数", "应当"):
-        table.add_column(header)
-    for o in rows:
-        table.add_row(o.case_id, o.target, o.status, str(o.deadline), str(o.days), o.due.label)
-    stdout.print(table)
+    from dudao.cli.table import Col, layout
+
+    hierarchy = _hierarchy()
+    columns = (
+        Col("案件", "id"),
+        Col("被督导单位", "text", min_text=8),
+        Col("状态", "text", min_text=6),
+        Col("整改期限", "id", keep=1, fold_into="状态"),
+        Col("逾期天数", "number"),
+        Col("应当", "text", min_text=4),
+    )
+    table_rows = [
+        [
+            o.case_id,
+            f"{hierarchy.get(o.target).name}（{o.target}）" if o.target in hierarchy else o.target,
+            o.status,
+            str(o.deadline),
+            str(o.days),
+            o.due.label,
+        ]
+        for o in rows
+    ]
+    title = f"截至 {day} 逾期案件（{len(rows)} 件）"
+    stdout.print(layout(stdout, columns, table_rows).table(table_rows, title=title))
 
 
 # ------------------------------------------------------------------ open from findings
