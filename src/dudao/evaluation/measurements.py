@@ -1,5 +1,6 @@
 """Reading an evaluation dataset: ``measurements`` (one row per target and year)
-and, for 优质均衡, ``schools`` (:data:`~dudao.evaluation.national.BALANCED_SCHOOLS`).
+and, for 优质均衡, ``schools`` (:data:`~dudao.evaluation.national.BALANCED_SCHOOLS`), or
+``school_resources`` in a folder whose ``schools`` table is the check's.
 
 The measurement table's fixed columns are ``target`` (评估对象代码), ``year``
 (年度) and ``name`` (名称, optional); every other column is a number. Which
@@ -81,7 +82,9 @@ def load_dataset(
         )
     school_table = None
     if schools:
-        spath = find_table(folder, "schools")
+        # a dataset folder that `dudao check` reads too (dudao synth writes one) keeps the
+        # 优质均衡 school table as school_resources: its schools table is the check's
+        spath = find_table(folder, "school_resources") or find_table(folder, "schools")
         if spath is None:
             raise DudaoError(
                 Problem(

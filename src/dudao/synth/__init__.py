@@ -50,6 +50,7 @@ from dudao.model.hierarchy import Hierarchy
 from dudao.model.tables import COMMITTEE_MEMBERS, COMMITTEES, TABLES, UNITS, TableSpec
 from dudao.synth import geography, people, records
 from dudao.synth._common import Draw
+from dudao.synth.evaluation import evaluation_tables
 
 __all__ = ["AS_OF", "SynthData", "synthesize", "write_dataset"]
 
@@ -70,6 +71,9 @@ class SynthData:
     townships: pd.DataFrame
     tables: dict[str, pd.DataFrame]
     committees: tuple[Committee, ...]
+    #: What ``dudao evaluate`` reads (:mod:`dudao.synth.evaluation`): ``measurements``
+    #: per county and the 优质均衡 ``school_resources``; sample data.
+    evaluation: dict[str, pd.DataFrame] = attrs.field(factory=dict)
 
     def counts(self) -> dict[str, int]:
         """Rows per table, plus townships and committees."""
@@ -130,7 +134,10 @@ def synthesize(
         ),
     )
     townships = geo.townships[["code", "name", "kind", "parent"]].reset_index(drop=True)
-    return SynthData(info, townships, tables, records.committees(draw, governments))
+    committees = records.committees(draw, governments)
+    measurements, resources = evaluation_tables(seed, sch.table, whole.hierarchy)
+    extra = {"measurements": measurements, "school_resources": resources}
+    return SynthData(info, townships, tables, committees, extra)
 
 
 # ---------------------------------------------------------------- writing
@@ -141,7 +148,8 @@ def write_dataset(
 ) -> Path:
     """Write ``data`` as a dataset folder: ``dataset.yaml`` and one file per table,
     including the townships (``jurisdictions``) and the committees (``committees`` and
-    ``committee_members``).
+    ``committee_members``), and what ``dudao evaluate`` reads (``measurements`` and
+    ``school_resources``), so that every command runs on the folder.
 
     Parquet keeps the English enum values; CSV writes enum cells as their Chinese
     labels (幼儿园, 公办), as people fill them in. A table file of the same name
@@ -167,7 +175,7 @@ def write_dataset(
     }
     for stale_yaml in ("jurisdictions.yaml", "committees.yaml"):
         (folder / stale_yaml).unlink(missing_ok=True)
-    for name, df in frames.items():
+    for name, df in {**frames, **data.evaluation}.items():
         df = df.drop(columns=list(df.attrs.get(ABSENT_COLUMNS, ())))  # not recorded: no column
         for suffix in SUFFIXES:
             stale = folder / f"{name}{suffix}"
@@ -179,6 +187,8 @@ def write_dataset(
 
             table = pa.Table.from_pandas(df, preserve_index=False)
             pq.write_table(table, folder / f"{name}.parquet", compression="zstd")
+        elif name in data.evaluation:  # plain numbers and text, as the evaluation reads them
+            df.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
         else:
             _for_csv(df, name).to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
     return folder
