@@ -174,3 +174,23 @@ def test_validate_on_the_folder_passes_and_names_a_misspelt_parameter(folder: Pa
     assert (
         "xiangyin.yaml:3 " in bad.output and "xiangyin.kindergarten_visits_per_year" in bad.output
     )
+
+
+def test_validating_an_installed_plugins_own_units_file_by_another_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nanning's jurisdictions.yaml, named by a relative path while the loaded plugin
+    records it as an absolute one, is the same file: not "defined twice"."""
+    import os
+
+    from dudao.io import yamlio
+    from dudao.model.jurisdiction import JurisdictionsFile
+    from dudao.plugins.checks import check_file
+
+    nanning = pytest.importorskip("dudao_nanning")
+    path = Path(nanning.__file__).parent / "data" / "jurisdictions.yaml"
+    monkeypatch.chdir(tmp_path)  # the plugin lies outside: its origin is absolute
+    plugins = load_plugins()
+    relative = os.path.relpath(path, tmp_path)
+    obj = yamlio.structure(yamlio.read(relative), JurisdictionsFile)
+    assert check_file(obj, plugins, source=relative) == []

@@ -70,7 +70,7 @@ def check_jurisdictions(
             new.append(unit)
             continue
         origin, _ = hierarchy.origin(unit.code)
-        if source is not None and origin is not None and origin.startswith(source):
+        if source is not None and origin is not None and _same_file(origin, source):
             continue
         owner = origin or "dudao 自带的全国区划"
         yield Problem(
@@ -137,6 +137,20 @@ def _known_parameters(plugins: PluginSet, source: str | None) -> set[str]:
             with contextlib.suppress(DudaoError):  # its parameter files report their own
                 known |= {s.value.id for s in plugin.dudao_parameters()}
     return known
+
+
+def _same_file(origin: str, source: str) -> bool:
+    """Whether a unit's origin (a path, possibly followed by a note such as
+    "（插件 nanning）") is the file ``source``, however either is written: one may be
+    relative to the working directory and the other absolute.
+
+    >>> _same_file("a/b.yaml（插件 x）", "a/b.yaml"), _same_file("a/b.yaml", "a/c.yaml")
+    (True, False)
+    """
+    from pathlib import Path
+
+    path = origin.split("（", 1)[0].strip()
+    return path.startswith(source) or Path(path).resolve() == Path(source).resolve()
 
 
 def check_file(obj: object, plugins: PluginSet, *, source: str | None = None) -> list[Problem]:
