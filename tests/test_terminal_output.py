@@ -246,3 +246,20 @@ def test_every_table_fits(args: list[str], width: int) -> None:
     assert code == 0, err
     too_wide = [line for line in out.splitlines() if cell_len(line) > width]
     assert not too_wide
+
+
+def test_explain_shows_markup_from_data_as_written(tmp_path: Path) -> None:
+    import shutil
+
+    from dudao.examples import example_path
+
+    folder = tmp_path / "data"
+    shutil.copytree(example_path(), folder)
+    for path in folder.glob("*.csv"):
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("DJ-Z1", "[/]DJ-Z1"), encoding="utf-8"
+        )
+    code, out, err = run("explain", "routine-visits", "DJ-03", str(folder), width=80)
+    assert code == 0, err  # rich read "[/]" as a closing tag and the command failed
+    assert "zone = [/]DJ-Z1" in out
+    assert all(cell_len(line) <= 80 for line in out.splitlines())

@@ -677,20 +677,28 @@ def explain(
         print_json({**trace, "plugins": status.as_json()})
         status.finish(strict)
         return
-    verdict = "[green]通过[/]" if trace["ok"] else "[red]不通过[/]"
-    stdout.print(f"[bold]{trace['rule']}[/] {trace['title']} — 对象 {target}：{verdict}")
-    if trace["message"]:
-        stdout.print(f"  {trace['message']}")
-    stdout.print(
-        f"  依据：{trace['citation']}（来自插件 {trace['plugin']}，范围 {trace['scope']}）"
+    # every text from data or a plugin as Text: a "[/]" in a name is shown, not read as
+    # markup; lines wrap between words, never inside an id
+    verdict = Text("通过", style="green") if trace["ok"] else Text("不通过", style="red")
+
+    def say(text: str | Text) -> None:
+        stdout.print(paragraph(stdout, text))
+
+    say(
+        Text(str(trace["rule"]), style="bold")
+        + Text(f" {trace['title']} — 对象 {target}：")
+        + verdict
     )
-    stdout.print("  数据：")
+    if trace["message"]:
+        say(f"  {trace['message']}")
+    say(f"  依据：{trace['citation']}（来自插件 {trace['plugin']}，范围 {trace['scope']}）")
+    say("  数据：")
     for key, value in trace["evidence"].items():
-        stdout.print(f"    {key} = {value}")
+        say(f"    {key} = {value}")
     if trace["parameters"] and trace["parameters_on"] != result.as_of.isoformat():
-        stdout.print(f"  参数取 {trace['parameters_on']} 有效的值（规则判断的是该时期）：")
+        say(f"  参数取 {trace['parameters_on']} 有效的值（规则判断的是该时期）：")
     for p in trace["parameters"]:
-        stdout.print(
+        say(
             f"  参数 {p['id']}（{p['title']}）= {p['display']}；依据 {p['citation'] or '—'}；"
             f"来自{_origin(p)}"
         )

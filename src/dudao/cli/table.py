@@ -117,15 +117,17 @@ def _wrap_line(line: Text, width: int) -> list[Text]:
             breaks.append(a)
             start = a
     if not breaks:
-        return [_trimmed(line)]
-    return [_trimmed(part) for part in line.divide(breaks)]
+        return [_trimmed(line, first=True)]
+    parts = line.divide(breaks)
+    return [_trimmed(part, first=i == 0) for i, part in enumerate(parts)]
 
 
-def _trimmed(part: Text) -> Text:
+def _trimmed(part: Text, first: bool) -> Text:
+    """A line without trailing spaces; a continued line without leading ones either
+    (a first line keeps its indent)."""
     part = part.copy()
     part.rstrip()
-    # leading spaces of a continued line
-    lead = len(part.plain) - len(part.plain.lstrip())
+    lead = 0 if first else len(part.plain) - len(part.plain.lstrip())
     return part[lead:] if lead else part
 
 
@@ -278,8 +280,15 @@ def layout(console: Console, columns: Sequence[Col], rows: Sequence[Sequence[Any
 
 def paragraph(console: Console, text: str | Text) -> Text:
     """``text`` broken into lines for ``console.width`` at allowed places only (a list of
-    rule ids joined by 、 breaks between them, never inside one)."""
-    return wrap(_cell(text), max(console.width, 1))
+    rule ids joined by 、 breaks between them, never inside one); an indent is kept on
+    every line."""
+    body = _cell(text)
+    indent = len(body.plain) - len(body.plain.lstrip(" "))
+    if not indent:
+        return wrap(body, max(console.width, 1))
+    # an indented line keeps its indent on every line it is broken into
+    lines = wrap(body[indent:], max(console.width - indent, 1)).split("\n")
+    return Text("\n").join(Text(" " * indent) + line for line in lines)
 
 
 def fit_table(
