@@ -80,9 +80,9 @@ def test_explain_names_the_plugin_whose_value_applied_not_the_rule_s() -> None:
         ".yaml:" + deadline["source"].rsplit(":", 1)[1]
     )
     assert params["reporting.plan_required"]["plugin"] == "guangxi"
-    text = run("explain", "upward-reporting", "450125", "nanning").stdout
-    line = next(x for x in text.splitlines() if "reporting.plan_deadline" in x)
-    assert "来自插件 nanning（plugins/nanning/" in line
+    text = "".join(run("explain", "upward-reporting", "450125", "nanning").stdout.split())
+    line = text[text.index("参数reporting.plan_deadline") :].split("参数", 2)[1]
+    assert "来自插件nanning（plugins/nanning/" in line  # however the terminal wraps it
 
 
 @needs_nanning
@@ -93,9 +93,10 @@ def test_explain_says_a_dataset_set_a_sample_value_and_marks_it() -> None:
     assert large["plugin"] == "dataset" and large["sample"] is True
     assert large["source"].endswith("examples/nanning/parameters.yaml:4")
     assert SAMPLE_NOTE in large["citation"]
-    text = run("explain", "inspector-staffing", "450103", "nanning").stdout
-    line = next(x for x in text.splitlines() if "inspector.large_school_students" in x)
-    assert "（示例数据）" in line and SAMPLE_NOTE in line and "来自数据集" in line
+    text = "".join(run("explain", "inspector-staffing", "450103", "nanning").stdout.split())
+    line = text[text.index("参数inspector.large_school_students") :].split("；来自", 1)[0]
+    assert "（示例数据）" in line and f"依据{SAMPLE_NOTE}" in line
+    assert "来自数据集（" in text[text.index("参数inspector.large_school_students") :]
 
 
 @needs_nanning
@@ -370,3 +371,75 @@ def test_known_ids_are_those_stated_or_read() -> None:
     (problem,) = unknown_parameter_problems([(workflow, "a", 1), (typo, "b.yaml", 7)], known)
     assert (problem.source, problem.line, problem.code) == ("b.yaml", 7, "unknown-parameter")
     assert "government.supervision_cycle_years" in (problem.hint or "")
+
+
+# ---------------- inline test-case datasets: the checks a dataset folder gets (item 7)
+
+CASE = """\
+name: 坏数据
+as_of: 2023-03-01
+dataset:
+  scope: "420502"
+{units}  tables:
+    schools:
+      - {{school_id: A, name: 甲校, stage: primary, ownership: public, students: 100, county: "{county}"}}
+    visits:
+      - {{school_id: {visited}, date: 2022-10-01}}
+rules: [routine-visits]
+expect:
+  findings: []
+"""
+
+
+UNIT = (
+    '  units:\n    - {{code: {code}, name: 某开发区, kind: development_zone, parent: "{parent}"}}\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("fields", "where", "words"),
+    [
+        (
+            {"county": "999999"},
+            ":7 dataset.tables.schools[0].county:",
+            "县级区划代码 '999999' 不是已知的县级区划代码",
+        ),
+        (
+            {"county": "420503"},
+            ":7 dataset.tables.schools[0].county:",
+            "'420503'（伍家岗区）不在数据集范围 420502 西陵区 之内",
+        ),
+        (
+            {"visited": "X"},
+            ":9 dataset.tables.visits[0].school_id:",
+            "经常性督导记录表引用了不存在的学校 'X'",
+        ),
+        (
+            {"units": UNIT.format(code="420500-kaifa", parent="420500")},
+            ":6 dataset.units[0]:",
+            "420500-kaifa 某开发区 不在数据集范围 420502 之内",
+        ),
+        (
+            {"units": UNIT.format(code="420502-kaifa", parent="420502")},
+            ":6",
+            "420502-kaifa 某开发区（县级）不能隶属于同级或更低级的 420502 西陵区（县级）",
+        ),
+    ],
+    ids=["unknown-code", "out-of-scope", "unknown-school", "unit-out-of-scope", "unit-bad-parent"],
+)
+def test_an_inline_dataset_gets_the_folder_checks(tmp_path, fields, where, words) -> None:
+    values = {"county": "420502", "visited": "A", "units": "", **fields}
+    case = tmp_path / "case.yaml"
+    case.write_text(CASE.format(**values), encoding="utf-8")
+    out = run("test", str(case))
+    text = " ".join((out.stdout + out.stderr).split())
+    assert out.exit_code == 2, text
+    assert "用例文件有误" in text and "内部错误" not in text
+    assert f"{case}{where}" in text and words in text
+
+
+def test_a_clean_inline_dataset_still_runs(tmp_path) -> None:
+    case = tmp_path / "case.yaml"
+    case.write_text(CASE.format(county="420502", visited="A", units=""), encoding="utf-8")
+    out = run("test", str(case))
+    assert out.exit_code == 0, out.stdout + out.stderr

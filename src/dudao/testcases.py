@@ -54,7 +54,7 @@ import pandas as pd
 
 from dudao.errors import DudaoError, Problem
 from dudao.io import yamlio
-from dudao.io.dataset import LoadedDataset, absent_table, dataset_parameters
+from dudao.io.dataset import LoadedDataset, _references, absent_table, dataset_parameters
 from dudao.io.tables import validate_table
 from dudao.law.book import LawBook
 from dudao.law.contributions import Contributor
@@ -65,7 +65,7 @@ from dudao.model.convert import converter
 from dudao.model.dataset import Dataset, DatasetInfo
 from dudao.model.findings import Severity
 from dudao.model.hierarchy import Hierarchy
-from dudao.model.jurisdiction import Jurisdiction
+from dudao.model.jurisdiction import Jurisdiction, Level
 from dudao.model.tables import TABLES
 from dudao.plans.status import TaskStatus, measure_loaded
 from dudao.rules.base import Context
@@ -298,7 +298,11 @@ def _dataset(
         )
     hierarchy = plugins.hierarchy()
     if inline.units:
-        hierarchy = hierarchy.extend(inline.units)
+        origins = {
+            u.code: (doc.source, doc.line_of(("dataset", "units", i)))
+            for i, u in enumerate(inline.units)
+        }
+        hierarchy = hierarchy.extend(inline.units, origins=origins)
     if inline.scope not in hierarchy:
         raise DudaoError(
             doc.locate(
@@ -310,14 +314,28 @@ def _dataset(
             )
         )
     tables: dict[str, Any] = {}
-    problems: list[Problem] = []
+    # the checks a dataset folder gets: units inside the scope, codes that exist (county
+    # columns naming county-level units), then references between tables
+    problems = [
+        doc.locate(
+            Problem(
+                f"{u.code} {u.name} 不在数据集范围 {inline.scope} 之内",
+                path=("dataset", "units", i),
+                code="out-of-scope",
+            )
+        )
+        for i, u in enumerate(inline.units)
+        if not hierarchy.contains(inline.scope, u.code)
+    ]
+    known = set(hierarchy.codes())
+    counties = {u.code for u in hierarchy if u.level is Level.COUNTY}
     for name in TABLES:
         rows = inline.tables.get(name)
         if rows is None:  # not given: recorded as such, so rules needing it do not run
             tables[name] = absent_table(name)
             continue
         try:
-            tables[name] = _table(name, rows, doc)
+            tables[name] = _table(name, rows, doc, known, counties)
         except DudaoError as exc:
             problems += exc.problems
     if problems:
@@ -332,6 +350,9 @@ def _dataset(
         tables_given=frozenset(inline.tables),
         **{k: v for k, v in tables.items() if k in fields},
     )
+    problems = [_inline_row(p, doc) for p in _references(ds, _NO_FOLDER, hierarchy)]
+    if problems:
+        raise DudaoError(problems)
     entries = parameter_law(
         Contributor("dataset", inline.scope),
         [
@@ -344,28 +365,48 @@ def _dataset(
     return ds, hierarchy, plugins.law_book(hierarchy, extra=entries)
 
 
-def _table(name: str, rows: list[dict[str, Any]], doc: yamlio.YamlDocument) -> pd.DataFrame:
+#: No folder: the inline tables have no files (problems name the table, then
+#: :func:`_inline_row` points them at the YAML lines).
+_NO_FOLDER = Path("/nonexistent/inline-dataset")
+
+
+def _table(
+    name: str,
+    rows: list[dict[str, Any]],
+    doc: yamlio.YamlDocument,
+    known: set[str] | None = None,
+    counties: set[str] | None = None,
+) -> pd.DataFrame:
     spec = TABLES[name]
     if not rows:
         return spec.empty()
     columns = list(dict.fromkeys(k for r in rows for k in r))
     frame = pd.DataFrame([[_cell(r.get(c)) for c in columns] for r in rows], columns=columns)
     try:
-        return validate_table(frame, spec, source=doc.source, first_row=1)
+        return validate_table(
+            frame,
+            spec,
+            source=doc.source,
+            first_row=1,
+            known_codes=known,
+            county_codes=counties,
+        )
     except DudaoError as exc:
         # rows of an inline table are YAML list items: point at their lines
-        raise DudaoError(
-            [
-                attrs.evolve(
-                    p,
-                    source=doc.source,
-                    row=None,
-                    line=doc.line_of(("dataset", "tables", name, (p.row or 1) - 1)),
-                    path=("dataset", "tables", name, (p.row or 1) - 1, *p.path),
-                )
-                for p in exc.problems
-            ]
-        ) from None
+        raise DudaoError([_inline_row(p, doc, name) for p in exc.problems]) from None
+
+
+def _inline_row(p: Problem, doc: yamlio.YamlDocument, table: str | None = None) -> Problem:
+    """A table problem (numbering rows from 1) at the YAML line of its row."""
+    table = table or str(p.source)
+    index = (p.row or 1) - 1
+    return attrs.evolve(
+        p,
+        source=doc.source,
+        row=None,
+        line=doc.line_of(("dataset", "tables", table, index)),
+        path=("dataset", "tables", table, index, *p.path),
+    )
 
 
 def _cell(value: Any) -> Any:
