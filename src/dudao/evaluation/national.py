@@ -106,9 +106,8 @@ def score_schools(parts: pd.DataFrame, stage: str) -> Evaluation:
     """The 6-of-7 rule for every part of ``stage``."""
     s = national_sets()[f"quality_balanced.school.{stage}"]
     mine = (parts["part"] == stage).to_numpy(dtype=bool)
-    table = pd.DataFrame(
-        {c: parts[c].to_numpy()[mine] for c in ("school_id", "students", *RESOURCES)}
-    )
+    # each column filtered as it is held (text stays Arrow text: no object round trip)
+    table = pd.DataFrame({c: parts[c].array[mine] for c in ("school_id", "students", *RESOURCES)})
     return evaluate(s, table.rename(columns={"school_id": "target"}), source="schools")
 
 

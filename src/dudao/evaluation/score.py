@@ -376,11 +376,14 @@ def evaluate(
     )
 
 
-def _grades(s: IndicatorSet, total: np.ndarray, failed: np.ndarray) -> np.ndarray:
+def _grades(s: IndicatorSet, total: np.ndarray, failed: np.ndarray) -> Any:
+    """Each target's grade label, as a text column (a few labels spread by position:
+    a hundred thousand targets' labels are not converted to text one by one)."""
     labels = [g.label for g in s.grades]
     conditions = [total >= g.min - 1e-9 for g in s.grades[:-1] if g.min is not None]
-    out = np.select(conditions, labels[: len(conditions)], default=labels[-1])
-    return np.where(failed, labels[-1], out)
+    code = np.select(conditions, list(range(len(conditions))), default=len(labels) - 1)
+    code = np.where(failed, len(labels) - 1, code)
+    return pd.array(labels, dtype="str").take(code)
 
 
 def _rank(scores: pd.DataFrame) -> np.ndarray:

@@ -171,8 +171,8 @@ def split_combined(
     row = row[order]
     share = np.concatenate(shares)[order]
     out = base.iloc[row].reset_index(drop=True)
-    names = np.asarray(stages, dtype=object)[np.concatenate(part_no)[order]]
-    out.insert(out.columns.get_loc("stage") + 1, "part", pd.Categorical(names, categories=stages))
+    part = pd.Categorical.from_codes(np.concatenate(part_no)[order], categories=list(stages))
+    out.insert(out.columns.get_loc("stage") + 1, "part", part)
     out["students"] = np.concatenate(students)[order]
     for col in resources:
         out[col] = out[col].to_numpy(dtype=np.float64, na_value=np.nan) * share
