@@ -544,3 +544,53 @@ def test_a_coded_value_may_be_written_in_chinese(tmp_path: Path) -> None:
     )
     result = run(ds, dt.date(2023, 12, 31), plugins=plugins, rules={"by-label"})
     assert found(result, "by-label") == {"S2": "error"}
+
+
+def test_count_of_sub_units_covered(tmp_path: Path) -> None:
+    """Records naming townships count once per township, for the county above them,
+    when the county organised them; a county with no known township says so."""
+    from dudao.model.jurisdiction import Jurisdiction, JurisdictionKind
+
+    rules = f"""
+    - id: towns
+      template: count-per-period
+      title: 县评价所辖乡镇
+      cite: [{CITE}]
+      severity: warning
+      units: {{level: county}}
+      records:
+        table: supervisions
+        where: {{target_kind: government}}
+        unit_column: target
+        sub_units: township
+        organised_by: unit
+      period: judged-year
+      count_as: evaluated
+      message: {{zh: "已知 {{sub_units}} 个，未评价：{{not_covered}}"}}
+      messages:
+        no-sub-units: {{zh: "没有已知的乡镇"}}
+    """
+    plugins = loaded(plugin(tmp_path, rules))
+    towns = [
+        Jurisdiction("450102901", "甲镇", JurisdictionKind.TOWN, "450102"),
+        Jurisdiction("450102902", "乙镇", JurisdictionKind.TOWN, "450102"),
+        Jurisdiction("450103901", "丙镇", JurisdictionKind.TOWN, "450103"),
+    ]
+    base = {"kind": "special", "target_kind": "government", "date": "2022-05-01"}
+    ds = dataset(
+        "450100",
+        units=towns,
+        supervisions=[
+            {**base, "supervision_id": "T1", "body": "450102", "target": "450102901"},
+            {**base, "supervision_id": "T2", "body": "450102", "target": "450102901"},  # again
+            {**base, "supervision_id": "T3", "body": "450100", "target": "450103901"},  # city's
+        ],
+    )
+    result = run(ds, dt.date(2023, 1, 10), plugins=plugins, rules={"towns"})
+    ev = evidence(result, "towns", "450102")
+    assert (ev["evaluated"], ev["sub_units"], ev["not_covered"]) == (1, 2, ["450102902 乙镇"])
+    f = result.findings.set_index("target")
+    assert "450102" not in f.index
+    assert f.loc["450103", "message"] == "已知 1 个，未评价：450103901 丙镇"
+    assert f.loc["450105", "message"] == "没有已知的乡镇"
+    assert set(f["severity"]) == {"warning"}

@@ -81,12 +81,12 @@ def test_township_evaluation_by_the_county(plugins: PluginSet) -> None:
     assert "430624" not in got
     assert got["430623"] == "warning"  # 根据工作需要: a warning, not an error
     xiangyin = evidence(result, "township-evaluation", "430624")
-    assert (xiangyin["townships"], xiangyin["evaluated"]) == (2, 1)
-    assert xiangyin["not_evaluated"] == ["430624902 湘阴县示例镇乙"]
+    assert (xiangyin["sub_units"], xiangyin["evaluated"]) == (2, 1)
+    assert xiangyin["not_covered"] == ["430624902 湘阴县示例镇乙"]
     assert xiangyin["citation"] == f"{SEED} 5"
     # the other counties have no townships in the dataset: 0 of 0, warned as well
     pingjiang = evidence(result, "township-evaluation", "430626")
-    assert (pingjiang["townships"], pingjiang["ok"]) == (0, False)
+    assert (pingjiang["sub_units"], pingjiang["ok"]) == (0, False)
     assert len(got) == 8  # nine county governments, 湘阴 passes
 
 

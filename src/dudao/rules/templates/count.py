@@ -30,13 +30,18 @@ shortfall before the period is due; ``count_as`` — the evidence name of the co
 
 Evidence: ``year``, ``required``, the count (``achieved``), ``shortfall``, ``due``,
 ``setting`` (the switch's value), ``schools`` (with ``units.with_schools``),
-``unplaced_records`` (records naming schools the schools table does not hold).
+``unplaced_records`` (records naming schools the schools table does not hold); with
+``records.sub_units`` (the records name units of that level under the judged one, such
+as townships, each counted once) also ``sub_units`` (how many the dataset knows),
+``not_covered`` (the first ten without a record) and ``problem`` (``no-sub-units``
+where it knows none; ``messages: {no-sub-units: …}`` words that case).
 A message may also use ``{late}`` (已到期 / 尚未到期) and ``{late_en}``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
 import attrs
@@ -79,6 +84,10 @@ class CountPerPeriod(TemplateSpec):
     switch: str | None = None
     early: Severity | None = None
     count_as: str = "achieved"
+    messages: Mapping[str, Message] = attrs.field(factory=dict)
+
+    #: sub-units not covered that the evidence lists
+    SHOWN: ClassVar[int] = 10
 
     @property
     def target_kind(self) -> TargetKind:  # type: ignore[override]
@@ -88,13 +97,17 @@ class CountPerPeriod(TemplateSpec):
         more = ("schools",) if self.units.with_schools else ()
         if self.records.schools and not self.units.are_schools:
             more = (*more, "unplaced_records")
+        if self.records.sub_units is not None:
+            more = (*more, "sub_units", "not_covered", "problem")
         return ("year", "required", self.count_as, "shortfall", "due", "setting", *more)
 
     def derived(self) -> tuple[str, ...]:
         return ("late", "late_en")
 
     def derive(self, row: dict[str, Any]) -> dict[str, Any]:
-        late = row.get("severity") != Severity.WARNING.value
+        # before the due date a shortfall takes the `early` severity (when it differs)
+        early = self.early is not None and self.early != self.severity
+        late = not (early and self.early is not None and row.get("severity") == self.early.value)
         return {
             **row,
             "late": "已到期" if late else "尚未到期",
@@ -106,6 +119,9 @@ class CountPerPeriod(TemplateSpec):
             f"{{year}} 年度{self.title}：{{{self.count_as}}}，目标 {{required}}",
             f"{{year}}: {{{self.count_as}}} of {{required}} ({self.title_en or self.title})",
         )
+
+    def message_map(self) -> Mapping[str, Message]:
+        return {"": self.message or self.default_message(), **self.messages}
 
     def parameters(self) -> tuple[str, ...]:
         return (
@@ -122,10 +138,44 @@ class CountPerPeriod(TemplateSpec):
         return (self.units.level,) if self.units.level else ()
 
     def problems(self) -> list[Problem]:
-        return self.units.problems() + self.records.problems() + super().problems()
+        out = self.units.problems() + self.records.problems()
+        for key in self.messages:
+            if key != "no-sub-units" or self.records.sub_units is None:
+                out.append(
+                    Problem(
+                        f"messages 的 '{key}' 不是本模板的问题类别",
+                        path=("messages", key),
+                        code="bad-message",
+                        hint="records 写了 sub_units 时可写 no-sub-units（数据集中没有下级单位）",
+                    )
+                )
+        return out + super().problems()
 
     def judged_on(self, as_of: dt.date) -> dt.date:
         return as_of if self.period == "work-year" else period_of(self.period, as_of)[1]
+
+    def _sub_units(
+        self, ctx: Context, region: Region, codes: np.ndarray, rows: pd.DataFrame
+    ) -> dict[str, Any]:
+        """Per unit: its known sub-units, those no record covers (first :attr:`SHOWN`,
+        as "code name"), and ``no-sub-units`` where the dataset knows none."""
+        assert self.records.sub_units is not None
+        wanted = set(codes)
+        subs = [u for u in ctx.units([self.records.sub_units], region) if u.parent in wanted]
+        covered = self.records.covered_sub_units(ctx, codes, rows)
+        known = pd.Series([u.parent for u in subs], dtype=object).value_counts()
+        missing: dict[str, list[str]] = {}
+        for u in subs:
+            if u.code not in covered and u.parent is not None:
+                shown = missing.setdefault(u.parent, [])
+                if len(shown) < self.SHOWN:
+                    shown.append(f"{u.code} {u.name}")
+        total = known.reindex(codes, fill_value=0).to_numpy(dtype=int)
+        return {
+            "sub_units": total,
+            "not_covered": [missing.get(c, []) for c in codes],
+            "problem": np.where(total == 0, "no-sub-units", ""),
+        }
 
     def check(self, rule: TemplateRule, ctx: Context, region: Region) -> pd.DataFrame:
         evidence = self.evidence()
@@ -169,6 +219,8 @@ class CountPerPeriod(TemplateSpec):
         more: dict[str, Any] = {}
         if self.records.schools and schools is None:
             more["unplaced_records"] = self.records.unplaced(ctx, rows)
+        if self.records.sub_units is not None:
+            more.update(self._sub_units(ctx, region, targets, rows))
         if self.units.with_schools:
             s = ctx.dataset.schools
             county = s.loc[s["stage"].isin(self.units.with_schools).to_numpy(), "county"]
@@ -176,7 +228,7 @@ class CountPerPeriod(TemplateSpec):
                 county.astype(object).value_counts().reindex(targets, fill_value=0).to_numpy(int)
             )
         ok = achieved >= required
-        severity = np.full(len(targets), Severity.ERROR.value, dtype=object)
+        severity = np.full(len(targets), self.severity.value, dtype=object)
         if self.early is not None and not periods.is_due(ctx.as_of, due):
             severity[:] = self.early.value
         return pd.DataFrame(

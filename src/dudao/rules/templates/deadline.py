@@ -110,7 +110,9 @@ class Deadline(TemplateSpec):
         return ("late", "late_en")
 
     def derive(self, row: dict[str, Any]) -> dict[str, Any]:
-        late = row.get("severity") != Severity.WARNING.value
+        # before the due date a shortfall takes the `early` severity (when it differs)
+        early = self.early is not None and self.early != self.severity
+        late = not (early and self.early is not None and row.get("severity") == self.early.value)
         return {
             **row,
             "late": "已到期" if late else "尚未到期",
@@ -231,7 +233,7 @@ class Deadline(TemplateSpec):
         missing = pd.isna(done)
         late = ~missing & (done > due_ts)
         problem = np.select([missing, late], ["missing", "late"], "")
-        severity = np.full(len(codes), Severity.ERROR.value, dtype=object)
+        severity = np.full(len(codes), self.severity.value, dtype=object)
         if self.early is not None:
             early = np.array([not periods.is_due(ctx.as_of, d) for d in due], dtype=bool)
             severity[early] = self.early.value

@@ -207,6 +207,8 @@ class Records:
     date: str = "date"
     unit_column: str = "unit"
     schools: tuple[str, ...] = ()
+    #: the records name units of this level inside the judged unit (its townships)
+    sub_units: Level | None = None
     organised_by: OrganisedBy | None = None
 
     def problems(
@@ -287,8 +289,13 @@ class Records:
 
     def per_unit(self, ctx: Context, codes: np.ndarray, rows: pd.DataFrame) -> np.ndarray:
         """How many records count for each code: distinct schools of :attr:`schools` in
-        the unit when the records name schools, else rows naming the unit."""
-        if self.schools:
+        the unit when the records name schools, distinct :attr:`sub_units` of the unit
+        when they name those, else rows naming the unit."""
+        if self.sub_units is not None:
+            covered = self.covered_sub_units(ctx, codes, rows)
+            parents = pd.Series([ctx.hierarchy.get(c).parent for c in covered], dtype=object)
+            counts = parents.value_counts()
+        elif self.schools:
             s = ctx.dataset.schools
             s = s.loc[s["stage"].isin(self.schools).to_numpy()]
             county_of = pd.Series(
@@ -307,6 +314,24 @@ class Records:
             counts = pd.Series(named[keep]).value_counts()
         out: np.ndarray = counts.reindex(codes, fill_value=0).to_numpy(dtype=int)
         return out
+
+    def covered_sub_units(self, ctx: Context, codes: np.ndarray, rows: pd.DataFrame) -> set[str]:
+        """The sub-units (of :attr:`sub_units`, directly under one of ``codes``) that
+        ``rows`` name, organised as :attr:`organised_by` says."""
+        assert self.sub_units is not None
+        h = ctx.hierarchy
+        named = rows[self.unit_column].astype(object).to_numpy()
+        wanted = set(codes)
+        parent = np.array(
+            [
+                h.get(c).parent if c in h and h.get(c).kind.level is self.sub_units else None
+                for c in named
+            ],
+            dtype=object,
+        )
+        keep = np.array([p in wanted for p in parent], dtype=bool)
+        keep &= self._organised(ctx, rows, parent)
+        return set(named[keep])
 
     def unplaced(self, ctx: Context, rows: pd.DataFrame) -> int:
         """How many distinct schools ``rows`` name that the schools table does not hold
