@@ -4,6 +4,7 @@ the local government names its bodies, sample data never under a document alone)
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import json
 from typing import Any
@@ -12,12 +13,15 @@ import pytest
 from click.testing import CliRunner
 
 from dudao.cli import cli
+from dudao.law.kinds import Kind
 from dudao.law.parameters import SAMPLE_NOTE
 
 needs_nanning = pytest.mark.skipif(
     importlib.util.find_spec("dudao_nanning") is None,
     reason="uses the Nanning plugin and its example",
 )
+
+TODAY = dt.date(2023, 3, 1)
 
 
 def run(*args: str) -> Any:
@@ -177,8 +181,6 @@ def test_check_table_marks_findings_resting_on_a_sample_value(monkeypatch) -> No
 
 
 def test_rules_rows_mark_a_sample_value_with_or_without_a_citation() -> None:
-    import datetime as dt
-
     from dudao.cli.check import _law_rows
     from dudao.law.contributions import Contributor
     from dudao.law.parameters import Parameter, ParameterValue, parameter_law
@@ -443,3 +445,57 @@ def test_a_clean_inline_dataset_still_runs(tmp_path) -> None:
     case.write_text(CASE.format(county="420502", visited="A", units=""), encoding="utf-8")
     out = run("test", str(case))
     assert out.exit_code == 0, out.stdout + out.stderr
+
+
+# ------------------------- an unknown parameter id in a plugin: a misspelling is an error
+
+
+def _plugin(root, ids: list[str]):
+    from dudao.plugins.yaml_plugin import YamlPlugin
+
+    folder = root / "hubei_test"
+    (folder / "parameters").mkdir(parents=True)
+    (folder / "plugin.yaml").write_text(
+        "name: hubei_test\ntitle: 湖北测试\nscope: '420000'\n", encoding="utf-8"
+    )
+    items = "".join(
+        f"  - id: {i}\n    title: 测试\n    values: [{{value: 4, sample: true}}]\n" for i in ids
+    )
+    (folder / "parameters" / "staffing.yaml").write_text(f"parameters:\n{items}", encoding="utf-8")
+    return folder, YamlPlugin(folder)
+
+
+def test_a_plugin_parameter_misspelling_a_known_id_excludes_the_plugin(tmp_path) -> None:
+    from dudao.plugins.manager import load_plugins
+
+    folder, plugin = _plugin(
+        tmp_path, ["inspector.schools_per_inspector", "inspector.school_per_inspector"]
+    )
+    plugins = load_plugins(autoload=False, extra={"hubei_test": plugin})
+    mine = plugins.get("hubei_test")
+    assert not mine.ok
+    (problem,) = mine.problems
+    assert problem.code == "unknown-parameter"
+    assert (problem.source or "").endswith("parameters/staffing.yaml") and problem.line == 5
+    assert "inspector.school_per_inspector" in problem.message
+    assert "inspector.schools_per_inspector" in (problem.hint or "")
+    # the rest of the law stands: the national value still governs Hubei
+    book = plugins.law_book()
+    entry = book.resolve(Kind.PARAMETER, "inspector.schools_per_inspector", "420502", TODAY)
+    assert entry is not None and entry.origin.plugin == "national"
+    # validate says the same of the folder
+    out = run("validate", str(folder))
+    text = " ".join((out.stdout + out.stderr).split())
+    assert out.exit_code != 0 and "inspector.school_per_inspector" in text
+
+
+def test_a_plugin_may_refine_a_known_id_or_state_a_new_one(tmp_path) -> None:
+    from dudao.plugins.manager import load_plugins
+
+    _, plugin = _plugin(tmp_path, ["inspector.schools_per_inspector", "hubei.monitoring_subjects"])
+    plugins = load_plugins(autoload=False, extra={"hubei_test": plugin})
+    assert plugins.get("hubei_test").ok, plugins.get("hubei_test").problems
+    entry = plugins.law_book().resolve(
+        Kind.PARAMETER, "inspector.schools_per_inspector", "420502", TODAY
+    )
+    assert entry is not None and entry.value == 4 and entry.origin.plugin == "hubei_test"

@@ -196,3 +196,49 @@ def sample_citation(citation: str, sample: bool, *, rests_on: bool = False) -> s
     if not citation or SAMPLE_NOTE in citation:
         return citation or note
     return f"{citation}（{note}）"
+
+
+def misspelt_parameter_problems(entries: Iterable[Entry]) -> dict[str, list[Problem]]:
+    """Per plugin, its parameters whose id looks like a misspelling: nothing reads the id
+    (no rule's ``parameters``, no indicator set's threshold), no other plugin states
+    it, and a known id is nearly the same (``inspector.school_per_inspector``). Such a
+    value would refine nothing and be silently ignored.
+
+    An id far from every known one is taken as the plugin's own new parameter (a cited
+    fact such as Yueyang's ``monitoring.subjects``, read by people, not rules);
+    ``workflow.*`` ids are the workflow's to check.
+    """
+    entries = list(entries)
+    read: set[str] = set()
+    stated: dict[str, set[str]] = {}
+    for e in entries:
+        if e.kind in (Kind.RULE, Kind.INDICATOR_SET):
+            reads = getattr(e.value, "parameters", ())
+            read.update(reads() if callable(reads) else reads)
+        elif e.kind == Kind.PARAMETER:
+            stated.setdefault(e.id, set()).add(e.origin.plugin)
+    out: dict[str, list[Problem]] = {}
+    seen: set[tuple[str, str]] = set()
+    for e in entries:
+        if e.kind != Kind.PARAMETER or e.id in read or e.id.startswith(WORKFLOW_PREFIX):
+            continue
+        plugin = e.origin.plugin
+        if stated[e.id] - {plugin} or (plugin, e.id) in seen:
+            continue
+        known = read | {i for i, who in stated.items() if who - {plugin}}
+        close = difflib.get_close_matches(e.id, sorted(known), n=3, cutoff=0.85)
+        if not close:
+            continue
+        seen.add((plugin, e.id))
+        out.setdefault(plugin, []).append(
+            Problem(
+                f"插件 {plugin}：参数 '{e.id}' 没有规则或指标体系读取，其他插件也未规定，"
+                f"像是 {'、'.join(close)} 的笔误",
+                source=e.origin.source,
+                line=e.origin.line,
+                path=("id",),
+                code="unknown-parameter",
+                hint=f"是否是 {'、'.join(close)}？写错的编号不会细化任何规定，数值会被忽略",
+            )
+        )
+    return out

@@ -50,6 +50,7 @@ from dudao.evaluation.programmes import Programme
 from dudao.io.divisions import divisions_hierarchy
 from dudao.law.book import Conflict, Entry, LawBook
 from dudao.law.kinds import Kind
+from dudao.law.parameters import misspelt_parameter_problems
 from dudao.model.bodies import MemberUnit
 from dudao.model.hierarchy import Hierarchy, SourceLine
 from dudao.model.jurisdiction import Jurisdiction
@@ -301,6 +302,11 @@ class PluginSet:
                     continue
                 rules.add(entries)  # its adoptions, for the plugins deeper down
                 built[plugin.name] = entries
+            # a parameter id nothing reads, nearly a known one: a misspelling refining nothing
+            all_built = (e for es in built.values() for e in es)
+            for name, wrong in misspelt_parameter_problems(all_built).items():
+                self._plugins[name].exclude(wrong)
+                excluded = True
             if _exclude_orphans(list(self._plugins.values())) or excluded:
                 continue  # another pass without them: nothing may rest on what is gone
             national = self._plugins.get(NATIONAL)
