@@ -131,7 +131,9 @@ def report(
     fmt: str | None,
     out: Path,
 ) -> None:
-    """生成公文（GB/T 9704-2012 版式）：KIND 为
+    """生成公文（.docx 或 PDF）：督导报告、督办单、整改通知书、工作要点进展报告。
+
+    版式依 GB/T 9704-2012《党政机关公文格式》。KIND 为
 
     \b
       supervision    督导报告：DATASET 的检查结果（按严重程度列出问题及文号、条款），
