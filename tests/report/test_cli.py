@@ -39,6 +39,32 @@ def test_supervision_report_docx(tmp_path: Path) -> None:
     assert "关于青秀区教育督导情况的督导报告" in text and "青秀区人民政府：" in text
 
 
+def test_official_fonts_are_named_in_the_docx(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml.ns import qn
+
+    out = tmp_path / "r.docx"
+    code, _, err = run(
+        "report",
+        "supervision",
+        "nanning",
+        "--unit",
+        "450103",
+        "--official-fonts",
+        "--out",
+        str(out),
+    )
+    assert code == 0, err
+    d = docx.Document(str(out))
+    fonts = {
+        r._element.rPr.rFonts.get(qn("w:eastAsia"))
+        for p in d.paragraphs
+        for r in p.runs
+        if r._element.rPr is not None
+    }
+    assert "仿宋_GB2312" in fonts and "Noto Serif CJK SC" not in fonts
+
+
 def test_supervision_report_with_evaluations_and_a_number(tmp_path: Path) -> None:
     """马山县 in the evaluation example: 普惠性幼儿园覆盖率 0.75 < 0.8 and 公办园在园幼儿
     占比 0.444 < 0.5, so 8 of 10 points and 不达标 (measurements.csv)."""

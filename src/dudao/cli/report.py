@@ -103,6 +103,13 @@ def _store_location(store: str) -> str:
 @click.option("--plan", "plan_id", help="进展报告：只统计这一份工作要点（id）")
 @click.option("--number", help="文号，如 南府教督〔2023〕5号（默认“××〔年〕×号”并标注示例）")
 @click.option("--issuer", help="发文机关（默认上级人民政府教育督导委员会办公室）")
+@click.option(
+    "--official-fonts",
+    is_flag=True,
+    default=False,
+    help="docx 使用标准规定的字体名（方正小标宋简体、仿宋_GB2312、黑体、楷体_GB2312），"
+    "供已安装这些字体的电脑；默认使用免费的 Noto CJK 字体",
+)
 @click.option("--sample", is_flag=True, default=False, help="案件为示例数据：文中标注“示例”")
 @click.option(
     "--format",
@@ -127,6 +134,7 @@ def report(
     plan_id: str | None,
     number: str | None,
     issuer: str | None,
+    official_fonts: bool,
     sample: bool,
     fmt: str | None,
     out: Path,
@@ -232,7 +240,7 @@ def report(
             sample=(result.dataset.info.sample or evaluation_sample or sample) or None,
         )
         LawStatus.of(plugins, code, result.as_of).footer()
-    documents.write(doc, out, chosen)
+    documents.write(doc, out, chosen, official_fonts=official_fonts)
     stdout.print(f"{doc.kind.label}已写入 {out}", markup=False, highlight=False)
     if doc.sample:
         stdout.print("注意：示例数据，文中已标注“示例”。", markup=False, highlight=False)

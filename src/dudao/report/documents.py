@@ -197,23 +197,29 @@ def _format(fmt: str) -> Format:
     )
 
 
-def render(doc: Document, fmt: str = "pdf") -> bytes:
-    """The document as the bytes of a ``docx`` or ``pdf`` file."""
+def render(doc: Document, fmt: str = "pdf", *, official_fonts: bool = False) -> bytes:
+    """The document as the bytes of a ``docx`` or ``pdf`` file. ``official_fonts``: the
+    .docx names the standard's fonts (方正小标宋简体, 仿宋_GB2312, 黑体, 楷体_GB2312)
+    instead of the free Noto CJK ones, for computers that have them (a PDF is always
+    drawn with the fonts installed here)."""
     f = _format(fmt)
     if f == "docx":
-        from dudao.report.docx import render_docx
+        from dudao.report.docx import GOVERNMENT, NOTO, render_docx
 
-        return render_docx(doc)
+        return render_docx(doc, GOVERNMENT if official_fonts else NOTO)
     from dudao.report.pdf import render_pdf
 
     return render_pdf(doc)
 
 
-def write(doc: Document, path: str | Path, fmt: str | None = None) -> Path:
-    """Write the document to ``path`` (format: ``fmt``, else the file's suffix)."""
+def write(
+    doc: Document, path: str | Path, fmt: str | None = None, *, official_fonts: bool = False
+) -> Path:
+    """Write the document to ``path`` (format: ``fmt``, else the file's suffix;
+    ``official_fonts``: see :func:`render`)."""
     path = Path(path)
     f = _format(fmt or path.suffix or "")
-    data = render(doc, f)
+    data = render(doc, f, official_fonts=official_fonts)
     path.write_bytes(data)
     return path
 
