@@ -143,8 +143,12 @@ def render_html(doc: Document, *, serif: str | None = None, sans: str | None = N
         for t in s.tables:
             out.append(f'<p class="number">{_e(t.title)}</p>{_table(t)}')
     out += [f"<p>{_e(t)}</p>" for t in doc.closing]
-    for i, text in enumerate(doc.attachment_note()):
-        out.append(f'<p class="{"attach-more" if i else "attach-note"}">{_e(text)}</p>')
+    notes = doc.attachment_note()
+    if notes:  # the 附件说明 is not split across pages
+        out.append('<div class="sign">')
+        for i, text in enumerate(notes):
+            out.append(f'<p class="{"attach-more" if i else "attach-note"}">{_e(text)}</p>')
+        out.append("</div>")
     out.append(
         f'<div class="sign"><p class="signature">{_e(doc.issuer)}</p>'
         f'<p class="date">{_e(document_date(doc.date))}</p></div>'
