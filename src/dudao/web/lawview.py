@@ -10,6 +10,7 @@ from typing import Any
 from dudao.law.book import LawBook
 from dudao.law.kinds import Kind
 from dudao.model.hierarchy import Hierarchy
+from dudao.model.numbers import number
 
 
 def _scope(hierarchy: Hierarchy, code: str) -> str:
@@ -17,9 +18,27 @@ def _scope(hierarchy: Hierarchy, code: str) -> str:
 
 
 def _validity(since: dt.date | None, until: dt.date | None) -> str:
+    """``2020-05-14 起``, ``至 2023-12-31``, ``2023-01-01 至 2023-12-31`` or 长期有效."""
     if since is None and until is None:
         return "长期有效"
-    return f"{since or '…'} 至 {until or '…'}"
+    if until is None:
+        return f"{since} 起"
+    if since is None:
+        return f"至 {until}"
+    return f"{since} 至 {until}"
+
+
+def _value(value: Any, unit: str) -> str:
+    """A parameter's value as a person writes it: 是/否, lists with 、, the unit."""
+    if value is None:
+        return "未规定"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list | tuple):
+        return "、".join(_value(v, "") for v in value) + unit
+    if isinstance(value, float | int):
+        return number(value) + unit
+    return f"{value}{unit}"
 
 
 def law_rows(book: LawBook, code: str, day: dt.date) -> dict[str, list[dict[str, Any]]]:
@@ -42,13 +61,11 @@ def law_rows(book: LawBook, code: str, day: dt.date) -> dict[str, list[dict[str,
         )
     for entry in book.in_force(Kind.PARAMETER, code, day):
         unit = getattr(entry.detail, "unit", None) or ""
-        value = entry.value
-        text = "、".join(map(str, value)) if isinstance(value, list) else str(value)
         out["parameters"].append(
             {
                 "id": entry.id,
                 "title": entry.title,
-                "value": "未规定" if value is None else f"{text}{unit}",
+                "value": _value(entry.value, unit),
                 "scope": _scope(h, entry.scope),
                 "citation": entry.citation_text() or "—",
                 "plugin": entry.origin.plugin,
