@@ -369,3 +369,15 @@ def test_a_viewer_is_not_offered_what_it_may_not_do(client: TestClient) -> None:
     home = client.get("/").text
     assert "/upload" not in home and "route-findings" not in home
     assert client.get("/units/450103/upload").status_code == 403
+
+
+def test_returning_a_submission_needs_a_reason(city: TestClient) -> None:
+    home = city.get("/units/450100").text
+    (sid,) = re.findall(r'action="/submissions/(\d+)/decide"', home)
+    form = {"decision": "return", "csrf_token": csrf_of(home), "reason": "  "}
+    r = city.post(f"/submissions/{sid}/decide", data=form)
+    assert r.status_code == 422 and "退回须说明理由" in r.text
+    form["reason"] = "经费表缺少 2022 年度"
+    r = city.post(f"/submissions/{sid}/decide", data=form, follow_redirects=False)
+    assert r.status_code == 303
+    assert f'action="/submissions/{sid}/decide"' not in city.get("/units/450100").text
