@@ -19,9 +19,11 @@ import yaml
 from starlette.requests import Request
 
 from dudao.errors import DudaoError, Problem
+from dudao.law.kinds import Kind
+from dudao.model.findings import Severity
 from dudao.model.hierarchy import Hierarchy
 from dudao.plugins.manager import PluginSet
-from dudao.server import access, deps
+from dudao.server import access, analysis, deps
 from dudao.server import submissions as subs
 from dudao.server.accounts import Account
 from dudao.server.service import Service
@@ -140,6 +142,25 @@ def data_for(request: Request, code: str) -> DataSource | None:
     label = f"{unit.name}{year}年已审核数据（第{version}版）{who}"
     return DataSource(folder, _sample(folder), label, _evaluation_example())
     return None
+
+
+def findings(request: Request, a: Account, code: str) -> tuple[dt.date, list[dict[str, Any]]]:
+    """The check's findings about ``code``'s subtree on its approved data, errors
+    first (the service's analysis, cached per data and law version)."""
+    _, day, rows = analysis.findings(service(request), a, code)
+    order = {s.value: i for i, s in enumerate(Severity)}
+    rows.sort(key=lambda r: (order.get(str(r.get("severity")), 9), str(r.get("jurisdiction"))))
+    return day, rows
+
+
+def plan_rows(request: Request, a: Account, code: str) -> tuple[dt.date, list[dict[str, Any]]]:
+    """The tasks of the work plans in force for ``code``, measured in its subtree."""
+    _, day, rows = analysis.plan_status(service(request), a, code)
+    return day, rows
+
+
+def plan_titles(request: Request) -> dict[str, str]:
+    return {e.id: e.value.title for e in service(request).law.entries(Kind.WORK_PLAN)}
 
 
 # --------------------------------------------------------- submissions

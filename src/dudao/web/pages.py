@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+from collections import Counter
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -35,7 +36,6 @@ from dudao.law.kinds import Kind
 from dudao.model.findings import Severity
 from dudao.model.hierarchy import Hierarchy
 from dudao.model.numbers import number
-from dudao.plans.status import PlanReport
 from dudao.server import analysis, casework
 from dudao.web import backend, charts, unitdata
 from dudao.web.backend import Account, DataSource
@@ -210,9 +210,8 @@ def unit_page(request: Request, code: str) -> Response:
     }
     if source is None:
         return _render(request, "unit.html", context)
-    result = unitdata.checked(source.folder, plugins)
-    findings = unitdata.findings_for(result, code)
-    per_child = _per_child(h, code, findings)
+    as_of, findings = backend.findings(request, account, code)
+    per_child = unitdata.errors_per_child(h, code, findings)
     if any(per_child.values()):
         bars = [
             charts.Bar(c["name"], per_child[c["code"]], "bad")
@@ -223,13 +222,13 @@ def unit_page(request: Request, code: str) -> Response:
     evaluations = unitdata.evaluations(source.evaluation, plugins, code, backend.today())
     context.update(
         {
-            "as_of": result.as_of,
+            "as_of": as_of,
             "counts": unitdata.severity_counts(findings),
-            "findings": findings.head(LIST_LIMIT).to_dict("records"),
+            "findings": findings[:LIST_LIMIT],
             "findings_total": len(findings),
-            "names": unitdata.names(h, set(findings["jurisdiction"].astype(str))),
+            "names": unitdata.names(h, {str(f["jurisdiction"]) for f in findings}),
             "per_child": per_child,
-            "plan": _plan_view(unitdata.plans(source.folder, plugins, code), h),
+            "plan": _plan_view(request, account, code),
             "evaluations": evaluations,
             "eval_charts": {e.set_id: _evaluation_chart(e) for e in evaluations if e.rows},
         }
@@ -246,43 +245,36 @@ def _evaluation_chart(e: unitdata.EvaluationView) -> Markup:
     return Markup(charts.bar_chart(bars, title=title, maximum=e.maximum))
 
 
-def _per_child(h: Hierarchy, code: str, findings: pd.DataFrame) -> dict[str, int]:
-    errors = findings[findings["severity"] == Severity.ERROR.value]
-    codes = errors["jurisdiction"].astype(str)
-    return {
-        child.code: int(unitdata.in_subtree(h, child.code, codes).sum())
-        for child in h.children(code)
-    }
-
-
-def _plan_view(report: PlanReport | str, h: Hierarchy) -> dict[str, Any]:
-    if isinstance(report, str):
-        return {"problem": report}
-    frame = report.frame()
-    if frame.empty:
-        return {"problem": "没有适用的工作要点"}
-    counts = frame["status_label"].value_counts()
+def _plan_view(request: Request, account: Account, code: str) -> dict[str, Any]:
+    """The work plans in force for the unit, measured within its subtree (the
+    service's :func:`dudao.server.analysis.plan_status`)."""
+    try:
+        as_of, rows = backend.plan_rows(request, account, code)
+    except DudaoError as exc:
+        return {"problem": "；".join(p.message for p in exc.problems)}
+    if not rows:
+        return {"problem": "没有适用于本单位的工作要点"}
+    titles = backend.plan_titles(request)
     tone = {"达成": "good", "未达成": "bad", "未到期": "info", "无法度量": "base"}
-    bars = [charts.Bar(label, int(counts.get(label, 0)), t) for label, t in tone.items()]
-    titles = {p.id: p.title for p, _ in report.plans}
-    tasks = []
-    for row in frame.to_dict("records"):
-        deadline = dt.date.fromisoformat(row["deadline"])
-        tasks.append(
-            {
-                **row,
-                "plan_title": titles.get(row["plan"], row["plan"]),
-                "late": row["status"] == "not_met" and deadline < backend.today(),
-            }
-        )
+    counts = Counter(str(r["status_label"]) for r in rows)
+    bars = [charts.Bar(label, counts.get(label, 0), t) for label, t in tone.items()]
+    today = backend.today().isoformat()
+    tasks = [
+        {
+            **r,
+            "plan_title": titles.get(r["plan"], r["plan"]),
+            "late": r["status"] == "not_met" and str(r["deadline"]) < today,
+        }
+        for r in rows
+    ]
     rank = {"not_met": 0, "pending": 1, "met": 2}
-    tasks.sort(key=lambda t: (rank.get(t["status"], 3), t["deadline"]))
+    tasks.sort(key=lambda t: (rank.get(t["status"], 3), str(t["deadline"])))
     return {
         "problem": None,
         "measured": [t for t in tasks if t["status"] != "not_measurable"],
         "unmeasured": [t for t in tasks if t["status"] == "not_measurable"],
         "chart": Markup(charts.bar_chart(bars, title="工作要点任务完成情况（项）")),
-        "as_of": report.as_of,
+        "as_of": as_of,
     }
 
 
@@ -297,13 +289,10 @@ def tree_page(request: Request, code: str) -> Response:
         return unit
     h = backend.hierarchy(request)
     source = backend.data_for(request, code)
-    per_unit: dict[str, int] = {}
+    per_unit: Counter[str] = Counter()
     if source is not None:
-        findings = unitdata.findings_for(
-            unitdata.checked(source.folder, backend.plugins(request)), code
-        )
-        errors = findings[findings["severity"] == Severity.ERROR.value]["jurisdiction"]
-        per_unit = errors.astype(str).value_counts().to_dict()
+        _, findings = backend.findings(request, account, code)
+        per_unit.update(str(f["jurisdiction"]) for f in findings if f["severity"] == "error")
     limit = h.depth(code) + 3
 
     def node(c: str) -> dict[str, Any]:

@@ -1,23 +1,24 @@
-"""What a unit's pages show, computed with the library and kept per data version.
+"""What a unit's pages show beside the service's analysis: counts of findings, the
+evaluations (优质均衡, 普及普惠, duty evaluation) of the units in a subtree, names.
 
-A check, the work plans and the evaluations are run once per dataset folder (and
-its files' modification times) and reused by every page and account: the pages
-only filter them to the unit's subtree. Every value keeps the citation the
-library gave it.
+The check and the work plans come from the service (:mod:`dudao.server.analysis`,
+cached per data and law version); the evaluations, which the service does not run,
+are run here once per measurement folder (and its files' modification times) and
+reused by every page and account. Every value keeps the citation the library gave it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 import pandas as pd
 
-from dudao import api
 from dudao.errors import DudaoError
 from dudao.evaluation.extend import materialise
 from dudao.evaluation.measurements import load_dataset as load_measurements
@@ -26,9 +27,7 @@ from dudao.evaluation.score import evaluate, ranked
 from dudao.law.kinds import Kind
 from dudao.model.findings import Severity
 from dudao.model.hierarchy import Hierarchy
-from dudao.plans.status import PlanReport, measure_loaded
 from dudao.plugins.manager import PluginSet
-from dudao.rules.engine import CheckResult
 
 #: The evaluations on a unit's page: 优质均衡, 普及普惠 and the duty evaluation.
 EVALUATION_SETS = (
@@ -37,7 +36,6 @@ EVALUATION_SETS = (
     ("gx_duty_evaluation", "履行教育职责评价"),
 )
 _DERIVED = ("cv_primary_", "cv_junior_", "schools_unmet_")
-SEVERITY_ORDER = [s.value for s in Severity]
 
 
 def version(folder: Path) -> tuple[str, float]:
@@ -46,60 +44,33 @@ def version(folder: Path) -> tuple[str, float]:
     return str(folder), max(stamps, default=0.0)
 
 
-@functools.lru_cache(maxsize=16)
-def _check(key: tuple[str, float], plugins: PluginSet) -> CheckResult:
-    return api.check(key[0], plugins)
-
-
-def checked(folder: Path, plugins: PluginSet) -> CheckResult:
-    """The check of a dataset folder on its own date (cached per data version)."""
-    return _check(version(folder), plugins)
-
-
 def in_subtree(hierarchy: Hierarchy, code: str, codes: pd.Series) -> pd.Series:
     """Which of ``codes`` lie in ``code``'s subtree (unknown codes do not)."""
     known = codes.isin(set(hierarchy.subtree_codes(code)))
     return pd.Series(known.to_numpy(), index=codes.index)
 
 
-def findings_for(result: CheckResult, code: str) -> pd.DataFrame:
-    """The findings about ``code`` and the units below it, errors first."""
-    f = result.findings
-    mine = f[in_subtree(result.hierarchy, code, f["jurisdiction"].astype(str))]
-    order = mine["severity"].map({s: i for i, s in enumerate(SEVERITY_ORDER)})
-    return (
-        mine.assign(_o=order).sort_values(["_o", "jurisdiction"], kind="stable").drop(columns="_o")
-    )
-
-
-def severity_counts(findings: pd.DataFrame) -> list[tuple[str, str, int]]:
+def severity_counts(findings: Iterable[Mapping[str, Any]]) -> list[tuple[str, str, int]]:
     """(value, Chinese label, count) for each severity, errors first."""
-    counts = findings["severity"].value_counts()
-    return [(s.value, s.label, int(counts.get(s.value, 0))) for s in Severity]
+    counts = Counter(str(f["severity"]) for f in findings)
+    return [(s.value, s.label, counts.get(s.value, 0)) for s in Severity]
+
+
+def errors_per_child(
+    hierarchy: Hierarchy, code: str, findings: Iterable[Mapping[str, Any]]
+) -> dict[str, int]:
+    """How many error findings lie in each child's subtree."""
+    errors = [str(f["jurisdiction"]) for f in findings if f["severity"] == Severity.ERROR.value]
+    out = {}
+    for child in hierarchy.children(code):
+        inside = set(hierarchy.subtree_codes(child.code))
+        out[child.code] = sum(j in inside for j in errors)
+    return out
 
 
 def names(hierarchy: Hierarchy, codes: Iterable[str]) -> dict[str, str]:
     """Code → name for the codes the tree knows."""
     return {c: hierarchy.get(c).name for c in codes if c in hierarchy}
-
-
-# -------------------------------------------------------------- plans
-@functools.lru_cache(maxsize=32)
-def _plans(key: tuple[str, float], code: str, plugins: PluginSet) -> PlanReport | str:
-    loaded = api.load(key[0], plugins)
-    ds = loaded.dataset
-    if code != ds.info.scope:  # measured within the unit's subtree
-        ds = attrs.evolve(ds, info=attrs.evolve(ds.info, scope=code))
-    try:
-        return measure_loaded(ds, loaded.hierarchy, loaded.law, plugins)
-    except DudaoError as exc:
-        return "；".join(p.message for p in exc.problems)
-
-
-def plans(folder: Path, plugins: PluginSet, code: str) -> PlanReport | str:
-    """The work plans in force for ``code`` measured on the dataset within its
-    subtree, or why none could be."""
-    return _plans(version(folder), code, plugins)
 
 
 # --------------------------------------------------------- evaluations
