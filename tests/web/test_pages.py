@@ -381,3 +381,12 @@ def test_returning_a_submission_needs_a_reason(city: TestClient) -> None:
     r = city.post(f"/submissions/{sid}/decide", data=form, follow_redirects=False)
     assert r.status_code == 303
     assert f'action="/submissions/{sid}/decide"' not in city.get("/units/450100").text
+
+
+def test_a_case_gives_its_rectification_notice(city_reads: TestClient) -> None:
+    page = city_reads.get("/cases/DD2023000003").text
+    assert 'href="/cases/DD2023000003/rectification.docx"' in page
+    assert "order.docx" not in page  # no 督办单 issued yet
+    r = city_reads.get("/cases/DD2023000003/rectification.docx")
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+    assert city_reads.get("/cases/DD2023000003/notice.docx").status_code == 404
