@@ -8,8 +8,10 @@
   Latin letters and digits (``committee-established``, ``450103``, ``2022-09-01``) nor
   inside a 文号 (``厅发〔2020〕26号``); opening brackets stay with what follows, closing
   punctuation with what precedes;
-* when even that does not fit, the least important columns are left out, and the table's
-  caption says which (the full table is in ``--format json`` / ``xlsx``).
+* when even that does not fit, the least important columns are left out: their values
+  go on a line of their own under another column's (``依据：…`` under a finding's
+  message, :attr:`Col.fold_into`) where it has room, else the table's caption names them
+  (the full table is in ``--format json`` / ``xlsx``).
 
 :func:`summarise_units` shortens a long enumeration of units in a text
 (``兴宁区（450102）、青秀区（450103）、… 111 个``) to its first few and a count.
@@ -62,7 +64,7 @@ class Col:
     fold_into: str | None = None
 
 
-SHORT = 16  # cells: a text this short is given its whole width before longer ones
+SHORT = 12  # cells: a text this short is given its whole width before longer ones
 
 # a token that must stay on one line: a 文号, or a run of narrow characters; CJK
 # characters stand alone; opening brackets join what follows, closing punctuation what
@@ -247,7 +249,9 @@ def layout(console: Console, columns: Sequence[Col], rows: Sequence[Sequence[Any
                 minimum[host] = before  # no room for its longest piece even then
                 continue
             folded[gone] = host
-            maximum[host] = max(maximum[host], minimum[host])
+            label = cell_len(columns[gone].header) + 2  # "依据："
+            lines = max((label + _max_line(r[gone]) for r in cells), default=0)
+            maximum[host] = max(maximum[host], minimum[host], lines)
     # a column that went under one later left out itself is not shown
     folded = {i: h for i, h in folded.items() if h in keep}
     widths = {i: minimum[i] for i in keep}
