@@ -351,3 +351,15 @@ def test_cases_list_xlsx_and_table_name_the_unit(tmp_path: Path) -> None:
     assert found["C1"][1:3] == ("450103", "青秀区")
     assert found["=1+1"][1:3] == ("450105", "江南区")  # a case id from a user: text
     assert not [c.coordinate for c in cells(out) if c.data_type == "f"]
+
+
+def test_more_rows_than_a_sheet_holds_continue_on_another() -> None:
+    from dudao.report.excel import _parts
+
+    sheet = Sheet("县级问题", [Column("a", "int")], [[i] for i in range(25)], title="县级问题")
+    parts = _parts(sheet, size=10)
+    assert [p.name for p in parts] == ["县级问题", "县级问题(2)", "县级问题(3)"]
+    assert [len(list(p.rows)) for p in parts] == [10, 10, 5]
+    assert parts[2].title == "县级问题（第 21 至 25 行）"
+    assert [r[0] for p in parts for r in p.rows] == list(range(25))  # nothing lost
+    assert _parts(sheet)[0].name == "县级问题"  # a sheet that fits is left whole

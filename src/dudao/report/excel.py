@@ -51,6 +51,7 @@ ColumnKind = Literal["code", "text", "long", "number", "int", "date"]
 SAMPLE_WARNING = "【示例数据】本表数据为示例，不代表实际情况，不得作为督导结论引用。"
 _MAX_WIDTH = {"long": 60, "text": 40, "code": 30}
 _MEASURED_ROWS = 2000  # widths from the first rows: a national sheet has ~90,000
+_SHEET_ROWS = 1_048_576 - 10  # Excel's rows in a sheet, less the title, notes and header
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -114,7 +115,8 @@ def write_workbook(
     names: set[str] = set()
     _about(wb, _sheet_name("说明", names), title, about, sample)
     for sheet in sheets:
-        _write_sheet(wb, _sheet_name(sheet.name, names), sheet, sample)
+        for part in _parts(sheet):
+            _write_sheet(wb, _sheet_name(part.name, names), part, sample)
     try:
         wb.save(path)
     except OSError as exc:
@@ -128,6 +130,21 @@ def write_workbook(
             )
         ) from None
     return path
+
+
+def _parts(sheet: Sheet, size: int = _SHEET_ROWS) -> list[Sheet]:
+    """``sheet`` as it fits Excel: more rows than a sheet holds continue on sheets
+    named ``…(2)``, ``…(3)``, each saying which rows it holds."""
+    rows = list(sheet.rows)
+    if len(rows) <= size:
+        return [attrs.evolve(sheet, rows=rows)]
+    parts = []
+    for n, start in enumerate(range(0, len(rows), size), start=1):
+        chunk = rows[start : start + size]
+        title = f"{sheet.title or sheet.name}（第 {start + 1:,} 至 {start + len(chunk):,} 行）"
+        name = sheet.name if n == 1 else f"{sheet.name}({n})"
+        parts.append(attrs.evolve(sheet, name=name, rows=chunk, title=title))
+    return parts
 
 
 def _sheet_name(wanted: str, taken: set[str]) -> str:
