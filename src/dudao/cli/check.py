@@ -90,7 +90,8 @@ def check(
 ) -> None:
     """运行在 DATASET 上有效的全部规则，按区划列出发现的问题。
 
-    不给 DATASET 时使用自带的南宁示例数据集。发现“错误”级问题时以状态 1 结束
+    不给 DATASET 时使用自带的示例数据集（宜昌市）；DATASET 也可以是示例名，如 nanning。
+    --format xlsx --out 文件名 写成 Excel（全部问题，按级别分表）。发现“错误”级问题时以状态 1 结束
     （便于在 CI 中使用），除非给出 --exit-zero。
     """
     path = _dataset(dataset)
