@@ -70,6 +70,9 @@ def programmes(
         everywhere.footer()
         everywhere.finish(strict)
         return
+    from dudao.cli.check import _dataset
+
+    dataset = _dataset(str(dataset))  # an example's name (nanning) works too
     loaded = load(dataset, plugins)
     ds, hierarchy, law = loaded.dataset, loaded.hierarchy, loaded.law
     day = day or ds.info.as_of or dt.date.today()
