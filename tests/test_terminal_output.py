@@ -211,6 +211,7 @@ def test_progress_goes_to_stderr_never_to_stdout(monkeypatch: pytest.MonkeyPatch
     console = Console(file=screen, force_terminal=True, width=100)
     monkeypatch.setattr(output, "stderr", console)
     monkeypatch.setattr(output, "progress_shown", lambda: True)
+    monkeypatch.setattr(output, "PROGRESS_AFTER", 0.0)  # this check is quicker than a second
     code, out, _ = run("check", "--exit-zero", "--format", "json")
     assert code == 0
     json.loads(out)  # stdout is the JSON and nothing else
@@ -263,3 +264,22 @@ def test_explain_shows_markup_from_data_as_written(tmp_path: Path) -> None:
     assert code == 0, err  # rich read "[/]" as a closing tag and the command failed
     assert "zone = [/]DJ-Z1" in out
     assert all(cell_len(line) <= 80 for line in out.splitlines())
+
+
+def test_quick_work_shows_no_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from dudao.cli import output
+
+    screen = io.StringIO()
+    monkeypatch.setattr(output, "stderr", Console(file=screen, force_terminal=True, width=100))
+    monkeypatch.setattr(output, "progress_shown", lambda: True)
+    monkeypatch.setattr(output, "PROGRESS_AFTER", 0.5)
+    with output.working("很快"):
+        pass
+    time.sleep(0.7)  # the timer that would have shown it has been cancelled
+    assert "很快" not in screen.getvalue()
+    with output.working("较慢", total=2) as advance:
+        time.sleep(0.8)
+        advance()
+    assert "较慢" in screen.getvalue()

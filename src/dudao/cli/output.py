@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -114,13 +115,18 @@ def progress_shown() -> bool:
     return stderr.is_terminal and not os.environ.get("DUDAO_NO_PROGRESS")
 
 
+#: seconds of work before a progress bar appears
+PROGRESS_AFTER = 1.0
+
+
 @contextlib.contextmanager
 def working(
     description: str, total: int | None = None, *, show: bool = True
 ) -> Iterator[Callable[..., None]]:
-    """A progress bar on stderr while the block runs (a spinner and the time taken
-    when ``total`` is unknown), gone when it ends; nothing when stderr is not a
-    terminal (:func:`progress_shown`) or ``show`` is false. Yields
+    """A progress bar on stderr while the block runs, from :data:`PROGRESS_AFTER`
+    seconds on (a spinner and the time taken when ``total`` is unknown), gone when it
+    ends; nothing when stderr is not a terminal (:func:`progress_shown`) or ``show`` is
+    false. Yields
     ``advance(steps=1, description=None)``.
 
     >>> with working("检查") as advance:
@@ -142,16 +148,34 @@ def working(
     if total is not None:
         columns += [BarColumn(), MofNCompleteColumn()]
     columns.append(TimeElapsedColumn())
-    with Progress(*columns, console=stderr, transient=True) as bar:
-        task = bar.add_task(description, total=total)
+    bar = Progress(*columns, console=stderr, transient=True)
+    task = bar.add_task(description, total=total)
+    # shown only for work that takes a while: a quick command does not flicker
+    lock, state = threading.Lock(), {"done": False}
 
-        def advance(steps: int = 1, description: str | None = None) -> None:
-            if description is not None:
-                bar.update(task, description=description)
-            if total is not None:
-                bar.advance(task, steps)
+    def begin() -> None:
+        with lock:
+            if not state["done"]:
+                bar.start()
 
+    timer = threading.Timer(PROGRESS_AFTER, begin)
+    timer.daemon = True
+    timer.start()
+
+    def advance(steps: int = 1, description: str | None = None) -> None:
+        if description is not None:
+            bar.update(task, description=description)
+        if total is not None:
+            bar.advance(task, steps)
+
+    try:
         yield advance
+    finally:
+        timer.cancel()
+        with lock:
+            state["done"] = True
+            if bar.live.is_started:
+                bar.stop()
 
 
 def parse_date(value: str | None, what: str = "日期") -> dt.date | None:
