@@ -240,14 +240,22 @@ _SELECT_EVENTS = (
 )
 
 
-def _event_tuple(row: dict[str, Any]) -> tuple[Any, ...]:
-    """An event row as SQLite stores it through SQLAlchemy: ISO dates, JSON text."""
+#: The same for psycopg: its placeholders, and JSON text cast to json by the server.
+_INSERT_EVENT_PG = (
+    f"INSERT INTO {events_table.name} ({', '.join(_EVENT_COLUMNS)}) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s::json, %s::json)"
+)
+
+
+def _event_tuple(row: dict[str, Any], iso: bool = True) -> tuple[Any, ...]:
+    """An event row as the database stores it through SQLAlchemy: JSON text, and on
+    SQLite (``iso``) dates as ISO text."""
     extra = row["extra"]
     return (
         row["case_id"],
         row["seq"],
         row["step"],
-        row["date"].isoformat(),
+        row["date"].isoformat() if iso else row["date"],
         row["actor"],
         row["target"],
         row["citation"],
@@ -701,6 +709,9 @@ class CaseStore:
         states = self._states_in(conn, ids)
         new_cases: dict[str, dict[str, Any]] = {}
         rows: list[dict[str, Any]] = []
+        # policies live as long as this call (held in `held`, so no id is reused)
+        bases: dict[tuple[int, Step, dt.date], Citation] = {}
+        held: list[Any] = []
         for event in events:
             _check_case_id(event.case_id)
             state = states.get(event.case_id, CaseState())
@@ -733,10 +744,15 @@ class CaseStore:
                     )
                 )
             policy = self.policies.for_event(state, event)
+            held.append(policy)
             problems = check(state, event, policy)
             basis = None
             if event.citation is None:  # the step's basis there and then
-                basis = Citation.parse(policy.citation(event.step, event.date))
+                # the same policy gives the same basis for a step and day: asked once
+                key = (id(policy), event.step, event.date)
+                basis = bases.get(key)
+                if basis is None:
+                    basis = bases[key] = Citation.parse(policy.citation(event.step, event.date))
             row = _event_row(event, state.count + 1, basis)
             problems = _text_problems(row) + problems
             if problems:
@@ -754,10 +770,12 @@ class CaseStore:
                 cases_table.insert(),
                 [{**c, **_summary(states[cid])} for cid, c in new_cases.items()],
             )
+        # one executemany of plain tuples: SQLAlchemy's per-row parameter processing cost
+        # more than the database's insert (SQLite: dates as the ISO text SQLAlchemy writes)
         if self._sqlite:
-            # one executemany of plain tuples: SQLAlchemy's per-row parameter processing
-            # cost more than SQLite's insert (dates as the ISO text SQLAlchemy writes)
             conn.exec_driver_sql(_INSERT_EVENT, [_event_tuple(r) for r in rows])
+        elif conn.dialect.driver == "psycopg":
+            conn.exec_driver_sql(_INSERT_EVENT_PG, [_event_tuple(r, iso=False) for r in rows])
         else:
             conn.execute(events_table.insert(), rows)
         updates = [
