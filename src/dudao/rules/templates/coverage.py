@@ -122,17 +122,20 @@ class Coverage(TemplateSpec):
         zone = schools["zone"].astype(object).to_numpy()
         known = pd.Index(ctx.dataset.zones["zone_id"].astype(object))
         in_zone = pd.notna(zone) & (known.get_indexer(zone) >= 0)
+        # serving inspectors per zone on each distinct due date (a few dates, however
+        # many schools and inspectors: no schools × inspectors matrix)
         ins = ctx.dataset.inspectors
-        ins_zone = ins["zone"].astype(object).to_numpy()
-        start = ins["term_start"].to_numpy()
-        end = ins["term_end"].to_numpy()
-        day = pd.to_datetime(pd.Series(due)).to_numpy()
-        serving = (
-            (ins_zone[:, None] == zone[None, :])
-            & (start[:, None] <= day)
-            & (pd.isna(end)[:, None] | (end[:, None] >= day))
-        )
-        inspectors = np.where(in_zone, serving.sum(axis=0), 0)
+        ins_zone = ins["zone"].astype(object)
+        counts = np.zeros(len(schools), dtype=int)
+        for day in {d for d in due}:
+            stamp = pd.Timestamp(day)
+            serving = (ins["term_start"] <= stamp) & (
+                ins["term_end"].isna() | (ins["term_end"] >= stamp)
+            )
+            per_zone = ins_zone[serving.to_numpy(dtype=bool)].value_counts()
+            rows = np.array([d == day for d in due], dtype=bool)
+            counts[rows] = per_zone.reindex(zone[rows], fill_value=0).to_numpy(dtype=int)
+        inspectors = np.where(in_zone, counts, 0)
         problem = np.select([~in_zone, inspectors == 0], ["no-zone", "no-inspector"], "")
         out = {
             "target": schools["school_id"].astype(object).to_numpy(),

@@ -322,13 +322,16 @@ class Records:
         h = ctx.hierarchy
         named = rows[self.unit_column].astype(object).to_numpy()
         wanted = set(codes)
-        parent = np.array(
+        # each distinct code looked up once: a national table names few units many times
+        inverse, distinct = pd.factorize(pd.Series(named, dtype=object), use_na_sentinel=False)
+        parents = np.array(
             [
-                h.get(c).parent if c in h and h.get(c).kind.level is self.sub_units else None
-                for c in named
+                h.get(c).parent if c in h and h.get(c).level is self.sub_units else None
+                for c in distinct
             ],
             dtype=object,
         )
+        parent = parents[inverse] if len(named) else np.array([], dtype=object)
         keep = np.array([p in wanted for p in parent], dtype=bool)
         keep &= self._organised(ctx, rows, parent)
         return set(named[keep])
