@@ -43,6 +43,10 @@ class Service:
             settings.database_url, policies=LawBookPolicies(self.law)
         )
         self.engine: sa.Engine = self.store.engine
+        #: Reads go through their own engine: on SQLite the store's engine begins
+        #: every transaction with ``BEGIN IMMEDIATE`` (the write lock), which a read
+        #: held open would keep from every writer (see :func:`read_engine`).
+        self.reader: sa.Engine = read_engine(self.engine)
         self.password_hasher: PasswordHasher = hasher(settings.cheap_hashing)
         self.secret = settings.session_secret()
         #: What identifies the law in force: analysis results are cached per data
@@ -62,7 +66,9 @@ class Service:
 
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:
-        with self.engine.connect() as conn:
+        """A connection for reading only: it takes no write lock, so a writer (or
+        another read) may run while it is open; on SQLite it cannot write."""
+        with self.reader.connect() as conn:
             yield conn
 
     def cached(self, key: tuple[Any, ...], compute: Callable[[], T], size: int = 64) -> T:
@@ -86,4 +92,33 @@ class Service:
             return value
 
     def close(self) -> None:
+        if self.reader is not self.engine:
+            self.reader.dispose()
         self.store.close()
+
+
+def read_engine(engine: sa.Engine) -> sa.Engine:
+    """An engine for reads beside ``engine`` (the case store's).
+
+    SQLite (a file): plain deferred ``BEGIN`` — in WAL mode a reader sees the last
+    commit and neither waits for nor blocks a writer — with ``query_only`` on, so a
+    write through it fails instead of taking the lock. PostgreSQL, and SQLite in
+    memory (one shared connection): ``engine`` itself, whose reads lock nothing.
+    """
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return engine
+    reader = sa.create_engine(url, connect_args={"timeout": 60})
+
+    @sa.event.listens_for(reader, "connect")
+    def _connect(dbapi_conn: Any, _: Any) -> None:
+        dbapi_conn.isolation_level = None  # SQLAlchemy's "begin" below issues BEGIN
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA query_only=ON")
+        cur.close()
+
+    @sa.event.listens_for(reader, "begin")
+    def _begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+    return reader
