@@ -472,6 +472,12 @@ def _engine(url_or_path: str | os.PathLike[str]) -> sa.Engine:
     return engine
 
 
+#: Work run inside a store's write transaction with the record just written
+#: (:meth:`CaseStore.open_case`, :meth:`CaseStore.append`): it commits with the event
+#: or, raising, rolls it back. It may run more than once if the store retries a lost race.
+InTransaction = Callable[[sa.Connection, "CaseRecord"], None]
+
+
 class PolicySource(Protocol):
     """Where the store gets the step policy for an event it is about to record:
     :class:`~dudao.workflow.policy.DefaultPolicies` (built in) or
@@ -649,9 +655,12 @@ class CaseStore:
         severe: SevereTrigger | str | None = None,
         citation: Citation | str | None = None,
         finding: Finding | None = None,
+        within: InTransaction | None = None,
     ) -> CaseRecord:
         """Record 立案 for ``target``; a finding supplies the target, reference,
-        summary and citation. Without ``case_id`` one is assigned (DD2023000001)."""
+        summary and citation. Without ``case_id`` one is assigned (DD2023000001).
+        ``within(conn, record)`` runs inside the write transaction, after the event
+        (e.g. an audit row that must commit or roll back with it)."""
         if finding is not None:
             target = finding.target
             source, reference = Source.FINDING, finding.rule
@@ -679,21 +688,30 @@ class CaseStore:
                     # another writer took the number between our count and our read
                     raise _LostRace from None
                 raise
-            return self._record(conn, cid)
+            rec = self._record(conn, cid)
+            if within is not None:
+                within(conn, rec)
+            return rec
 
         return self._write(work)
 
-    def append(self, case_id: str, event: Event) -> CaseRecord:
+    def append(
+        self, case_id: str, event: Event, *, within: InTransaction | None = None
+    ) -> CaseRecord:
         """Validate ``event`` against the replayed case and append it, atomically.
         An event carrying ``seq`` is refused unless the case has exactly
-        ``seq - 1`` events (nobody recorded one since the caller read the case)."""
+        ``seq - 1`` events (nobody recorded one since the caller read the case).
+        ``within(conn, record)`` runs inside the write transaction, after the event."""
         _check_case_id(case_id)
         if event.case_id != case_id:
             event = attrs.evolve(event, case_id=case_id)
 
         def work(conn: sa.Connection) -> CaseRecord:
             self._append_in(conn, [event])
-            return self._record(conn, case_id)
+            rec = self._record(conn, case_id)
+            if within is not None:
+                within(conn, rec)
+            return rec
 
         return self._write(work)
 
