@@ -2,9 +2,9 @@
 client's address), what (action, resource, the unit it belongs to) and what changed.
 
 Rows are only ever inserted: nothing in dudao updates or deletes them, and the API
-offers no way to. A write to the service's own tables and its audit row share one
-transaction; a case step is committed by the case store first and its audit row
-right after (see docs/deployment.md on what that means after a crash).
+offers no way to. A write and its audit row share one transaction: the service's
+own tables directly, a case step through the case store's ``within`` hook
+(:meth:`dudao.store.cases.CaseStore.append`), so a crash leaves both or neither.
 """
 
 from __future__ import annotations

@@ -8,7 +8,9 @@ which the unit reports itself (:func:`dudao.server.access.can_write_case`). Each
 is cited: the store records the step's basis in force for the unit and date when
 none is given. Concurrency is optimistic: a case's ETag is its number of events; a
 step sent with ``If-Match`` is recorded as the next event only if nobody recorded
-one since (the store checks ``Event.seq`` in the same transaction).
+one since (the store checks ``Event.seq`` in the same transaction). A step's audit
+row is written inside the store's transaction (``within``): a crash leaves both or
+neither.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import datetime as dt
 from typing import Any
 
 import attrs
+import sqlalchemy as sa
 
 from dudao.errors import DudaoError
 from dudao.server import access
@@ -164,17 +167,8 @@ def open_case(
             f"本账号无权对 {target} 立案",
             hint="案件由上级督导办对下级单位立案（需要督导办工作人员角色）",
         )
-    rec = service.store.open_case(
-        target,
-        date,
-        actor=_actor(account, actor),
-        source=source,
-        reference=reference,
-        summary=summary,
-        severe=severe,
-        citation=citation or None,
-    )
-    with service.begin() as conn:
+
+    def audit(conn: sa.Connection, rec: CaseRecord) -> None:
         record(
             conn,
             account,
@@ -185,7 +179,18 @@ def open_case(
             unit=target,
             detail={"step": "opened", "seq": 1, "summary": summary[:200]},
         )
-    return rec
+
+    return service.store.open_case(
+        target,
+        date,
+        actor=_actor(account, actor),
+        source=source,
+        reference=reference,
+        summary=summary,
+        severe=severe,
+        citation=citation or None,
+        within=audit,  # the audit row commits with the event, or neither does
+    )
 
 
 def advance(
@@ -255,9 +260,9 @@ def advance(
         extra=dict(extra or {}),  # type: ignore[arg-type]
         citation=citation or None,
     )
-    rec = service.store.append(case_id, event)
-    last = rec.events[-1]
-    with service.begin() as conn:
+
+    def audit(conn: sa.Connection, rec: CaseRecord) -> None:
+        last = rec.events[-1]
         record(
             conn,
             account,
@@ -273,4 +278,5 @@ def advance(
                 "citation": str(last.citation),
             },
         )
-    return rec
+
+    return service.store.append(case_id, event, within=audit)
