@@ -27,7 +27,7 @@ from dudao.server.accounts import Account
 from dudao.server.audit import record
 from dudao.server.problems import fail
 from dudao.server.service import Service
-from dudao.store.cases import CaseRecord
+from dudao.store.cases import CaseRecord, _state_from_row, cases_table
 from dudao.workflow import (
     PAYLOAD_TYPE,
     CaseState,
@@ -114,19 +114,40 @@ def listing(
     step: str | None = None,
 ) -> list[CaseState]:
     """The cases of units in the account's subtree (or of ``unit``'s, inside it)."""
+    return case_page(service, account, unit=unit, closed=closed, step=step)[1]
+
+
+def case_page(
+    service: Service,
+    account: Account,
+    *,
+    unit: str | None = None,
+    closed: bool | None = None,
+    step: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> tuple[int, list[CaseState]]:
+    """The number of cases of units in the account's subtree (or ``unit``'s, inside
+    it) and one page of them by case id: one query over the case store's summary
+    table, narrowed to the subtree's unit codes in SQL (no summary outside it is read)."""
     h = service.hierarchy
     scope = unit or account.unit
-    rows = service.store.cases(closed=closed, step=parse_step(step).value if step else None)
-    return [s for s in rows if _in(s.target, scope, account, h)]
-
-
-def _in(target: str | None, scope: str, account: Account, h: Any) -> bool:
-    return (
-        target is not None
-        and target in h
-        and access.can_view(account, target, h)
-        and h.contains(scope, target)
-    )
+    if scope not in h or not access.can_view(account, scope, h):
+        return 0, []
+    c = cases_table.c
+    where: list[sa.ColumnElement[bool]] = [c.target.in_(h.subtree_codes(scope))]
+    if closed is not None:
+        where.append(c.closed == closed)
+    if step:
+        where.append(c.last_step == parse_step(step).value)
+    query = sa.select(cases_table).where(*where).order_by(c.case_id).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    with service.read() as conn:
+        total = conn.execute(sa.select(sa.func.count()).select_from(cases_table).where(*where))
+        n = int(total.scalar_one())
+        rows = [_state_from_row(r) for r in conn.execute(query)] if offset < n else []
+    return n, rows
 
 
 def overdue(service: Service, account: Account, as_of: dt.date) -> list[Overdue]:

@@ -150,10 +150,15 @@ def list_cases(
 ) -> dict[str, Any]:
     if unit is not None:
         visible_unit(account, unit, service.hierarchy)
-    rows = casework.listing(service, account, unit=unit, closed=closed, step=step)
-    out = page(rows, p)
-    out["items"] = [casework.state_json(s, service) for s in out["items"]]
-    return out
+    total, rows = casework.case_page(
+        service, account, unit=unit, closed=closed, step=step, offset=p.offset, limit=p.limit
+    )
+    return {
+        "total": total,
+        "offset": p.offset,
+        "limit": p.limit,
+        "items": [casework.state_json(s, service) for s in rows],
+    }
 
 
 @router.get("/overdue", response_model=OverduePage, summary="下级单位逾期未整改的案件（上级跟进）")
