@@ -173,7 +173,10 @@ def test_the_city_approves_a_county_submission(city: TestClient) -> None:
         follow_redirects=False,
     )
     assert r.status_code == 303
-    assert 'action="/submissions/' not in city.get("/units/450100").text
+    # approved: only withdrawing the approval is offered, until the province accepts it
+    after = city.get("/units/450100").text
+    assert re.findall(r'name="decision" value="(\w+)"', after) == ["unapprove"]
+    assert "已审核（审核层级 450100）" in after
 
 
 def test_a_county_cannot_approve_its_own_submission(county: TestClient) -> None:

@@ -83,6 +83,10 @@ submissions = sa.Table(
     sa.Column("reason", sa.Text),
     sa.Column("digest", sa.String(64), nullable=False),
     sa.Column("late", sa.JSON),
+    # the unit whose approval is the latest (None: not approved, or imported), and
+    # whether the unit above it has accepted that approval (migration 0002)
+    sa.Column("approval_level", sa.String(32)),
+    sa.Column("accepted", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.UniqueConstraint("unit", "year", "version", name="uq_dudao_submissions_unit_year_version"),
     sa.Index("ix_dudao_submissions_unit_status", "unit", "status"),
 )

@@ -38,7 +38,7 @@ from dudao.law.kinds import Kind
 from dudao.model.tables import COMMITTEE_MEMBERS, COMMITTEES, TABLES, UNITS
 from dudao.plans.model import RecordsTarget
 from dudao.server import access
-from dudao.server.accounts import Account, aware, now
+from dudao.server.accounts import Account, Role, aware, now
 from dudao.server.audit import record
 from dudao.server.db import submission_files, submissions
 from dudao.server.problems import fail
@@ -258,7 +258,31 @@ def _row_json(row: Any, service: Service, files: list[str] | None = None) -> dic
         "digest": m["digest"],
         "late": m["late"] or [],
         "files": files if files is not None else [],
+        "approval_level": m["approval_level"],
+        "accepted": bool(m["accepted"]),
+        "next_unit": next_unit(row, h),
     }
+
+
+# ------------------------------------------------------------------ approval
+
+
+def level_of(row: Any) -> str:
+    """The submission's current approval level: the unit whose approval is the
+    latest, or the submitting unit itself before any approval."""
+    m = row._mapping
+    return str(m["approval_level"] or m["unit"])
+
+
+def next_unit(row: Any, hierarchy: Any) -> str | None:
+    """The unit whose step is awaited: the one directly above the approval level
+    (to approve a submission, or accept an approval and then approve further); None
+    when returned or approved at the top."""
+    if row._mapping["status"] == RETURNED:
+        return None
+    level = level_of(row)
+    parent = hierarchy.parent(level) if level in hierarchy else None
+    return parent.code if parent is not None else None
 
 
 def _files_of(conn: sa.Connection, submission_id: int) -> list[str]:
@@ -394,6 +418,16 @@ def visible(service: Service, account: Account, submission_id: int) -> dict[str,
         return _row_json(row, service, _files_of(conn, submission_id))
 
 
+#: The approval steps (DHIS2's data approval) and what each records.
+ACTIONS = {
+    "approve": "审核通过",
+    "return": "退回",
+    "accept": "接收",
+    "unaccept": "撤销接收",
+    "unapprove": "撤销审核",
+}
+
+
 def decide(
     service: Service,
     account: Account,
@@ -403,46 +437,141 @@ def decide(
     reason: str | None = None,
     address: str = "",
 ) -> dict[str, Any]:
-    """Approve (审核通过) or return (退回, with a reason) a submission awaiting the
-    account's unit."""
-    current = visible(service, account, submission_id)
-    if not access.can_approve(account, current["unit"], service.hierarchy):
-        raise fail(
-            "forbidden",
-            f"报送由上一级（{current['approver_unit']}）的督导办审核，本账号无权审核",
-            hint="本单位的报送不能自行审核",
-        )
+    """Approve (审核通过) or return (退回, with a reason) a submission (see :func:`step`)."""
+    return step(
+        service,
+        account,
+        submission_id,
+        "approve" if approve else "return",
+        reason=reason,
+        address=address,
+    )
+
+
+def step(
+    service: Service,
+    account: Account,
+    submission_id: int,
+    action: str,
+    *,
+    reason: str | None = None,
+    address: str = "",
+) -> dict[str, Any]:
+    """One approval step, level by level as in DHIS2's data approval (厅发〔2020〕26号
+    三（四） “上下连接、分级使用”). With L the approval level (:func:`level_of`) and P
+    the unit directly above L — the only unit that may act on it, besides L undoing
+    its own approval:
+
+    * ``approve``: P approves — a submission awaiting its first approval, or an
+      approval P has accepted; L becomes P.
+    * ``return``: P returns a submission awaiting its first approval, with a reason.
+    * ``accept``: P accepts L's approval (then L can no longer undo it).
+    * ``unaccept``: P withdraws its acceptance, before approving further.
+    * ``unapprove``: L withdraws its approval while P has not accepted it; the level
+      falls back to the one below (whose approval L had accepted), or the
+      submission awaits its first approval again.
+
+    Only 督导办 staff of a unit above the submitting one act (403 for anyone else,
+    and for a unit further up than the one whose turn it is: no level is skipped);
+    a unit whose turn has passed, or a step that does not fit the current state, is
+    refused with 409 ``not-awaiting``. Each step is audited in its transaction.
+    """
+    if action not in ACTIONS:
+        raise fail("invalid-value", f"未知的审核操作 {action}", path=("action",))
+    h = service.hierarchy
+    visible(service, account, submission_id)  # 404 outside the account's scope
     reason = (reason or "").strip()
-    if not approve and not reason:
+    if action == "return" and not reason:
         raise fail("invalid-value", "退回须说明理由", path=("reason",))
-    status = APPROVED if approve else RETURNED
     with service.begin() as conn:
+        row = conn.execute(sa.select(submissions).where(submissions.c.id == submission_id)).one()
+        current = _row_json(row, service)
+        unit, status, level = row.unit, row.status, level_of(row)
+        above = next_unit(row, h)
+        actor = level if action == "unapprove" else above
+        mine = account.unit
+        allowed = account.active and account.has(Role.STAFF) and mine != unit and mine in h
+        if not allowed or not h.contains(mine, unit):
+            raise fail(
+                "forbidden",
+                f"本账号无权对报送 {submission_id}“{ACTIONS[action]}”",
+                hint="由上级督导办工作人员逐级审核；本单位的报送不能自行审核",
+            )
+        if actor is not None and actor != mine and h.depth(mine) < h.depth(actor):
+            # further up than the unit whose turn it is: never skip a level
+            raise fail(
+                "forbidden",
+                f"报送 {submission_id} 的“{ACTIONS[action]}”应由{h.get(actor).name}"
+                f"（{actor}）督导办办理，本账号无权办理",
+                hint="逐级审核：由当前审核层级的上一级审核、接收，不能越级",
+            )
+        accepted = bool(row.accepted)
+        change: dict[str, Any] | None = None
+        if action == "approve" and (status == SUBMITTED or (status == APPROVED and accepted)):
+            change = {"status": APPROVED, "approval_level": actor, "accepted": False}
+        elif action == "return" and status == SUBMITTED:
+            change = {"status": RETURNED}
+        elif action == "accept" and status == APPROVED and not accepted:
+            change = {"accepted": True}
+        elif action == "unaccept" and status == APPROVED and accepted:
+            change = {"accepted": False}
+        elif action == "unapprove" and status == APPROVED and not accepted and level != unit:
+            path = [u.code for u in h.path(unit)]  # the root … the unit
+            down = path[path.index(level) + 1]  # the level whose approval ``level`` accepted
+            change = (
+                {"status": SUBMITTED, "approval_level": None, "accepted": False}
+                if down == unit
+                else {"approval_level": down, "accepted": True}
+            )
+        if change is None or actor != mine:  # a state this step does not fit (or done)
+            raise fail(
+                "not-awaiting",
+                f"报送 {submission_id} 当前为“{current['status_label']}”"
+                f"（审核层级 {level}{'，已接收' if accepted else ''}），"
+                f"不能“{ACTIONS[action]}”",
+                hint="先由上一级接收本级的审核，再由其审核；已被接收的审核不能撤销",
+            )
         done = conn.execute(
             submissions.update()
-            .where(submissions.c.id == submission_id, submissions.c.status == SUBMITTED)
+            .where(
+                submissions.c.id == submission_id,
+                submissions.c.status == status,
+                submissions.c.accepted == accepted,
+                submissions.c.approval_level.is_(None)
+                if row.approval_level is None
+                else submissions.c.approval_level == row.approval_level,
+            )
             .values(
-                status=status,
+                **change,
                 decided_by=account.username,
                 decided_at=now(),
                 reason=reason[:2000] or None,
             )
         ).rowcount
-        if not done:
-            raise fail(
-                "not-awaiting",
-                f"报送 {submission_id} 当前为“{current['status_label']}”，不在待审核状态",
-            )
+        if not done:  # another approver moved it between our read and our write
+            raise fail("not-awaiting", f"报送 {submission_id} 已被他人处理，请刷新后重试")
+        after = get(conn, service, submission_id)
         record(
             conn,
             account,
             address=address,
-            action="approve" if approve else "return",
+            action=action,
             resource="submission",
             resource_id=submission_id,
-            unit=current["unit"],
-            detail={"status": [SUBMITTED, status], "reason": reason or None},
+            unit=unit,
+            detail={
+                "status": [status, after["status"]],
+                "level": [level, level_of_json(after)],
+                "accepted": [accepted, after["accepted"]],
+                "reason": reason or None,
+            },
         )
-        return get(conn, service, submission_id)
+        return after
+
+
+def level_of_json(sub: dict[str, Any]) -> str:
+    """:func:`level_of` of a submission's JSON."""
+    return str(sub["approval_level"] or sub["unit"])
 
 
 def listing(
@@ -469,12 +598,11 @@ def listing(
         q = sa.select(submissions).where(submissions.c.unit.in_(seen))
         if status:
             q = q.where(submissions.c.status == status)
-        if awaiting_me:
-            q = q.where(
-                submissions.c.approver_unit == account.unit, submissions.c.status == SUBMITTED
-            )
         rows = conn.execute(q.order_by(submissions.c.id.desc())).all()
-        return [_row_json(r, service) for r in rows]
+        out = [_row_json(r, service) for r in rows]
+        if awaiting_me:  # a step of the account's unit is awaited (first approval or further up)
+            out = [r for r in out if r["next_unit"] == account.unit]
+        return out
 
 
 def latest_approved(conn: sa.Connection, unit: str) -> Any:

@@ -25,7 +25,7 @@ from dudao.model.hierarchy import Hierarchy
 from dudao.plugins.manager import PluginSet
 from dudao.server import access, analysis, deps
 from dudao.server import submissions as subs
-from dudao.server.accounts import Account
+from dudao.server.accounts import Account, Role
 from dudao.server.service import Service
 from dudao.store.cases import CaseStore
 from dudao.workflow.steps import Step
@@ -165,18 +165,47 @@ def plan_titles(request: Request) -> dict[str, str]:
 
 # --------------------------------------------------------- submissions
 def waiting(request: Request, a: Account, code: str) -> list[dict[str, Any]]:
-    """Submissions in ``code``'s subtree awaiting approval, each saying whether this
-    account may decide it."""
+    """Submissions in ``code``'s subtree awaiting approval, and those approved on which
+    this account's unit has a step to take (accept, approve further, withdraw), each
+    with the steps this account may take (``actions``: approval step → label)."""
     h = hierarchy(request)
-    rows = subs.listing(service(request), a, unit=code, status=subs.SUBMITTED)
-    return [
-        {
-            **r,
-            "may_decide": access.can_approve(a, r["unit"], h),
-            "approver_name": h.get(r["approver_unit"]).name if r["approver_unit"] in h else "",
-        }
-        for r in rows
-    ]
+    rows = subs.listing(service(request), a, unit=code)
+    out = []
+    for r in rows:
+        actions = _actions(a, r)
+        if r["status"] != subs.SUBMITTED and not actions:
+            continue
+        nxt = r["next_unit"]
+        out.append(
+            {
+                **r,
+                "actions": actions,
+                "may_decide": "approve" in actions and r["status"] == subs.SUBMITTED,
+                "approver_name": h.get(r["approver_unit"]).name if r["approver_unit"] in h else "",
+                "next_name": h.get(nxt).name if nxt in h else "",
+            }
+        )
+    return out
+
+
+def _actions(a: Account, sub: dict[str, Any]) -> dict[str, str]:
+    """The approval steps ``a`` may take on ``sub`` now (as :func:`dudao.server.
+    submissions.step` decides them)."""
+    if not (a.active and a.has(Role.STAFF)):
+        return {}
+    status, accepted = sub["status"], sub["accepted"]
+    out: dict[str, str] = {}
+    if sub["next_unit"] == a.unit:
+        if status == subs.SUBMITTED:
+            out = {"approve": "审核通过", "return": "退回"}
+        elif status == subs.APPROVED:
+            out = (
+                {"approve": "审核通过", "unaccept": "撤销接收"} if accepted else {"accept": "接收"}
+            )
+    level = sub["approval_level"]
+    if status == subs.APPROVED and not accepted and level == a.unit:
+        out["unapprove"] = "撤销审核"
+    return out
 
 
 def submit(
@@ -202,11 +231,18 @@ def deadlines(request: Request, code: str, year: int) -> list[dict[str, Any]]:
 def decide(
     request: Request, a: Account, submission_id: int, approve: bool, reason: str
 ) -> dict[str, Any]:
-    return subs.decide(
+    return step(request, a, submission_id, "approve" if approve else "return", reason)
+
+
+def step(
+    request: Request, a: Account, submission_id: int, action: str, reason: str = ""
+) -> dict[str, Any]:
+    """One approval step (approve, return, accept, unaccept, unapprove)."""
+    return subs.step(
         service(request),
         a,
         submission_id,
-        approve=approve,
+        action,
         reason=reason,
         address=deps.client_address(request),
     )

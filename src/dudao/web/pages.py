@@ -465,10 +465,11 @@ def decide(
     if not backend.csrf_ok(request, csrf_token):
         return _denied(request, "页面已过期，请刷新后重试", 400)
     try:
-        backend.decide(request, account, submission_id, decision == "approve", reason)
+        backend.step(request, account, submission_id, decision, reason)
     except DudaoError as exc:
         message = "；".join(str(p.message) for p in exc.problems)
         status = 404 if "unknown-submission" in exc.codes else 422
+        status = 409 if "not-awaiting" in exc.codes else status
         status = 403 if "forbidden" in exc.codes else status
         return _denied(request, message, status)
     return RedirectResponse(_safe_next(back) + "#waiting", status_code=303)

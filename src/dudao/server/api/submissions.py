@@ -52,6 +52,11 @@ class SubmissionOut(BaseModel):
     digest: str
     late: list[Deadline]
     files: list[str]
+    approval_level: str | None = Field(
+        None, description="最近一次审核通过的单位（尚未审核或命令行导入时为空）"
+    )
+    accepted: bool = Field(False, description="上一级是否已接收该层级的审核")
+    next_unit: str | None = Field(None, description="下一步由哪个单位办理（审核、退回或接收）")
 
 
 class SubmissionPage(BaseModel):
@@ -173,3 +178,42 @@ def return_(
         reason=body.reason,
         address=client_address(request),
     )
+
+
+def _step(action: str, summary: str, description: str) -> None:
+    def handler(
+        submission_id: SubmissionId,
+        request: Request,
+        service: ServiceDep,
+        account: CurrentAccount,
+        body: Decision | None = None,
+    ) -> dict[str, Any]:
+        return subs.step(
+            service,
+            account,
+            submission_id,
+            action,
+            reason=body.reason if body else None,
+            address=client_address(request),
+        )
+
+    handler.__name__ = action
+    router.post(
+        f"/{{submission_id}}/{action}",
+        response_model=SubmissionOut,
+        summary=summary,
+        description=description,
+    )(handler)
+
+
+_step(
+    "accept",
+    "接收下一级的审核（审核层级的上一级）",
+    "接收后，下一级不能再撤销其审核；接收者随后可逐级审核通过。",
+)
+_step("unaccept", "撤销接收（尚未继续审核时）", "撤销后，下一级可以撤销其审核。")
+_step(
+    "unapprove",
+    "撤销本级的审核（上一级尚未接收时）",
+    "审核层级退回到下一级（其审核仍为本级已接收），或回到待审核。",
+)
