@@ -52,6 +52,11 @@ YAML_FILES = ("committees.yaml",)
 #: What only a trusted import (the command line) may bring: the dataset's own law.
 IMPORT_ONLY = ("dataset.yaml", "parameters.yaml")
 MAX_FILE = 50 * 1024 * 1024
+#: The evaluation tables ``dudao evaluate`` reads (:mod:`dudao.evaluation.measurements`):
+#: measurements per target and year, and 优质均衡's school resources.
+MEASUREMENT_TABLE, SCHOOL_RESOURCES = "measurements", "school_resources"
+EVALUATION_TABLES = (MEASUREMENT_TABLE, SCHOOL_RESOURCES)
+EVALUATION_SUFFIXES = (".csv", ".xlsx")
 
 
 @attrs.frozen
@@ -63,7 +68,11 @@ class Upload:
 
 
 def allowed_names() -> list[str]:
-    return [f"{t}{s}" for t in TABLE_NAMES for s in TABLE_SUFFIXES] + list(YAML_FILES)
+    return (
+        [f"{t}{s}" for t in TABLE_NAMES for s in TABLE_SUFFIXES]
+        + [f"{t}{s}" for t in EVALUATION_TABLES for s in EVALUATION_SUFFIXES]
+        + list(YAML_FILES)
+    )
 
 
 def check_uploads(files: Sequence[Upload], *, trusted: bool = False) -> list[Upload]:
@@ -82,7 +91,7 @@ def check_uploads(files: Sequence[Upload], *, trusted: bool = False) -> list[Upl
                     source=f.name,
                     code="unknown-file",
                     hint="文件名须为表名加 .csv/.tsv/.xlsx，如 schools.csv；可用："
-                    + "、".join(TABLE_NAMES),
+                    + "、".join((*TABLE_NAMES, *EVALUATION_TABLES)),
                 )
             )
             continue
@@ -150,7 +159,7 @@ def validate(service: Service, unit: str, files: Sequence[Upload]) -> api.Loaded
             loaded = api.load(folder, service.plugins)
         except DudaoError as exc:
             raise _relocated(exc, folder) from None
-        problems = _outside(loaded, unit, folder)
+        problems = _outside(loaded, unit, folder) + _evaluation_problems(folder, unit, loaded)
     if problems:
         raise DudaoError(problems)
     return loaded
@@ -185,6 +194,44 @@ def _outside(loaded: api.Loaded, unit: str, folder: Path) -> list[Problem]:
                             hint="只报送本单位及下级单位的数据",
                         )
                     )
+    return problems
+
+
+def _evaluation_problems(folder: Path, unit: str, loaded: api.Loaded) -> list[Problem]:
+    """The evaluation tables read as ``dudao evaluate`` reads them (every problem
+    located by file, row and column), and targets outside ``unit``'s subtree."""
+    from dudao.evaluation.measurements import find_table, load_measurements
+    from dudao.evaluation.national import BALANCED_SCHOOLS
+    from dudao.io.tables import load_table
+
+    problems: list[Problem] = []
+    h = loaded.hierarchy
+    path = find_table(folder, MEASUREMENT_TABLE)
+    if path is not None:
+        try:
+            table = load_measurements(path)
+        except DudaoError as exc:
+            problems += _relocated(exc, folder).problems
+        else:
+            targets = table["target"].astype("string")
+            for value in sorted({v for v in targets.dropna().unique() if v in h}):
+                if not h.contains(unit, value):
+                    problems.append(
+                        Problem(
+                            f"{value} 不在报送单位 {unit} 的管辖范围内",
+                            source=path.name,
+                            row=int(targets.eq(value).to_numpy().argmax()) + 2,
+                            path=("target",),
+                            code="out-of-scope",
+                            hint="只报送本单位及下级单位的测量数据",
+                        )
+                    )
+    spath = find_table(folder, SCHOOL_RESOURCES)
+    if spath is not None:
+        try:
+            load_table(spath, BALANCED_SCHOOLS)
+        except DudaoError as exc:
+            problems += _relocated(exc, folder).problems
     return problems
 
 
@@ -606,10 +653,18 @@ def listing(
 
 
 def latest_approved(conn: sa.Connection, unit: str) -> Any:
-    """The newest approved submission of ``unit`` (latest year, then version)."""
+    """The newest approved submission of ``unit`` (latest year, then version) that
+    holds tables the check reads (one with only evaluation tables is for
+    :mod:`dudao.server.evaluations`)."""
+    f = submission_files.c
+    check_table = sa.exists().where(
+        f.submission_id == submissions.c.id,
+        f.name.not_in(IMPORT_ONLY),
+        *[f.name.not_like(f"{t}.%") for t in EVALUATION_TABLES],
+    )
     q = (
         sa.select(submissions)
-        .where(submissions.c.unit == unit, submissions.c.status == APPROVED)
+        .where(submissions.c.unit == unit, submissions.c.status == APPROVED, check_table)
         .order_by(submissions.c.year.desc(), submissions.c.version.desc())
         .limit(1)
     )

@@ -23,7 +23,7 @@ from dudao.law.kinds import Kind
 from dudao.model.findings import Severity
 from dudao.model.hierarchy import Hierarchy
 from dudao.plugins.manager import PluginSet
-from dudao.server import access, analysis, deps
+from dudao.server import access, analysis, deps, evaluations
 from dudao.server import submissions as subs
 from dudao.server.accounts import Account, Role
 from dudao.server.service import Service
@@ -140,7 +140,11 @@ def data_for(request: Request, code: str) -> DataSource | None:
     folder = subs.folder_of(svc, sid)
     who = "" if unit.code == code else f"（{unit.name}报送）"
     label = f"{unit.name}{year}年已审核数据（第{version}版）{who}"
-    return DataSource(folder, _sample(folder), label, _evaluation_example())
+    measured = evaluations.measured_for(svc, code)
+    if measured is None:  # no approved measurements: the bundled sample, marked 示例
+        return DataSource(folder, _sample(folder), label, _evaluation_example())
+    measures = subs.folder_of(svc, measured.submission_id)
+    return DataSource(folder, _sample(folder), label, measures, _sample(measures))
     return None
 
 

@@ -2,9 +2,11 @@
 evaluations (优质均衡, 普及普惠, duty evaluation) of the units in a subtree, names.
 
 The check and the work plans come from the service (:mod:`dudao.server.analysis`,
-cached per data and law version); the evaluations, which the service does not run,
-are run here once per measurement folder (and its files' modification times) and
-reused by every page and account. Every value keeps the citation the library gave it.
+cached per data and law version); the evaluations run with the service's
+:func:`dudao.server.evaluations.run_set` on the approved measurements (or the bundled
+sample, marked 示例, when none are approved), once per measurement folder (and its
+files' modification times), reused by every page and account. Every value keeps
+the citation the library gave it.
 """
 
 from __future__ import annotations
@@ -19,23 +21,11 @@ from typing import Any
 import attrs
 import pandas as pd
 
-from dudao.errors import DudaoError
-from dudao.evaluation.extend import materialise
-from dudao.evaluation.measurements import load_dataset as load_measurements
-from dudao.evaluation.national import evaluate_quality_balanced
-from dudao.evaluation.score import evaluate, ranked
-from dudao.law.kinds import Kind
 from dudao.model.findings import Severity
 from dudao.model.hierarchy import Hierarchy
 from dudao.plugins.manager import PluginSet
-
-#: The evaluations on a unit's page: 优质均衡, 普及普惠 and the duty evaluation.
-EVALUATION_SETS = (
-    ("quality_balanced", "优质均衡"),
-    ("preschool_universal", "普及普惠"),
-    ("gx_duty_evaluation", "履行教育职责评价"),
-)
-_DERIVED = ("cv_primary_", "cv_junior_", "schools_unmet_")
+from dudao.server.evaluations import EVALUATION_SETS as EVALUATION_SETS
+from dudao.server.evaluations import run_set
 
 
 def version(folder: Path) -> tuple[str, float]:
@@ -92,36 +82,7 @@ class EvaluationView:
 def _evaluate(
     key: tuple[str, float], set_id: str, scope: str, day: dt.date, plugins: PluginSet
 ) -> Any:
-    folder = Path(key[0])
-    hierarchy = plugins.hierarchy()
-    law = plugins.law_book(hierarchy)
-    try:
-        if set_id not in law.ids(Kind.INDICATOR_SET):
-            return f"没有已安装的指标体系 {set_id}"
-        entry = law.resolve(Kind.INDICATOR_SET, set_id, scope, day)
-        if entry is None:
-            return "不适用于本单位（指标体系的范围不含本单位，或该日不在有效期内）"
-        s = materialise(law, entry, day)
-        balanced = set_id == "quality_balanced"
-        needed = [c for c in s.columns() if not (balanced and c.startswith(_DERIVED))]
-        measurements, schools = load_measurements(folder, needed, schools=balanced)
-        if balanced:
-            ev = evaluate_quality_balanced(schools, measurements, s, law=law, as_of=day)
-        else:
-            ev = evaluate(s, measurements, source=str(folder / "measurements"), law=law, as_of=day)
-    except DudaoError as exc:
-        return _why(exc)
-    table = ranked(ev)
-    return s, table
-
-
-def _why(exc: DudaoError) -> str:
-    """Why an evaluation could not run, in a line: the columns the data lacks."""
-    missing = [str(p.path[-1]) for p in exc.problems if p.path and "缺少" in p.message]
-    if missing:
-        shown = "、".join(missing[:4]) + ("等" if len(missing) > 4 else "")
-        return f"测量数据中没有该项评估所需的 {len(missing)} 列（{shown}）"
-    return "；".join(p.message for p in exc.problems[:3])
+    return run_set(Path(key[0]), plugins, set_id, scope, day)
 
 
 def evaluations(

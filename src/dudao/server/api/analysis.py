@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
-from dudao.server import analysis
+from dudao.server import analysis, evaluations
 from dudao.server.api.common import AUTH_ERRORS, CONFLICT, NOT_FOUND, Paging, page, paging
 from dudao.server.deps import CurrentAccount, ServiceDep, client_address
 
@@ -130,6 +130,60 @@ def plans(
 ) -> dict[str, Any]:
     data, day, rows = analysis.plan_status(service, account, unit, as_of)
     return {"unit": unit, "data": data.json(), "as_of": day.isoformat(), **page(rows, p)}
+
+
+class MeasuredOut(BaseModel):
+    submission_id: int
+    unit: str
+    year: int
+    version: int
+
+
+class ScoreOut(BaseModel):
+    target: str
+    name: str
+    year: int | None
+    total: float
+    grade: str
+    vetoed: bool
+    required_failed: bool
+    rank: int
+
+
+class EvaluationOut(BaseModel):
+    set_id: str
+    label: str
+    title: str
+    cite: str = Field(description="指标体系的依据（文号、条款）")
+    sample: bool = Field(description="指标体系含示例数值（非文件所定）")
+    maximum: float | None
+    rows: list[ScoreOut]
+    problem: str | None = Field(description="未能评估的原因（如测量数据缺少所需的列）")
+
+
+class EvaluationsOut(BaseModel):
+    unit: str
+    data: MeasuredOut
+    as_of: str
+    items: list[EvaluationOut]
+
+
+@router.get(
+    "/{unit}/evaluations",
+    response_model=EvaluationsOut,
+    summary="单位及其下级的评估（优质均衡、普及普惠、履行教育职责评价），基于已审核的测量数据",
+)
+def evaluations_(
+    unit: UnitCode,
+    service: ServiceDep,
+    account: CurrentAccount,
+    as_of: Annotated[
+        dt.date | None,
+        Query(ge=dt.date(1990, 1, 1), le=dt.date(2100, 12, 31), description="评估日期（默认今天）"),
+    ] = None,
+) -> dict[str, Any]:
+    data, day, items = evaluations.evaluations(service, account, unit, as_of)
+    return {"unit": unit, "data": data.json(), "as_of": day.isoformat(), "items": items}
 
 
 @router.post("/{unit}/cases", response_model=RouteOut, summary="按检查发现为责任单位立案（批量）")
