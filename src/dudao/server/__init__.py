@@ -4,7 +4,9 @@ jurisdiction tree, submissions and approval, cases and audit, served as an HTTP 
 Modules: :mod:`~dudao.server.settings` (data folder, database URL, secret),
 :mod:`~dudao.server.db` (tables, Alembic migrations), :mod:`~dudao.server.accounts`,
 :mod:`~dudao.server.access` (who may do what where), :mod:`~dudao.server.submissions`,
-:mod:`~dudao.server.casework`, :mod:`~dudao.server.analysis`, :mod:`~dudao.server.audit`,
+:mod:`~dudao.server.casework`, :mod:`~dudao.server.analysis`,
+:mod:`~dudao.server.evaluations` (indicator sets on approved measurements),
+:mod:`~dudao.server.audit`,
 :mod:`~dudao.server.api` (routers under ``/api/v1``), :mod:`~dudao.server.app`
 (``create_app``).
 
@@ -18,7 +20,8 @@ Guide for pages (``dudao.web``) built on the service
   It holds ``settings``, ``store`` (the :class:`~dudao.store.cases.CaseStore`),
   ``engine``, ``plugins`` (the loaded :class:`~dudao.plugins.manager.PluginSet`),
   ``hierarchy``, ``law``; ``service.read()`` / ``service.begin()`` give a
-  connection (``begin`` commits on leaving).
+  connection (``begin`` commits on leaving; ``read`` takes no write lock and, on
+  SQLite, cannot write — never write through it).
 * The signed-in account: ``account: CurrentAccount`` in a route's parameters
   (:data:`dudao.server.deps.CurrentAccount`; 401 when nobody is signed in), or
   ``optional_account(request)`` for pages that show a sign-in link instead. An
@@ -35,8 +38,10 @@ Guide for pages (``dudao.web``) built on the service
   already checks it for cookie-authenticated writes (form field or
   ``X-CSRF-Token`` header).
 * The library's work, scope-checked: :mod:`dudao.server.submissions`
-  (``submit``, ``decide``, ``listing``), :mod:`dudao.server.casework` and
-  :mod:`dudao.server.analysis` — the same functions the API routes call.
+  (``submit``, ``step`` — approve, return, accept, unaccept, unapprove level by
+  level — ``decide``, ``listing``), :mod:`dudao.server.casework` (``case_page``
+  pages in SQL), :mod:`dudao.server.analysis` and :mod:`dudao.server.evaluations`
+  — the same functions the API routes call.
 * Errors: raise or let through a ``DudaoError``; the app answers JSON with the HTTP
   status of its code (:mod:`dudao.server.problems`). Pages render
   ``exc.problems`` themselves.
