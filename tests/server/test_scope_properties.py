@@ -125,7 +125,7 @@ def test_a_resource_is_answered_only_inside_the_scope(world: Any, who: Any, unit
 @given(
     who=accounts,
     unit=st.sampled_from(UNITS),
-    action=st.sampled_from(["open", "step", "approve", "account"]),
+    action=st.sampled_from(["open", "step", "approve", "accept", "unapprove", "account"]),
 )
 def test_a_write_succeeds_exactly_where_the_rules_allow(
     world: Any, who: Any, unit: str, action: str
@@ -158,16 +158,26 @@ def test_a_write_succeeds_exactly_where_the_rules_allow(
             assert r.status_code in (403, 404) and after == before
         else:  # the first such write records it; later ones meet the state machine
             assert r.status_code in (201, 422) and after == before + (r.status_code == 201)
-    elif action == "approve":
+    elif action in ("approve", "accept", "unapprove"):
+        # level by level: only the unit directly above the approval level approves or
+        # accepts; only the level itself withdraws its approval
         sid = submissions[unit]
-        before = subs.visible(live.service, _root(), sid)["status"]
-        r = client.post(f"/api/v1/submissions/{sid}/approve")
-        after = subs.visible(live.service, _root(), sid)["status"]
-        allowed = access.can_approve(account, unit, h)
-        if allowed:
-            assert r.status_code in (200, 409) and after == "approved"
+        before = subs.visible(live.service, _root(), sid)
+        r = client.post(f"/api/v1/submissions/{sid}/{action}")
+        after = subs.visible(live.service, _root(), sid)
+        level = before["approval_level"] or before["unit"]
+        actor = level if action == "unapprove" else before["next_unit"]
+        state = ("status", "approval_level", "accepted")
+        if r.status_code == 200:
+            assert account.has(Role.STAFF) and account.unit == actor, (action, before)
+            assert [after[k] for k in state] != [before[k] for k in state]
         else:
-            assert r.status_code in (403, 404) and after == before
+            assert r.status_code in (403, 404, 409), r.text
+            assert [after[k] for k in state] == [before[k] for k in state]
+            if not access.can_view(account, unit, h):
+                assert r.status_code == 404
+        if action == "approve" and before["status"] == "submitted":
+            assert (r.status_code == 200) == access.can_approve(account, unit, h)
     else:
         name = f"n{next(_names)}"
         r = client.post(
