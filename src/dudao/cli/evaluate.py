@@ -32,6 +32,7 @@ from dudao.evaluation.national import evaluate_quality_balanced
 from dudao.evaluation.score import Evaluation, ranked
 from dudao.evaluation.score import evaluate as run_evaluate
 from dudao.law.kinds import Kind
+from dudao.law.parameters import sample_citation
 from dudao.model.hierarchy import Hierarchy
 from dudao.model.numbers import number
 from dudao.plugins.manager import PluginSet, load_plugins
@@ -117,7 +118,14 @@ def evaluate(
         table = ranked(ev)
         print_json(
             {
-                "set": {"id": s.id, "title": s.title, "cite": str(s.cite) if s.cite else None},
+                "set": {
+                    "id": s.id,
+                    "title": s.title,
+                    "cite": str(s.cite) if s.cite else None,
+                    # the grades rest on sample numbers: shown beside the citation
+                    "rests_on_sample": rests_on_sample(ev),
+                    "cite_shown": _cite(ev),
+                },
                 "as_of": day.isoformat(),
                 "results": json.loads(table.to_json(orient="records", force_ascii=False)),
                 "plugins": status.as_json(),
@@ -168,7 +176,7 @@ def resolve_set(
 
 def _print(ev: Evaluation, folder: Path) -> None:
     s = ev.set
-    head = console_text(s.title, "bold") + console_text(f"  依据 {s.cite or '—'}  数据 {folder}")
+    head = console_text(s.title, "bold") + console_text(f"  依据 {_cite(ev)}  数据 {folder}")
     stdout.print(paragraph(stdout, head))
     if folder == EXAMPLE:
         stdout.print("[yellow]注意：示例数据，不代表实际情况。[/]")
@@ -214,6 +222,24 @@ def _print(ev: Evaluation, folder: Path) -> None:
     stdout.print(layout(stdout, columns, rows).table(rows))
 
 
+def rests_on_sample(ev: Evaluation) -> bool:
+    """Whether the grades rest on a number no document gives: a sample set, indicator,
+    standard, sub-item or veto, or a threshold parameter whose value is sample data."""
+    s = ev.set
+    flags = [s.sample, *(v.sample for v in s.vetoes)]
+    for ind in [*s.indicators(), *(s.bonus.items if s.bonus else ())]:
+        flags += [ind.sample, bool(getattr(ind.scoring, "sample", False))]
+        flags += [item.sample for item in getattr(ind.scoring, "items", ())]
+    sources = [str(x) for texts in ev.standards.sources.values() for x in texts]
+    return any(flags) or any(t.startswith("示例参数") for t in sources)
+
+
+def _cite(ev: Evaluation) -> str:
+    """The set's citation as shown above its grades: marked when they rest on sample data."""
+    cite = str(ev.set.cite) if ev.set.cite else ""
+    return sample_citation(cite, rests_on_sample(ev), rests_on=True) or "—"
+
+
 def _sample(folder: Path, s: IndicatorSet) -> bool:
     """Sample data: the bundled example, or a set whose points no document gives."""
     return folder.resolve() == EXAMPLE.resolve() or s.sample
@@ -246,7 +272,7 @@ def write_xlsx(
     s = ev.set
     about: list[tuple[str, Any]] = [
         ("指标体系", f"{s.title}（{s.id}）"),
-        ("依据", str(s.cite) if s.cite else "—"),
+        ("依据", _cite(ev)),
     ]
     if source is not None:
         about.append(("数据", str(source)))
