@@ -164,3 +164,24 @@ def test_check_lists_at_most_limit_findings_and_counts_the_rest_by_rule() -> Non
     )
     everything = runner.invoke(cli, ["check", "--exit-zero", "--limit", "0"])
     assert "未逐条列出" not in everything.output
+
+
+@pytest.mark.parametrize("fmt", ["json", "table"])
+def test_a_reader_that_goes_away_is_not_an_internal_error(fmt: str) -> None:
+    """`dudao check --format json | head -c 100`: the closed pipe ends the command
+    quietly (exit 1, as rich does), never with “内部错误” or a traceback."""
+    import sys
+
+    exe = Path(sys.executable).parent / "dudao"
+    proc = subprocess.Popen(
+        [str(exe), "check", "nanning", "--exit-zero", "--limit", "0", "--format", fmt],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(100)
+    proc.stdout.close()
+    err = proc.stderr.read().decode("utf-8")
+    assert proc.wait(timeout=120) == 1, err
+    assert "内部错误" not in err
+    assert "Traceback" not in err and "Exception ignored" not in err

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
 import sys
 from typing import Any
 
@@ -142,6 +143,13 @@ class DudaoGroup(ReportingGroup):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:
+            # The reader went away (`dudao check --format json | head`): not an error of
+            # ours. Point stdout at /dev/null so the exit flush cannot fail again, and
+            # exit 1 as rich's console does when its own write meets a closed pipe.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(1)
         except Exception as exc:
             if debug():
                 raise
