@@ -301,6 +301,17 @@ def run_command(line: str, cwd: Path) -> tuple[int, str]:
 def test_shell_examples_run(page: Path, scratch: Path) -> None:
     """Every ``dudao`` line of the page, in order (later lines may use what earlier ones
     wrote); all failures are reported together."""
+    run_shell_examples(page, scratch)
+
+
+def test_readme_examples_run(scratch: Path) -> None:
+    """README's Python example and its ``dudao`` lines (command 1's checks included)."""
+    readme = ROOT / "README.md"
+    run_python_examples(readme)
+    run_shell_examples(readme, scratch)
+
+
+def run_shell_examples(page: Path, scratch: Path) -> None:
     failures = []
     for b in blocks(page):
         if b.lang not in SHELLS or b.skip is not None:
