@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from openpyxl import Workbook, load_workbook
@@ -35,6 +35,8 @@ HOSTILE = [
     "\r\n",
     "\u2028",
     "\x00",
+    "\ufffe",  # not a character: XML (xlsx, docx) cannot hold it
+    "\uffff",
     "\x1b[31m",
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",
@@ -158,6 +160,7 @@ def test_plot_labels_are_drawn_as_written_not_as_mathematics(tmp_path: Path) -> 
 
 
 @given(values=st.lists(TEXTS, min_size=1, max_size=4))
+@example(values=["甲\ufffe乙", "\uffff"])  # noncharacters: lxml refused the whole file
 def test_xlsx_cells_from_data_are_text_never_formulas(values: list[str]) -> None:
     wb = Workbook()
     xlsx_append(wb.active, [1, *values, 2.5])

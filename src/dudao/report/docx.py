@@ -20,7 +20,6 @@ by :func:`dudao.report.text.plain_text` first.
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -90,15 +89,6 @@ _AFTER_PBDR = (
 
 #: 0 left, 1 centre, 2 right, 3 justify → python-docx's enum (imported when used)
 _ALIGN = _Align()
-
-
-# what XML 1.0 cannot hold beyond plain_text's control characters: U+FFFE and U+FFFF
-_NOT_XML = re.compile("[\ufffe\uffff]")
-
-
-def _text(value: Any) -> str:
-    """``value`` as text a .docx can hold (lxml refuses the file otherwise)."""
-    return _NOT_XML.sub(" ", plain_text(value))
 
 
 def _fonts(run: Any, cjk: str, latin: str) -> None:
@@ -190,7 +180,7 @@ class _Writer:
     ) -> Any:
         from docx.shared import Pt, RGBColor
 
-        run = p.add_run(_text(text))
+        run = p.add_run(plain_text(text))  # nothing XML refuses
         _fonts(run, font, self.roles.latin)
         run.font.size = Pt(size)
         run.bold = bold

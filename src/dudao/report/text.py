@@ -21,13 +21,14 @@ if TYPE_CHECKING:
 # bidirectional overrides and isolates reorder what a reader sees ("Trojan Source")
 _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 # control characters (Unicode category Cc), line and paragraph separators (Zl, Zp),
-# lone surrogates (Cs) and the bidirectional controls: one pass of a regex
-_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff{_BIDI}]")
+# lone surrogates (Cs), the noncharacters U+FFFE and U+FFFF (XML, hence .xlsx and
+# .docx, cannot hold them) and the bidirectional controls: one pass of a regex
+_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff{_BIDI}]")
 
 
 def plain_text(value: Any) -> str:
     r"""``value`` as one line of text: control characters, line and paragraph separators,
-    lone surrogates and bidirectional controls become spaces. None is "".
+    lone surrogates, noncharacters and bidirectional controls become spaces. None is "".
 
     >>> plain_text("青秀区\n| x |\x1b[31m")
     '青秀区 | x | [31m'
