@@ -185,3 +185,24 @@ def test_a_reader_that_goes_away_is_not_an_internal_error(fmt: str) -> None:
     assert proc.wait(timeout=120) == 1, err
     assert "内部错误" not in err
     assert "Traceback" not in err and "Exception ignored" not in err
+
+
+def test_validate_reads_a_file_in_a_layout_folder_as_the_loader_does(tmp_path: Path) -> None:
+    """parameters/plugin.yaml of a plugin is a parameters file (the loader reads every
+    parameters/*.yaml so), not a second manifest: validating it, or the folder, agrees."""
+    import dudao_guangxi
+
+    data = tmp_path / "guangxi"
+    shutil.copytree(Path(dudao_guangxi.__file__).parent / "data", data)
+    topic = data / "parameters" / "plugin.yaml"
+    (data / "parameters" / "staffing.yaml").rename(topic)
+    for target in (topic, data):
+        code, _, err = run("validate", str(target))
+        assert code == 0, err
+    # and a mistake in it is reported against the parameters file's own fields
+    text = topic.read_text(encoding="utf-8")
+    topic.write_text(text.replace("parameters:", "paramters:", 1), encoding="utf-8")
+    code, _, err = run("validate", str(topic))
+    assert code == 2
+    assert "未知字段 'paramters'" in err and "parameters" in err
+    assert "name: 缺少必填字段" not in err  # not read as a manifest

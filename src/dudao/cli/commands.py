@@ -27,7 +27,7 @@ from dudao.model.jurisdiction import Level
 from dudao.plugins.checks import check_file
 from dudao.plugins.files import FILE_KINDS
 from dudao.plugins.manager import LoadedPlugin, load_plugins, plugin_folder_problems
-from dudao.plugins.yaml_plugin import display_path
+from dudao.plugins.yaml_plugin import FOLDERS, display_path
 from dudao.testcases import is_case_file, load_case
 
 FORMAT = format_option("table", "json")
@@ -213,9 +213,10 @@ def validate(files: tuple[Path, ...], kind: str | None) -> None:
     loaded = load_plugins()
     found, problems = _yaml_files(files)
     for path, folder in found:
-        # topic files: parameters/staffing.yaml is a parameters file
+        # a file in a layout folder is what the loader reads it as, whatever its name:
+        # parameters/staffing.yaml (even parameters/plugin.yaml) is a parameters file
         by_folder = by_filename.get(f"{path.parent.name}.yaml")
-        file_kind = FILE_KINDS[kind] if kind else by_filename.get(path.name) or by_folder
+        file_kind = FILE_KINDS[kind] if kind else by_folder or by_filename.get(path.name)
         if file_kind is None and folder is not None and is_case_file(path, folder):
             try:  # a test case found in a folder: its structure (dudao test runs it)
                 load_case(path)
@@ -241,10 +242,17 @@ def validate(files: tuple[Path, ...], kind: str | None) -> None:
             problems += exc.problems
     # a plugin folder is also checked whole, exactly as loading it would
     for manifest in sorted({m for f in files if f.is_dir() for m in f.rglob("plugin.yaml")}):
+        if _in_layout_folder(manifest):
+            continue  # parameters/plugin.yaml of a plugin is a parameters file, not a manifest
         problems += plugin_folder_problems(manifest.parent)
     if problems:
         raise DudaoError(problems)
     stderr.print(f"[green]通过[/]：{len(found)} 个文件没有发现问题")
+
+
+def _in_layout_folder(path: Path) -> bool:
+    """Whether ``path`` lies in one of a plugin folder's item folders (``rules/``…)."""
+    return path.parent.name in FOLDERS and (path.parent.parent / "plugin.yaml").is_file()
 
 
 def _yaml_files(paths: tuple[Path, ...]) -> tuple[list[tuple[Path, Path | None]], list[Problem]]:
