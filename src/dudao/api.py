@@ -15,13 +15,21 @@ Nothing here prints: presenting results is :mod:`dudao.cli`'s.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from functools import reduce
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from dudao.errors import DudaoError, Problem
+from dudao.evaluation.extend import materialise
+from dudao.evaluation.measurements import load_dataset as load_measurements
+from dudao.evaluation.model import IndicatorSet
+from dudao.evaluation.national import DERIVED_PREFIXES, evaluate_quality_balanced
 from dudao.evaluation.programmes import check_dataset_programmes
+from dudao.evaluation.score import Evaluation
+from dudao.evaluation.score import evaluate as score_table
 from dudao.io.dataset import dataset_parameters, load_dataset
 from dudao.law.book import Entry, LawBook
 from dudao.law.kinds import Kind
@@ -38,6 +46,8 @@ __all__ = [
     "ParameterSource",
     "RuleParameters",
     "check",
+    "evaluate",
+    "indicator_set",
     "law_for",
     "load",
     "load_plugins",
@@ -223,3 +233,88 @@ def _parameter_source(entry: Entry | None, id: str, read_on: dt.date) -> Paramet
         source=entry.origin.source,
         line=entry.origin.line,
     )
+
+
+# ------------------------------------------------------------------ evaluation
+def indicator_set(plugins: PluginSet, set_id: str, scope: str, as_of: dt.date) -> IndicatorSet:
+    """The indicator set ``set_id`` in force for ``scope`` on ``as_of``, a region's
+    extension merged onto its base (:func:`dudao.evaluation.extend.materialise`).
+
+    Raises :class:`~dudao.errors.DudaoError` located at ``--set``: code ``unknown-set``
+    when no plugin defines ``set_id``, ``not-in-force`` when no version of it covers
+    ``scope`` on ``as_of``.
+    """
+    law = plugins.law_book(plugins.hierarchy())
+    known = law.ids(Kind.INDICATOR_SET)
+    if set_id not in known:
+        raise DudaoError(
+            Problem(
+                f"没有 id 为 '{set_id}' 的指标体系",
+                code="unknown-set",
+                path=("--set",),
+                hint="可选：" + "、".join(known),
+            )
+        )
+    entry = law.resolve(Kind.INDICATOR_SET, set_id, scope, as_of)
+    if entry is None:
+        versions = "；".join(
+            f"{e.scope} {e.validity.describe()}" for e in law.versions(Kind.INDICATOR_SET, set_id)
+        )
+        raise DudaoError(
+            Problem(
+                f"指标体系 {set_id} 在 {as_of} 不适用于 {scope}"
+                f"（范围不含该单位，或不在有效期内；现有版本：{versions}）",
+                code="not-in-force",
+                path=("--set",),
+            )
+        )
+    return materialise(law, entry, as_of)
+
+
+def evaluate(
+    folder: str | Path,
+    plugins: PluginSet,
+    set_id: str,
+    *,
+    unit: str | None = None,
+    as_of: dt.date | None = None,
+) -> Evaluation:
+    """Score the measurements of ``folder`` with the indicator set ``set_id`` (the
+    ``dudao evaluate`` job): the version in force for ``unit`` on ``as_of`` (default
+    today; without ``unit``, for the lowest unit containing every target measured).
+
+    ``folder`` holds ``measurements.csv`` (or .xlsx, .parquet): ``target``, ``year``
+    and the set's columns. 优质均衡 (``quality_balanced``) also reads the school table
+    (``schools.csv`` or ``school_resources.csv``), from which it derives the county
+    CVs and the schools below standard. Thresholds written as parameters take each
+    target's regional value. Errors: :func:`indicator_set`'s, and a table's missing
+    columns or bad cells as :class:`~dudao.errors.DudaoError`.
+
+    >>> import datetime as dt
+    >>> from dudao.examples import FOLDER
+    >>> ev = evaluate(FOLDER / "nanning_evaluation", load_plugins(), "preschool_universal",
+    ...               as_of=dt.date(2024, 6, 30))
+    >>> ev.set.id, sorted(ev.scores["target"])
+    ('preschool_universal', ['450102', '450103', '450123', '450124'])
+    """
+    folder = Path(folder)
+    day = as_of or dt.date.today()
+    if unit is None:
+        measured, _ = load_measurements(folder)
+        unit = _common_unit(plugins.hierarchy(), measured["target"].astype(str).unique())
+    s = indicator_set(plugins, set_id, unit, day)
+    law = plugins.law_book(plugins.hierarchy())
+    balanced = set_id == "quality_balanced"
+    needed = [c for c in s.columns() if not (balanced and c.startswith(DERIVED_PREFIXES))]
+    measurements, schools = load_measurements(folder, needed, schools=balanced)
+    if balanced:
+        return evaluate_quality_balanced(schools, measurements, s, law=law, as_of=day)
+    return score_table(s, measurements, source=str(folder / "measurements"), law=law, as_of=day)
+
+
+def _common_unit(hierarchy: Hierarchy, codes: Iterable[str]) -> str:
+    """The lowest unit containing every code; national when a code is not a unit."""
+    codes = list(codes)
+    if not codes or not all(c in hierarchy for c in codes):
+        return "000000"
+    return reduce(lambda a, b: hierarchy.lca(a, b).code, codes)

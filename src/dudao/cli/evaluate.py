@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
-from functools import reduce
 from pathlib import Path
 from typing import Any
 
 import click
 import pandas as pd
 
+from dudao import api
 from dudao.cli.lawstatus import LawStatus, strict_option
 from dudao.cli.output import (
     console_text,
@@ -23,22 +22,15 @@ from dudao.cli.output import (
     xlsx_path,
 )
 from dudao.cli.table import Col, layout, paragraph
-from dudao.errors import DudaoError, Problem
 from dudao.evaluation.evaluators import evaluator_basis, evaluators
-from dudao.evaluation.extend import materialise
-from dudao.evaluation.measurements import load_dataset
 from dudao.evaluation.model import IndicatorSet
-from dudao.evaluation.national import evaluate_quality_balanced
 from dudao.evaluation.score import Evaluation, ranked
-from dudao.evaluation.score import evaluate as run_evaluate
-from dudao.law.kinds import Kind
 from dudao.law.parameters import sample_citation
 from dudao.model.hierarchy import Hierarchy
 from dudao.model.numbers import number
-from dudao.plugins.manager import PluginSet, load_plugins
+from dudao.plugins.manager import load_plugins
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "nanning_evaluation"
-DERIVED_PREFIXES = ("cv_primary_", "cv_junior_", "schools_unmet_")
 
 
 @click.command("evaluate")
@@ -79,22 +71,13 @@ def evaluate(
     folder = dataset or EXAMPLE
     workbook = xlsx_path(fmt, out)
     day = parse_date(as_of) or dt.date.today()
-    targets, _ = load_dataset(folder)
     plugins = load_plugins()
-    s = resolve_set(plugins, set_id, targets["target"].astype(str).unique(), day)
+    with working(f"评估中：{set_id}"):
+        ev = api.evaluate(folder, plugins, set_id, as_of=day)
+    s = ev.set
     status = LawStatus.of(plugins, s.scope, day)
-    balanced = set_id == "quality_balanced"
-    needed = [c for c in s.columns() if not (balanced and c.startswith(DERIVED_PREFIXES))]
-    measurements, schools = load_dataset(folder, needed, schools=balanced)
-    # thresholds written as parameters take each target's regional value
     hierarchy = plugins.hierarchy()
     law = plugins.law_book(hierarchy)
-    with working(f"评估中：{s.title}"):
-        if balanced:
-            ev = evaluate_quality_balanced(schools, measurements, s, law=law, as_of=day)
-        else:
-            source = str(folder / "measurements")
-            ev = run_evaluate(s, measurements, source=source, law=law, as_of=day)
     # who evaluates each target: the hierarchy, townships where a region says so
     ev.scores["evaluator"] = evaluators(ev.scores["target"].astype(str), hierarchy, law, day)
     ev.scores["evaluator_name"] = [
@@ -139,39 +122,6 @@ def evaluate(
         _print(ev, folder)
         status.footer()
     status.finish(strict)
-
-
-def resolve_set(
-    plugins: PluginSet, set_id: str, targets: Iterable[str], day: dt.date
-) -> IndicatorSet:
-    """The set ``set_id`` governing the units evaluated on ``day``: resolved in the law
-    book at their lowest common ancestor (national when a target is not a known unit)."""
-    hierarchy = plugins.hierarchy()
-    codes = list(targets)
-    scope = "000000"
-    if codes and all(c in hierarchy for c in codes):
-        scope = reduce(lambda a, b: hierarchy.lca(a, b).code, codes)
-    book = plugins.law_book(hierarchy)
-    if set_id not in book.ids(Kind.INDICATOR_SET):
-        raise DudaoError(
-            Problem(
-                f"没有 id 为 '{set_id}' 的指标体系",
-                code="unknown-set",
-                hint="可选：" + "、".join(book.ids(Kind.INDICATOR_SET)),
-            )
-        )
-    entry = book.resolve(Kind.INDICATOR_SET, set_id, scope, day)
-    if entry is not None:
-        return materialise(book, entry, day)  # a region's extension merged onto its base
-    versions = "；".join(
-        f"{e.scope} {e.validity.describe()}" for e in book.versions(Kind.INDICATOR_SET, set_id)
-    )
-    raise DudaoError(
-        Problem(
-            f"指标体系 {set_id} 在 {day} 对 {scope} 不在有效期内（{versions}）",
-            code="not-in-force",
-        )
-    )
 
 
 def _print(ev: Evaluation, folder: Path) -> None:

@@ -229,7 +229,7 @@ def report(
             data = measurements or FOLDER / "nanning_evaluation"
             evaluation_sample = data.resolve().is_relative_to(FOLDER.resolve())
             when = day or result.as_of
-            evaluations = [documents.evaluation(data, plugins, s, code, when) for s in sets]
+            evaluations = [api.evaluate(data, plugins, s, unit=code, as_of=when) for s in sets]
         doc = supervision_report(
             code,
             check=result,

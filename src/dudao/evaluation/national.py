@@ -74,6 +74,9 @@ BALANCED_SCHOOLS = TableSpec(
 )
 
 STAGES = ("primary", "junior")
+#: Column prefixes of the 优质均衡 county set that :func:`evaluate_quality_balanced`
+#: derives from the school table: a measurement table need not carry them.
+DERIVED_PREFIXES = ("cv_primary_", "cv_junior_", "schools_unmet_")
 MIN_TEACHING_POINT_STUDENTS = 50  # 教学点不足 50 人不纳入资源配置指标
 
 

@@ -51,62 +51,12 @@ __all__ = [
     "Document",
     "DocumentKind",
     "case_document",
-    "evaluation",
     "filename",
     "plan_progress_for",
     "render",
     "supervision_report_for",
     "write",
 ]
-
-
-#: Indicator sets whose derived columns (差异系数, 未达标学校数) are computed from a
-#: schools table rather than read from the measurements (see ``dudao evaluate``).
-_DERIVED = ("cv_primary_", "cv_junior_", "schools_unmet_")
-
-
-def evaluation(
-    folder: str | Path, plugins: PluginSet, set_id: str, unit: str, as_of: dt.date
-) -> Evaluation:
-    """Run the indicator set ``set_id`` in force for ``unit`` on ``as_of`` over the
-    measurement folder ``folder`` (``measurements.csv``; 优质均衡 also ``schools.csv``),
-    as ``dudao evaluate`` does. (The application layer has no evaluation function yet;
-    this one belongs there.)"""
-    from dudao.evaluation.extend import materialise
-    from dudao.evaluation.measurements import load_dataset
-    from dudao.evaluation.national import evaluate_quality_balanced
-    from dudao.evaluation.score import evaluate
-    from dudao.law.kinds import Kind
-
-    hierarchy = plugins.hierarchy()
-    law = plugins.law_book(hierarchy)
-    if set_id not in law.ids(Kind.INDICATOR_SET):
-        raise DudaoError(
-            Problem(
-                f"没有 id 为 '{set_id}' 的指标体系",
-                code="unknown-set",
-                path=("--set",),
-                hint="可选：" + "、".join(law.ids(Kind.INDICATOR_SET)),
-            )
-        )
-    entry = law.resolve(Kind.INDICATOR_SET, set_id, unit, as_of)
-    if entry is None:
-        raise DudaoError(
-            Problem(
-                f"指标体系 {set_id} 在 {as_of} 不适用于 {unit}（范围不含该单位，或不在有效期内）",
-                code="not-in-force",
-                path=("--set",),
-            )
-        )
-    s = materialise(law, entry, as_of)
-    balanced = set_id == "quality_balanced"
-    needed = [c for c in s.columns() if not (balanced and c.startswith(_DERIVED))]
-    measurements, schools = load_dataset(Path(folder), needed, schools=balanced)
-    if balanced:
-        return evaluate_quality_balanced(schools, measurements, s, law=law, as_of=as_of)
-    return evaluate(
-        s, measurements, source=str(Path(folder) / "measurements"), law=law, as_of=as_of
-    )
 
 
 def supervision_report_for(

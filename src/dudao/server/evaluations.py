@@ -21,13 +21,10 @@ import attrs
 import pandas as pd
 import sqlalchemy as sa
 
+from dudao import api
 from dudao.errors import DudaoError
-from dudao.evaluation.extend import materialise
-from dudao.evaluation.measurements import load_dataset
 from dudao.evaluation.model import IndicatorSet
-from dudao.evaluation.national import evaluate_quality_balanced
-from dudao.evaluation.score import evaluate, ranked
-from dudao.law.kinds import Kind
+from dudao.evaluation.score import ranked
 from dudao.model.hierarchy import Hierarchy
 from dudao.plugins.manager import PluginSet
 from dudao.server import access
@@ -43,8 +40,6 @@ EVALUATION_SETS = (
     ("preschool_universal", "普及普惠"),
     ("gx_duty_evaluation", "履行教育职责评价"),
 )
-#: Columns 优质均衡 derives from the school table itself.
-DERIVED = ("cv_primary_", "cv_junior_", "schools_unmet_")
 
 
 @attrs.frozen
@@ -88,26 +83,17 @@ def run_set(
     folder: Path, plugins: PluginSet, set_id: str, scope: str, day: dt.date
 ) -> tuple[IndicatorSet, pd.DataFrame] | str:
     """The set ``set_id`` in force for ``scope`` on ``day`` run on ``folder``'s
-    measurements, ranked; or why it could not run, in a line."""
-    hierarchy = plugins.hierarchy()
-    law = plugins.law_book(hierarchy)
+    measurements (:func:`dudao.api.evaluate`), ranked; or why it could not run, in a line."""
     try:
-        if set_id not in law.ids(Kind.INDICATOR_SET):
-            return f"没有已安装的指标体系 {set_id}"
-        entry = law.resolve(Kind.INDICATOR_SET, set_id, scope, day)
-        if entry is None:
-            return "不适用于本单位（指标体系的范围不含本单位，或该日不在有效期内）"
-        s = materialise(law, entry, day)
-        balanced = set_id == "quality_balanced"
-        needed = [c for c in s.columns() if not (balanced and c.startswith(DERIVED))]
-        measurements, schools = load_dataset(folder, needed, schools=balanced)
-        if balanced:
-            ev = evaluate_quality_balanced(schools, measurements, s, law=law, as_of=day)
-        else:
-            ev = evaluate(s, measurements, source=str(folder / "measurements"), law=law, as_of=day)
+        ev = api.evaluate(folder, plugins, set_id, unit=scope, as_of=day)
     except DudaoError as exc:
+        codes = {p.code for p in exc.problems}
+        if "unknown-set" in codes:
+            return f"没有已安装的指标体系 {set_id}"
+        if "not-in-force" in codes:
+            return "不适用于本单位（指标体系的范围不含本单位，或该日不在有效期内）"
         return why(exc)
-    return s, ranked(ev)
+    return ev.set, ranked(ev)
 
 
 def why(exc: DudaoError) -> str:

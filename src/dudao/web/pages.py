@@ -770,6 +770,7 @@ def unit_document(request: Request, code: str, kind: str, fmt: str) -> Response:
 
 
 def _report_document(source: DataSource, plugins: Any, code: str) -> Any:
+    from dudao import api
     from dudao.report import documents
 
     evaluations = []
@@ -777,7 +778,9 @@ def _report_document(source: DataSource, plugins: Any, code: str) -> Any:
         for set_id, _ in unitdata.EVALUATION_SETS:
             try:
                 evaluations.append(
-                    documents.evaluation(source.evaluation, plugins, set_id, code, backend.today())
+                    api.evaluate(
+                        source.evaluation, plugins, set_id, unit=code, as_of=backend.today()
+                    )
                 )
             except DudaoError:
                 continue  # no data for it: the report leaves it out
