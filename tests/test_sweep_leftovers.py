@@ -183,7 +183,7 @@ def test_check_table_marks_findings_resting_on_a_sample_value(monkeypatch) -> No
 
 
 def test_rules_rows_mark_a_sample_value_with_or_without_a_citation() -> None:
-    from dudao.cli.check import _law_rows
+    from dudao.api import law_in_force
     from dudao.law.contributions import Contributor
     from dudao.law.parameters import Parameter, ParameterValue, parameter_law
     from dudao.model.documents import Citation
@@ -213,7 +213,7 @@ def test_rules_rows_mark_a_sample_value_with_or_without_a_citation() -> None:
         h,
     )
     book = plugins.law_book(h, extra=entries)
-    rows = {p["id"]: p for p in _law_rows(book, "420502", dt.date(2023, 3, 1))["parameters"]}
+    rows = {p["id"]: p for p in law_in_force(book, "420502", dt.date(2023, 3, 1))["parameters"]}
     ratio = rows["inspector.schools_per_inspector"]
     assert ratio["citation"] == f"教督〔2016〕2号 第六条（{SAMPLE_NOTE}）"
     assert ratio["display"] == "4（示例数据）"

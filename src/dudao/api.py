@@ -15,7 +15,7 @@ Nothing here prints: presenting results is :mod:`dudao.cli`'s.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import reduce
 from pathlib import Path
 from typing import Any
@@ -33,13 +33,17 @@ from dudao.evaluation.score import evaluate as score_table
 from dudao.io.dataset import dataset_parameters, load_dataset
 from dudao.law.book import Entry, LawBook
 from dudao.law.kinds import Kind
-from dudao.law.parameters import known_parameter_ids
+from dudao.law.parameters import known_parameter_ids, sample_citation
+from dudao.model.bodies import MemberUnit
 from dudao.model.dataset import Dataset
 from dudao.model.hierarchy import Hierarchy
+from dudao.model.jurisdiction import Jurisdiction
+from dudao.model.numbers import number
 from dudao.plans.status import PlanReport, measure_loaded
 from dudao.plugins.manager import PluginSet, load_plugins
 from dudao.rules.base import Context
 from dudao.rules.engine import CheckResult, run_rules
+from dudao.rules.national.governance import local_name
 
 __all__ = [
     "Loaded",
@@ -49,6 +53,7 @@ __all__ = [
     "evaluate",
     "indicator_set",
     "law_for",
+    "law_in_force",
     "load",
     "load_plugins",
     "measure_plans",
@@ -318,3 +323,99 @@ def _common_unit(hierarchy: Hierarchy, codes: Iterable[str]) -> str:
     if not codes or not all(c in hierarchy for c in codes):
         return "000000"
     return reduce(lambda a, b: hierarchy.lca(a, b).code, codes)
+
+
+# ------------------------------------------------------------------ law in force
+def law_in_force(
+    law: LawBook, code: str, day: dt.date, units: Mapping[str, MemberUnit] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """The rules, parameters and indicator sets in force for ``code`` on ``day``, as
+    rows to show (``dudao rules --for CODE``, the web pages' 法规与参数): ``rules``,
+    ``parameters`` and ``sets``, each row with its id, title, the scope that set it,
+    citation, plugin, validity (``since``, ``until`` and ``validity`` in words) and
+    whether it is sample data. A rule a region switched off is not listed.
+
+    A parameter row has its ``value`` as the law gives it and ``display`` as a person
+    reads it: 是/否, numbers without float noise, lists joined with 、, the unit after,
+    ``（示例数据）`` when sample, and member units (``committee.office_host``:
+    自治区教育厅) as ``code``'s own government calls them (青秀区教育局), ``units``
+    being the member-unit catalogue in force there (:meth:`PluginSet.member_units`).
+    A sample entry's citation says so: it is never shown under a document alone.
+
+    >>> plugins = load_plugins()
+    >>> rows = law_in_force(plugins.law_book(), "450103", dt.date(2023, 3, 1),
+    ...                     plugins.member_units("450103"))
+    >>> host = next(p for p in rows["parameters"] if p["id"] == "committee.office_host")
+    >>> host["value"], host["display"], host["plugin"]
+    ('自治区教育厅', '青秀区教育局', 'guangxi')
+    """
+    at = law.hierarchy.get(code) if code in law.hierarchy else None
+    out: dict[str, list[dict[str, Any]]] = {"rules": [], "parameters": [], "sets": []}
+    for kind, key in ((Kind.RULE, "rules"), (Kind.PARAMETER, "parameters")):
+        for entry in law.in_force(kind, code, day):
+            if kind is Kind.RULE and entry.value is None:  # a region switched it off
+                continue
+            row = _law_row(entry)
+            if kind is Kind.PARAMETER:
+                unit = getattr(entry.detail, "unit", None) or ""
+                origin = entry.origin
+                row["value"] = entry.value
+                row["display"] = _shown_value(entry.value, unit, entry.sample, units or {}, at)
+                row["source"] = (
+                    f"{origin.source}:{origin.line}"
+                    if origin.source and origin.line
+                    else origin.source
+                )
+            out[key].append(row)
+    out["sets"] = [_law_row(e) for e in law.in_force(Kind.INDICATOR_SET, code, day)]
+    return out
+
+
+def _law_row(entry: Entry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "title": entry.title,
+        "scope": entry.scope,
+        "citation": sample_citation(entry.citation_text(), entry.sample),
+        "plugin": entry.origin.plugin,
+        "since": entry.validity.since,
+        "until": entry.validity.until,
+        "validity": entry.validity.describe(),
+        "sample": entry.sample,
+    }
+
+
+def _shown_value(
+    value: Any,
+    unit: str,
+    sample: bool,
+    units: Mapping[str, MemberUnit],
+    at: Jurisdiction | None,
+) -> str:
+    """A parameter's value as a person reads it (see :func:`law_in_force`)."""
+    if value is None:
+        return "未规定"
+    shown = _words(_local_value(value, units, at)) + unit
+    return shown + "（示例数据）" if sample else shown
+
+
+def _words(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list | tuple):
+        return "、".join(_words(v) for v in value)
+    if isinstance(value, float | int):
+        return number(value)
+    return str(value)
+
+
+def _local_value(value: Any, units: Mapping[str, MemberUnit], at: Jurisdiction | None) -> Any:
+    """``value`` with each member unit it names (a text, or a list of texts, each in the
+    catalogue ``units``) as ``at``'s government calls its own; anything else as is."""
+    if at is None or not units:
+        return value
+    if isinstance(value, str) and value in units:
+        return local_name(value, units[value], at)
+    if isinstance(value, list) and value and all(isinstance(v, str) and v in units for v in value):
+        return [local_name(v, units[v], at) for v in value]
+    return value

@@ -7,7 +7,7 @@ import difflib
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from rich.text import Text
 
+from dudao import api
 from dudao.api import check as run_check
 from dudao.cli.lawstatus import LawStatus, strict_option
 from dudao.cli.output import (
@@ -32,14 +33,10 @@ from dudao.errors import DudaoError, Problem
 from dudao.examples import example_names, example_path
 from dudao.law.book import LawBook
 from dudao.law.kinds import Kind
-from dudao.law.parameters import sample_citation
-from dudao.model.bodies import MemberUnit
 from dudao.model.findings import Severity
-from dudao.model.jurisdiction import Jurisdiction
 from dudao.plugins.manager import PluginSet, load_plugins
 from dudao.report.text import markdown_cell, markdown_table, plain_text
 from dudao.rules.engine import CheckResult
-from dudao.rules.national.governance import local_name
 
 LIMIT = 200  # listed one by one; a national check finds ~90,000 and rich draws ~500 rows a second
 SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
@@ -489,14 +486,12 @@ def _as_markdown(result: CheckResult, limit: int = LIMIT) -> str:
 def rules(code: str, as_of: str | None, fmt: str, strict: bool) -> None:
     """列出对某一区划在某日有效的全部规则和参数，以及依据和来源插件；
     并列出每条规则读取的参数、所用的取值及其来源（插件、文件:行号）。"""
-    from dudao.api import rule_parameters
-
     plugins = load_plugins()
     book = plugins.law_book()
     day = parse_date(as_of) or dt.date.today()
     unit = book.hierarchy.get(code)
-    rows = _law_rows(book, code, day, plugins.member_units(code))
-    reads = rule_parameters(plugins, code, day)
+    rows = api.law_in_force(book, code, day, plugins.member_units(code))
+    reads = api.rule_parameters(plugins, code, day)
     status = LawStatus.of(plugins, code, day)
     if fmt == "json":
         print_json(
@@ -504,7 +499,8 @@ def rules(code: str, as_of: str | None, fmt: str, strict: bool) -> None:
                 "for": code,
                 "name": unit.name,
                 "as_of": day.isoformat(),
-                **rows,
+                "rules": rows["rules"],
+                "parameters": rows["parameters"],
                 "rule_parameters": [
                     {
                         "rule": r.id,
@@ -585,74 +581,6 @@ def rules(code: str, as_of: str | None, fmt: str, strict: bool) -> None:
     stdout.print(layout(stdout, read_columns, read_rows).table(read_rows, title=title))
     status.footer()
     status.finish(strict)
-
-
-def _law_rows(
-    book: LawBook, code: str, day: dt.date, units: Mapping[str, MemberUnit] | None = None
-) -> dict[str, list[dict[str, Any]]]:
-    """The rules and parameters in force for ``code`` on ``day``, as rows to show.
-
-    A parameter naming member units (``committee.office_host``: 自治区教育厅) is shown
-    as ``code``'s own government calls them (青秀区教育局), ``units`` being the
-    member-unit catalogue in force there; ``value`` keeps the catalogue's names. A
-    sample value's citation says so: it is never shown under a document alone.
-    """
-    out: dict[str, list[dict[str, Any]]] = {"rules": [], "parameters": []}
-    for entry in book.in_force(Kind.RULE, code, day):
-        if entry.value is None:
-            continue
-        out["rules"].append(
-            {
-                "id": entry.id,
-                "title": entry.title,
-                "scope": entry.scope,
-                "citation": sample_citation(entry.citation_text(), entry.sample),
-                "plugin": entry.origin.plugin,
-                "since": entry.validity.since,
-                "until": entry.validity.until,
-            }
-        )
-    at = book.hierarchy.get(code) if code in book.hierarchy else None
-    for entry in book.in_force(Kind.PARAMETER, code, day):
-        unit = getattr(entry.detail, "unit", None) or ""
-        local = _local_value(entry.value, units or {}, at)
-        value = "、".join(map(str, local)) if isinstance(local, list) else local
-        shown = "未规定" if entry.value is None else f"{value}{unit}"
-        if entry.sample:
-            shown += "（示例数据）"
-        origin = entry.origin
-        out["parameters"].append(
-            {
-                "id": entry.id,
-                "title": entry.title,
-                "value": entry.value,
-                "display": shown,
-                "sample": entry.sample,
-                "scope": entry.scope,
-                "citation": sample_citation(entry.citation_text(), entry.sample),
-                "plugin": origin.plugin,
-                "source": (
-                    f"{origin.source}:{origin.line}"
-                    if origin.source and origin.line
-                    else origin.source
-                ),
-                "since": entry.validity.since,
-                "until": entry.validity.until,
-            }
-        )
-    return out
-
-
-def _local_value(value: Any, units: Mapping[str, MemberUnit], at: Jurisdiction | None) -> Any:
-    """``value`` with each member unit it names (a text, or a list of texts, each in the
-    catalogue ``units``) as ``at``'s government calls its own; anything else as is."""
-    if at is None or not units:
-        return value
-    if isinstance(value, str) and value in units:
-        return local_name(value, units[value], at)
-    if isinstance(value, list) and value and all(isinstance(v, str) and v in units for v in value):
-        return [local_name(v, units[v], at) for v in value]
-    return value
 
 
 # ----------------------------------------------------------------- explain
@@ -741,7 +669,7 @@ def _trace(result: CheckResult, plugins: PluginSet, rule: str, target: str) -> d
         day = entry.value.judged_on(result.as_of, row) if entry is not None else result.as_of
         params = [
             p
-            for p in _law_rows(
+            for p in api.law_in_force(
                 law, row["jurisdiction"], day, plugins.member_units(row["jurisdiction"])
             )["parameters"]
             if entry is not None and p["id"] in entry.value.parameters

@@ -326,7 +326,7 @@ def law_page(request: Request, code: str, on: str | None = None) -> Response:
             day = dt.date.fromisoformat(on)
         except ValueError:
             error = f"日期“{on}”无效，请写成 YYYY-MM-DD；下表为今天的规定"
-    rows = law_rows(backend.service(request).law, code, day)
+    rows = law_rows(backend.service(request), code, day)
     context = {"unit": unit, "path": _path(request, account, code), "day": day, "rows": rows}
     return _render(request, "law.html", {**context, "error": error})
 
