@@ -768,6 +768,24 @@ def test_positions_in_finds_each_value_once_in_the_ids() -> None:
     assert positions_in(pd.Series([1, 2]), pd.Series(["1", 2])).tolist() == [-1, 1]
 
 
+def test_positions_in_a_few_values_among_many_ids() -> None:
+    """A handful of values looked up among many more ids (the ids' side is probed, not
+    hashed) gives what pandas' indexer gives: the first equal id, -1 for none or missing."""
+    rng = np.random.default_rng(7)
+    ids = pd.Series(
+        [f"s{i:04d}" for i in rng.permutation(400)] + [None, "s0005"], dtype=STRING_DTYPE
+    )
+    values = pd.Series(["s0005", "zz", None, "s0399", "s0005", "s0000", "", "s0012"] * 3)
+    expected = pd.Index(ids.to_numpy(dtype=object)[:-1]).get_indexer(values.to_numpy(dtype=object))
+    expected[values.isna().to_numpy()] = -1
+    assert positions_in(values, ids).tolist() == expected.tolist()
+    codes = pd.Series(
+        pd.Categorical(values, categories=["s0399", "zz", "s0005", "s0000", "", "s0012"])
+    )
+    found = positions_in(codes, ids)
+    assert found.tolist() == np.where(codes.isna(), -1, expected).tolist()
+
+
 def test_supervision_topic_is_optional_free_text_stored_as_categories() -> None:
     from dudao.model.tables import SUPERVISIONS
 

@@ -357,9 +357,13 @@ def _references(ds: LoadedDataset, folder: Path, hierarchy: Hierarchy) -> list[P
     def report(table: str, column: str, bad: np.ndarray, values: pd.Series, **how: Any) -> None:
         found.extend(_problems(folder, table, column, bad, values, **how))
 
-    def refs(table: str, column: str, values: pd.Series, to: str, what: str) -> None:
+    def refs(
+        table: str, column: str, values: pd.Series, to: str, what: str, only: Any = True
+    ) -> None:
         """``values`` name rows of the table ``to`` (its first column): checked when the
-        dataset has that table (without it there is nothing to refer to)."""
+        dataset has that table (without it there is nothing to refer to); ``only``: the
+        rows that refer to it (the column itself is looked up, not a masked copy, so a
+        rule joining the same column later finds the lookup done)."""
         if not ds.provides(to):
             return
         known = ds.table(to)[TABLES[to].columns[0].name]
@@ -367,7 +371,7 @@ def _references(ds: LoadedDataset, folder: Path, hierarchy: Hierarchy) -> list[P
         report(
             table,
             column,
-            _unknown(values, known),
+            _unknown(values, known) & only,
             values,
             message=f"{label}表引用了不存在的{what} '{{value}}'（{{rows}}）",
             code="unknown-reference",
@@ -382,7 +386,7 @@ def _references(ds: LoadedDataset, folder: Path, hierarchy: Hierarchy) -> list[P
     if ds.supervisions is not None:
         on_schools = ds.supervisions["target_kind"] == "school"
         targets = ds.supervisions["target"]
-        refs("supervisions", "target", targets.where(on_schools), "schools", "学校")
+        refs("supervisions", "target", targets, "schools", "学校", on_schools.to_numpy())
         # a government is a unit: a code the tree knows (schools are checked above)
         governments = targets.where(ds.supervisions["target_kind"] == "government")
         report(

@@ -393,7 +393,8 @@ def positions_in(values: pd.Series | pd.Index, ids: pd.Series | pd.Index) -> np.
 
 
 #: Recent lookups of a large column's categories in a table's ids, by the identity of
-#: both (a filtered table keeps its columns' categories): a check joins supervision
+#: both (a filtered table keeps its columns' categories; ids by their Arrow data where
+#: they have it, shared by shallow copies): a check joins supervision
 #: targets to school ids once while loading and again in a rule. Weak references: an
 #: entry lives no longer than the arrays it was computed from.
 _RECENT: list[tuple[weakref.ref[Any], weakref.ref[Any], np.ndarray]] = []
@@ -402,6 +403,9 @@ _RECENT: list[tuple[weakref.ref[Any], weakref.ref[Any], np.ndarray]] = []
 def _recalled(distinct: pd.Index, source: Any, ids: pd.Index) -> np.ndarray:
     if len(distinct) < 10_000:  # cheap enough to look up again
         return _lookup(distinct, ids)
+    # Arrow-backed text: its immutable Arrow data, which a shallow copy of the table (a
+    # region's rule reads one) shares, and which writing to the column replaces
+    source = getattr(source, "_pa_array", source)
     for d, i, found in _RECENT:
         if d() is distinct and i() is source:
             return found
@@ -426,7 +430,18 @@ def _lookup(distinct: pd.Index, ids: pd.Index) -> np.ndarray:
     text = (pa.string(), pa.large_string())
     if a.type not in text or b.type not in text:  # only text is joined by pyarrow
         return cast(np.ndarray, ids.get_indexer(distinct))
-    found = pc.index_in(a.cast(pa.large_string()), value_set=b.cast(pa.large_string()))
+    a, b = a.cast(pa.large_string()), b.cast(pa.large_string())
+    if 4 * len(a) <= len(b):
+        # a few values among many ids (a programme's units among half a million school
+        # codes): hashing the few and probing the ids once is several times faster than
+        # hashing every id; each value takes the first id equal to it, as index_in does
+        at = pc.index_in(b, value_set=a).fill_null(-1).to_numpy(zero_copy_only=False)
+        hit = np.flatnonzero(at >= 0)
+        values, first = np.unique(at[hit], return_index=True)
+        out = np.full(len(a), -1, dtype=np.intp)
+        out[values] = hit[first]
+        return out
+    found = pc.index_in(a, value_set=b)
     return cast(np.ndarray, found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp))
 
 
