@@ -267,3 +267,22 @@ def test_unknown_code_suggests_close_matches() -> None:
     assert problem.code == "unknown-code"
     assert problem.message == "未知的区划代码 '450193'"
     assert problem.hint is not None and problem.hint.startswith("是否是：")
+
+
+def test_positions_of_a_column_with_many_categories_few_of_them_used() -> None:
+    """A categorical column whose rows use few of its many categories (government
+    targets among school codes) gives the positions its codes as text give."""
+    import numpy as np
+    import pandas as pd
+
+    h = Hierarchy(load_divisions())
+    codes = [u.code for u in h][:60]
+    categories = sorted({*codes, *(f"S{i:05d}" for i in range(6000))})
+    rows = [codes[5], None, "S00001", codes[0], codes[59], "999999", codes[5]]
+    column = pd.Series(pd.Categorical(rows, categories=[*categories, "999999"]))
+    expected = h.positions(pd.Series(rows, dtype=object).fillna("").tolist())
+    expected[1] = -1
+    assert h.positions(column).tolist() == expected.tolist()
+    assert (h.positions(column) >= 0).tolist() == [True, False, False, True, True, False, True]
+    everything = pd.Series(pd.Categorical(categories))  # every category used: looked up whole
+    assert np.array_equal(h.positions(everything), h.positions(np.array(categories, dtype=object)))

@@ -400,6 +400,7 @@ def _references(ds: LoadedDataset, folder: Path, hierarchy: Hierarchy) -> list[P
         )
     scope = ds.info.scope
     above = {u.code for u in hierarchy.ancestors(scope)}
+    lo, hi = hierarchy.span(scope)
     where = f"{scope} {hierarchy.get(scope).name}"
     for table, column in _UNIT_COLUMNS:
         frame = ds.table(table)
@@ -421,8 +422,9 @@ def _references(ds: LoadedDataset, folder: Path, hierarchy: Hierarchy) -> list[P
                 code="unknown-reference",
                 hint="单位写区划代码（县级项目）或学校代码（学校项目）",
             )
-        known = hierarchy.positions(values) >= 0
-        inside = hierarchy.contains_many(scope, values)
+        pos = hierarchy.positions(values)  # once: whether known, and whether inside
+        known = pos >= 0
+        inside = (pos >= lo) & (pos < hi)
         if (table, column) in MAY_BE_ABOVE_SCOPE:
             inside |= _isin(values, above)
         label = TABLES[table][column].label

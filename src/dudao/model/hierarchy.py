@@ -47,7 +47,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
@@ -405,6 +405,16 @@ class Hierarchy:
             return np.fromiter((enter.get(c, -1) for c in codes), dtype=np.intp, count=len(codes))
         if isinstance(codes, pd.Series) and isinstance(codes.dtype, pd.CategoricalDtype):
             found, distinct = np.asarray(codes.array.codes), codes.array.categories
+            if len(distinct) > 4096:
+                # many categories, of which the rows may use few (a table's government
+                # targets among half a million school codes): only those are looked up
+                used = np.flatnonzero(np.bincount(found + 1, minlength=len(distinct) + 1)[1:])
+                if len(used) * 2 < len(distinct):
+                    where = np.full(len(distinct) + 1, -1, dtype=np.intp)  # the last: missing
+                    where[used] = self._positions.get_indexer(
+                        pd.Index(distinct[used], dtype=object)
+                    )
+                    return cast(np.ndarray, where[found])
         elif isinstance(codes, pd.Series | pd.Index | np.ndarray):
             found, distinct = pd.factorize(codes)  # a text column stays in its own dtype
         else:
