@@ -821,3 +821,43 @@ def test_early_and_misordered_dates_in_typed_columns() -> None:
         (2, ("term_end",), "date-order"),
     ]
     assert "早于 1900 年" in excinfo.value.problems[0].message
+
+
+@pytest.mark.parametrize("n", [0, 1, 5])
+def test_an_absent_column_is_what_pandas_makes_of_its_default_row_by_row(n: int) -> None:
+    """fill_absent builds whole arrays at once; each is what a column of the default (or
+    of missing values) given to pandas value by value would be."""
+    from dudao.model.tables import TABLES, fill_absent
+
+    extra = [
+        Column("x", "int", required=False, default=3),
+        Column("y", "float", required=False, default=2.5),
+        Column("z", "float", required=False),
+        Column("w", "str", required=False, default="a"),
+    ]
+    optional = [c for t in TABLES.values() for c in t.columns if not c.required]
+    for column in [*optional, *extra]:
+        made = fill_absent(column, n)
+        expected = pd.Series([column.default] * n, dtype=column.dtype).array
+        assert type(made) is type(expected) and made.dtype == expected.dtype, column.name
+        pd.testing.assert_extension_array_equal(made, expected)
+
+
+def test_units_from_a_table_are_the_units_jurisdiction_itself_makes() -> None:
+    from dudao.io.dataset import units_from_table
+    from dudao.model.jurisdiction import Jurisdiction
+
+    frame = pd.DataFrame(
+        {
+            "code": ["450103001", "450100-gaoxin", "450103002"],
+            "name": ["中山街道", "高新区", "某镇"],
+            "kind": ["subdistrict", "开发区", "town"],
+            "parent": ["450103", "450100", "450103"],
+        }
+    )
+    units = units_from_table(frame)
+    made = [Jurisdiction(*row) for row in frame.itertuples(index=False)]
+    assert units == made and [hash(u) for u in units] == [hash(u) for u in made]
+    frame.loc[1, "code"] = "4501-x"  # a code of no valid form: Jurisdiction's own error
+    with pytest.raises(ValueError, match="4501-x"):
+        units_from_table(frame)
