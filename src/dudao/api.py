@@ -14,6 +14,7 @@ Nothing here prints: presenting results is :mod:`dudao.cli`'s.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from functools import reduce
@@ -30,7 +31,7 @@ from dudao.evaluation.national import DERIVED_PREFIXES, evaluate_quality_balance
 from dudao.evaluation.programmes import check_dataset_programmes
 from dudao.evaluation.score import Evaluation
 from dudao.evaluation.score import evaluate as score_table
-from dudao.io.dataset import dataset_parameters, load_dataset
+from dudao.io.dataset import collector_paused, dataset_parameters, load_dataset
 from dudao.law.book import Entry, LawBook
 from dudao.law.kinds import Kind
 from dudao.law.parameters import known_parameter_ids, sample_citation
@@ -92,8 +93,21 @@ def check(
     only: set[str] | None = None,
     pause_collector: bool = False,
 ) -> CheckResult:
-    """Load a dataset folder and run every rule in force on it (the ``dudao check`` job)."""
-    loaded = load(dataset, plugins, pause_collector=pause_collector)
+    """Load a dataset folder and run every rule in force on it (the ``dudao check`` job).
+
+    ``pause_collector``: the cycle collector is paused while loading and checking, and
+    what is alive then is frozen (:func:`gc.freeze`: never walked by a collection
+    again) — for a caller that owns the process and ends it soon after, as the command
+    line does: the rules make no cyclic garbage worth collecting, and walking the
+    loaded dataset's objects cost a tenth of a second on a national dataset."""
+    with collector_paused(freeze=True) if pause_collector else contextlib.nullcontext():
+        return _check(dataset, plugins, as_of, only)
+
+
+def _check(
+    dataset: str | Path, plugins: PluginSet, as_of: dt.date | None, only: set[str] | None
+) -> CheckResult:
+    loaded = load(dataset, plugins)
     day = as_of or loaded.dataset.info.as_of
     if day is None:
         raise DudaoError(

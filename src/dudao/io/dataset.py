@@ -124,17 +124,19 @@ def load_dataset(
     names = [UNITS.name, COMMITTEES.name, COMMITTEE_MEMBERS.name, *TABLES]
     with (
         reading_ahead(p for p in map(partial(_table_if_any, folder), names) if p is not None),
-        _collector_paused() if pause_collector else contextlib.nullcontext(),
+        collector_paused() if pause_collector else contextlib.nullcontext(),
     ):
         return _load(folder, info, hierarchy)
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused(*, freeze: bool = False) -> Iterator[None]:
     """Python's cycle collector paused: loading makes tens of thousands of units,
     committees and memberships that live on, and each growth of the heap by a quarter
     would walk every object alive (a tenth of a second on a national dataset, finding
-    next to nothing); what cyclic garbage loading leaves is collected once it is done."""
+    next to nothing); what cyclic garbage loading leaves is collected once it is done.
+    ``freeze``: what is alive at the end is never walked again (:func:`gc.freeze`; its
+    cyclic garbage is never collected), for a process that ends soon after."""
     if not gc.isenabled():
         yield
         return
@@ -142,6 +144,8 @@ def _collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        if freeze:
+            gc.freeze()
         gc.enable()
 
 
