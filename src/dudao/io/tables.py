@@ -359,7 +359,7 @@ def reading_ahead(paths: Iterable[Path]) -> Iterator[None]:
     if not parquet:
         yield
         return
-    ahead: dict[str, Future[Any]] = getattr(_AHEAD, "futures", {})
+    ahead: dict[str, Future[list[Any]]] = getattr(_AHEAD, "futures", {})
     with ThreadPoolExecutor(1, thread_name_prefix="dudao-parquet") as pool:
         mine = {str(p): pool.submit(_decode_parquet, p) for p in parquet if str(p) not in ahead}
         _AHEAD.futures = {**ahead, **mine}
@@ -371,13 +371,15 @@ def reading_ahead(paths: Iterable[Path]) -> Iterator[None]:
                 future.cancel()
 
 
-def _decode_parquet(path: Path) -> Any:
+def _decode_parquet(path: Path) -> list[Any]:
+    """The decoded table, in a list :func:`_decoded_ahead` empties: the table is then
+    let go as soon as it is converted, not held until every table has been read."""
     import pyarrow.parquet as pq
 
     # the file's reader, not read_table: the same table without pyarrow's dataset layer,
     # whose import and per-call set-up (a fifth of a second at first) would hold the GIL
     # against the caller's thread
-    return pq.ParquetFile(io.BytesIO(path.read_bytes())).read()
+    return [pq.ParquetFile(io.BytesIO(path.read_bytes())).read()]
 
 
 def _decoded_ahead(path: str | os.PathLike[str] | IO[str] | IO[bytes]) -> Any:
@@ -388,9 +390,10 @@ def _decoded_ahead(path: str | os.PathLike[str] | IO[str] | IO[bytes]) -> Any:
     if future is None or future.cancelled():
         return None
     try:
-        return future.result()
+        box = future.result()
     except Exception:  # read again below: that reports it as for any file
         return None
+    return box.pop() if box else None  # taken once; a second read reads the file
 
 
 def _read_parquet(path: str | os.PathLike[str] | IO[str] | IO[bytes], source: str) -> _Raw:

@@ -275,7 +275,10 @@ class RoutineVisits(Rule):
                 "required": need,
                 "semester_start": start,
                 "semester_end": end,
-                "semester_basis": SEMESTER_BASIS,
+                # one text for every school: a category, not half a million copies
+                "semester_basis": pd.Categorical.from_codes(
+                    np.zeros(len(ids), dtype=np.int8), categories=[SEMESTER_BASIS]
+                ),
                 "sample_parameters": required.sample[keep],
             }
         )
