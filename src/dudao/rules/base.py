@@ -192,12 +192,18 @@ class Context:
         keep = region.mask_positions(positions)  # one vectorised test, not one per unit
         return [u for u, k in zip(found, keep, strict=True) if k]
 
-    def within(self, frame: pd.DataFrame, column: str, region: Region) -> pd.DataFrame:
+    def within(
+        self, frame: pd.DataFrame, column: str, region: Region, also: np.ndarray | None = None
+    ) -> pd.DataFrame:
         """Rows of ``frame`` whose code in ``column`` lies in ``region`` and the dataset's
-        scope. The engine keeps only those rows anyway; filtering first spares a rule
-        that a region adopts from working through the whole country once per version."""
+        scope (and, given ``also``, a mask over ``frame``, where it is true). The engine
+        keeps only those rows anyway; filtering first spares a rule that a region adopts
+        from working through the whole country once per version. The rows are copied
+        once, whatever the masks (never when every row is kept)."""
         pos = self.hierarchy.positions(frame[column])
         keep = region.mask_positions(pos) & Region(self.hierarchy, self.scope).mask_positions(pos)
+        if also is not None:
+            keep &= also
         return frame if keep.all() else frame.loc[keep]  # no copy of a national table
 
     def param(self, id: str, code: str, on: dt.date | None = None) -> Entry | None:

@@ -223,12 +223,12 @@ class RoutineVisits(Rule):
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
         ds = ctx.dataset
-        schools = ctx.within(ds.schools, "county", region)
-        schools = schools.loc[schools["stage"].isin(ZONED_STAGES).to_numpy()]
+        zoned = ds.schools["stage"].isin(ZONED_STAGES).to_numpy()
+        schools = ctx.within(ds.schools, "county", region, zoned)
         start, end = ctx.semester()
         required = ctx.param_column("supervision.visits_per_semester", schools["county"], on=end)
         keep = required.is_set
-        schools = schools.loc[keep]
+        schools = schools if keep.all() else schools.loc[keep]
         ids = schools["school_id"]
 
         visits = ds.visits
@@ -337,7 +337,7 @@ class SchoolComprehensiveCycle(Rule):
         schools = ctx.within(ds.schools, "county", region)
         cycle = ctx.param_column("school.comprehensive_cycle_years", schools["county"])
         keep = cycle.is_set
-        schools = schools.loc[keep]
+        schools = schools if keep.all() else schools.loc[keep]
         ids = schools["school_id"]
         county = schools["county"]
 

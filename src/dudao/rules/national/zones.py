@@ -40,8 +40,9 @@ class ZoneCoverage(Rule):
     message_columns = ("problem", "zone", "zone_county")
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
-        schools = ctx.within(ctx.dataset.schools, "county", region)
-        schools = schools.loc[schools["stage"].isin(ZONED_STAGES).to_numpy()]
+        everywhere = ctx.dataset.schools
+        zoned = everywhere["stage"].isin(ZONED_STAGES).to_numpy()
+        schools = ctx.within(everywhere, "county", region, zoned)
         zones = ctx.dataset.zones
         # Integer codes, not strings: half a million schools, tens of thousands of zones.
         zone_cat = schools["zone"].array  # categorical

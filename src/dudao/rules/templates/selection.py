@@ -108,17 +108,18 @@ class Units:
         codes = np.array([u.code for u in units], dtype=object)
         if self.with_schools and len(codes):
             schools = ctx.dataset.schools
-            have = set(schools.loc[schools["stage"].isin(self.with_schools).to_numpy(), "county"])
+            with_schools = schools["stage"].isin(self.with_schools).to_numpy()
+            have = _used(schools["county"], with_schools)
             codes = codes[np.array([c in have for c in codes], dtype=bool)]
         return codes
 
     def school_rows(self, ctx: Context, region: Region) -> pd.DataFrame:
         """The judged schools in scope and ``region`` (before any size limit)."""
-        schools = ctx.within(ctx.dataset.schools, "county", region)
+        schools = ctx.dataset.schools
         mask = schools["stage"].isin(self.schools).to_numpy()
         if self.ownership:
             mask = mask & (schools["ownership"] == self.ownership).to_numpy()
-        return schools.loc[mask]
+        return ctx.within(schools, "county", region, mask)
 
     def sized(
         self, ctx: Context, schools: pd.DataFrame, on: dt.date
@@ -380,3 +381,13 @@ def matches(frame: pd.DataFrame, column: str, wanted: Any) -> np.ndarray:
     values = col.astype(object)
     hit = values.isin([str(o) if not isinstance(o, int | float) else o for o in options])
     return np.asarray(hit.to_numpy(dtype=bool) | (values.isna().to_numpy() & empty_ok), dtype=bool)
+
+
+def _used(column: pd.Series, rows: np.ndarray) -> set[Any]:
+    """The distinct values of ``column`` in the rows where ``rows`` is true (missing
+    values left out): a categorical column's codes are counted, its half a million rows
+    never boxed one by one."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = np.asarray(column.array.codes)[rows]
+        return set(column.array.categories[np.unique(codes[codes >= 0])])
+    return {v for v in column[rows] if not pd.isna(v)}
