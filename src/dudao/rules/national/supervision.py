@@ -431,6 +431,11 @@ class GovernmentSupervised(Rule):
                 & (sup["date"] <= pd.Timestamp(ctx.as_of))
             ).to_numpy()
         ]
+        if isinstance(sup["target"].dtype, pd.CategoricalDtype):
+            # the government targets keep only their own categories, not the half a
+            # million school codes of the column, so that each step below turning them
+            # into text converts a few thousand values, not every school's
+            sup = sup.assign(target=sup["target"].cat.remove_unused_categories())
         target = sup["target"].astype(object)
         sup = sup.loc[target.isin(set(units)).to_numpy()]
         above = _body_over(ctx.hierarchy, sup["body"], sup["target"], strictly=True)
