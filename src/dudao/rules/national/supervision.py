@@ -253,7 +253,11 @@ class RoutineVisits(Rule):
         first = day.min() if len(day) else 0
         span = int(day.max() - first) + 1 if len(day) else 1
         # one visit per school and day: the law counts occasions (次), not records
-        pairs = np.sort(school[counted].astype(np.int64) * span + (day[counted] - first))
+        pairs = school[counted].astype(np.int64) * span + (day[counted] - first)
+        if len(ids) * span < 2**31:  # half the bytes to sort (a national semester fits)
+            pairs = pairs.astype(np.int32)
+        if not (pairs[1:] >= pairs[:-1]).all():  # records kept by school and date need none
+            pairs = np.sort(pairs)
         pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs  # distinct
         n = (
             np.bincount(pairs // span, minlength=len(ids))
