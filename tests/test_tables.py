@@ -861,3 +861,20 @@ def test_units_from_a_table_are_the_units_jurisdiction_itself_makes() -> None:
     frame.loc[1, "code"] = "4501-x"  # a code of no valid form: Jurisdiction's own error
     with pytest.raises(ValueError, match="4501-x"):
         units_from_table(frame)
+
+
+def test_typed_dates_are_floored_to_their_day_also_before_1970() -> None:
+    frame = pd.DataFrame(
+        {
+            "school_id": ["S1", "S1", "S2"],
+            "date": np.array(
+                ["1969-12-31T13:00:00.250", "2022-05-01T23:59:59", "NaT"], dtype="datetime64[ms]"
+            ),
+        }
+    )
+    with pytest.raises(DudaoError):  # the third row has no date: still reported
+        validate_table(frame, VISITS, source="v")
+    frame = frame.iloc[:2]
+    days = validate_table(frame, VISITS, source="v")["date"]
+    assert str(days.dtype) == "datetime64[s]"
+    assert days.astype(str).tolist() == ["1969-12-31", "2022-05-01"]

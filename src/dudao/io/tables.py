@@ -645,7 +645,9 @@ _DATE_RE = re.compile(
 def _parse_date(s: pd.Series) -> _Parsed:
     if ptypes.is_datetime64_any_dtype(s.dtype):
         dt = s.dt.tz_localize(None) if getattr(s.dt, "tz", None) is not None else s
-        values = dt.dt.normalize().astype(_DATE_DTYPE).to_numpy()
+        # to the day in numpy (it floors, as normalize does, before 1970 too): pandas'
+        # normalize takes three times as long on a million visits
+        values = np.asarray(dt.to_numpy()).astype("datetime64[D]").astype(_DATE_DTYPE)
         missing = np.isnat(values)
         early = ~missing & (values < _EARLIEST)
         return _Parsed(values, missing, early, lambda i: str(s.iloc[i])[:10])
