@@ -472,3 +472,18 @@ def test_no_bundled_plan_target_or_note_names_a_table_or_a_column() -> None:
                 assert not re.search(r"[a-z]+_[a-z_]+", text), (plan.id, t.key, text)
             bad += [(plan.id, t.key, x) for x in texts if internal.search(x)]
     assert bad == []
+
+
+def test_task_wording_names_units_and_programmes_in_force() -> None:
+    from dudao.plans.status import task_wording
+    from dudao.plugins.manager import load_plugins
+
+    plugins = load_plugins()
+    law = plugins.law_book()
+    words = task_wording(law.hierarchy, law, "450100", dt.date(2023, 6, 30))
+    assert words.named("450103") == "青秀区（450103）"
+    assert words.named("999999") == "999999"
+    assert words.programme("no_such_programme") is None
+    assert words.programme("county_quality_evaluation") is not None
+    # a programme of another region is not in force here
+    assert words.programme("compulsory_school_evaluation") is None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +25,8 @@ from dudao.cli.table import Col, layout, paragraph, summarise_units
 from dudao.law.book import LawBook
 from dudao.law.kinds import Kind
 from dudao.model.hierarchy import Hierarchy
-from dudao.plans.model import PlanTask, Wording, WorkPlan
-from dudao.plans.status import PlanReport, TaskStatus
-from dudao.plans.status import _wording as plan_wording
+from dudao.plans.model import PlanTask, WorkPlan
+from dudao.plans.status import PlanReport, TaskStatus, task_wording
 from dudao.plugins.manager import load_plugins
 from dudao.report.text import plain_text
 
@@ -89,11 +87,8 @@ def _target_text(p: WorkPlan, t: PlanTask, scope: str, book: LawBook) -> str:
     force in the plan's scope when the task falls due."""
     if t.target is None:
         return ""
-    return str(t.target.describe(_words(book, scope, t.deadline_in(p))))
-
-
-def _words(book: LawBook, scope: str, day: dt.date) -> Wording:
-    return plan_wording(book.hierarchy, book, scope, day)
+    wording = task_wording(book.hierarchy, book, scope, t.deadline_in(p))
+    return str(t.target.describe(wording))
 
 
 def _named(book: LawBook, code: str) -> str:

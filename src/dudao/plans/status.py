@@ -170,7 +170,7 @@ def plan_status(
                 )
             )
             continue
-        wording = _wording(hierarchy, law, scope, day)
+        wording = task_wording(hierarchy, law, scope, day)
         evidence: dict[str, Any]
         if isinstance(t.target, RuleTarget):
             rule = t.target.rule
@@ -223,8 +223,9 @@ def judging_day(law: LawBook, rule: str, period_end: dt.date) -> dt.date:
     return period_end
 
 
-def _wording(hierarchy: Hierarchy, law: LawBook, scope: str, day: dt.date) -> Wording:
-    """Names of units (from the tree) and programmes (in force in ``scope`` on ``day``)."""
+def task_wording(hierarchy: Hierarchy, law: LawBook, scope: str, day: dt.date) -> Wording:
+    """What a task's target is described with (its ``describe``): the names of
+    units (from the tree) and programmes (in force in ``scope`` on ``day``)."""
 
     def unit(code: str) -> str | None:
         return hierarchy.get(code).name if code in hierarchy else None
