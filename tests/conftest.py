@@ -1,8 +1,9 @@
-"""Shared test set-up: hypothesis profiles and small fixtures."""
+"""Shared test set-up: hypothesis profiles, the ``regional`` marker and small fixtures."""
 
 from __future__ import annotations
 
 import os
+from importlib.metadata import entry_points
 
 import pytest
 from hypothesis import settings
@@ -13,6 +14,36 @@ settings.register_profile("ci", settings.get_profile("ci"), max_examples=100)
 settings.register_profile("dev", max_examples=50, deadline=None)
 settings.register_profile("thorough", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+#: the regional plugin distributions in plugins/, by their ``dudao`` entry point
+REGIONAL_PLUGINS = frozenset({"guangxi", "nanning", "yueyang", "weinan"})
+#: why a ``regional`` test is skipped when the core is installed alone (.ci/run does that)
+REGIONAL_REASON = (
+    "需要地区插件（仅安装核心时跳过） / needs the regional plugins "
+    "(guangxi, nanning, yueyang, weinan; skipped with the core alone)"
+)
+
+
+def regional_plugins_installed() -> bool:
+    """Whether all four regional plugin distributions are installed."""
+    return {ep.name for ep in entry_points(group="dudao")} >= REGIONAL_PLUGINS
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "regional: needs the regional plugins installed (guangxi, nanning, yueyang, weinan); "
+        "skipped when the core is installed alone",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if regional_plugins_installed():
+        return
+    skip = pytest.mark.skip(reason=REGIONAL_REASON)
+    for item in items:
+        if item.get_closest_marker("regional") is not None:
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,21 @@ from hypothesis import strategies as st
 
 from dudao.model.tables import TABLES, Column, TableSpec
 
-from .conftest import EXAMPLE, impossible_dates, read_csv, refused, run, set_cell, write_csv
+from .conftest import (
+    impossible_dates,
+    nanning_example,
+    read_csv,
+    refused,
+    run,
+    set_cell,
+    write_csv,
+)
+
+pytestmark = pytest.mark.regional
+pytest.importorskip(
+    "dudao_nanning", reason="需要地区插件（仅安装核心时跳过） / needs the regional plugins"
+)
+EXAMPLE = nanning_example()
 
 #: a programmes table for the example (it has none): one valid record
 PROGRAMMES = "unit,programme,stage,passed,date,note\n450102,quality_balanced,self_assessment,是,2022-05-01,\n"

@@ -12,7 +12,13 @@ import pytest
 from click.testing import Result
 from hypothesis import HealthCheck, given, settings
 
-from .conftest import EXAMPLE, impossible_dates, refused, run
+from .conftest import impossible_dates, nanning_example, refused, run
+
+pytestmark = pytest.mark.regional
+pytest.importorskip(
+    "dudao_nanning", reason="需要地区插件（仅安装核心时跳过） / needs the regional plugins"
+)
+EXAMPLE = nanning_example()
 
 ROOT = Path(__file__).resolve().parents[2]
 REFORM = ROOT / "docs" / "examples" / "reforms" / "ratio_1_4_guangxi.yaml"

@@ -17,6 +17,11 @@ from dudao.model.tables import TABLES
 from dudao.plugins.manager import load_plugins
 from dudao.rules.engine import CheckResult
 
+pytestmark = pytest.mark.regional
+pytest.importorskip(
+    "dudao_nanning", reason="需要地区插件（仅安装核心时跳过） / needs the regional plugins"
+)
+
 PLUGINS = load_plugins()
 ROOT = Path(__file__).parents[2]
 EXAMPLE = example_path("nanning")
