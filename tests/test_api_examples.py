@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import doctest
 
+import pytest
+
 import dudao.api
 
 
+# the examples check the Nanning example and read Guangxi's law
+@pytest.mark.regional
 def test_the_application_layer_examples_run() -> None:
     flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
     result = doctest.testmod(dudao.api, optionflags=flags, verbose=False)

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
@@ -31,6 +32,7 @@ def _streamed(findings: pd.DataFrame, rows: int = 8192) -> list[Any]:
     return json.loads("[" + text + "]") if lines != [""] else []
 
 
+@pytest.mark.regional
 def test_the_nanning_check_prints_the_findings_it_printed_before() -> None:
     path = example_path("nanning")
     result = check(path, load_plugins())
@@ -41,6 +43,7 @@ def test_the_nanning_check_prints_the_findings_it_printed_before() -> None:
     assert data["findings"] == _old_findings(result.findings)
 
 
+@pytest.mark.regional
 def test_an_empty_check_prints_an_empty_list() -> None:
     path = str(example_path("nanning"))
     args = ["check", path, "--rule", "committee-meetings", "--as-of", "2021-01-01"]

@@ -55,3 +55,15 @@ def test_an_unknown_command_is_refused_with_usage() -> None:
     result = CliRunner().invoke(cli, ["chekc"])
     assert result.exit_code == 2
     assert "chekc" in result.output
+
+
+def test_dataset_argument_is_a_folder_or_an_examples_name(tmp_path: Path) -> None:
+    from dudao.cli.options import dataset_folder
+    from dudao.examples import example_path
+
+    assert dataset_folder(None) == example_path()
+    assert dataset_folder("yichang") == example_path("yichang")
+    # a folder of that name here wins over the example
+    (tmp_path / "yichang").mkdir()
+    assert dataset_folder(str(tmp_path / "yichang")) == tmp_path / "yichang"
+    assert dataset_folder("no/such/folder") == Path("no/such/folder")

@@ -66,6 +66,7 @@ def test_signature_check_fails_on_a_drifted_signature() -> None:
     assert _signature("dudao_plugin_info") != "def dudao_plugin_info(self) -> Iterable[PluginInfo]"
 
 
+@pytest.mark.regional
 def test_hook_examples_implement_real_hooks_returning_what_the_spec_says() -> None:
     """Every class the hook reference defines registers with pluggy against the specs
     (a misspelled hook or a wrong argument fails ``check_pending``), and each of its
@@ -150,6 +151,7 @@ def test_datasets_doc_lists_every_table_and_column() -> None:
             assert f"| `{column.name}` | {column.label_zh} |" in body, (name, column.name)
 
 
+@pytest.mark.regional
 def test_rules_reference_is_current() -> None:
     import importlib.util
 
@@ -256,7 +258,27 @@ def run_python_examples(page: Path) -> list[Any]:
     return made
 
 
-@pytest.mark.parametrize("page", _with({"python"}), ids=_ids)
+#: pages whose examples use the regional plugins' examples, plans, bodies or hooks
+REGIONAL_PAGES = {
+    "getting-started.md",
+    "hooks.md",
+    "workflow.md",
+    "evaluation.md",
+    "plugins.md",
+    "plugins.en.md",
+    "start/policy.md",
+}
+
+
+def _pages(langs: set[str]) -> list[Any]:
+    """The pages with examples in ``langs``, those of REGIONAL_PAGES marked regional."""
+    return [
+        pytest.param(p, marks=pytest.mark.regional) if _ids(p) in REGIONAL_PAGES else p
+        for p in _with(langs)
+    ]
+
+
+@pytest.mark.parametrize("page", _pages({"python"}), ids=_ids)
 def test_python_examples_run(page: Path, scratch: Path) -> None:
     run_python_examples(page)
 
@@ -297,13 +319,14 @@ def run_command(line: str, cwd: Path) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-@pytest.mark.parametrize("page", _with(SHELLS), ids=_ids)
+@pytest.mark.parametrize("page", _pages(SHELLS), ids=_ids)
 def test_shell_examples_run(page: Path, scratch: Path) -> None:
     """Every ``dudao`` line of the page, in order (later lines may use what earlier ones
     wrote); all failures are reported together."""
     run_shell_examples(page, scratch)
 
 
+@pytest.mark.regional
 def test_readme_examples_run(scratch: Path) -> None:
     """README's Python example and its ``dudao`` lines (command 1's checks included)."""
     readme = ROOT / "README.md"

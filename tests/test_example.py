@@ -12,6 +12,8 @@ from dudao.cli import cli
 from dudao.examples import example_path
 from dudao.plugins.manager import load_plugins
 
+pytestmark = pytest.mark.regional
+
 # Each problem placed on purpose by tools/make_example_nanning.py (see its PROBLEMS).
 EXPECTED_ERRORS = {
     "committee-composition": {"450103"},

@@ -229,6 +229,7 @@ def test_check_xlsx_refuses_another_suffix(tmp_path: Path) -> None:
     assert code == 2 and ".xlsx" in stderr and not (tmp_path / "a.csv").exists()
 
 
+@pytest.mark.regional
 def test_plan_status_xlsx(tmp_path: Path) -> None:
     out = tmp_path / "plan.xlsx"
     code, stdout, stderr = run("plan", "status", "nanning", "--format", "xlsx", "--out", str(out))

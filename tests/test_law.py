@@ -164,6 +164,7 @@ def test_a_parameter_outside_the_plugin_scope_is_refused(tmp_path: Path) -> None
     assert [p.code for p in plugins.get("t").problems] == ["out-of-scope"]
 
 
+@pytest.mark.regional
 def test_installed_law_guangxi_refines_the_national_ratio() -> None:
     book = load_plugins().law_book()
     day = dt.date(2023, 3, 1)

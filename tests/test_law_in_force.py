@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from dudao import api
@@ -14,6 +15,7 @@ from dudao.cli import cli
 DAY = dt.date(2023, 3, 1)
 
 
+@pytest.mark.regional
 def test_rows_name_values_as_a_person_reads_them() -> None:
     plugins = api.load_plugins()
     rows = api.law_in_force(plugins.law_book(), "450103", DAY, plugins.member_units("450103"))

@@ -226,6 +226,7 @@ def test_before_the_deadline_an_unreached_target_is_pending_not_failed(tmp_path:
     assert late["filings"].status is TaskStatus.NOT_MET
 
 
+@pytest.mark.regional
 def test_cli_plan_status_shows_each_plugin_example_and_the_forwarding_chain() -> None:
     import json
 
@@ -474,6 +475,7 @@ def test_no_bundled_plan_target_or_note_names_a_table_or_a_column() -> None:
     assert bad == []
 
 
+@pytest.mark.regional
 def test_task_wording_names_units_and_programmes_in_force() -> None:
     from dudao.plans.status import task_wording
     from dudao.plugins.manager import load_plugins

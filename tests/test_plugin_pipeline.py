@@ -335,6 +335,7 @@ def test_a_conflict_inside_the_dataset_leaves_only_its_targets_out() -> None:
     assert [c.scope for c in result.conflicts] == ["430624"]
 
 
+@pytest.mark.regional
 def test_validate_on_a_plugin_folder_says_what_loading_would(tmp_path: Path) -> None:
     """Before: validate passed an uncited value that loading then refused."""
     from click.testing import CliRunner

@@ -89,6 +89,7 @@ def test_a_reform_name_cannot_write_outside_out(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["evil.yaml"]  # nothing written
 
 
+@pytest.mark.regional
 @pytest.mark.filterwarnings("ignore:Glyph")  # no CJK font here: the 汉字 name draws as boxes
 def test_an_accepted_reform_name_keeps_every_file_under_out(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("DUDAO_DISABLE_PLUGINS", "yueyang,weinan")

@@ -66,6 +66,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.regional
 def test_strict_build_writes_every_page_of_the_nav(site: Path) -> None:
     import yaml
 
@@ -146,6 +147,7 @@ def test_off_site_detector() -> None:
     ]
 
 
+@pytest.mark.regional
 def test_the_site_loads_nothing_from_off_site(site: Path) -> None:
     """Government intranets have no internet: no web fonts, CDN scripts or remote images
     (``theme.font: false``); links to read elsewhere (``<a href>``) are fine."""
@@ -164,6 +166,7 @@ def test_the_site_loads_nothing_from_off_site(site: Path) -> None:
     assert "fonts.googleapis.com" not in (site / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.regional
 def test_the_site_is_chinese_first_with_search_in_both_languages(site: Path) -> None:
     index = (site / "index.html").read_text(encoding="utf-8")
     assert re.search(r'<html lang="zh"', index)
@@ -171,6 +174,7 @@ def test_the_site_is_chinese_first_with_search_in_both_languages(site: Path) -> 
     assert '"lang":["zh","en"]' in config.replace(" ", "")
 
 
+@pytest.mark.regional
 def test_api_reference_renders_the_docstrings(site: Path) -> None:
     api = (site / "api" / "api" / "index.html").read_text(encoding="utf-8")
     assert "dudao.api.check" in api
@@ -203,7 +207,17 @@ def test_catalogue_has_a_page_per_seed_region(catalogue: tuple[Any, dict[str, st
         assert f"catalogue/{region}.md" in pages
 
 
-@pytest.mark.parametrize("kind", ["rule", "parameter", "indicator_set", "programme", "work_plan"])
+@pytest.mark.parametrize(
+    # work plans are all regional: the core has none
+    "kind",
+    [
+        "rule",
+        "parameter",
+        "indicator_set",
+        "programme",
+        pytest.param("work_plan", marks=pytest.mark.regional),
+    ],
+)
 def test_catalogue_lists_every_entry_with_its_citation(
     catalogue: tuple[Any, dict[str, str]], kind: str
 ) -> None:
@@ -235,6 +249,7 @@ def test_catalogue_counts_match_the_law_book(catalogue: tuple[Any, dict[str, str
             assert f"## 规则 / Rules\n\n共 {rules} 条。" in page
 
 
+@pytest.mark.regional
 def test_catalogue_marks_sample_values(catalogue: tuple[Any, dict[str, str]]) -> None:
     plugins, pages = catalogue
     tool = _tool("make_catalogue")
@@ -336,6 +351,7 @@ def test_notebook_page_shows_every_code_cell() -> None:
     assert page.startswith("# ") and images == {}
 
 
+@pytest.mark.regional
 def test_the_site_shows_the_notebooks_tables_and_plots(site: Path) -> None:
     """The build runs the notebook and puts its outputs on the page, plots beside it."""
     folder = site / "notebooks" / "researcher"

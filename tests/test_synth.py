@@ -132,6 +132,7 @@ def test_check_finds_passing_and_failing_targets(
     assert len(result.findings) == sum(r.failed for r in result.runs)
 
 
+@pytest.mark.regional
 def test_development_zones_are_supervised_and_report(plugins) -> None:
     data = synthesize(11, *CITY, hierarchy=plugins.hierarchy())
     zones = {"450100-jingkai", "450100-gaoxin", "450100-dongmeng"}

@@ -171,6 +171,7 @@ def guangxi(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.mark.regional
 @pytest.mark.parametrize("width", WIDTHS)
 def test_plan_status_counts_long_unit_lists(guangxi: Path, width: int) -> None:
     code, out, err = run("plan", "status", str(guangxi), width=width)
@@ -186,6 +187,7 @@ def test_plan_status_counts_long_unit_lists(guangxi: Path, width: int) -> None:
     assert any(r.count("（45") >= 111 for r in reasons)
 
 
+@pytest.mark.regional
 def test_plan_show_names_programmes() -> None:
     code, out, err = run("plan", "show", width=200)
     assert code == 0, err
@@ -238,7 +240,7 @@ def test_rules_at_any_width(width: int) -> None:
         ["evaluate", "--set", "quality_balanced"],
         ["programmes"],
         ["plan", "show"],
-        ["plan", "status", "nanning"],
+        pytest.param(["plan", "status", "nanning"], marks=pytest.mark.regional),
     ],
     ids=["evaluate", "programmes", "plan-show", "plan-status"],
 )

@@ -140,6 +140,7 @@ ACCIDENT_CELLS = (
 )
 
 
+@pytest.mark.regional
 def test_scores_on_a_folder_dataset_resolve_the_set_at_the_dataset_scope(tmp_path: Path) -> None:
     from dudao.examples import example_path
 
@@ -162,6 +163,7 @@ expect:
     assert failing.failures == ["得分 450102 vetoed：预期 False，实际 True"]
 
 
+@pytest.mark.regional
 def test_scores_use_a_regional_extension_of_the_national_set(tmp_path: Path) -> None:
     from dudao.examples import example_path
     from dudao.plugins.yaml_plugin import YamlPlugin

@@ -25,6 +25,7 @@ def test_a_check_without_findings_prints_its_report(fmt: str) -> None:
         assert "错误 0 项、警告 0 项、提示 0 项" in result.stdout
 
 
+@pytest.mark.regional
 def test_a_dataset_without_zones_does_not_judge_zone_coverage(dataset: Path) -> None:
     (dataset / "zones.csv").unlink()
     result = run("check", dataset, "--format", "json")
@@ -38,6 +39,7 @@ def test_a_dataset_without_zones_does_not_judge_zone_coverage(dataset: Path) -> 
     assert sum(line.startswith("未运行 zone-coverage（") for line in lines) == 1
 
 
+@pytest.mark.regional
 def test_a_dataset_without_schools_says_which_rules_it_cannot_run(dataset: Path) -> None:
     """Not 40 visits naming unknown schools, nor every school counted as none."""
     (dataset / "schools.csv").unlink()
@@ -48,6 +50,7 @@ def test_a_dataset_without_schools_says_which_rules_it_cannot_run(dataset: Path)
     assert "未运行 zone-coverage（" in run("check", dataset).stdout
 
 
+@pytest.mark.regional
 @pytest.mark.parametrize("table", ["schools", "zones", "inspectors", "visits", "budgets"])
 def test_an_absent_table_provides_nothing(dataset: Path, table: str) -> None:
     (dataset / f"{table}.csv").unlink()
@@ -57,6 +60,7 @@ def test_an_absent_table_provides_nothing(dataset: Path, table: str) -> None:
     assert ds.provides("meetings") and ds.provides("meetings.date")
 
 
+@pytest.mark.regional
 def test_an_absent_inspectors_table_is_not_an_unknown_inspector_everywhere(
     dataset: Path,
 ) -> None:

@@ -36,6 +36,7 @@ def test_quality_balanced_derives_the_school_measures(plugins: PluginSet) -> Non
     assert any(c.startswith("cv_primary_") for c in ev.set.columns())
 
 
+@pytest.mark.regional
 def test_the_unit_given_or_the_targets_common_unit_pick_the_version(
     plugins: PluginSet,
 ) -> None:
@@ -66,6 +67,7 @@ def test_a_missing_column_names_it(plugins: PluginSet, tmp_path: Path) -> None:
     assert any("缺少" in p.message for p in err.value.problems)
 
 
+@pytest.mark.regional
 def test_the_service_says_why_a_set_did_not_run_in_a_line(plugins: PluginSet) -> None:
     assert run_set(DATA, plugins, "nope", "450100", DAY) == "没有已安装的指标体系 nope"
     assert run_set(DATA, plugins, "yueyang_county_duty", "450100", DAY).startswith("不适用于本单位")

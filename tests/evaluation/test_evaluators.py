@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from dudao.evaluation.evaluators import HIERARCHY_BASIS, evaluator_basis, evaluators
 from dudao.law.kinds import Kind
 from dudao.model.jurisdiction import Jurisdiction, JurisdictionKind
 from dudao.plugins.manager import load_plugins
+
+pytestmark = pytest.mark.regional
 
 PLUGINS = load_plugins()
 H = PLUGINS.hierarchy().extend(

@@ -249,6 +249,7 @@ def test_validate_command_checks_programme_files(tmp_path: Path) -> None:
     assert "g.yaml:9 indicator_set" in r.output and "是否是 'preschool_universal'" in r.output
 
 
+@pytest.mark.regional
 def test_a_record_is_read_by_the_programme_version_of_its_own_date() -> None:
     """Nanning restated 普及普惠 for 2022 with its own stages (南府督委办〔2022〕7号 四);
     a 2022 record of such a stage stays valid in a 2023 dataset, a 2023 one does not."""

@@ -27,6 +27,7 @@ def _docx_text(path: Path) -> str:
     return "\n".join([p.text for p in d.paragraphs] + cells)
 
 
+@pytest.mark.regional
 def test_supervision_report_docx(tmp_path: Path) -> None:
     out = tmp_path / "青秀区督导报告.docx"
     code, stdout, err = run(
@@ -39,6 +40,7 @@ def test_supervision_report_docx(tmp_path: Path) -> None:
     assert "关于青秀区教育督导情况的督导报告" in text and "青秀区人民政府：" in text
 
 
+@pytest.mark.regional
 def test_official_fonts_are_named_in_the_docx(tmp_path: Path) -> None:
     import docx
     from docx.oxml.ns import qn
@@ -65,6 +67,7 @@ def test_official_fonts_are_named_in_the_docx(tmp_path: Path) -> None:
     assert "仿宋_GB2312" in fonts and "Noto Serif CJK SC" not in fonts
 
 
+@pytest.mark.regional
 def test_supervision_report_with_evaluations_and_a_number(tmp_path: Path) -> None:
     """马山县 in the evaluation example: 普惠性幼儿园覆盖率 0.75 < 0.8 and 公办园在园幼儿
     占比 0.444 < 0.5, so 8 of 10 points and 不达标 (measurements.csv)."""
@@ -82,6 +85,7 @@ def test_supervision_report_with_evaluations_and_a_number(tmp_path: Path) -> Non
     assert "2024年12月31日" in text
 
 
+@pytest.mark.regional
 def test_plan_progress_docx(tmp_path: Path) -> None:
     out = tmp_path / "plan.docx"
     code, _, err = run("report", "plan", "nanning", "--out", str(out))
@@ -128,10 +132,11 @@ def test_supervision_order_pdf(case_store: Path, tmp_path: Path) -> None:
     ("args", "where", "what"),
     [
         (("report", "memo", "--out", "x.pdf"), "KIND", "不认识的文档类型 'memo'"),
-        (("report", "supervision", "nanning", "--unit", "450200", "--out", "x.pdf"), "--unit",
-         "柳州市（450200）不在数据集的范围南宁市（450100）之内"),
-        (("report", "supervision", "nanning", "--unit", "459999", "--out", "x.pdf"), "--unit",
-         "未知的区划代码 '459999'"),
+        pytest.param(("report", "supervision", "nanning", "--unit", "450200", "--out", "x.pdf"),
+                     "--unit", "柳州市（450200）不在数据集的范围南宁市（450100）之内",
+                     marks=pytest.mark.regional),
+        pytest.param(("report", "supervision", "nanning", "--unit", "459999", "--out", "x.pdf"),
+                     "--unit", "未知的区划代码 '459999'", marks=pytest.mark.regional),
         (("report", "supervision", "nanning", "--out", "x.txt"), "--out", "无法从文件名 'x.txt' 判断输出格式"),
         (("report", "supervision", "--format", "pdf", "--out", "x.docx"), "--out", "不一致"),
         (("report", "plan", "--year", "2023", "--as-of", "2023-03-01", "--out", "x.pdf"), "--year",
@@ -139,8 +144,8 @@ def test_supervision_order_pdf(case_store: Path, tmp_path: Path) -> None:
         (("report", "order", "--out", "x.pdf"), "--case", "生成督办单需要 --case"),
         (("report", "order", "--case", "C1", "--store", "nowhere.db", "--out", "x.pdf"), "--store",
          "案件库文件 'nowhere.db' 不存在"),
-        (("report", "supervision", "nanning", "--set", "no_such_set", "--out", "x.pdf"), "--set",
-         "没有 id 为 'no_such_set' 的指标体系"),
+        pytest.param(("report", "supervision", "nanning", "--set", "no_such_set", "--out", "x.pdf"),
+                     "--set", "没有 id 为 'no_such_set' 的指标体系", marks=pytest.mark.regional),
     ],
 )  # fmt: skip
 def test_errors_are_located(

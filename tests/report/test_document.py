@@ -97,6 +97,7 @@ def test_attachment_note_and_sample_number() -> None:
     assert two.shown_number == "南府督〔2023〕5号"  # a real number is not marked
 
 
+@pytest.mark.regional
 def test_names_of_governments_and_offices(checked) -> None:
     h = checked.hierarchy
     assert government(h, "450103") == "青秀区人民政府"
@@ -109,6 +110,7 @@ def test_names_of_governments_and_offices(checked) -> None:
     )
 
 
+@pytest.mark.regional
 def test_supervision_report_of_qingxiu(checked) -> None:
     """青秀区 in the Nanning example (counted from its CSVs): 14 schools, one of them
     large (1:1), so 3 + 1 = 4 inspectors at Guangxi's 1:5 and 3 in post; part-time
@@ -143,6 +145,7 @@ def test_supervision_report_of_qingxiu(checked) -> None:
     assert table.sample
 
 
+@pytest.mark.regional
 def test_unit_outside_the_dataset_is_refused(checked) -> None:
     from dudao.errors import DudaoError
 
@@ -154,6 +157,7 @@ def test_unit_outside_the_dataset_is_refused(checked) -> None:
     assert err.value.problems[0].path == ("--unit",)
 
 
+@pytest.mark.regional
 def test_a_unit_without_findings_gets_no_rectification(checked) -> None:
     """兴宁区 (450102) passes every rule in the example."""
     doc = supervision_report("450102", check=checked)
@@ -164,6 +168,7 @@ def test_a_unit_without_findings_gets_no_rectification(checked) -> None:
     assert doc.attachments[0].rows == () and doc.attachments[0].note == "本次检查未发现问题。"
 
 
+@pytest.mark.regional
 def test_long_lists_are_cut_with_a_count(checked) -> None:
     """宾阳县 (450126): 1 staffing finding and 4 schools of zone BY-Z2 without an inspector."""
     doc = supervision_report("450126", check=checked, body_limit=2, table_limit=3)
@@ -181,6 +186,7 @@ def test_long_lists_are_cut_with_a_count(checked) -> None:
     assert table.note is not None and table.note.startswith("共 5 项，本表列出前 3 项")
 
 
+@pytest.mark.regional
 def test_the_figures_of_a_part_are_not_the_datasets(checked) -> None:
     city = supervision_report("450100", check=checked).sections[0].paragraphs[0]
     county = supervision_report("450103", check=checked).sections[0].paragraphs[0]
@@ -188,6 +194,7 @@ def test_the_figures_of_a_part_are_not_the_datasets(checked) -> None:
     assert "检查对象" not in county and "青秀区发现问题 3 项" in county
 
 
+@pytest.mark.regional
 def test_plan_progress_counts_an_item_and_lists_what_can_be_measured(nanning) -> None:
     """Item 一 of 桂教督委办〔2023〕11号 in the Guangxi plugin (plans/2023.yaml): five
     tasks; two target rules (committee-established, committee-composition) and are not
@@ -218,6 +225,7 @@ def test_plan_progress_counts_an_item_and_lists_what_can_be_measured(nanning) ->
     assert table.rows[0][1] == "一/reform-management"
 
 
+@pytest.mark.regional
 def test_the_signer_comes_from_the_dataset_then_the_plugins(checked) -> None:
     from dudao import api
     from dudao.report.builders import known_offices

@@ -19,6 +19,8 @@ from dudao.store import CaseStore  # noqa: E402
 
 from .conftest import HOSTILE  # noqa: E402
 
+pytestmark = pytest.mark.regional
+
 
 def _open(data: bytes):  # -> docx Document
     return docx.Document(io.BytesIO(data))

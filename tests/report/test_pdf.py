@@ -39,6 +39,7 @@ def report_pdf(checked, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.mark.regional
 def test_pdf_embeds_the_cjk_fonts(report_pdf: Path) -> None:
     lines = _run("pdffonts", report_pdf).splitlines()[2:]
     assert lines, "no fonts in the PDF"
@@ -51,6 +52,7 @@ def test_pdf_embeds_the_cjk_fonts(report_pdf: Path) -> None:
     assert all("CJK" in n for n in names), names
 
 
+@pytest.mark.regional
 def test_pdf_text_is_the_chinese_of_the_document(report_pdf: Path, checked) -> None:
     text = _text(report_pdf)
     for expected in (
@@ -74,6 +76,7 @@ def test_pdf_text_is_the_chinese_of_the_document(report_pdf: Path, checked) -> N
     assert not missing, missing
 
 
+@pytest.mark.regional
 def test_first_page_as_png_is_drawn(report_pdf: Path) -> None:
     import numpy as np
     from PIL import Image
@@ -120,6 +123,7 @@ def test_hostile_strings_print_as_themselves(case_store: Path, tmp_path: Path) -
     assert "办公室{{7*7}}" in text and "49" not in text.split("办公室")[1][:4]
 
 
+@pytest.mark.regional
 def test_no_resource_is_fetched(checked) -> None:
     html = render_html(supervision_report("450103", check=checked), serif="A", sans="B")
     assert not re.search(r"(src|href)\s*=|url\(|@import", html)

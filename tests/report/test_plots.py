@@ -53,6 +53,7 @@ def test_unit_labels_are_names_with_codes_where_names_repeat() -> None:
     assert plots.unit_labels(["450199"], [None]) == ["450199"]
 
 
+@pytest.mark.regional
 def test_comparison_plot_names_units_on_its_axis(tmp_path) -> None:
     """Baseline vs 1:4 on the Nanning example: the x axis reads 青秀区 …, not 450103."""
     if not has_cjk_font():

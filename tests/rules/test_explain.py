@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from dudao.cli import cli
@@ -28,6 +29,7 @@ def params(trace: dict[str, Any]) -> dict[str, Any]:
     return {p["id"]: p["value"] for p in trace["parameters"]}
 
 
+@pytest.mark.regional
 def test_a_2022_plan_checked_in_2023_is_explained_with_the_2022_deadline() -> None:
     # Nanning's deadline (南府督委办〔2022〕7号, "04-09") is in force during 2022 only; as of
     # 2023-03-01 the 2023 plan is not yet due, so the 2022 filing is judged by it.
@@ -41,6 +43,7 @@ def test_a_2022_plan_checked_in_2023_is_explained_with_the_2022_deadline() -> No
     assert deadline["display"] == "04-09"
 
 
+@pytest.mark.regional
 def test_once_the_deadline_has_passed_the_current_year_is_explained_on_the_as_of_date() -> None:
     trace = explain("upward-reporting", "450125", "--as-of", "2022-06-01")
     assert trace["evidence"]["year"] == 2022
@@ -48,12 +51,14 @@ def test_once_the_deadline_has_passed_the_current_year_is_explained_on_the_as_of
     assert params(trace)["reporting.plan_deadline"] == "04-09"
 
 
+@pytest.mark.regional
 def test_routine_visits_are_explained_on_the_last_day_of_the_judged_semester() -> None:
     trace = explain("routine-visits", "HZ-07")  # autumn 2022: 2022-09-01 to 2023-01-31
     assert trace["parameters_on"] == "2023-01-31"
     assert params(trace) == {"supervision.visits_per_semester": 2}
 
 
+@pytest.mark.regional
 def test_a_rule_about_the_present_is_explained_on_the_as_of_date() -> None:
     trace = explain("inspector-staffing", "450103")
     assert trace["parameters_on"] == "2023-03-01"

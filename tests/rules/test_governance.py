@@ -160,6 +160,7 @@ def test_a_deadline_must_be_a_month_and_day() -> None:
 # ------------------------------------------------------------ committee-established
 
 
+@pytest.mark.regional
 def test_every_government_needs_a_committee_but_development_zones_do_not() -> None:
     # 马山县 450124 has none; the three zones have none and are not checked
     have = ["450100", *(c for c in NANNING_COUNTIES if c != "450124")]
@@ -185,6 +186,7 @@ def test_a_city_without_a_committee_is_named_at_its_level() -> None:
     ]
 
 
+@pytest.mark.regional
 def test_a_dataset_without_committees_says_nothing_about_them() -> None:
     # no committees.yaml: the rule is skipped with its reason, not failed everywhere
     result = check(dataset("450100"), dt.date(2022, 6, 1), "committee-established")
@@ -213,6 +215,7 @@ def test_outside_guangxi_the_national_opinions_are_cited_from_their_publication(
     assert check(ds, dt.date(2019, 12, 31), "committee-established").runs == []
 
 
+@pytest.mark.regional
 def test_in_guangxi_before_the_implementing_opinions_the_national_version_governs() -> None:
     ds = dataset("450103", committees=[committee("450102")])
     early = check(ds, dt.date(2020, 5, 13), "committee-established")
@@ -224,6 +227,7 @@ def test_in_guangxi_before_the_implementing_opinions_the_national_version_govern
 # ------------------------------------------------------------ committee-composition
 
 
+@pytest.mark.regional
 def test_a_complete_county_committee_passes_through_the_catalogue_aliases() -> None:
     result = check(
         dataset("450103", committees=[committee("450103")]),
@@ -239,6 +243,7 @@ def test_a_complete_county_committee_passes_through_the_catalogue_aliases() -> N
     assert row["citation"] == "厅发〔2020〕26号 二（一）；厅发〔2020〕26号 二（二）"
 
 
+@pytest.mark.regional
 def test_every_missing_piece_is_listed_in_one_finding() -> None:
     units = [u for u in COUNTY_UNITS if u not in ("县体育局", "县残联")]
     members = tuple(
@@ -289,6 +294,7 @@ def test_every_missing_piece_is_listed_in_one_finding() -> None:
     }
 
 
+@pytest.mark.regional
 def test_an_office_with_no_host_given_is_reported() -> None:
     c = committee("450103", office_host=None)
     result = check(dataset("450103", committees=[c]), dt.date(2023, 3, 1), "committee-composition")
@@ -308,6 +314,7 @@ def test_a_city_committee_names_its_units_in_the_city_form() -> None:
     assert evidence(result, "committee-composition", "450100")["missing"] == []
 
 
+@pytest.mark.regional
 def test_a_body_recorded_for_a_development_zone_is_not_held_to_committee_rules() -> None:
     zone = Committee("450100-gaoxin", "南宁高新区教育督导部门")
     ds = dataset("450100-gaoxin", committees=[zone])
@@ -353,6 +360,7 @@ def memberships(draw: st.DrawFn) -> tuple[list[str], str]:
     return names, extra
 
 
+@pytest.mark.regional
 @given(memberships())
 def test_adding_a_member_unit_never_adds_a_missing_unit(case: tuple[list[str], str]) -> None:
     names, extra = case
@@ -386,6 +394,7 @@ def _plans(filed: dict[str, str | None], year: int = 2022) -> list[dict[str, Any
     return rows
 
 
+@pytest.mark.regional
 def test_nanning_counties_and_zones_file_their_2022_plan_by_9_april() -> None:
     filings = _plans(
         {
@@ -426,6 +435,7 @@ def test_nanning_counties_and_zones_file_their_2022_plan_by_9_april() -> None:
     assert len(result.checks["upward-reporting@450000"]) == 15
 
 
+@pytest.mark.regional
 def test_before_the_deadline_the_previous_year_is_judged_without_a_date() -> None:
     # As of 9 April 2022 the 2022 plan is not yet due: 2021 is judged, for which no
     # deadline was set (Guangxi: filed at all).
@@ -441,6 +451,7 @@ def test_before_the_deadline_the_previous_year_is_judged_without_a_date() -> Non
     assert result.findings.iloc[0]["message_en"].endswith("plan not filed upward")
 
 
+@pytest.mark.regional
 def test_the_2022_deadline_is_still_applied_when_checked_in_2023() -> None:
     filings = _plans({"450125": "2022-04-20", "450100-gaoxin": None})
     result = check(dataset("450100", filings=filings), dt.date(2023, 3, 1), "upward-reporting")
@@ -456,6 +467,7 @@ def test_outside_guangxi_no_plan_is_required() -> None:
     assert runs(result, "upward-reporting") == []
 
 
+@pytest.mark.regional
 def test_upward_reporting_is_skipped_without_a_filings_table() -> None:
     result = check(dataset("450100"), dt.date(2022, 6, 1), "upward-reporting")
     assert runs(result, "upward-reporting") == [("guangxi", 0, 0, "数据集中没有 filings 表")]
@@ -477,6 +489,7 @@ def _nanning_committees() -> list[Committee]:
     return [committee(c) for c in ("450100", "450103", "450105")]
 
 
+@pytest.mark.regional
 def test_nanning_committees_hold_a_regular_meeting_in_2022() -> None:
     ds = dataset("450100", committees=_nanning_committees(), meetings=_meetings())
     result = check(ds, dt.date(2023, 3, 1), "committee-meetings")
@@ -501,6 +514,7 @@ def test_nanning_committees_hold_a_regular_meeting_in_2022() -> None:
     assert evidence(result, "committee-meetings", "450103")["ok"]
 
 
+@pytest.mark.regional
 def test_the_2022_work_point_judges_2022_only() -> None:
     ds = dataset("450100", committees=_nanning_committees(), meetings=_meetings())
     for day in (dt.date(2022, 6, 1), dt.date(2024, 3, 1)):  # judging 2021, 2023: no number
@@ -521,6 +535,7 @@ def test_the_meetings_rule_is_a_template_in_force_only_where_adopted() -> None:
     assert runs(result, "committee-meetings") == []
 
 
+@pytest.mark.regional
 def test_committee_meetings_are_skipped_without_a_meetings_table() -> None:
     ds = dataset("450100", committees=_nanning_committees())
     result = check(ds, dt.date(2023, 3, 1), "committee-meetings")
@@ -547,6 +562,7 @@ def _budgets() -> list[dict[str, Any]]:
     return rows
 
 
+@pytest.mark.regional
 def test_every_government_has_supervision_funding_in_the_judged_budget() -> None:
     result = check(
         dataset("450100", budgets=_budgets()), dt.date(2023, 3, 1), "supervision-funding"
@@ -572,6 +588,7 @@ def test_every_government_has_supervision_funding_in_the_judged_budget() -> None
     assert checked == {"450100", *NANNING_COUNTIES}  # development zones are not governments
 
 
+@pytest.mark.regional
 def test_yueyang_cites_its_2023_work_point_for_2023_only() -> None:
     ds = dataset("430602", budgets=[{"jurisdiction": "430602", "year": 2022, "amount": 8.0}])
     in_2024 = check(ds, dt.date(2024, 2, 1), "supervision-funding")  # judges 2023
@@ -628,6 +645,7 @@ def test_findings_do_not_depend_on_the_order_of_rows(rnd: Any) -> None:
     )
 
 
+@pytest.mark.regional
 @pytest.mark.parametrize(
     ("code", "dropped", "named"),
     [
@@ -651,6 +669,7 @@ def test_a_missing_member_unit_is_named_as_the_committee_s_government_calls_it(
     assert messages(result)[code] == f"督导委员会组成不完整：缺成员单位 1 个：{named}"
 
 
+@pytest.mark.regional
 def test_a_province_s_committee_keeps_the_catalogue_names() -> None:
     c = committee("450000", units=CATALOGUE_UNITS[:-1], office_host="自治区教育厅")
     row = evidence(

@@ -207,6 +207,7 @@ def _pre_service_cases(county: str) -> list[dict]:
     ]
 
 
+@pytest.mark.regional
 def test_pre_service_training_in_guangxi_cites_the_guangxi_clause() -> None:
     result = _run(
         dataset(GUANGXI, inspectors=_pre_service_cases(GUANGXI)), rule="pre-service-training"
@@ -267,6 +268,7 @@ def _assessed() -> list[dict]:
     ]
 
 
+@pytest.mark.regional
 def test_unqualified_inspectors_still_serving_after_the_year() -> None:
     result = _run(dataset(GUANGXI, inspectors=_assessed()), rule="unqualified-removed")
     # 2023-06-01 is after 2022-12-31 (U1) but not after 2023-12-31 (U2)
@@ -312,6 +314,7 @@ def _zones(county: str, *ids: str) -> list[dict]:
     return [{"zone_id": z, "name": f"{z}责任区", "county": county} for z in ids]
 
 
+@pytest.mark.regional
 def test_zone_composition_in_yueyang() -> None:
     # Yueyang 2023: full-time exactly 2, part-time 2–3
     ds = dataset(
@@ -355,6 +358,7 @@ def test_zone_composition_in_yueyang() -> None:
     assert evidence(result, "zone-composition", "Z1")["ok"]
 
 
+@pytest.mark.regional
 def test_zone_composition_only_where_and_when_set() -> None:
     empty_zone = dict(zones=_zones(NATIONAL, "Q1"), inspectors=[inspector("X", NATIONAL)])
     # no national text sets numbers: the rule is a template, in force nowhere unadopted,
@@ -372,6 +376,7 @@ def test_zone_composition_only_where_and_when_set() -> None:
 # ------------------------------------------------ yueyang adopts inspector-staffing
 
 
+@pytest.mark.regional
 def test_yueyang_staffing_cites_its_work_points_in_2023_only() -> None:
     # 11 schools at 1:5: ceil(11 / 5) = 3 inspectors needed, 2 serving
     ds = dataset(

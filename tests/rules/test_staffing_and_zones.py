@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from dudao.testing import dataset, evidence, inspector, parameter, run, school
 
 DAY = dt.date(2023, 3, 1)
@@ -16,6 +18,7 @@ def _county(n_schools: int, n_inspectors: int, county: str = "450108", **school_
     }
 
 
+@pytest.mark.regional
 def test_eleven_schools_need_three_inspectors() -> None:
     # 良庆区 is in Guangxi: the ratio is 5 (厅发〔2020〕26号 三（一））; ceil(11 / 5) = 3
     result = run(dataset("450108", **_county(11, 2)), DAY, rules={"inspector-staffing"})

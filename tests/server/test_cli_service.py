@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from dudao.cli import cli
@@ -20,6 +21,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+@pytest.mark.regional
 def test_accounts_first_administrator_demo_and_list(tmp_path: Path) -> None:
     data = str(tmp_path / "data")
     code, out = run(
@@ -45,6 +47,7 @@ def test_accounts_first_administrator_demo_and_list(tmp_path: Path) -> None:
     assert not {a["username"]: a for a in json.loads(out)["accounts"]}["qx-staff"]["active"]
 
 
+@pytest.mark.regional
 def test_open_findings_opens_one_case_per_unit_and_rule_once(tmp_path: Path) -> None:
     store = str(tmp_path / "cases.db")
     folder = str(example_path("nanning"))

@@ -26,6 +26,8 @@ from dudao.server.service import Service
 from dudao.server.settings import Settings
 from dudao.web.app import create_app
 
+pytestmark = pytest.mark.regional
+
 EXAMPLE = Path(dudao.examples.__file__).parent / "nanning_evaluation"
 DAY = "2025-06-30"
 

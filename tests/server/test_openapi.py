@@ -15,6 +15,8 @@ from dudao.server.app import create_app
 from dudao.server.settings import Settings
 from dudao.server.submissions import import_dataset
 
+pytestmark = pytest.mark.regional
+
 # The schema does not depend on the data: take it from an app that is never started.
 schema = schemathesis.openapi.from_dict(
     create_app(Settings(data=Path("unused"), secret="unused")).openapi()

@@ -190,6 +190,7 @@ def test_overdue_rectifications_are_listed_for_the_level_above(live: Any) -> Non
     assert cid not in {o["case_id"] for o in own["items"]}
 
 
+@pytest.mark.regional
 def test_analysis_runs_on_approved_data_and_routes_findings(live: Any) -> None:
     from dudao import api
     from dudao.examples import example_path
@@ -220,6 +221,7 @@ def test_analysis_runs_on_approved_data_and_routes_findings(live: Any) -> None:
     assert again["opened"] == [] and sorted(again["skipped"]) == sorted(routed["opened"])
 
 
+@pytest.mark.regional
 def test_deadlines_come_from_the_plans_in_scope(live: Any) -> None:
     nn = live.client("nn-staff")
     county = nn.get("/api/v1/submissions/deadlines", params={"unit": "450103", "year": 2022})
@@ -264,6 +266,7 @@ def test_nothing_without_signing_in(live: Any, path: str) -> None:
     assert bad.status_code == 401 and codes(bad) == ["bad-token"]
 
 
+@pytest.mark.regional
 def test_a_submission_after_a_plan_deadline_is_marked_late(live: Any) -> None:
     qx = live.client("qx-staff")
     late = qx.post(

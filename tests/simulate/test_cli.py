@@ -6,9 +6,12 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from dudao.cli import cli
+
+pytestmark = pytest.mark.regional
 
 FOUR = """name: ratio-4-guangxi
 title: 广西督学配比改为 1:4

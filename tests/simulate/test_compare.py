@@ -30,6 +30,7 @@ def row(frame: pd.DataFrame, scenario: str, code: str) -> pd.Series:
     return hit.iloc[0]
 
 
+@pytest.mark.regional
 def test_ratio_four_staffing_by_hand(four) -> None:
     # 邕宁区 450109: 5 schools, 1 serving inspector (schools.csv, inspectors.csv)
     base, new = row(four.staffing, "baseline", "450109"), row(four.staffing, "four", "450109")
@@ -39,6 +40,7 @@ def test_ratio_four_staffing_by_hand(four) -> None:
     assert bool(new["cost_sample"])
 
 
+@pytest.mark.regional
 def test_findings_under_a_reform_cite_the_reform(nanning) -> None:
     found = nanning.check(FOUR, only={"inspector-staffing"}).findings
     yn = found[found["jurisdiction"] == "450109"].iloc[0]
@@ -48,6 +50,7 @@ def test_findings_under_a_reform_cite_the_reform(nanning) -> None:
     assert yn["evidence"]["sample_parameters"] is True
 
 
+@pytest.mark.regional
 def test_only_the_affected_rule_runs_and_findings_follow(four) -> None:
     assert four.rules == frozenset({"inspector-staffing"})
     wide = four.changes("findings")
@@ -55,6 +58,7 @@ def test_only_the_affected_rule_runs_and_findings_follow(four) -> None:
     assert yn[["baseline", "four", "four_change"]].to_numpy().tolist() == [[0, 1, 1]]
 
 
+@pytest.mark.regional
 def test_rollup_to_the_city(four, nanning) -> None:
     city = four.by_level("staffing", "prefecture")
     assert city["jurisdiction"].tolist() == ["450100", "450100"]
@@ -67,6 +71,7 @@ def test_rollup_to_the_city(four, nanning) -> None:
     ]
 
 
+@pytest.mark.regional
 def test_affected_rules_agree_with_a_full_run(nanning, four) -> None:
     full = compare(nanning, [FOUR], rules="all")
     keys = ["scenario", "jurisdiction", "rule", "findings"]
@@ -79,6 +84,7 @@ def test_affected_rules_agree_with_a_full_run(nanning, four) -> None:
     assert len(a) > 0 and a.equals(b)
 
 
+@pytest.mark.regional
 def test_programmes_and_rank_summary(nanning) -> None:
     # a stricter primary CV limit in Nanning: 0.5 → 0.3
     strict = Reform("cv").change_indicator(
@@ -100,6 +106,7 @@ def test_programmes_and_rank_summary(nanning) -> None:
     assert (qb["cv"] <= qb["baseline"]).all() and (qb["cv"] < qb["baseline"]).any()
 
 
+@pytest.mark.regional
 def test_parquet_round_trip(four, tmp_path: Path) -> None:
     paths = four.to_parquet(tmp_path)
     assert [p.name for p in paths] == [
@@ -112,6 +119,7 @@ def test_parquet_round_trip(four, tmp_path: Path) -> None:
     assert back["shortfall"].sum() == four.staffing["shortfall"].sum()
 
 
+@pytest.mark.regional
 def test_reform_names_clash(nanning) -> None:
     with pytest.raises(DudaoError, match="baseline"):
         compare(nanning, [Reform("baseline")])
@@ -128,6 +136,7 @@ def test_rank_correlations_by_hand() -> None:
     assert kendall_tau(np.array([1, 2, 3]), np.array([3, 2, 1])) == pytest.approx(-1.0)
 
 
+@pytest.mark.regional
 def test_an_indicator_change_in_one_county_leaves_the_others_scores(nanning) -> None:
     one = Reform("one").change_indicator(
         "quality_balanced", "cv_primary", item="*", value=0.0, scope="450103"
@@ -166,6 +175,7 @@ class SchoolSizeCap(Rule):
         return f"在校生 {row['students']} 人", f"{row['students']} students"
 
 
+@pytest.mark.regional
 def test_a_python_rule_added_in_one_county(nanning) -> None:
     reform = Reform("cap").put_rule(SchoolSizeCap(), scope="450103")
     result = compare(nanning, [reform])

@@ -113,6 +113,7 @@ def test_summary_interval_by_hand() -> None:
     assert (row["p2_5"], row["p97_5"]) == (pytest.approx(2.1), pytest.approx(5.9))
 
 
+@pytest.mark.regional
 def test_inputs_from_the_nanning_scenario(nanning) -> None:
     base = DynamicInputs.from_scenario(nanning)
     i = list(base.codes).index("450109")  # 邕宁区: 5 schools, 1 inspector, 1:5, 5-year cycle

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from dudao.simulate.compare import compare
 from dudao.simulate.reform import Reform
 from dudao.testing import share_of_examples
+
+pytestmark = pytest.mark.regional
 
 # each example checks the Nanning dataset twice; a few dozen examples say enough
 FEW = share_of_examples(0.25)

@@ -221,6 +221,7 @@ def test_the_reform_in_the_docs_loads_and_applies(tmp_path: Path, book) -> None:
     assert pre.max_points == 11  # gross_enrolment 1 → 2 points
 
 
+@pytest.mark.regional
 def test_a_list_valued_override_works_uncached(nanning) -> None:
     units = "committee.required_member_units"
     reform = Reform("units").set_parameter(units, ["财政局"], scope="450100")

@@ -95,6 +95,7 @@ def test_resume_reads_finished_tasks_and_runs_only_the_rest(tmp_path: Path) -> N
     assert run_sweep(changed, out=tmp_path, **options).resumed == 0
 
 
+@pytest.mark.regional
 def test_sweep_from_a_scenario_with_a_local_cluster(nanning, tmp_path: Path) -> None:
     reforms = grid("ratio", {"inspector.schools_per_inspector": [3]}, scope="450000")
     result = sweep(

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from web_helpers import HOSTILE, browser_sign_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.regional]
 
 
 def shot(page: Any, output: Path, name: str) -> Path:

@@ -47,12 +47,14 @@ def etag_of(text: str) -> str:
 
 
 # ------------------------------------------------------------- sign in
+@pytest.mark.regional
 def test_pages_ask_to_sign_in_first(client: TestClient) -> None:
     r = client.get("/units/450103?x=1", follow_redirects=False)
     assert r.status_code == 303
     assert r.headers["location"] == "/login?next=/units/450103%3Fx%3D1"
 
 
+@pytest.mark.regional
 def test_wrong_password_is_refused_in_chinese(client: TestClient) -> None:
     token = csrf_of(client.get("/login").text)
     r = client.post(
@@ -63,6 +65,7 @@ def test_wrong_password_is_refused_in_chinese(client: TestClient) -> None:
     assert client.get("/", follow_redirects=False).status_code == 303  # still signed out
 
 
+@pytest.mark.regional
 def test_sign_in_goes_only_to_a_page_of_this_site(client: TestClient) -> None:
     token = csrf_of(client.get("/login").text)
     data = {"username": "qingxiu", "password": PASSWORD, "csrf_token": token}
@@ -70,6 +73,7 @@ def test_sign_in_goes_only_to_a_page_of_this_site(client: TestClient) -> None:
     assert r.headers["location"] == "/"
 
 
+@pytest.mark.regional
 def test_sign_in_without_the_form_token_is_refused(client: TestClient) -> None:
     client.get("/login")
     r = client.post("/login", data={"username": "qingxiu", "password": PASSWORD})
@@ -78,6 +82,7 @@ def test_sign_in_without_the_form_token_is_refused(client: TestClient) -> None:
 
 
 # ------------------------------------------------------------- scope
+@pytest.mark.regional
 @pytest.mark.parametrize("url", PAGES)
 def test_every_page_renders_for_the_county(county_reads: TestClient, url: str) -> None:
     r = county_reads.get(url)
@@ -87,6 +92,7 @@ def test_every_page_renders_for_the_county(county_reads: TestClient, url: str) -
     assert not re.search(r'(src|href|url)\s*[=(]\s*["\']?(https?:)?//', r.text)
 
 
+@pytest.mark.regional
 @pytest.mark.parametrize("url", NEIGHBOUR)
 def test_the_county_never_sees_a_neighbour_or_above(county_reads: TestClient, url: str) -> None:
     r = county_reads.get(url)
@@ -94,6 +100,7 @@ def test_the_county_never_sees_a_neighbour_or_above(county_reads: TestClient, ur
     assert "兴宁区" not in r.text  # not even its name
 
 
+@pytest.mark.regional
 def test_the_county_home_names_no_neighbour(county_reads: TestClient) -> None:
     text = county_reads.get("/").text
     assert "青秀区" in text
@@ -101,6 +108,7 @@ def test_the_county_home_names_no_neighbour(county_reads: TestClient) -> None:
         assert neighbour not in text
 
 
+@pytest.mark.regional
 def test_the_city_sees_its_counties(city_reads: TestClient) -> None:
     text = city_reads.get("/").text
     children = re.findall(r'href="/units/(450[0-9a-z-]+)"><span class="uname">', text)
@@ -111,6 +119,7 @@ def test_the_city_sees_its_counties(city_reads: TestClient) -> None:
     assert "兴宁区" in tree and "青秀区" in tree
 
 
+@pytest.mark.regional
 def test_findings_carry_document_and_clause(county_reads: TestClient) -> None:
     text = county_reads.get("/units/450103").text
     # 14 schools with 1 large one need 4 inspectors at 1:5 (1:1 for the large school);
@@ -121,6 +130,7 @@ def test_findings_carry_document_and_clause(county_reads: TestClient) -> None:
 
 
 # ------------------------------------------------------------- upload
+@pytest.mark.regional
 def test_an_upload_with_an_error_is_located_and_nothing_stored(county: TestClient) -> None:
     page = county.get("/units/450103/upload").text
     rows = "school_id,name,stage,ownership,students,county,zone\n"
@@ -140,6 +150,7 @@ def test_an_upload_with_an_error_is_located_and_nothing_stored(county: TestClien
     assert waiting.count("待审核，由南宁市") == 1  # only the seeded submission
 
 
+@pytest.mark.regional
 def test_a_valid_upload_awaits_the_level_above(county: TestClient, client: TestClient) -> None:
     page = county.get("/units/450103/upload").text
     assert "南府督委办〔2022〕7号" in page or "报送期限" not in page
@@ -152,6 +163,7 @@ def test_a_valid_upload_awaits_the_level_above(county: TestClient, client: TestC
     assert "校验通过，已报送" in r.text and "待审核" in r.text
 
 
+@pytest.mark.regional
 def test_an_uploaded_hostile_file_name_is_text(county_reads: TestClient) -> None:
     page = county_reads.get("/units/450103/upload").text
     r = county_reads.post(
@@ -163,6 +175,7 @@ def test_an_uploaded_hostile_file_name_is_text(county_reads: TestClient) -> None
     assert "<img src=x" not in r.text and "&lt;img src=x onerror=alert(1)&gt;" in r.text
 
 
+@pytest.mark.regional
 def test_the_city_approves_a_county_submission(city: TestClient) -> None:
     home = city.get("/units/450100").text
     ids = re.findall(r'action="/submissions/(\d+)/decide"', home)
@@ -179,6 +192,7 @@ def test_the_city_approves_a_county_submission(city: TestClient) -> None:
     assert "已审核（审核层级 450100）" in after
 
 
+@pytest.mark.regional
 def test_a_county_cannot_approve_its_own_submission(county: TestClient) -> None:
     home = county.get("/").text
     assert 'action="/submissions/' not in home  # no form for it
@@ -194,6 +208,7 @@ def test_a_county_cannot_approve_its_own_submission(county: TestClient) -> None:
 
 
 # ------------------------------------------------------------- cases
+@pytest.mark.regional
 def test_case_forms_speak_chinese(city_reads: TestClient) -> None:
     text = city_reads.get("/cases/DD2023000001").text
     assert "记录“反馈”" in text and "记录“督导报告”" in text
@@ -201,6 +216,7 @@ def test_case_forms_speak_chinese(city_reads: TestClient) -> None:
     assert "邀请单位" in text and ">invitees<" not in text
 
 
+@pytest.mark.regional
 def test_a_case_advances_with_the_form_and_refuses_a_stale_one(city: TestClient) -> None:
     page = city.get("/cases/DD2023000001").text
     form = {
@@ -221,6 +237,7 @@ def test_a_case_advances_with_the_form_and_refuses_a_stale_one(city: TestClient)
     assert "已被他人推进" in again.text
 
 
+@pytest.mark.regional
 def test_a_required_choice_left_empty_is_named(city: TestClient) -> None:
     page = city.get("/cases/DD2023000001").text
     form = {"csrf_token": csrf_of(page), "etag": etag_of(page), "step": "reported"}
@@ -229,6 +246,7 @@ def test_a_required_choice_left_empty_is_named(city: TestClient) -> None:
     assert "请填写“是否公开”" in r.text
 
 
+@pytest.mark.regional
 def test_a_case_step_without_the_form_token_is_refused(city: TestClient) -> None:
     page = city.get("/cases/DD2023000001").text
     form = {"etag": etag_of(page), "step": "reported", "published": "true"}
@@ -236,6 +254,7 @@ def test_a_case_step_without_the_form_token_is_refused(city: TestClient) -> None
     assert city.get("/cases/DD2023000001").text.count('class="when"') == 1
 
 
+@pytest.mark.regional
 def test_the_county_may_not_record_the_city_s_steps(county: TestClient) -> None:
     page = county.get("/cases/DD2023000001").text
     assert '<form method="post" action="/cases/' not in page
@@ -251,6 +270,7 @@ def test_the_county_may_not_record_the_city_s_steps(county: TestClient) -> None:
 
 
 # ------------------------------------------------------------- law, simulate
+@pytest.mark.regional
 def test_the_legislation_explorer_cites_each_entry(county_reads: TestClient) -> None:
     text = county_reads.get("/units/450103/law?on=2023-03-01").text
     row = re.search(r"<code>inspector.schools_per_inspector</code>.*?</tr>", text, re.S)
@@ -261,6 +281,7 @@ def test_the_legislation_explorer_cites_each_entry(county_reads: TestClient) -> 
     assert "日期“2023-02-30”无效" in bad
 
 
+@pytest.mark.regional
 def test_simulation_compares_baseline_and_reform_by_unit(city_reads: TestClient) -> None:
     text = city_reads.get("/simulate?ratio=4").text
     row = re.search(r"<code>450103</code></td>(.*?)</tr>", text, re.S)
@@ -272,6 +293,7 @@ def test_simulation_compares_baseline_and_reform_by_unit(city_reads: TestClient)
 
 
 # ------------------------------------------------------------- documents
+@pytest.mark.regional
 def test_the_report_downloads_as_docx(county_reads: TestClient) -> None:
     r = county_reads.get("/units/450103/report.docx")
     assert r.status_code == 200
@@ -280,6 +302,7 @@ def test_the_report_downloads_as_docx(county_reads: TestClient) -> None:
 
 
 # ------------------------------------------------------------- hostile
+@pytest.mark.regional
 def test_a_hostile_display_name_is_shown_as_text(client: TestClient) -> None:
     sign_in(client, "viewer")
     text = client.get("/").text
@@ -324,6 +347,7 @@ def test_case_forms_read_back_what_they_offer() -> None:
     assert "请填写“期限”" in messages and "“原因”的取值不在可选项中" in messages
 
 
+@pytest.mark.regional
 def test_the_city_opens_cases_from_its_counties_findings(city: TestClient) -> None:
     home = city.get("/units/450100").text
     assert "对下级单位的“错误”级问题立案" in home
@@ -340,6 +364,7 @@ def test_the_city_opens_cases_from_its_counties_findings(city: TestClient) -> No
     assert len(re.findall(r'<a href="/cases/F\d{4}-450', listed)) == 23
 
 
+@pytest.mark.regional
 def test_overdue_rectifications_show_on_the_level_above_and_the_unit(
     city_reads: TestClient, county_reads: TestClient
 ) -> None:
@@ -350,6 +375,7 @@ def test_overdue_rectifications_show_on_the_level_above_and_the_unit(
     assert "DD2023000003" not in county_reads.get("/").text  # 青秀区 sees not 宾阳县's
 
 
+@pytest.mark.regional
 def test_an_unknown_page_is_a_page_and_an_unknown_api_path_json(county_reads: TestClient) -> None:
     page = county_reads.get("/no/such/page")
     assert page.status_code == 404 and "没有这个页面" in page.text
@@ -357,6 +383,7 @@ def test_an_unknown_page_is_a_page_and_an_unknown_api_path_json(county_reads: Te
     assert api.status_code == 404 and api.json()["problems"][0]["code"] == "not-found"
 
 
+@pytest.mark.regional
 def test_repeated_wrong_passwords_are_throttled(client: TestClient) -> None:
     token = csrf_of(client.get("/login").text)
     data = {"username": "qingxiu", "password": "wrong-password", "csrf_token": token}
@@ -367,6 +394,7 @@ def test_repeated_wrong_passwords_are_throttled(client: TestClient) -> None:
     assert r.status_code == 429  # even the right password, until the window passes
 
 
+@pytest.mark.regional
 def test_a_viewer_is_not_offered_what_it_may_not_do(client: TestClient) -> None:
     sign_in(client, "viewer")
     home = client.get("/").text
@@ -374,6 +402,7 @@ def test_a_viewer_is_not_offered_what_it_may_not_do(client: TestClient) -> None:
     assert client.get("/units/450103/upload").status_code == 403
 
 
+@pytest.mark.regional
 def test_returning_a_submission_needs_a_reason(city: TestClient) -> None:
     home = city.get("/units/450100").text
     (sid,) = re.findall(r'action="/submissions/(\d+)/decide"', home)
@@ -386,6 +415,7 @@ def test_returning_a_submission_needs_a_reason(city: TestClient) -> None:
     assert f'action="/submissions/{sid}/decide"' not in city.get("/units/450100").text
 
 
+@pytest.mark.regional
 def test_a_case_gives_its_rectification_notice(city_reads: TestClient) -> None:
     page = city_reads.get("/cases/DD2023000003").text
     assert 'href="/cases/DD2023000003/rectification.docx"' in page

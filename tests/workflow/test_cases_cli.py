@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from dudao.cli.cases import cases
@@ -16,6 +17,7 @@ def run(store: Path, *args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+@pytest.mark.regional
 def test_walk_a_case(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     code, out, _ = run(

@@ -67,6 +67,7 @@ def test_pucheng_interview_needs_no_guangxi_bodies(tmp_path: Path) -> None:
     assert interview["payload"]["record_filed_with"] == []  # nothing filed by default
 
 
+@pytest.mark.regional
 def test_qingxiu_feedback_meeting_still_needs_guangxi_bodies(tmp_path: Path) -> None:
     cli = Cli(tmp_path / "c.db")
     _open(cli, "450103")

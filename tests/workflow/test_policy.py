@@ -221,6 +221,7 @@ def test_a_bad_value_names_file_and_line(tmp_path: Path) -> None:
     assert "正整数" in (problem.hint or "") and problem.source.endswith("workflow.yaml")
 
 
+@pytest.mark.regional
 def test_guangxi_states_its_invitees_with_the_seed_clauses() -> None:
     policies = LawBookPolicies(load_plugins().law_book())
     policy = policies.policy("450103", dt.date(2023, 3, 1), 2021)

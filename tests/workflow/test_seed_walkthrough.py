@@ -98,6 +98,7 @@ def test_severe_trigger_goes_straight_to_accountability() -> None:
     assert replay([severe, accountability("2021-03-02")]).rank == 4
 
 
+@pytest.mark.regional
 def test_meeting_invitees_are_a_region_policy_not_replayed() -> None:
     bad = ev(Step.FEEDBACK, "2023-03-10", Feedback(FeedbackMode.MEETING, ("市纪委监委",)))
     policies = installed_policies()
@@ -115,6 +116,7 @@ def test_meeting_invitees_are_a_region_policy_not_replayed() -> None:
     assert record([opened(), bad]).last is Step.FEEDBACK
 
 
+@pytest.mark.regional
 def test_interview_participants_are_a_region_policy() -> None:
     base = [opened(), meeting("2023-03-10"), ordered("2023-03-10", "2023-04-30")]
     bad = ev(Step.INTERVIEW, "2023-05-05", Interview(d("2023-06-30"), ("教育局",)))

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from dudao.cli.cases import cases
@@ -14,6 +15,7 @@ from dudao.plugins.manager import load_plugins
 DAY = dt.date(2023, 5, 1)
 
 
+@pytest.mark.regional
 def test_guangxi_situations_resolve_inside_guangxi_only() -> None:
     plugins = load_plugins()
     nanning = {s.id: s for s in plugins.accountability_situations("450103", DAY)}
@@ -28,6 +30,7 @@ def test_guangxi_situations_resolve_inside_guangxi_only() -> None:
     assert "retaliation" not in before
 
 
+@pytest.mark.regional
 def test_obstruction_is_first_tier_not_direct() -> None:
     # 厅发〔2020〕26号 二（十四）: "对年度目标任务未完成、履行教育职责评价不合格，阻挠、干扰和
     # 不配合教育督导工作的被督导单位，按照有关规定予以约谈、通报并对相关负责人进行问责" — the
@@ -52,6 +55,7 @@ def _open(db: str, target: str, situation: str) -> tuple[int, str, str]:
     return r.exit_code, r.stdout, r.stderr
 
 
+@pytest.mark.regional
 def test_direct_situation_opens_a_severe_case_through_the_cli(tmp_path: Path) -> None:
     code, out, err = _open(str(tmp_path / "c.db"), "450103", "retaliation")
     assert code == 0, err
@@ -63,6 +67,7 @@ def test_direct_situation_opens_a_severe_case_through_the_cli(tmp_path: Path) ->
     assert opened["citation"] == "厅发〔2020〕26号 二（十四）"
 
 
+@pytest.mark.regional
 def test_an_obstruction_case_goes_through_interview_and_notice(tmp_path: Path) -> None:
     code, out, err = _open(str(tmp_path / "c.db"), "450103", "obstruction")
     assert code == 0, err
