@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+@pytest.mark.regional
 def test_plugins_lists_the_four_regions_with_scopes_as_json() -> None:
     code, out, _ = run("plugins", "--format", "json")
     assert code == 0
@@ -33,6 +35,7 @@ def test_plugins_lists_the_four_regions_with_scopes_as_json() -> None:
     assert rows["guangxi"]["version"] == "0.1.0"
 
 
+@pytest.mark.regional
 def test_plugins_table() -> None:
     code, out, _ = run("plugins")
     assert code == 0
@@ -40,6 +43,7 @@ def test_plugins_table() -> None:
         assert name in out and scope in out
 
 
+@pytest.mark.regional
 def test_plugins_reports_a_broken_one_and_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DUDAO_DISABLE_PLUGINS", "guangxi")
     code, out, _ = run("plugins", "--format", "json")
@@ -52,6 +56,7 @@ def test_plugins_reports_a_broken_one_and_fails(monkeypatch: pytest.MonkeyPatch)
     assert code == 1
 
 
+@pytest.mark.regional
 def test_hierarchy_show_nanning_tree() -> None:
     code, out, _ = run("hierarchy", "show", "450100")
     assert code == 0
@@ -122,6 +127,7 @@ def test_schema_validates_the_shipped_plugin_files() -> None:
         jsonschema.validate(as_editor_sees_it, schema)
 
 
+@pytest.mark.regional
 def test_validate_passes_the_shipped_files_and_fails_a_bad_one(tmp_path: Path) -> None:
     root = Path(__file__).parent.parent / "plugins"
     files = [str(p) for p in sorted(root.glob("*/src/dudao_*/data/*.yaml"))]
@@ -137,7 +143,8 @@ def test_validate_passes_the_shipped_files_and_fails_a_bad_one(tmp_path: Path) -
 
 
 def test_installed_script_never_shows_a_traceback(tmp_path: Path) -> None:
-    exe = shutil.which("dudao") or str(Path(__file__).parent.parent / ".venv/bin/dudao")
+    # the script installed beside this interpreter (.venv-core's in CI's core-alone step)
+    exe = str(Path(sys.executable).parent / "dudao")
     bad = tmp_path / "plugin.yaml"
     bad.write_text("name: [x\n", encoding="utf-8")
     proc = subprocess.run([exe, "validate", str(bad)], capture_output=True, text=True, check=False)
@@ -166,6 +173,7 @@ def test_check_lists_at_most_limit_findings_and_counts_the_rest_by_rule() -> Non
     assert "未逐条列出" not in everything.output
 
 
+@pytest.mark.regional
 @pytest.mark.parametrize("fmt", ["json", "table"])
 def test_a_reader_that_goes_away_is_not_an_internal_error(fmt: str) -> None:
     """`dudao check --format json | head -c 100`: the closed pipe ends the command
@@ -187,6 +195,7 @@ def test_a_reader_that_goes_away_is_not_an_internal_error(fmt: str) -> None:
     assert "Traceback" not in err and "Exception ignored" not in err
 
 
+@pytest.mark.regional
 def test_validate_reads_a_file_in_a_layout_folder_as_the_loader_does(tmp_path: Path) -> None:
     """parameters/plugin.yaml of a plugin is a parameters file (the loader reads every
     parameters/*.yaml so), not a second manifest: validating it, or the folder, agrees."""
