@@ -19,6 +19,7 @@ from rich.text import Text
 from dudao import api
 from dudao.api import check as run_check
 from dudao.cli.lawstatus import LawStatus, strict_option
+from dudao.cli.options import dataset_folder
 from dudao.cli.output import (
     parse_date,
     print_json,
@@ -30,7 +31,6 @@ from dudao.cli.output import (
 )
 from dudao.cli.table import Col, layout, paragraph, summarise_units
 from dudao.errors import DudaoError, Problem
-from dudao.examples import example_names, example_path
 from dudao.law.book import LawBook
 from dudao.law.kinds import Kind
 from dudao.model.findings import Severity
@@ -40,16 +40,6 @@ from dudao.rules.engine import CheckResult
 
 LIMIT = 200  # listed one by one; a national check finds ~90,000 and rich draws ~500 rows a second
 SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
-
-
-def _dataset(path: str | None) -> Path:
-    """The dataset folder a command names: a path, else the name of an example (dudao's
-    own, ``yichang``, or an installed plugin's, ``nanning``); none: dudao's own example."""
-    if not path:
-        return example_path()
-    if not Path(path).exists() and path in example_names():
-        return example_path(path)
-    return Path(path)
 
 
 @click.command()
@@ -91,7 +81,7 @@ def check(
     --format xlsx --out 文件名 写成 Excel（全部问题，按级别分表）。发现“错误”级问题时以状态 1 结束
     （便于在 CI 中使用），除非给出 --exit-zero。
     """
-    path = _dataset(dataset)
+    path = dataset_folder(dataset)
     workbook = xlsx_path(fmt, out)
     plugins = load_plugins()
     # the command owns its process: loading may pause the cycle collector
@@ -603,7 +593,7 @@ def explain(
 ) -> None:
     """说明规则 RULE 对对象 TARGET 的判断是怎样算出来的（使用的数字、参数与依据）。"""
     plugins = load_plugins()
-    result = run_check(_dataset(dataset), plugins, as_of=parse_date(as_of), only={rule})
+    result = run_check(dataset_folder(dataset), plugins, as_of=parse_date(as_of), only={rule})
     _known_rules([rule], result.law or plugins.law_book(result.hierarchy), "RULE")
     if not result.checks:
         raise DudaoError(

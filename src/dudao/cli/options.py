@@ -1,5 +1,6 @@
 """Options every command shares, checked the same way wherever they appear:
-``--as-of`` (a real date) and ``--out`` (a file or folder that can be written).
+``--as-of`` (a real date) and ``--out`` (a file or folder that can be written); and
+the DATASET argument, a folder or an example's name (:func:`dataset_folder`).
 
 :func:`check_options` is applied to each command when :mod:`dudao.cli` loads it, so a
 command gets these checks just by naming its options ``as_of`` and ``out``.
@@ -14,6 +15,7 @@ from pathlib import Path
 import click
 
 from dudao.errors import DudaoError, Problem
+from dudao.examples import example_names, example_path
 from dudao.model.convert import date_reason
 
 
@@ -86,3 +88,17 @@ def check_options(command: click.Command) -> None:
             param.type = OutPath(folder=getattr(param.type, "dir_okay", True))
     for sub in getattr(command, "commands", {}).values():
         check_options(sub)
+
+
+def dataset_folder(path: str | None) -> Path:
+    """The dataset folder a command names: a path, else the name of an example (dudao's
+    own, ``yichang``, or an installed plugin's, ``nanning``); none: dudao's own example.
+
+    >>> dataset_folder(None).name, dataset_folder("yichang").name, dataset_folder("x/y")
+    ('yichang', 'yichang', PosixPath('x/y'))
+    """
+    if not path:
+        return example_path()
+    if not Path(path).exists() and path in example_names():
+        return example_path(path)
+    return Path(path)

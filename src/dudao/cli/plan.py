@@ -9,8 +9,8 @@ import click
 from rich.text import Text
 
 from dudao.api import measure_plans
-from dudao.cli.check import _dataset
 from dudao.cli.lawstatus import LawStatus, strict_option
+from dudao.cli.options import dataset_folder
 from dudao.cli.output import (
     format_option,
     parse_date,
@@ -168,7 +168,7 @@ def status(
     plugins = load_plugins()
     with working("度量工作要点"):
         report = measure_plans(
-            _dataset(dataset), plugins, plugin=plugin, plan=plan_id, as_of=parse_date(as_of)
+            dataset_folder(dataset), plugins, plugin=plugin, plan=plan_id, as_of=parse_date(as_of)
         )
     law_status = LawStatus.of(plugins, report.dataset.info.scope, report.as_of)
     if fmt == "json":

@@ -70,9 +70,9 @@ def programmes(
         everywhere.footer()
         everywhere.finish(strict)
         return
-    from dudao.cli.check import _dataset
+    from dudao.cli.options import dataset_folder
 
-    dataset = _dataset(str(dataset))  # an example's name (nanning) works too
+    dataset = dataset_folder(str(dataset))  # an example's name (nanning) works too
     loaded = load(dataset, plugins)
     ds, hierarchy, law = loaded.dataset, loaded.hierarchy, loaded.law
     day = day or ds.info.as_of or dt.date.today()

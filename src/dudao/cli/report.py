@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from dudao.cli.check import _dataset
 from dudao.cli.lawstatus import LawStatus
+from dudao.cli.options import dataset_folder
 from dudao.cli.output import parse_date, stdout
 from dudao.errors import DudaoError, Problem
 
@@ -201,7 +201,7 @@ def report(
                 what, cases, case_id, hierarchy=plugins.hierarchy(), number=number, sample=sample
             )
     elif what == "plan":
-        folder = _dataset(dataset)
+        folder = dataset_folder(dataset)
         doc = documents.plan_progress_for(
             folder,
             plugins,
@@ -213,7 +213,7 @@ def report(
             number=number,
         )
     else:
-        folder = _dataset(dataset)
+        folder = dataset_folder(dataset)
         from dudao import api
         from dudao.report.builders import known_offices, supervision_report
 
