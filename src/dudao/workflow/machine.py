@@ -46,8 +46,9 @@ Escalation never goes backwards: an escalation step's rank (督办单 1, 约谈 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -136,9 +137,11 @@ def due_step(rank: int, procedure: int) -> Step:
     return step
 
 
-def _escalations(floor: int, procedure: int) -> list[Step]:
+@functools.cache
+def _escalations(floor: int, procedure: int) -> tuple[Step, ...]:
+    # a handful of (rank, procedure) pairs exist: computed once each
     skip = Step.ACCOUNTABILITY if procedure == 2021 else Step.INVESTIGATION
-    return [s for s in ESCALATION_STEPS if ESCALATION[s] >= max(floor, 1) and s is not skip]
+    return tuple(s for s in ESCALATION_STEPS if ESCALATION[s] >= max(floor, 1) and s is not skip)
 
 
 def allowed_next(state: CaseState, on: dt.date | None = None) -> list[Step]:
@@ -166,7 +169,7 @@ def allowed_next(state: CaseState, on: dt.date | None = None) -> list[Step]:
     if last is Step.REINSPECTED:
         if state.passed:
             return [Step.CLOSED, *([Step.COMMENDED] if state.rank == 0 else [])]
-        return _escalations(state.rank, p)
+        return [*_escalations(state.rank, p)]
     if last is Step.INVESTIGATION:
         return [Step.STATEMENT] if state.found else [Step.RECTIFICATION_REPORTED, Step.CLOSED]
     if last is Step.STATEMENT:
@@ -339,40 +342,50 @@ def _check_review(state: CaseState, event: Event) -> list[Problem]:
 
 def fold(state: CaseState, event: Event) -> CaseState:
     """The state after ``event``, which must already have passed :func:`check`."""
+    # Built directly rather than with attrs.evolve: fold runs once per event appended
+    # or replayed, and evolve's generic field walk cost more than the rest of it.
     step = event.step
-    changes: dict[str, Any] = {
-        "last": step,
-        "last_date": event.date,
-        "count": state.count + 1,
-    }
+    p = event.payload
+    case_id, target, severe, opened_on = state.case_id, state.target, state.severe, state.opened_on
     if step is Step.OPENED:
-        changes.update(
-            case_id=event.case_id,
-            target=event.target,
-            severe=event.payload.severe.value if event.payload.severe else None,
-            opened_on=event.date,
-        )
+        case_id, target, opened_on = event.case_id, event.target, event.date
+        severe = p.severe.value if p.severe else None
+    rank = state.rank
     if step in ESCALATION:
-        changes["rank"] = max(state.rank, ESCALATION[step])
+        rank = max(rank, ESCALATION[step])
+    deadline = state.deadline
     if step in DEADLINE_STEPS:
-        changes["deadline"] = event.deadline
+        deadline = event.deadline
     elif step is not Step.REINSPECTED:
         # Reporting, accountability or closing discharges the pending deadline.
-        changes["deadline"] = None
+        deadline = None
+    passed, published, found = state.passed, state.published, state.found
+    reviewed, revoked = state.reviewed, state.revoked
     if step is Step.REINSPECTED:
-        changes["passed"] = event.payload.passed
-    if step is Step.INVESTIGATION:
-        changes["found"] = event.payload.responsible
-    if step is Step.ACCOUNTABILITY:
-        changes.update(published=event.payload.published, reviewed=None, revoked=False)
-    if step is Step.REVIEW:
-        changes.update(
-            reviewed=event.payload.kind.value,
-            revoked=event.payload.outcome is ReviewOutcome.REVOKED,
-        )
-    if step is Step.CLOSED:
-        changes["closed"] = True
-    return attrs.evolve(state, **changes)
+        passed = p.passed
+    elif step is Step.INVESTIGATION:
+        found = p.responsible
+    elif step is Step.ACCOUNTABILITY:
+        published, reviewed, revoked = p.published, None, False
+    elif step is Step.REVIEW:
+        reviewed, revoked = p.kind.value, p.outcome is ReviewOutcome.REVOKED
+    return CaseState(
+        case_id=case_id,
+        target=target,
+        last=step,
+        last_date=event.date,
+        count=state.count + 1,
+        rank=rank,
+        deadline=deadline,
+        severe=severe,
+        passed=passed,
+        published=published,
+        closed=state.closed or step is Step.CLOSED,
+        opened_on=opened_on,
+        found=found,
+        reviewed=reviewed,
+        revoked=revoked,
+    )
 
 
 def apply(state: CaseState, event: Event, policy: Policy | None = None) -> CaseState:

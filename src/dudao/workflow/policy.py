@@ -145,6 +145,11 @@ class Policy:
     """The settings in force for one event: ``(step, setting) → Setting``."""
 
     settings: Mapping[tuple[str, str], Setting] = attrs.field(factory=dict)
+    #: The steps (and review kinds) with a setting: :meth:`check` skips the others.
+    _named: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_named", frozenset(name for name, _ in self.settings))
 
     def get(self, name: str, setting: str) -> Setting | None:
         return self.settings.get((name, setting))
@@ -166,6 +171,8 @@ class Policy:
         """Every requirement of this policy that ``event`` misses."""
         out: list[Problem] = []
         name, p = event.step.value, event.payload
+        if name not in self._named and event.step is not Step.REVIEW:
+            return out  # nothing required of this step (a 复核's window is the kind's)
         bodies = None
         if event.step is Step.FEEDBACK and p.mode is FeedbackMode.MEETING:
             bodies = (p.invitees, "反馈会议未邀请", "missing-invitees")
@@ -264,8 +271,13 @@ def _close_after_accountability(state: CaseState, event: Event, s: Setting) -> l
 
 
 def default_policy(procedure: int) -> Policy:
-    """The built-in policy for a case on the 2020 or the 2021 procedure."""
-    return Policy(_DEFAULTS_2021 if procedure == 2021 else _DEFAULTS_2020)
+    """The built-in policy for a case on the 2020 or the 2021 procedure (one shared,
+    immutable object each, so the store asks each for a step's basis only once)."""
+    return _DEFAULT_2021 if procedure == 2021 else _DEFAULT_2020
+
+
+_DEFAULT_2020 = Policy(_DEFAULTS_2020)
+_DEFAULT_2021 = Policy(_DEFAULTS_2021)
 
 
 def _procedure(state: CaseState, event: Event) -> int:

@@ -42,6 +42,10 @@ OPINIONS_SINCE = dt.date(2020, 2, 19)
 #: not verified (domain-facts.md, section (c)/(d)), so its steps cite the document only.
 MEASURES_2021 = "国教督〔2021〕2号"
 MEASURES_2021_SINCE = dt.date(2021, 9, 1)
+#: The three as citations (immutable: made once, not for every event recorded).
+_CITE_ORDINANCE = Citation(ORDINANCE)
+_CITE_OPINIONS = Citation(OPINIONS)
+_CITE_MEASURES_2021 = Citation(MEASURES_2021)
 
 
 class Step(LabelledEnum):
@@ -102,10 +106,10 @@ def default_citation(step: Step, on: dt.date | None = None) -> Citation:
     if step in PROCEDURE_2021_STEPS or (
         step is Step.ACCOUNTABILITY and on is not None and on >= MEASURES_2021_SINCE
     ):
-        return Citation(MEASURES_2021)
+        return _CITE_MEASURES_2021
     if step in _ORDINANCE_STEPS or (on is not None and on < OPINIONS_SINCE):
-        return Citation(ORDINANCE)
-    return Citation(OPINIONS)
+        return _CITE_ORDINANCE
+    return _CITE_OPINIONS
 
 
 #: Other words officials use for a step (beside its English value and Chinese
