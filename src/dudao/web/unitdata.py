@@ -3,7 +3,7 @@ evaluations (优质均衡, 普及普惠, duty evaluation) of the units in a subt
 
 The check and the work plans come from the service (:mod:`dudao.server.analysis`,
 cached per data and law version); the evaluations run with the service's
-:func:`dudao.server.evaluations.run_set` on the approved measurements (or the bundled
+:func:`dudao.server.evaluations.results` on the approved measurements (or the bundled
 sample, marked 示例, when none are approved), once per measurement folder (and its
 files' modification times), reused by every page and account. Every value keeps
 the citation the library gave it.
@@ -25,7 +25,7 @@ from dudao.model.findings import Severity
 from dudao.model.hierarchy import Hierarchy
 from dudao.plugins.manager import PluginSet
 from dudao.server.evaluations import EVALUATION_SETS as EVALUATION_SETS
-from dudao.server.evaluations import run_set
+from dudao.server.evaluations import results
 
 
 def version(folder: Path) -> tuple[str, float]:
@@ -79,53 +79,33 @@ class EvaluationView:
 
 
 @functools.lru_cache(maxsize=32)
-def _evaluate(
-    key: tuple[str, float], set_id: str, scope: str, day: dt.date, plugins: PluginSet
-) -> Any:
-    return run_set(Path(key[0]), plugins, set_id, scope, day)
+def _results(
+    key: tuple[str, float], plugins: PluginSet, code: str, day: dt.date
+) -> list[dict[str, Any]]:
+    return results(Path(key[0]), plugins, plugins.hierarchy(), code, day)
 
 
 def evaluations(
     folder: Path | None, plugins: PluginSet, code: str, day: dt.date
 ) -> list[EvaluationView]:
     """The results of each of :data:`EVALUATION_SETS` for the units in ``code``'s
-    subtree, or why there are none (no data, a column missing)."""
-    out: list[EvaluationView] = []
-    h = plugins.hierarchy()
-    for set_id, label in EVALUATION_SETS:
-        if folder is None:
-            out.append(EvaluationView(set_id, label, label, "", False, [], "没有测量数据"))
-            continue
-        got = _evaluate(version(folder), set_id, code, day, plugins)
-        if isinstance(got, str):
-            out.append(EvaluationView(set_id, label, label, "", False, [], got))
-            continue
-        s, table = got
-        mine = table[in_subtree(h, code, table["target"].astype(str))]
-        rows = [
-            {
-                "target": str(r.target),
-                "name": h.get(str(r.target)).name if str(r.target) in h else str(r.name),
-                "year": getattr(r, "year", None),
-                "total": float(r.total),
-                "grade": str(r.grade),
-                "vetoed": bool(r.vetoed),
-                "required_failed": bool(r.required_failed),
-                "rank": int(r.rank),
-            }
-            for r in mine.itertuples()
+    subtree, or why there are none (no data, a column missing): the service's
+    :func:`dudao.server.evaluations.results`, once per folder version."""
+    if folder is None:
+        return [
+            EvaluationView(set_id, label, label, "", False, [], "没有测量数据")
+            for set_id, label in EVALUATION_SETS
         ]
-        problem = None if rows else "本单位及下级没有该项评估数据"
-        out.append(
-            EvaluationView(
-                set_id,
-                label,
-                s.title,
-                str(s.cite) if s.cite else "",
-                s.sample,
-                rows,
-                problem,
-                s.total,
-            )
+    return [
+        EvaluationView(
+            set_id=v["set_id"],
+            label=v["label"],
+            title=v["title"],
+            cite=v["cite"],
+            sample=v["sample"],
+            rows=v["rows"],
+            problem=v["problem"],
+            maximum=v["maximum"],
         )
-    return out
+        for v in _results(version(folder), plugins, code, day)
+    ]
