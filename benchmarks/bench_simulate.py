@@ -99,7 +99,9 @@ def main() -> None:
         assert one.frame.equals(two.frame), "1 and 2 workers disagree"
         print("  results identical on 1 and 2 workers")
         if args.dask:
-            from distributed import Client, LocalCluster
+            from distributed import Client
+
+            from dudao.simulate.sweep import local_cluster
 
             dask_times = {}
             for n in (1, 2):
@@ -107,11 +109,8 @@ def main() -> None:
                 # a sweep of a few seconds would otherwise mostly time it
                 cluster, _ = clock(
                     f"Dask LocalCluster start-up, {n} worker(s)",
-                    LocalCluster,
-                    n_workers=n,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=":0",
+                    local_cluster,  # as dudao simulate --executor dask starts one
+                    n,
                 )
                 with cluster, Client(cluster) as client:
                     on_dask, dask_times[n] = clock(
