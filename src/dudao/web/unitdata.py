@@ -96,16 +96,4 @@ def evaluations(
             EvaluationView(set_id, label, label, "", False, [], "没有测量数据")
             for set_id, label in EVALUATION_SETS
         ]
-    return [
-        EvaluationView(
-            set_id=v["set_id"],
-            label=v["label"],
-            title=v["title"],
-            cite=v["cite"],
-            sample=v["sample"],
-            rows=v["rows"],
-            problem=v["problem"],
-            maximum=v["maximum"],
-        )
-        for v in _results(version(folder), plugins, code, day)
-    ]
+    return [EvaluationView(**v) for v in _results(version(folder), plugins, code, day)]
