@@ -97,3 +97,29 @@ def test_a_failed_audit_row_takes_the_step_back(
     with service.read() as conn:
         _, rows = audit.rows(conn, ["450103"])
     assert [(r["action"], r["detail"]["seq"]) for r in rows] == [("advance", 2), ("open", 1)]
+
+
+@pytest.mark.regional
+def test_cases_opened_from_findings_and_their_audit_rows_commit_together(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening cases in bulk from findings: the audit rows are written in the store's
+    transaction, so a failed audit row leaves no case behind (before, the cases were
+    committed first and the audit rows followed in a second transaction)."""
+    from dudao.examples import example_path
+    from dudao.server import analysis
+    from dudao.server.submissions import import_dataset
+
+    staff = _staff(service)
+    import_dataset(service, example_path("nanning"))
+    before = _counts(service)
+    monkeypatch.setattr(analysis, "record", _crash)
+    with pytest.raises(Crash):
+        analysis.route_findings(service, staff, "450100", date=dt.date(2023, 3, 1))
+    assert _counts(service) == before  # no case, no audit row
+
+    monkeypatch.undo()
+    routed = analysis.route_findings(service, staff, "450100", date=dt.date(2023, 3, 1))
+    assert len(routed.opened) > 0
+    events, audits = _counts(service)
+    assert events - before[0] == len(routed.opened) == audits - before[1]

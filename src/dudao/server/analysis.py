@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
+import sqlalchemy as sa
 
 from dudao import api
 from dudao.errors import DudaoError
@@ -27,6 +29,7 @@ from dudao.server.problems import fail
 from dudao.server.service import Service
 from dudao.server.submissions import folder_of, latest_approved
 from dudao.store.routing import Routed, open_cases_for_findings
+from dudao.workflow.steps import Event
 
 
 @attrs.frozen
@@ -155,25 +158,27 @@ def route_findings(
         raise fail("forbidden", f"本账号无权对 {unit} 的问题立案", hint="需要督导办工作人员角色")
     _, _, rows = findings(service, account, unit, as_of)
     h = service.hierarchy
-    routed = open_cases_for_findings(
+
+    def audit(conn: sa.Connection, events: Sequence[Event]) -> None:
+        # in the store's transaction: the cases and their audit rows, or neither
+        for e in events:
+            record(
+                conn,
+                account,
+                address=address,
+                action="open",
+                resource="case",
+                resource_id=e.case_id,
+                unit=e.target,
+                detail={"step": "opened", "seq": 1, "from": "findings"},
+            )
+
+    return open_cases_for_findings(
         service.store,
         rows,
         actor=account.display_name,
         date=date,
         severities=severities,
         within=lambda u: access.can_write_case(account, u, h),
+        in_transaction=audit,
     )
-    if routed.opened:
-        with service.begin() as conn:
-            for s in routed.opened:
-                record(
-                    conn,
-                    account,
-                    address=address,
-                    action="open",
-                    resource="case",
-                    resource_id=s.case_id or "",
-                    unit=s.target or "",
-                    detail={"step": "opened", "seq": 1, "from": "findings"},
-                )
-    return routed

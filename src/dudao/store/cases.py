@@ -769,11 +769,24 @@ class CaseStore:
 
         return self._write(work)
 
-    def append_many(self, events: Iterable[Event]) -> int:
+    def append_many(
+        self,
+        events: Iterable[Event],
+        *,
+        within: Callable[[sa.Connection, Sequence[Event]], None] | None = None,
+    ) -> int:
         """Append many events (of any cases, 立案 included) in one transaction:
-        all are recorded or, if any is refused, none. Returns how many."""
+        all are recorded or, if any is refused, none. Returns how many.
+        ``within(conn, events)`` runs inside that transaction, after the events
+        (e.g. their audit rows, which must commit or roll back with them)."""
         events = list(events)
-        self._write(lambda conn: self._append_in(conn, events))
+
+        def work(conn: sa.Connection) -> None:
+            self._append_in(conn, events)
+            if within is not None:
+                within(conn, events)
+
+        self._write(work)
         return len(events)
 
     def _append_in(self, conn: sa.Connection, events: Sequence[Event]) -> None:

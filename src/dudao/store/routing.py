@@ -29,10 +29,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
+import sqlalchemy as sa
 
 from dudao.errors import DudaoError
 from dudao.model.documents import Citation
@@ -99,11 +100,13 @@ def open_cases_for_findings(
     date: dt.date,
     severities: Iterable[str] = DEFAULT_SEVERITIES,
     within: Callable[[str], bool] | None = None,
+    in_transaction: Callable[[sa.Connection, Sequence[Event]], None] | None = None,
 ) -> Routed:
     """Open one case per responsible unit and rule among ``findings`` (rows of
     :attr:`dudao.rules.engine.CheckResult.findings`, as dicts) of the given
     severities, on units ``within`` accepts (default: all). ``actor``: the body
-    opening them, or a function of the unit giving it."""
+    opening them, or a function of the unit giving it. ``in_transaction(conn, events)``
+    runs in the transaction that opens them (the service's audit rows)."""
     wanted = set(severities)
     groups: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
     for row in findings:
@@ -138,6 +141,6 @@ def open_cases_for_findings(
             )
         )
     if events:
-        store.append_many(events)
+        store.append_many(events, within=in_transaction)
     opened = tuple(store.case(e.case_id).state for e in events)
     return Routed(opened, skipped)
