@@ -45,7 +45,7 @@ import pandas as pd
 
 from dudao.errors import DudaoError, Problem
 from dudao.evaluation.model import IndicatorSet
-from dudao.evaluation.national import evaluate_quality_balanced
+from dudao.evaluation.national import DERIVED_PREFIXES, evaluate_quality_balanced
 from dudao.evaluation.score import Evaluation, evaluate
 from dudao.law.book import Entry, LawBook
 from dudao.law.kinds import Kind
@@ -58,7 +58,6 @@ from dudao.simulate.scenario import STAFFING_RULE, Scenario
 
 BASELINE = "baseline"
 PAY = "simulate.inspector_annual_cost"
-DERIVED_PREFIXES = ("cv_primary_", "cv_junior_", "schools_unmet_")
 # a reform's name labels its results and names its files (a sweep's tasks): one path
 # component, never "..", "/" or a hidden file. \w is Unicode: 汉字 are letters.
 REFORM_NAME = re.compile(r"\w[\w.=,+-]{0,59}")
