@@ -15,6 +15,24 @@ settings.register_profile("dev", max_examples=50, deadline=None)
 settings.register_profile("thorough", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
+#: What rich reads from the environment when it makes a console. dudao.cli.output makes
+#: the CLI's consoles once, at import, so any of these set by the caller's terminal
+#: (COLUMNS=60, FORCE_COLOR …) would fix the width and colours of every command the
+#: tests run in-process, and CliRunner(env={"COLUMNS": …}) could no longer choose them.
+#: Removed before any test module imports the CLI: the caller's terminal changes nothing.
+TERMINAL_ENV = (
+    "COLUMNS",
+    "LINES",
+    "FORCE_COLOR",
+    "NO_COLOR",
+    "TTY_COMPATIBLE",
+    "TTY_INTERACTIVE",
+    "JUPYTER_COLUMNS",
+    "JUPYTER_LINES",
+)
+for _name in TERMINAL_ENV:
+    os.environ.pop(_name, None)
+
 #: the regional plugin distributions in plugins/, by their ``dudao`` entry point
 REGIONAL_PLUGINS = frozenset({"guangxi", "nanning", "yueyang", "weinan"})
 #: why a ``regional`` test is skipped when the core is installed alone (.ci/run does that)

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -209,6 +212,7 @@ def test_no_progress_when_stderr_is_not_a_terminal() -> None:
 def test_progress_goes_to_stderr_never_to_stdout(monkeypatch: pytest.MonkeyPatch) -> None:
     from dudao.cli import output
 
+    monkeypatch.delenv("TERM", raising=False)  # the fake terminal draws, whatever the caller's
     screen = io.StringIO()
     console = Console(file=screen, force_terminal=True, width=100)
     monkeypatch.setattr(output, "stderr", console)
@@ -273,6 +277,7 @@ def test_quick_work_shows_no_progress(monkeypatch: pytest.MonkeyPatch) -> None:
 
     from dudao.cli import output
 
+    monkeypatch.delenv("TERM", raising=False)  # TERM=dumb would keep the bar from drawing
     screen = io.StringIO()
     monkeypatch.setattr(output, "stderr", Console(file=screen, force_terminal=True, width=100))
     monkeypatch.setattr(output, "progress_shown", lambda: True)
@@ -285,3 +290,27 @@ def test_quick_work_shows_no_progress(monkeypatch: pytest.MonkeyPatch) -> None:
         time.sleep(0.8)
         advance()
     assert "较慢" in screen.getvalue()
+
+
+def test_the_callers_terminal_changes_nothing() -> None:
+    """The tests above choose the width themselves (COLUMNS in CliRunner's env) and fake
+    the terminal they need: run some of them under a narrow, coloured, dumb terminal."""
+    env = {
+        **os.environ,
+        "COLUMNS": "60",
+        "LINES": "10",
+        "FORCE_COLOR": "1",
+        "TTY_COMPATIBLE": "1",
+        "TERM": "dumb",
+    }
+    chosen = "rules_at_any_width or plan_show or progress or no_progress or check_at_any_width"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", __file__, "-k", chosen],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).parent.parent,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert " passed" in result.stdout and "deselected" in result.stdout
