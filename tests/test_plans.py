@@ -249,6 +249,29 @@ def test_cli_plan_status_shows_each_plugin_example_and_the_forwarding_chain() ->
     assert unknown.exit_code == 2 and "未知的插件 'nope'" in unknown.output
 
 
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [
+        (["--plugin", "national"], {}),  # the national texts hold no work plan
+        ([], {"DUDAO_NO_PLUGIN_AUTOLOAD": "1"}),  # the core alone: no plugin has one
+    ],
+    ids=["plugin-without-plans", "core-alone"],
+)
+def test_plan_show_says_so_when_no_plan_is_in_force(args: list[str], env: dict[str, str]) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from dudao.cli import cli
+
+    table = CliRunner().invoke(cli, ["plan", "show", *args], env=env)
+    assert table.exit_code == 0, table.output
+    assert "没有工作要点" in table.stdout
+    shown = CliRunner().invoke(cli, ["plan", "show", *args, "--format", "json"], env=env)
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout) == []
+
+
 def test_a_target_may_count_schools() -> None:
     ds = dataset(
         "450100",

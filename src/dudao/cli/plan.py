@@ -27,7 +27,7 @@ from dudao.law.kinds import Kind
 from dudao.model.hierarchy import Hierarchy
 from dudao.plans.model import PlanTask, WorkPlan
 from dudao.plans.status import PlanReport, TaskStatus, task_wording
-from dudao.plugins.manager import load_plugins
+from dudao.plugins.manager import PluginSet, load_plugins
 from dudao.report.text import plain_text
 
 STATUS_STYLE = {"met": "green", "not_met": "red", "pending": "yellow", "not_measurable": "dim"}
@@ -52,6 +52,9 @@ def show(plugin: str | None, fmt: str) -> None:
     ]
     if fmt == "json":
         print_json([_plan_json(e.value, e.origin.plugin, e.scope, book) for e in entries])
+        return
+    if not entries:
+        stdout.print(paragraph(stdout, _no_plans(plugins, plugin)))
         return
     columns = (
         Col("项", "id"),
@@ -80,6 +83,18 @@ def show(plugin: str | None, fmt: str) -> None:
         title = Text(f"{p.title}（{p.cite}，插件 {e.origin.plugin}，范围 {_named(book, e.scope)}）")
         stdout.print(layout(stdout, columns, rows).table(rows, title=title))
         _print_forwarding(p, book.hierarchy)
+
+
+def _no_plans(plugins: PluginSet, plugin: str | None) -> str:
+    """Why ``plan show`` lists nothing: no plugin in force (or not ``plugin``) has a plan."""
+    if plugin is None:
+        return (
+            "没有工作要点：已生效的插件都没有提供年度工作要点"
+            "（国家层面没有；各地的工作要点由地区插件提供，dudao plugins 列出已安装的插件）。"
+        )
+    if not plugins.get(plugin).ok:
+        return f"插件 {plugin} 未生效（原因见 dudao plugins），没有它的工作要点。"
+    return f"插件 {plugin} 没有工作要点。"
 
 
 def _target_text(p: WorkPlan, t: PlanTask, scope: str, book: LawBook) -> str:
