@@ -22,12 +22,12 @@ from dudao.model.schools import Ownership, Stage
 from dudao.model.tables import (
     INSPECTORS,
     SCHOOLS,
-    STRING_DTYPE,
     VISITS,
     ZONES,
     Column,
     TableSpec,
     positions_in,
+    string_dtype,
 )
 
 COUNTIES = {"450103", "450102", "450100-gaoxin", "000123"}
@@ -49,15 +49,15 @@ GX-0002,王芳,full_time,450000,2020-01-01,,,,,,,
 
 def codes(values: list[str | None]) -> pd.Categorical:
     """Code columns (county, zone …) load as categories of text."""
-    return pd.Series(values, dtype=STRING_DTYPE).astype("category").array
+    return pd.Series(values, dtype=string_dtype()).astype("category").array
 
 
 def expected_schools() -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "school_id": pd.array(["450103-0001", "450103-0002", "000123-0001"], STRING_DTYPE),
+            "school_id": pd.array(["450103-0001", "450103-0002", "000123-0001"], string_dtype()),
             "name": pd.array(
-                ["南宁市第一示范小学", "南宁市第二中学", "高新区实验幼儿园"], STRING_DTYPE
+                ["南宁市第一示范小学", "南宁市第二中学", "高新区实验幼儿园"], string_dtype()
             ),
             "stage": pd.Categorical(
                 ["primary", "junior", "kindergarten"], categories=[m.value for m in Stage]
@@ -79,8 +79,8 @@ def expected_inspectors() -> pd.DataFrame:
 
     return pd.DataFrame(
         {
-            "inspector_id": pd.array(["GX-0001", "GX-0002"], STRING_DTYPE),
-            "name": pd.array(["李明", "王芳"], STRING_DTYPE),
+            "inspector_id": pd.array(["GX-0001", "GX-0002"], string_dtype()),
+            "name": pd.array(["李明", "王芳"], string_dtype()),
             "kind": pd.Categorical(
                 ["part_time", "full_time"], categories=[m.value for m in InspectorKind]
             ),
@@ -579,8 +579,8 @@ def valid_inspectors(draw: st.DrawFn) -> pd.DataFrame:
 
     return pd.DataFrame(
         {
-            "inspector_id": pd.array(ids, STRING_DTYPE),
-            "name": pd.array(col(_text), STRING_DTYPE),
+            "inspector_id": pd.array(ids, string_dtype()),
+            "name": pd.array(col(_text), string_dtype()),
             "kind": cat(col(st.sampled_from([m.value for m in InspectorKind])), InspectorKind),
             "appointing": codes(col(st.sampled_from(sorted(KNOWN)))),
             "term_start": dates(starts),
@@ -758,7 +758,7 @@ def test_a_repeated_id_is_reported_with_its_rows(tmp_path: Path) -> None:
 
 
 def test_positions_in_finds_each_value_once_in_the_ids() -> None:
-    ids = pd.Series(["a", "b", "c"], dtype=STRING_DTYPE)
+    ids = pd.Series(["a", "b", "c"], dtype=string_dtype())
     same = pd.Series(pd.Categorical(["c", None, "a"], categories=["a", "b", "c"]))
     assert positions_in(same, ids).tolist() == [2, -1, 0]
     other = pd.Series(pd.Categorical(["x", "b", "c"], categories=["c", "x", "b"]))
@@ -773,7 +773,7 @@ def test_positions_in_a_few_values_among_many_ids() -> None:
     hashed) gives what pandas' indexer gives: the first equal id, -1 for none or missing."""
     rng = np.random.default_rng(7)
     ids = pd.Series(
-        [f"s{i:04d}" for i in rng.permutation(400)] + [None, "s0005"], dtype=STRING_DTYPE
+        [f"s{i:04d}" for i in rng.permutation(400)] + [None, "s0005"], dtype=string_dtype()
     )
     values = pd.Series(["s0005", "zz", None, "s0399", "s0005", "s0000", "", "s0012"] * 3)
     expected = pd.Index(ids.to_numpy(dtype=object)[:-1]).get_indexer(values.to_numpy(dtype=object))

@@ -50,7 +50,6 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import pandas as pd
 
 from dudao.errors import DudaoError, Problem
 from dudao.io import yamlio
@@ -60,6 +59,7 @@ from dudao.law.book import LawBook
 from dudao.law.contributions import Contributor
 from dudao.law.kinds import Kind
 from dudao.law.parameters import Parameter, known_parameter_ids, parameter_law
+from dudao.lazyimports import pd
 from dudao.model.bodies import Committee
 from dudao.model.convert import converter
 from dudao.model.dataset import Dataset, DatasetInfo

@@ -18,13 +18,12 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, cast
 
-import pandas as pd
-
 from dudao.io.divisions import divisions_hierarchy
 from dudao.io.tables import validate_table
 from dudao.law.book import Entry
 from dudao.law.contributions import Contributor
 from dudao.law.parameters import Parameter, ParameterValue, parameter_law
+from dudao.lazyimports import pd
 from dudao.model.bodies import Committee
 from dudao.model.dataset import Dataset, DatasetInfo
 from dudao.model.documents import Citation

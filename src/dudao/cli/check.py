@@ -12,8 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import numpy as np
-import pandas as pd
 from rich.text import Text
 
 from dudao import api
@@ -33,6 +31,7 @@ from dudao.cli.table import Col, layout, paragraph, summarise_units
 from dudao.errors import DudaoError, Problem
 from dudao.law.book import LawBook
 from dudao.law.kinds import Kind
+from dudao.lazyimports import np, pd
 from dudao.model.findings import Severity
 from dudao.plugins.manager import PluginSet, load_plugins
 from dudao.report.text import markdown_cell, markdown_table, plain_text

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import pandas as pd
 
 from dudao import api
 from dudao.cli.lawstatus import LawStatus, strict_option
@@ -26,6 +25,7 @@ from dudao.evaluation.evaluators import evaluator_basis, evaluators
 from dudao.evaluation.model import IndicatorSet
 from dudao.evaluation.score import Evaluation, ranked
 from dudao.law.parameters import sample_citation
+from dudao.lazyimports import pd
 from dudao.model.hierarchy import Hierarchy
 from dudao.model.numbers import number
 from dudao.plugins.manager import load_plugins

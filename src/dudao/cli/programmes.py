@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import pandas as pd
 from rich.text import Text
 
 from dudao.api import load
@@ -26,6 +25,7 @@ from dudao.errors import DudaoError, Problem
 from dudao.evaluation.programmes import Programme, check_dataset_programmes, programme_status
 from dudao.law.book import LawBook
 from dudao.law.kinds import Kind
+from dudao.lazyimports import pd
 from dudao.plugins.manager import load_plugins
 
 LIMIT = 200  # unit records listed one by one; a national dataset has thousands

@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import click
-import pandas as pd
 from rich.text import Text
 
 from dudao.cli.lawstatus import LawStatus, strict_option
 from dudao.cli.output import console_text, parse_date, print_json, stderr, stdout, working
 from dudao.cli.table import Col, layout, paragraph
 from dudao.examples import FOLDER, example_path
+from dudao.lazyimports import pd
 from dudao.model.numbers import number, percent
 
 if TYPE_CHECKING:

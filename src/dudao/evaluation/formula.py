@@ -23,7 +23,8 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 import attrs
-import numpy as np
+
+from dudao.lazyimports import np
 
 _TOKEN = re.compile(r"\s*(?:(?P<num>\d+(?:\.\d*)?|\.\d+)|(?P<name>[^\W\d]\w*)|(?P<op>[-+*/()]))")
 

@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
-import pandas as pd
-
 from dudao.errors import DudaoError, Problem
 from dudao.io.tables import load_table, validate_table
+from dudao.lazyimports import pd
 from dudao.model.tables import Column, TableSpec
 
 BASE_COLUMNS = (

@@ -60,7 +60,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import attrs
-import numpy as np
 
 from dudao.errors import DudaoError, PathStep, Problem
 from dudao.evaluation.formula import Formula
@@ -68,6 +67,7 @@ from dudao.io import yamlio
 from dudao.law.contributions import Contribution
 from dudao.law.entries import Validity
 from dudao.law.kinds import Kind
+from dudao.lazyimports import np
 from dudao.model.convert import converter, register_text_type
 from dudao.model.documents import Citation
 from dudao.model.labels import LabelledEnum

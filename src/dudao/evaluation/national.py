@@ -28,13 +28,11 @@ import datetime as dt
 from functools import cache
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 from dudao.evaluation.model import Count, IndicatorSet, load_indicator_set
 from dudao.evaluation.score import Evaluation, evaluate
 from dudao.evaluation.stats import grouped_cv, split_combined
 from dudao.law.book import LawBook
+from dudao.lazyimports import np, pd
 from dudao.model.schools import Stage
 from dudao.model.tables import Column, TableSpec
 

@@ -42,14 +42,13 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import numpy as np
-import pandas as pd
 
 from dudao.errors import DudaoError, Problem
 from dudao.law.book import Entry, LawBook
 from dudao.law.contributions import Contribution
 from dudao.law.entries import Validity
 from dudao.law.kinds import Kind
+from dudao.lazyimports import np, pd
 from dudao.model.documents import Citation
 
 

@@ -46,8 +46,6 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 import attrs
-import numpy as np
-import pandas as pd
 
 from dudao.errors import DudaoError, Problem
 from dudao.evaluation.model import (
@@ -61,6 +59,7 @@ from dudao.evaluation.model import (
 )
 from dudao.evaluation.standards import ParameterStandards, resolve_standards
 from dudao.law.book import LawBook
+from dudao.lazyimports import np, pd
 from dudao.model.numbers import number
 
 KEY_COLUMNS = ("target", "year", "name")

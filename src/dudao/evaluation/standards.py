@@ -32,12 +32,12 @@ import datetime as dt
 from collections.abc import Sequence
 
 import attrs
-import numpy as np
 
 from dudao.errors import DudaoError, Problem
 from dudao.evaluation.model import SubItem, Threshold
 from dudao.law.book import LawBook
 from dudao.law.kinds import Kind
+from dudao.lazyimports import np
 from dudao.model.numbers import number
 
 

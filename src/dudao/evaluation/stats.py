@@ -25,8 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import numpy as np
-import pandas as pd
+from dudao.lazyimports import np, pd
 
 #: Student weights per stage part, by school type (stage of the whole school).
 SPLIT_WEIGHTS: dict[str, dict[str, float]] = {

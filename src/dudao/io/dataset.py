@@ -17,8 +17,6 @@ from pathlib import Path
 from typing import Any, cast
 
 import attrs
-import numpy as np
-import pandas as pd
 
 from dudao.errors import DudaoError, Problem
 from dudao.io import yamlio
@@ -26,6 +24,7 @@ from dudao.io.tables import load_table, reading_ahead
 from dudao.law.book import Entry
 from dudao.law.contributions import Contributor
 from dudao.law.parameters import ParametersFile, parameter_law
+from dudao.lazyimports import np, pd
 from dudao.model.bodies import Committee, Membership, Officer
 from dudao.model.dataset import CommitteesFile, Dataset, DatasetInfo
 from dudao.model.hierarchy import Hierarchy

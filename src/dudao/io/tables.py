@@ -73,20 +73,18 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 import attrs
-import numpy as np
-import pandas as pd
-from pandas.api import types as ptypes
 
 from dudao.errors import DudaoError, Problem
+from dudao.lazyimports import np, pd
 from dudao.model.convert import EARLIEST_DATE, date_reason
 from dudao.model.dataset import ABSENT_COLUMNS
 from dudao.model.labels import LabelledEnum
 from dudao.model.tables import (
     SCHOOLS,  # noqa: F401 - the examples above read it
-    STRING_DTYPE,
     Column,
     TableSpec,
     fill_absent,
+    string_dtype,
 )
 
 __all__ = ["MAX_REPORTED", "load_table", "validate_table"]
@@ -95,7 +93,6 @@ MAX_REPORTED = 20
 """Problems spelled out per (code, column); the rest are counted in one summary."""
 
 _DATE_DTYPE = "datetime64[s]"
-_EARLIEST = np.datetime64(EARLIEST_DATE, "s")
 _MAX_EXACT_INT = 2**53  # beyond this a float cannot carry the integer exactly
 
 # ------------------------------------------------------------------------ public
@@ -450,7 +447,7 @@ def _dictionary_column(column: Any) -> pd.Categorical | None:
         [c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in chunks]
     ).astype(np.int64, copy=False)
     try:
-        categories = pd.Index(dictionary.to_pandas(), dtype=STRING_DTYPE)
+        categories = pd.Index(dictionary.to_pandas(), dtype=string_dtype())
         if _strictly_increasing(dictionary) and hasattr(pd.CategoricalDtype, "_from_fastpath"):
             # sorted without repeats, so distinct: pandas' own check would hash them all
             dtype = pd.CategoricalDtype._from_fastpath(categories, False)
@@ -479,13 +476,13 @@ def _strictly_increasing(values: Any) -> bool:
 
 def _as_text(s: pd.Series) -> pd.Series:
     """Cells as stripped text (NaN where missing), whatever their dtype."""
-    if ptypes.is_float_dtype(s.dtype) and not ptypes.is_bool_dtype(s.dtype):
+    if pd.api.types.is_float_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
         v = s.to_numpy(dtype=float, na_value=np.nan)
         finite = np.isfinite(v)
         if (np.floor(v[finite]) == v[finite]).all() and (np.abs(v[finite]) < _MAX_EXACT_INT).all():
             s = s.astype("Int64")  # 450103.0 from a numeric column means "450103"
-    text = s.astype(STRING_DTYPE)
-    if np.dtype(object) == STRING_DTYPE:
+    text = s.astype(string_dtype())
+    if np.dtype(object) == string_dtype():
         return text.where(s.notna()).str.strip()
     return text.str.strip()
 
@@ -564,7 +561,7 @@ def _parse_code(s: pd.Series) -> _Parsed:
         codes = np.where(cells.codes >= 0, inner[np.maximum(cells.codes, 0)], -1)
     else:  # every cell missing
         codes = np.full(len(cells.codes), -1, dtype=np.intp)
-    values = pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=STRING_DTYPE))
+    values = pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=string_dtype()))
     return _Parsed(values, codes < 0, np.zeros(len(s), dtype=bool), cells.text_at)
 
 
@@ -574,7 +571,7 @@ def _kept_as_is(categories: pd.Index, text: pd.Series) -> bool:
     loaded table). The factorisation below would then change nothing, at the cost of
     sorting half a million school codes."""
     return (
-        categories.dtype == STRING_DTYPE
+        categories.dtype == string_dtype()
         and bool(text.notna().all() and (text != "").all())
         and text.reset_index(drop=True).equals(pd.Series(categories))
         and _sorted(categories)
@@ -595,14 +592,14 @@ def _sorted(categories: pd.Index) -> bool:
 
 
 def _parse_int(s: pd.Series) -> _Parsed:
-    if ptypes.is_integer_dtype(s.dtype) and not ptypes.is_bool_dtype(s.dtype):
+    if pd.api.types.is_integer_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
         missing = s.isna().to_numpy()
         values = s.to_numpy(dtype=np.int64, na_value=0)
         return _Parsed(
             values, missing, np.zeros(len(s), bool), lambda i: str(s.iloc[i]), values.astype(float)
         )
     cells = _Cells.of(s)
-    if ptypes.is_bool_dtype(s.dtype):
+    if pd.api.types.is_bool_dtype(s.dtype):
         numbers = np.full(len(cells.text), np.nan)
     else:
         numbers = pd.to_numeric(cells.text.astype(object), errors="coerce").to_numpy(
@@ -618,13 +615,13 @@ def _parse_int(s: pd.Series) -> _Parsed:
 
 
 def _parse_float(s: pd.Series) -> _Parsed:
-    if ptypes.is_numeric_dtype(s.dtype) and not ptypes.is_bool_dtype(s.dtype):
+    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
         values = s.to_numpy(dtype=float, na_value=np.nan)
         missing = np.isnan(values)
         bad = np.isinf(values)
         return _Parsed(values, missing, bad, lambda i: str(s.iloc[i]), values)
     cells = _Cells.of(s)
-    if ptypes.is_bool_dtype(s.dtype):
+    if pd.api.types.is_bool_dtype(s.dtype):
         numbers = np.full(len(cells.text), np.nan)
     else:
         numbers = pd.to_numeric(cells.text.astype(object), errors="coerce").to_numpy(
@@ -643,13 +640,13 @@ _DATE_RE = re.compile(
 
 
 def _parse_date(s: pd.Series) -> _Parsed:
-    if ptypes.is_datetime64_any_dtype(s.dtype):
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
         dt = s.dt.tz_localize(None) if getattr(s.dt, "tz", None) is not None else s
         # to the day in numpy (it floors, as normalize does, before 1970 too): pandas'
         # normalize takes three times as long on a million visits
         values = np.asarray(dt.to_numpy()).astype("datetime64[D]").astype(_DATE_DTYPE)
         missing = np.isnat(values)
-        early = ~missing & (values < _EARLIEST)
+        early = ~missing & (values < np.datetime64(EARLIEST_DATE, "s"))
         return _Parsed(values, missing, early, lambda i: str(s.iloc[i])[:10])
     cells = _Cells.of(s)
     parts = cells.text.astype(object).str.fullmatch(_DATE_RE.pattern)
@@ -660,7 +657,9 @@ def _parse_date(s: pd.Series) -> _Parsed:
     iso = (year + "-" + month.str.zfill(2) + "-" + day.str.zfill(2)).where(parts.fillna(False))
     parsed = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
     values_u = parsed.astype(_DATE_DTYPE).to_numpy() if len(parsed) else np.array([], _DATE_DTYPE)
-    ok = ~np.isnat(values_u) & (values_u >= _EARLIEST)  # 0001-01-01: a slip, not a date
+    ok = ~np.isnat(values_u) & (
+        values_u >= np.datetime64(EARLIEST_DATE, "s")
+    )  # 0001-01-01: a slip, not a date
     values = cells.per_row(values_u, np.datetime64("NaT", "s"))
     return _Parsed(values, cells.missing, cells.per_row(~ok, False), cells.text_at)
 
@@ -681,7 +680,7 @@ _BOOLS |= {"通过": True, "未通过": False, "yes": True, "no": False}
 
 
 def _parse_bool(s: pd.Series) -> _Parsed:
-    if ptypes.is_bool_dtype(s.dtype):
+    if pd.api.types.is_bool_dtype(s.dtype):
         values = s.to_numpy(dtype=bool, na_value=False)
         missing = s.isna().to_numpy()
         return _Parsed(values, missing, np.zeros(len(s), bool), lambda i: str(s.iloc[i]))
@@ -1038,7 +1037,7 @@ def _finish(column: Column, p: _Parsed) -> Any:
     if column.type == "str" and column.categorical:
         return p.values
     if column.type == "str":
-        values = pd.Series(p.values).astype(STRING_DTYPE)
+        values = pd.Series(p.values).astype(string_dtype())
         if column.default is not None:
             values = values.fillna(str(column.default))
         return values.array

@@ -41,12 +41,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
-import numpy as np
-import pandas as pd
 
 from dudao.errors import DudaoError, Problem
 from dudao.law.entries import Origin, Validity
 from dudao.law.kinds import Kind
+from dudao.lazyimports import np, pd
 from dudao.model.documents import Citation
 from dudao.model.hierarchy import Hierarchy
 

@@ -14,8 +14,8 @@ import datetime as dt
 from typing import Any
 
 import attrs
-import pandas as pd
 
+from dudao.lazyimports import pd
 from dudao.model.bodies import Committee
 from dudao.model.jurisdiction import Jurisdiction
 

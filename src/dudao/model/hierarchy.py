@@ -49,13 +49,11 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, cast
 
-import numpy as np
-import pandas as pd
-
 if TYPE_CHECKING:
     import networkx as nx
 
 from dudao.errors import DudaoError, Problem
+from dudao.lazyimports import np, pd
 from dudao.model.jurisdiction import (
     Jurisdiction,
     JurisdictionKind,

@@ -26,14 +26,14 @@ Result dtypes (see :attr:`Column.dtype`):
 from __future__ import annotations
 
 import builtins
+import functools
 import weakref
 from collections.abc import Iterable
 from typing import Any, Literal, cast
 
 import attrs
-import numpy as np
-import pandas as pd
 
+from dudao.lazyimports import np, pd
 from dudao.model.activities import FilingKind, MeetingKind, SupervisionKind, SupervisionTarget
 from dudao.model.jurisdiction import JurisdictionKind
 from dudao.model.labels import LabelledEnum
@@ -43,27 +43,26 @@ from dudao.model.schools import Ownership, Stage
 __all__ = [
     "INSPECTORS",
     "SCHOOLS",
-    "STRING_DTYPE",
     "TABLES",
     "Column",
     "TableSpec",
     "fill_absent",
     "positions_in",
+    "string_dtype",
 ]
 
 ColumnType = Literal["str", "int", "float", "date", "enum", "bool"]
 RefersTo = Literal["county", "jurisdiction"]
 
 
-def _string_dtype() -> Any:
+@functools.cache
+def string_dtype() -> Any:
+    """The dtype of text columns in loaded tables (a function: pandas loads on first use)."""
     try:
         return pd.StringDtype(na_value=np.nan)  # pandas ≥ 2.3: the "str" dtype
     except TypeError:  # older pandas: plain object columns
         return np.dtype(object)
 
-
-STRING_DTYPE: Any = _string_dtype()
-"""The dtype of text columns in loaded tables."""
 
 _DATE_DTYPE = "datetime64[s]"
 
@@ -119,8 +118,8 @@ class Column:
         """The dtype of this column in a loaded table."""
         if self.type == "str":
             if self.categorical:  # categories of text, also when there are none yet
-                return pd.CategoricalDtype(pd.Index([], dtype=STRING_DTYPE))
-            return STRING_DTYPE
+                return pd.CategoricalDtype(pd.Index([], dtype=string_dtype()))
+            return string_dtype()
         if self.type == "int":
             return "int64" if self.required or self.default is not None else "Int64"
         if self.type == "float":

@@ -32,13 +32,12 @@ from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 import attrs
-import numpy as np
-import pandas as pd
 
 from dudao.errors import DudaoError, Problem
 from dudao.law.book import LawBook
 from dudao.law.kinds import Kind
 from dudao.law.parameters import RESTS_ON_SAMPLE_NOTE, sample_citation
+from dudao.lazyimports import np, pd
 from dudao.model.bodies import MemberUnit
 from dudao.model.dataset import Dataset
 from dudao.model.findings import Severity

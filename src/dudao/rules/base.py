@@ -30,11 +30,10 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar, cast
 
 import attrs
-import numpy as np
-import pandas as pd
 
 from dudao.law.book import Entry, LawBook, Region
 from dudao.law.kinds import Kind
+from dudao.lazyimports import np, pd
 from dudao.model.bodies import MemberUnit
 from dudao.model.dataset import Dataset
 from dudao.model.findings import Severity, TargetKind

@@ -13,12 +13,11 @@ from collections.abc import Callable
 from typing import Any, cast
 
 import attrs
-import numpy as np
-import pandas as pd
 
 from dudao.law.book import Conflict, Entry, LawBook, Region
 from dudao.law.kinds import Kind
 from dudao.law.parameters import sample_citation
+from dudao.lazyimports import np, pd
 from dudao.model.dataset import Dataset
 from dudao.model.findings import FINDING_COLUMNS, Finding, Severity, TargetKind
 from dudao.model.hierarchy import Hierarchy

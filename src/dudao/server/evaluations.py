@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import pandas as pd
 import sqlalchemy as sa
 
 from dudao import api
 from dudao.errors import DudaoError
 from dudao.evaluation.model import IndicatorSet
 from dudao.evaluation.score import ranked
+from dudao.lazyimports import pd
 from dudao.model.hierarchy import Hierarchy
 from dudao.plugins.manager import PluginSet
 from dudao.server import access

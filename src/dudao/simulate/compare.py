@@ -40,8 +40,6 @@ from pathlib import Path
 from typing import Literal
 
 import attrs
-import numpy as np
-import pandas as pd
 
 from dudao.errors import DudaoError, Problem
 from dudao.evaluation.model import IndicatorSet
@@ -49,6 +47,7 @@ from dudao.evaluation.national import DERIVED_PREFIXES, evaluate_quality_balance
 from dudao.evaluation.score import Evaluation, evaluate
 from dudao.law.book import Entry, LawBook
 from dudao.law.kinds import Kind
+from dudao.lazyimports import np, pd
 from dudao.model.hierarchy import Hierarchy
 from dudao.model.jurisdiction import Level
 from dudao.rules.base import Rule

@@ -44,10 +44,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
-import numpy as np
-import pandas as pd
 
 from dudao.law.kinds import Kind
+from dudao.lazyimports import np, pd
 from dudao.model.jurisdiction import Level
 from dudao.rules.national.staffing import serving
 from dudao.simulate.compare import rollup

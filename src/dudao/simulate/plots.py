@@ -20,9 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
-import pandas as pd
-
+from dudao.lazyimports import np, pd
 from dudao.simulate.dynamic import LABELS, summarize, totals
 
 if TYPE_CHECKING:

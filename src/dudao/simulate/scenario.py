@@ -20,13 +20,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import attrs
-import pandas as pd
 
 from dudao.errors import DudaoError, Problem
 from dudao.io.divisions import divisions_hierarchy
 from dudao.law.book import Entry, LawBook
 from dudao.law.contributions import Contribution, Contributor, build
 from dudao.law.kinds import Kind
+from dudao.lazyimports import pd
 from dudao.model.dataset import Dataset
 from dudao.model.hierarchy import Hierarchy
 from dudao.plugins.manager import PluginSet, load_plugins

@@ -41,9 +41,9 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import pandas as pd
 
 from dudao.errors import DudaoError, Problem
+from dudao.lazyimports import pd
 from dudao.model.jurisdiction import Level
 from dudao.simulate.dynamic import DynamicInputs, simulate, summarize, totals
 from dudao.simulate.reform import NATION, Reform

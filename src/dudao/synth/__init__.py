@@ -37,12 +37,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import attrs
-import numpy as np
-import pandas as pd
 
 from dudao.errors import DudaoError, Problem
 from dudao.io import yamlio
 from dudao.io.dataset import SUFFIXES, committees_to_tables
+from dudao.lazyimports import np, pd
 from dudao.model.bodies import Committee
 from dudao.model.convert import converter
 from dudao.model.dataset import ABSENT_COLUMNS, DatasetInfo

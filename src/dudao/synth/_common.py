@@ -7,12 +7,11 @@ from collections.abc import Mapping, Sequence, Sized
 from typing import Any, cast
 
 import attrs
-import numpy as np
-import pandas as pd
 
+from dudao.lazyimports import np, pd
 from dudao.model.dataset import ABSENT_COLUMNS
 from dudao.model.labels import LabelledEnum
-from dudao.model.tables import STRING_DTYPE, TABLES, fill_absent
+from dudao.model.tables import TABLES, fill_absent, string_dtype
 
 DAY = np.timedelta64(1, "D")
 
@@ -110,14 +109,14 @@ def numerals(values: np.ndarray) -> np.ndarray:
 
 
 def text(values: np.ndarray) -> pd.arrays.ArrowStringArray | np.ndarray:
-    return cast(pd.arrays.ArrowStringArray | np.ndarray, pd.array(values, dtype=STRING_DTYPE))
+    return cast(pd.arrays.ArrowStringArray | np.ndarray, pd.array(values, dtype=string_dtype()))
 
 
 def codes_column(values: np.ndarray) -> pd.Categorical:
     """A code column as the loader types it: categories of text, missing as NaN."""
     series = pd.Series(values, dtype=object)
     codes, uniques = pd.factorize(series, sort=True, use_na_sentinel=True)
-    return pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=STRING_DTYPE))
+    return pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=string_dtype()))
 
 
 def enum_column(values: np.ndarray, enum: type[LabelledEnum]) -> pd.Categorical:
@@ -154,7 +153,7 @@ def codes_from(index: np.ndarray, categories: np.ndarray) -> pd.Categorical:
     index = np.asarray(index, dtype=np.int64)
     codes = np.where(index >= 0, rank[np.maximum(index, 0)] if len(rank) else -1, -1)
     return pd.Categorical.from_codes(
-        codes, categories=pd.Index(categories[order], dtype=STRING_DTYPE)
+        codes, categories=pd.Index(categories[order], dtype=string_dtype())
     )
 
 

@@ -24,9 +24,7 @@ of the same seed are unchanged by them.
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
-
+from dudao.lazyimports import np, pd
 from dudao.model.hierarchy import Hierarchy
 
 #: Schools whose stage has a primary or junior part, and how their students split.

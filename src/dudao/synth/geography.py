@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import attrs
-import numpy as np
-import pandas as pd
 
 from dudao.errors import DudaoError, Problem
 from dudao.io.divisions import load_divisions
+from dudao.lazyimports import np, pd
 from dudao.model.hierarchy import Hierarchy
 from dudao.model.jurisdiction import Jurisdiction, JurisdictionKind, Level
 from dudao.model.schools import Stage

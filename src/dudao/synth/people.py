@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import attrs
-import numpy as np
-import pandas as pd
 
+from dudao.lazyimports import np, pd
 from dudao.model.people import AssessmentResult, InspectorKind
 from dudao.model.schools import Ownership, Stage
 from dudao.synth._common import (

@@ -7,9 +7,7 @@ from collections.abc import Callable, Mapping, Sized
 from functools import cache
 from typing import Any, Literal
 
-import numpy as np
-import pandas as pd
-
+from dudao.lazyimports import np, pd
 from dudao.model.activities import FilingKind, MeetingKind, SupervisionKind, SupervisionTarget
 from dudao.model.bodies import Committee, Membership, Officer
 from dudao.model.schools import Stage

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import pandas as pd
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from dudao.errors import DudaoError, Problem
+from dudao.lazyimports import pd
 from dudao.web import backend
 from dudao.web.backend import Account
 from dudao.web.guards import PageDenied, SignedIn, VisibleUnit, check_csrf

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import pandas as pd
 
+from dudao.lazyimports import pd
 from dudao.model.findings import Severity
 from dudao.model.hierarchy import Hierarchy
 from dudao.plugins.manager import PluginSet

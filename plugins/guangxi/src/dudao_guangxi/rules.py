@@ -27,10 +27,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from dudao.law.book import Region
+from dudao.lazyimports import np, pd
 from dudao.model.findings import TargetKind
 from dudao.model.jurisdiction import Level
 from dudao.rules.base import Context, Rule, empty_checks, row_citations

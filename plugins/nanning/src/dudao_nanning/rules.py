@@ -20,11 +20,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from dudao.errors import DudaoError, Problem
 from dudao.law.book import Region
+from dudao.lazyimports import np, pd
 from dudao.model.findings import TargetKind
 from dudao.model.jurisdiction import Level
 from dudao.rules.base import Context, Rule, empty_checks, row_citations

@@ -55,12 +55,10 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from dudao.errors import DudaoError, Problem
 from dudao.law.book import Entry, Region
 from dudao.law.kinds import Kind
+from dudao.lazyimports import np, pd
 from dudao.model.bodies import Committee, MemberUnit
 from dudao.model.findings import TargetKind
 from dudao.model.jurisdiction import Jurisdiction, JurisdictionKind, Level

@@ -31,10 +31,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-import numpy as np
-import pandas as pd
-
 from dudao.law.book import Region
+from dudao.lazyimports import np, pd
 from dudao.model.findings import Severity, TargetKind
 from dudao.model.numbers import number
 from dudao.rules.base import (

@@ -6,10 +6,8 @@ import datetime as dt
 import weakref
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from dudao.law.book import Region
+from dudao.lazyimports import np, pd
 from dudao.model.findings import TargetKind
 from dudao.model.jurisdiction import Level
 from dudao.model.numbers import number

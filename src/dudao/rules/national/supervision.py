@@ -30,10 +30,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-import numpy as np
-import pandas as pd
-
 from dudao.law.book import Region
+from dudao.lazyimports import np, pd
 from dudao.model.findings import TargetKind
 from dudao.model.hierarchy import Hierarchy
 from dudao.model.jurisdiction import Level

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from dudao.law.book import Region
+from dudao.lazyimports import np, pd
 from dudao.model.findings import TargetKind
 from dudao.model.schools import Stage
 from dudao.model.tables import positions_in

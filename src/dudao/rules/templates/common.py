@@ -35,11 +35,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 import attrs
-import numpy as np
-import pandas as pd
 
 from dudao.errors import DudaoError, Problem
 from dudao.law.book import Region
+from dudao.lazyimports import np, pd
 from dudao.model.documents import Citation
 from dudao.model.findings import Severity, TargetKind
 from dudao.model.numbers import number

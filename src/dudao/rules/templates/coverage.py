@@ -28,11 +28,10 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import attrs
-import numpy as np
-import pandas as pd
 
 from dudao.errors import DudaoError, Problem
 from dudao.law.book import Region
+from dudao.lazyimports import np, pd
 from dudao.model import periods
 from dudao.model.findings import TargetKind
 from dudao.rules.base import Context, empty_checks

@@ -50,11 +50,10 @@ from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
 import attrs
-import numpy as np
-import pandas as pd
 
 from dudao.errors import Problem
 from dudao.law.book import Region
+from dudao.lazyimports import np, pd
 from dudao.model import periods
 from dudao.model.findings import Severity, TargetKind
 from dudao.rules.base import Context, ParamColumn, empty_checks

@@ -39,11 +39,10 @@ from __future__ import annotations
 from typing import Any, ClassVar, Literal
 
 import attrs
-import numpy as np
-import pandas as pd
 
 from dudao.errors import Problem
 from dudao.law.book import Region
+from dudao.lazyimports import np, pd
 from dudao.model import periods
 from dudao.model.findings import TargetKind
 from dudao.rules.base import Context, empty_checks

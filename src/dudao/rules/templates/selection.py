@@ -26,11 +26,10 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 import attrs
-import numpy as np
-import pandas as pd
 
 from dudao.errors import DudaoError, Problem
 from dudao.law.book import Region
+from dudao.lazyimports import np, pd
 from dudao.model.jurisdiction import JurisdictionKind, Level
 from dudao.model.schools import Stage
 from dudao.model.tables import TABLES
