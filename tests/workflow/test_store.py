@@ -27,7 +27,7 @@ from wf_helpers import ACTOR, d, ev, meeting, opened, ordered, racing_opener, sh
 
 from dudao.errors import DudaoError
 from dudao.model.findings import Finding
-from dudao.store import SCHEMA_VERSION, CaseStore
+from dudao.store import SCHEMA_VERSION, CasePage, CaseStore
 from dudao.workflow import Feedback, FeedbackMode, Source, Step, replay
 
 
@@ -305,6 +305,39 @@ def test_an_event_with_a_stale_expected_seq_is_refused(store_url: str) -> None:
     assert err.value.codes == ["stale-seq"]
     assert store.count_events() == 3 and store.verify() == []
     store.append("C1", attrs.evolve(ev(Step.RECTIFICATION_REPORTED, "2023-04-01"), seq=4))
+
+
+def test_a_page_of_case_summaries_is_filtered_and_counted_by_the_database(
+    store_url: str,
+) -> None:
+    # CaseStore.page: the listing the service pages through (targets: a subtree's units)
+    store = CaseStore.open(store_url)
+    units = ["450103", "450102", "450201"]
+    events = []
+    for i in range(30):
+        cid, unit = f"K{i:03d}", units[i % 3]
+        events.append(opened(case=cid, target=unit))
+        if i % 2 == 0:
+            events.append(ev(Step.FEEDBACK, "2023-03-10", Feedback("written"), cid, target=unit))
+    store.append_many(events)
+    nanning = [f"K{i:03d}" for i in range(30) if units[i % 3] != "450201"]
+    page = store.page(targets={"450103", "450102"}, offset=5, limit=7)
+    assert page.total == 20 and [s.case_id for s in page.cases] == nanning[5:12]
+    assert all(s == store.case(s.case_id or "").state for s in page.cases)  # the summaries
+    fed = store.page(targets=["450103"], step="feedback")
+    assert [s.case_id for s in fed.cases] == [f"K{i:03d}" for i in range(0, 30, 6)]
+    assert fed.total == 5 and all(s.last is Step.FEEDBACK for s in fed.cases)
+    assert store.page(step=Step.OPENED, closed=False).total == 15
+    assert store.page(closed=True) == store.page(targets=[]) == CasePage(0, [])
+    beyond = store.page(offset=30, limit=10)
+    assert (beyond.total, beyond.cases) == (30, [])
+    # through a connection the caller holds (the service reads through its own)
+    liuzhou = store.page(targets={"450201"})
+    assert liuzhou.total == 10
+    with store.engine.connect() as conn:
+        assert store.page(targets={"450201"}, connection=conn) == liuzhou
+    assert store.page().cases == store.cases()
+    store.close()
 
 
 def test_empty_case_ids_are_refused_by_the_store(store_url: str) -> None:

@@ -27,7 +27,7 @@ from dudao.server.accounts import Account
 from dudao.server.audit import record
 from dudao.server.problems import fail
 from dudao.server.service import Service
-from dudao.store.cases import CaseRecord, _state_from_row, cases_table
+from dudao.store import CaseRecord
 from dudao.workflow import (
     PAYLOAD_TYPE,
     CaseState,
@@ -128,26 +128,23 @@ def case_page(
     limit: int | None = None,
 ) -> tuple[int, list[CaseState]]:
     """The number of cases of units in the account's subtree (or ``unit``'s, inside
-    it) and one page of them by case id: one query over the case store's summary
-    table, narrowed to the subtree's unit codes in SQL (no summary outside it is read)."""
+    it) and one page of them by case id: :meth:`~dudao.store.CaseStore.page` over the
+    case store's summary table, narrowed to the subtree's unit codes in SQL (no
+    summary outside it is read), through the service's read-only connection."""
     h = service.hierarchy
     scope = unit or account.unit
     if scope not in h or not access.can_view(account, scope, h):
         return 0, []
-    c = cases_table.c
-    where: list[sa.ColumnElement[bool]] = [c.target.in_(h.subtree_codes(scope))]
-    if closed is not None:
-        where.append(c.closed == closed)
-    if step:
-        where.append(c.last_step == parse_step(step).value)
-    query = sa.select(cases_table).where(*where).order_by(c.case_id).offset(offset)
-    if limit is not None:
-        query = query.limit(limit)
     with service.read() as conn:
-        total = conn.execute(sa.select(sa.func.count()).select_from(cases_table).where(*where))
-        n = int(total.scalar_one())
-        rows = [_state_from_row(r) for r in conn.execute(query)] if offset < n else []
-    return n, rows
+        page = service.store.page(
+            targets=h.subtree_codes(scope),
+            step=parse_step(step) if step else None,
+            closed=closed,
+            offset=offset,
+            limit=limit,
+            connection=conn,
+        )
+    return page.total, page.cases
 
 
 def overdue(service: Service, account: Account, as_of: dt.date) -> list[Overdue]:

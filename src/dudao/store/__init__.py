@@ -5,6 +5,6 @@ works unchanged (PostgreSQL through psycopg 3: ``pip install 'dudao[postgres]'``
 See :class:`CaseStore`.
 """
 
-from dudao.store.cases import SCHEMA_VERSION, CaseRecord, CaseStore, PolicySource
+from dudao.store.cases import SCHEMA_VERSION, CasePage, CaseRecord, CaseStore, PolicySource
 
-__all__ = ["SCHEMA_VERSION", "CaseRecord", "CaseStore", "PolicySource"]
+__all__ = ["SCHEMA_VERSION", "CasePage", "CaseRecord", "CaseStore", "PolicySource"]

@@ -53,7 +53,7 @@ import operator
 import os
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import attrs
@@ -156,6 +156,14 @@ class CaseRecord:
     case_id: str
     events: tuple[Event, ...]
     state: CaseState
+
+
+@attrs.frozen
+class CasePage:
+    """One page of case summaries (:meth:`CaseStore.page`) and how many cases match."""
+
+    total: int
+    cases: list[CaseState]
 
 
 def _summary(state: CaseState) -> dict[str, Any]:
@@ -946,17 +954,53 @@ class CaseStore:
         limit: int | None = None,
     ) -> list[CaseState]:
         """Case summaries (from the summary table), by case id."""
-        query = sa.select(cases_table).order_by(cases_table.c.case_id)
-        if target is not None:
-            query = query.where(cases_table.c.target == target)
-        if step is not None:
-            query = query.where(cases_table.c.last_step == Step.parse(step).value)
-        if closed is not None:
-            query = query.where(cases_table.c.closed == closed)
-        if limit is not None:
-            query = query.limit(limit)
+        targets = None if target is None else [target]
+        query = _listing(sa.select(cases_table), targets, step, closed)
+        query = query.order_by(cases_table.c.case_id).limit(limit)
         with self.engine.connect() as conn:
             return [_state_from_row(r) for r in conn.execute(query)]
+
+    def page(
+        self,
+        *,
+        targets: Collection[str] | None = None,
+        step: Step | str | None = None,
+        closed: bool | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+        connection: sa.Connection | None = None,
+    ) -> CasePage:
+        """One page of case summaries by case id, and how many cases match in all.
+
+        ``targets``: only cases of these units (e.g. a subtree's codes; None: every
+        unit); ``step``: only cases whose last step is this; ``closed``: only closed
+        (True) or open (False) cases; ``offset``, ``limit``: which of the matching
+        cases, in case-id order. Filtering, counting and paging are done by the
+        database on the summary table: no case is replayed, and none outside the page
+        is read.
+
+        ``connection``: read through this connection instead of one of the store's
+        engine, e.g. a read-only connection beside it (on SQLite the store's engine
+        begins every transaction by taking the write lock; see
+        :func:`dudao.server.service.read_engine`).
+        """
+        if connection is None:
+            with self.engine.connect() as conn:
+                return self.page(
+                    targets=targets,
+                    step=step,
+                    closed=closed,
+                    offset=offset,
+                    limit=limit,
+                    connection=conn,
+                )
+        count = _listing(sa.select(sa.func.count()).select_from(cases_table), targets, step, closed)
+        total = int(connection.execute(count).scalar_one())
+        if offset >= total:
+            return CasePage(total, [])
+        query = _listing(sa.select(cases_table), targets, step, closed)
+        query = query.order_by(cases_table.c.case_id).offset(offset).limit(limit)
+        return CasePage(total, [_state_from_row(r) for r in connection.execute(query)])
 
     def overdue(self, as_of: dt.date) -> list[Overdue]:
         """Open cases whose pending deadline passed before ``as_of`` and the step
@@ -1029,6 +1073,26 @@ class CaseStore:
                     Problem(f"案件 {cid} 的摘要与事件重放结果不一致", code="summary-mismatch")
                 )
         return problems
+
+
+S = TypeVar("S", bound=sa.Select[Any])
+
+
+def _listing(
+    query: S,
+    targets: Collection[str] | None,
+    step: Step | str | None,
+    closed: bool | None,
+) -> S:
+    """``query`` over the summary table narrowed as :meth:`CaseStore.page` describes."""
+    c = cases_table.c
+    if targets is not None:
+        query = query.where(c.target.in_(list(targets)))
+    if step is not None:
+        query = query.where(c.last_step == Step.parse(step).value)
+    if closed is not None:
+        query = query.where(c.closed == closed)
+    return query
 
 
 def _all_events(conn: sa.Connection, batch: int = 10_000, stream: bool = True) -> Iterator[Event]:
