@@ -21,7 +21,7 @@ from dudao.server import accounts as acc
 from dudao.server import audit, casework
 from dudao.server.service import Service
 from dudao.server.settings import Settings
-from dudao.store.cases import events_table
+from dudao.store.schema import events_table
 
 
 @pytest.fixture()

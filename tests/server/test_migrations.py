@@ -14,8 +14,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from dudao.server import db
-from dudao.store.cases import SCHEMA_VERSION, CaseStore
-from dudao.store.cases import metadata as case_metadata
+from dudao.store import SCHEMA_VERSION, CaseStore
+from dudao.store.schema import metadata as case_metadata
 
 from .conftest import new_pg_database
 

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from wf_helpers import decision, investigation, meeting, opened, ordered, review, statement
 
 from dudao.store import CaseStore
-from dudao.store.cases import _event_from_row, events_table
+from dudao.store.rows import event_from_row
+from dudao.store.schema import events_table
 from dudao.workflow import replay
 
 
@@ -35,7 +36,7 @@ def _typed(store: CaseStore) -> list:
     """Events through SQLAlchemy's typed columns (the path before the fast one)."""
     query = sa.select(events_table).order_by(events_table.c.case_id, events_table.c.seq)
     with store.engine.connect() as conn:
-        return [_event_from_row(r) for r in conn.execute(query)]
+        return [event_from_row(r) for r in conn.execute(query)]
 
 
 def test_fast_reads_equal_typed_reads(store_url: str) -> None:

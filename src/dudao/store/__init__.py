@@ -5,6 +5,7 @@ works unchanged (PostgreSQL through psycopg 3: ``pip install 'dudao[postgres]'``
 See :class:`CaseStore`.
 """
 
-from dudao.store.cases import SCHEMA_VERSION, CasePage, CaseRecord, CaseStore, PolicySource
+from dudao.store.cases import CasePage, CaseRecord, CaseStore, PolicySource
+from dudao.store.schema import SCHEMA_VERSION
 
 __all__ = ["SCHEMA_VERSION", "CasePage", "CaseRecord", "CaseStore", "PolicySource"]

@@ -1,16 +1,12 @@
 """The case store: append-only events, a per-case summary, a schema version.
 
-Tables (all prefixed ``dudao_`` so a store may share a database):
-
-* ``dudao_events``: one row per event — autoincrement id, case id, seq (1, 2, …
-  within the case, unique with the case id), step, date, actor, target,
-  citation, payload (JSON). Rows are only ever inserted.
-* ``dudao_cases``: one row per case with the state derived from its events
-  (last step, rank, pending deadline, closed …). It is a cache of the replay,
-  written in the same transaction as the event, so :meth:`CaseStore.overdue`
-  is one indexed SQL query instead of a replay of every case;
-  :meth:`CaseStore.verify` checks it against the replay.
-* ``dudao_schema_version``: one row, the schema version.
+The tables are :mod:`dudao.store.schema`'s: ``dudao_events`` (one row per event,
+only ever inserted), ``dudao_cases`` (one row per case, the state its events add up
+to: a cache of the replay written in the same transaction as the event, so
+:meth:`CaseStore.overdue` and :meth:`CaseStore.page` are indexed SQL queries instead
+of a replay of every case; :meth:`CaseStore.verify` checks it against the replay) and
+``dudao_schema_version``. How an event becomes a row and back is
+:mod:`dudao.store.rows`'.
 
 Every append runs in one transaction that replays the case, checks the event
 against that state and the step policy in force (:mod:`dudao.workflow.policy`)
@@ -49,7 +45,6 @@ its target and date (:meth:`dudao.workflow.policy.Policy.citation`).
 from __future__ import annotations
 
 import datetime as dt
-import operator
 import os
 import random
 import time
@@ -57,96 +52,46 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import attrs
-import msgspec
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 
 from dudao.errors import DudaoError, Problem
 from dudao.model.documents import Citation
 from dudao.model.findings import Finding
+from dudao.store.rows import (
+    CASE_COLUMNS,
+    EVENT_COLUMNS,
+    INSERT_CASE,
+    INSERT_EVENT,
+    SELECT_EVENTS,
+    case_values,
+    copy_rows,
+    event_dict,
+    event_from_row,
+    event_values,
+    events_from_raw,
+    json_text,
+    json_value,
+    text_problems,
+)
+from dudao.store.schema import (
+    SCHEMA_VERSION,
+    SUMMARY_COLUMNS,
+    cases_table,
+    events_table,
+    metadata,
+    state_from_row,
+    summary_values,
+    version_table,
+)
 from dudao.workflow.machine import CaseState, Overdue, apply, check, due_step, fold
 from dudao.workflow.policy import DefaultPolicies
-from dudao.workflow.steps import (
-    Event,
-    Opened,
-    SevereTrigger,
-    Source,
-    Step,
-    payload_from_dict,
-    payload_to_dict,
-)
+from dudao.workflow.steps import Event, Opened, SevereTrigger, Source, Step
 
 if TYPE_CHECKING:
     from dudao.workflow.policy import Policy
 
 T = TypeVar("T")
-
-#: Version 1 had cases (id, target, opened_on) and events; 2 added the summary;
-#: 3 the 2021 procedure's state (found, reviewed, revoked) and events' ``extra``.
-SCHEMA_VERSION = 3
-
-metadata = sa.MetaData()
-
-version_table = sa.Table(
-    "dudao_schema_version", metadata, sa.Column("version", sa.Integer, nullable=False)
-)
-
-cases_table = sa.Table(
-    "dudao_cases",
-    metadata,
-    sa.Column("case_id", sa.String(64), primary_key=True),
-    sa.Column("target", sa.String(64), nullable=False),
-    sa.Column("opened_on", sa.Date, nullable=False),
-    sa.Column("last_step", sa.String(32)),
-    sa.Column("last_date", sa.Date),
-    sa.Column("n_events", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("rank", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("deadline", sa.Date),
-    sa.Column("severe", sa.String(32)),
-    sa.Column("passed", sa.Boolean),
-    sa.Column("published", sa.Boolean),
-    sa.Column("closed", sa.Boolean, nullable=False, server_default=sa.false()),
-    sa.Column("found", sa.Boolean),
-    sa.Column("reviewed", sa.String(16)),
-    sa.Column("revoked", sa.Boolean, nullable=False, server_default=sa.false()),
-    sa.Index("ix_dudao_cases_open_deadline", "closed", "deadline"),
-    sa.Index("ix_dudao_cases_target", "target"),
-)
-
-events_table = sa.Table(
-    "dudao_events",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("case_id", sa.String(64), sa.ForeignKey("dudao_cases.case_id"), nullable=False),
-    sa.Column("seq", sa.Integer, nullable=False),
-    sa.Column("step", sa.String(32), nullable=False),
-    sa.Column("date", sa.Date, nullable=False),
-    sa.Column("actor", sa.String(200), nullable=False),
-    sa.Column("target", sa.String(64), nullable=False),
-    sa.Column("citation", sa.String(200), nullable=False),
-    sa.Column("payload", sa.JSON, nullable=False),
-    sa.Column("extra", sa.JSON),
-    sa.UniqueConstraint("case_id", "seq", name="uq_dudao_events_case_seq"),
-    sqlite_autoincrement=True,
-)
-
-_SUMMARY_COLUMNS = (
-    "last_step",
-    "last_date",
-    "n_events",
-    "rank",
-    "deadline",
-    "severe",
-    "passed",
-    "published",
-    "closed",
-    "found",
-    "reviewed",
-    "revoked",
-)
-#: Longest text each column holds (PostgreSQL enforces VARCHAR lengths; SQLite
-#: does not, so the store checks them itself and both behave alike).
-_TEXT_LIMITS = {"case_id": 64, "target": 64, "actor": 200, "citation": 200}
 
 
 @attrs.frozen
@@ -164,287 +109,6 @@ class CasePage:
 
     total: int
     cases: list[CaseState]
-
-
-def _summary(state: CaseState) -> dict[str, Any]:
-    return {
-        "last_step": state.last.value if state.last else None,
-        "last_date": state.last_date,
-        "n_events": state.count,
-        "rank": state.rank,
-        "deadline": state.deadline,
-        "severe": state.severe,
-        "passed": state.passed,
-        "published": state.published,
-        "closed": state.closed,
-        "found": state.found,
-        "reviewed": state.reviewed,
-        "revoked": state.revoked,
-    }
-
-
-def _state_from_row(row: Any) -> CaseState:
-    m = row._mapping
-    return CaseState(
-        case_id=m["case_id"],
-        target=m["target"],
-        last=Step.parse(m["last_step"]) if m["last_step"] else None,
-        last_date=m["last_date"],
-        count=m["n_events"],
-        rank=m["rank"],
-        deadline=m["deadline"],
-        severe=m["severe"],
-        passed=m["passed"],
-        published=m["published"],
-        closed=bool(m["closed"]),
-        opened_on=m["opened_on"],
-        found=m["found"],
-        reviewed=m["reviewed"],
-        revoked=bool(m["revoked"]),
-    )
-
-
-def _event_values(
-    event: Event, seq: int, citation: Citation | None = None, iso: bool = True
-) -> tuple[Any, ...]:
-    """The row recording ``event`` as number ``seq`` (``citation`` for an event naming
-    none) as the database stores it through SQLAlchemy, in :data:`_EVENT_COLUMNS`
-    order: the step's value, payload and extra as JSON text, and on SQLite (``iso``)
-    the date as ISO text."""
-    extra = event.extra
-    return (
-        event.case_id,
-        seq,
-        event.step._value_,  # the plain value: Enum.value is a descriptor, slow per event
-        event.date.isoformat() if iso else event.date,
-        event.actor,
-        event.target,
-        str(event.citation if citation is None else citation),
-        _payload_json(event.payload),
-        _json_text(extra) if extra else None,
-    )
-
-
-#: JSON text of payloads by payload (immutable, most of them hashable): a batch of a
-#: million events holds far fewer distinct payloads. Bounded.
-_payload_texts: dict[Any, str] = {}
-
-
-def _payload_json(payload: Any) -> str:
-    try:
-        found = _payload_texts.get(payload)
-    except TypeError:  # a payload holding a list or dict: not hashable
-        return _json_text(payload_to_dict(payload))
-    if found is None:
-        found = _json_text(payload_to_dict(payload))
-        if len(_payload_texts) >= _PAYLOADS_KEPT:
-            _payload_texts.clear()
-        _payload_texts[payload] = found
-    return found
-
-
-_EVENT_COLUMNS = (
-    "case_id", "seq", "step", "date", "actor", "target", "citation", "payload", "extra"
-)  # fmt: skip
-_INSERT_EVENT = (
-    f"INSERT INTO {events_table.name} ({', '.join(_EVENT_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * len(_EVENT_COLUMNS))})"
-)
-_SELECT_EVENTS = (
-    f"SELECT {', '.join(_EVENT_COLUMNS)} FROM {events_table.name} ORDER BY case_id, seq"
-)
-
-
-def _copy(conn: sa.Connection, table: str, columns: Sequence[str], rows: list[Any]) -> None:
-    """Insert ``rows`` (tuples in ``columns`` order; JSON as text, which the server
-    parses) with PostgreSQL's COPY through psycopg, in the connection's transaction:
-    several times the speed of an executemany, which sends a statement a row.
-    Constraints and foreign keys are checked as for INSERT; a refusal is raised as
-    SQLAlchemy raises it (IntegrityError …), so a lost race is retried alike."""
-    import psycopg
-
-    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-    try:
-        with conn.connection.driver_connection.cursor() as cur, cur.copy(sql) as copy:  # type: ignore[union-attr]
-            for row in rows:
-                copy.write_row(row)
-    except psycopg.Error as exc:
-        raise sa.exc.DBAPIError.instance(sql, None, exc, psycopg.Error) from None
-
-
-_CASE_COLUMNS = ("case_id", "target", "opened_on", *_SUMMARY_COLUMNS)
-_INSERT_CASE = (
-    f"INSERT INTO {cases_table.name} ({', '.join(_CASE_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * len(_CASE_COLUMNS))})"
-)
-_CASE_DATES = frozenset({"opened_on", "last_date", "deadline"})
-
-
-def _case_values(row: dict[str, Any], iso: bool) -> tuple[Any, ...]:
-    """A case row as the database stores it through SQLAlchemy (on SQLite, ``iso``:
-    dates as ISO text; booleans go in as Python's, which SQLite keeps as 0 and 1)."""
-    if not iso:
-        return tuple(row[c] for c in _CASE_COLUMNS)
-    return tuple(
-        v.isoformat() if c in _CASE_DATES and v is not None else v
-        for c in _CASE_COLUMNS
-        for v in (row[c],)
-    )
-
-
-#: Where each text column with a length limit is in :func:`_event_values`' tuple.
-_TEXT_AT = {name: _EVENT_COLUMNS.index(name) for name in _TEXT_LIMITS}
-_texts_of = operator.itemgetter(
-    *(_EVENT_COLUMNS.index(name) for name in ("case_id", "actor", "target", "citation")),
-    _EVENT_COLUMNS.index("payload"),
-    _EVENT_COLUMNS.index("extra"),
-)
-_ID_MAX, _TARGET_MAX, _ACTOR_MAX, _CITATION_MAX = (
-    _TEXT_LIMITS[n] for n in ("case_id", "target", "actor", "citation")
-)
-
-
-def _text_problems(values: tuple[Any, ...]) -> list[Problem]:
-    """Texts of an event row (:func:`_event_values`) the database cannot hold: too
-    long for the column, or a NUL character (PostgreSQL refuses it in text and JSON)."""
-    case_id, actor, target, citation, payload, extra = _texts_of(values)
-    if (  # the usual case, cheaply (JSON writes every NUL as \\u0000)
-        len(case_id) <= _ID_MAX
-        and len(target) <= _TARGET_MAX
-        and len(actor) <= _ACTOR_MAX
-        and len(citation) <= _CITATION_MAX
-        and "\x00" not in case_id + actor + target + citation
-        and "\\u0000" not in payload
-        and (extra is None or "\\u0000" not in extra)
-    ):
-        return []
-    out = []
-    texts = {name: values[i] for name, i in _TEXT_AT.items()}
-    for name, text in texts.items():
-        if len(text) > _TEXT_LIMITS[name]:
-            out.append(
-                Problem(
-                    f"{name} 过长（{len(text)} 字，最多 {_TEXT_LIMITS[name]} 字）：{text[:20]}…",
-                    path=(name,),
-                    code="text-too-long",
-                )
-            )
-    # a literal backslash-u0000 in the JSON also matched above: look closer
-    if not (
-        any("\x00" in t for t in texts.values())
-        or "\\u0000" in payload
-        or (extra is not None and "\\u0000" in extra)
-    ):
-        return out
-    decoded = (_JSON_DECODE(payload), None if extra is None else _JSON_DECODE(extra))
-    for name, text in (*texts.items(), *_strings(decoded[0]), *_strings(decoded[1])):
-        if "\x00" in text:
-            out.append(Problem(f"{name} 含有空字符（\\x00）", path=(name,), code="nul-in-text"))
-    return out
-
-
-def _json_default(value: Any) -> str:
-    return str(value)
-
-
-#: JSON text of a payload or extra dict (msgspec: several times the speed of json.dumps;
-#: the same JSON, with text kept as UTF-8 rather than \\u escapes).
-_JSON_ANY = msgspec.json.Encoder(enc_hook=_json_default).encode
-_JSON_DECODE = msgspec.json.Decoder().decode
-
-
-def _json_text(value: Any) -> str:
-    return _JSON_ANY(value).decode()
-
-
-def _event_dict(values: tuple[Any, ...]) -> dict[str, Any]:
-    """An event row of :func:`_event_values` (``iso=False``) as SQLAlchemy takes it."""
-    row = dict(zip(_EVENT_COLUMNS, values, strict=True))
-    row["payload"] = _JSON_DECODE(row["payload"])
-    row["extra"] = None if row["extra"] is None else _JSON_DECODE(row["extra"])
-    return row
-
-
-def _json_value(text: Any) -> Any:
-    """A JSON column as read: text on SQLite, already decoded on PostgreSQL."""
-    return _JSON_DECODE(text) if isinstance(text, str | bytes) else text
-
-
-def _strings(data: Any, path: str = "") -> Iterator[tuple[str, str]]:
-    if isinstance(data, str):
-        yield path, data
-    elif isinstance(data, dict):
-        for k, v in data.items():
-            yield from _strings(k, path)
-            yield from _strings(v, f"{path}.{k}" if path else str(k))
-    elif isinstance(data, list | tuple):
-        for v in data:
-            yield from _strings(v, path)
-
-
-_citations: dict[str, Citation] = {}
-_steps = {s.value: s for s in Step}
-#: Payloads structured from their JSON text, by step and text: a store's million events
-#: hold far fewer distinct payloads, and payloads are immutable. Bounded.
-_payloads: dict[tuple[Step, str | bytes], Any] = {}
-_PAYLOADS_KEPT = 20_000
-
-
-def _citation(text: str) -> Citation:
-    # Few distinct citations exist; parsing each once keeps replay fast.
-    return _citations.get(text) or _citations.setdefault(text, Citation.parse(text))
-
-
-def _payload(step: Step, raw: Any) -> Any:
-    if not isinstance(raw, str | bytes):  # decoded already (PostgreSQL)
-        return payload_from_dict(step, raw)
-    key = (step, raw)
-    found = _payloads.get(key)
-    if found is None:
-        found = payload_from_dict(step, _JSON_DECODE(raw))
-        if len(_payloads) >= _PAYLOADS_KEPT:
-            _payloads.clear()
-        _payloads[key] = found
-    return found
-
-
-def _event_from_row(row: Any) -> Event:
-    m = row._mapping
-    step = Step.parse(m["step"])
-    return Event(
-        m["case_id"],
-        step,
-        m["date"],
-        m["actor"],
-        m["target"],
-        _citation(m["citation"]),
-        payload_from_dict(step, m["payload"]),
-        m["seq"],
-        m["extra"] or {},
-    )
-
-
-def _events_from_raw(rows: Sequence[Sequence[Any]]) -> list[Event]:
-    """Events from rows of :data:`_SELECT_EVENTS` as the driver returns them (no
-    SQLAlchemy type processing): dates as ISO text or dates, JSON as text or decoded."""
-    out = []
-    fromiso = dt.date.fromisoformat
-    for case_id, seq, step_text, date, actor, target, citation, payload, extra in rows:
-        step = _steps.get(step_text) or Step.parse(step_text)
-        out.append(
-            Event(
-                case_id,
-                step,
-                fromiso(date) if isinstance(date, str) else date,
-                actor,
-                target,
-                _citation(citation),
-                _payload(step, payload),
-                seq,
-                (_json_value(extra) or {}) if extra is not None else {},
-            )
-        )
-    return out
 
 
 #: How to name a store, for error messages.
@@ -484,7 +148,7 @@ def _engine(url_or_path: str | os.PathLike[str]) -> sa.Engine:
         url = url.set(drivername="postgresql+psycopg")
     if url.get_backend_name() != "sqlite":
         try:
-            return sa.create_engine(url, json_serializer=_json_text, json_deserializer=_json_value)
+            return sa.create_engine(url, json_serializer=json_text, json_deserializer=json_value)
         except sa.exc.NoSuchModuleError:
             raise DudaoError(
                 Problem(
@@ -504,8 +168,8 @@ def _engine(url_or_path: str | os.PathLike[str]) -> sa.Engine:
     memory = url.database in (None, "", ":memory:")
     engine = sa.create_engine(
         url,
-        json_serializer=_json_text,
-        json_deserializer=_json_value,
+        json_serializer=json_text,
+        json_deserializer=json_value,
         connect_args={"timeout": 60},
         # One shared connection for an in-memory database, else it vanishes.
         poolclass=sa.pool.StaticPool if memory else sa.pool.QueuePool,
@@ -658,7 +322,7 @@ class CaseStore:
             conn.execute(
                 cases_table.update()
                 .where(cases_table.c.case_id == state.case_id)
-                .values(**_summary(state))
+                .values(**summary_values(state))
             )
 
     @property
@@ -849,8 +513,8 @@ class CaseStore:
                 basis = bases.get(key)
                 if basis is None:
                     basis = bases[key] = Citation.parse(policy.citation(event.step, event.date))
-            row = _event_values(event, state.count + 1, basis, iso=self._sqlite)
-            problems = _text_problems(row) + problems
+            row = event_values(event, state.count + 1, basis, iso=self._sqlite)
+            problems = text_problems(row) + problems
             if problems:
                 raise DudaoError(problems)
             states[event.case_id] = state = fold(state, event)
@@ -862,34 +526,34 @@ class CaseStore:
                     "opened_on": event.date,
                 }
         if new_cases:
-            summaries = [{**c, **_summary(states[cid])} for cid, c in new_cases.items()]
+            summaries = [{**c, **summary_values(states[cid])} for cid, c in new_cases.items()]
             if self._sqlite:  # plain tuples, as below
-                conn.exec_driver_sql(_INSERT_CASE, [_case_values(c, iso=True) for c in summaries])
+                conn.exec_driver_sql(INSERT_CASE, [case_values(c, iso=True) for c in summaries])
             elif conn.dialect.driver == "psycopg":
-                _copy(
+                copy_rows(
                     conn,
                     cases_table.name,
-                    _CASE_COLUMNS,
-                    [_case_values(c, False) for c in summaries],
+                    CASE_COLUMNS,
+                    [case_values(c, False) for c in summaries],
                 )
             else:
                 conn.execute(cases_table.insert(), summaries)
         # one executemany of plain tuples: SQLAlchemy's per-row parameter processing cost
         # more than the database's insert (SQLite: dates as the ISO text SQLAlchemy writes)
         if self._sqlite:
-            conn.exec_driver_sql(_INSERT_EVENT, rows)
+            conn.exec_driver_sql(INSERT_EVENT, rows)
         elif conn.dialect.driver == "psycopg":
-            _copy(conn, events_table.name, _EVENT_COLUMNS, rows)
+            copy_rows(conn, events_table.name, EVENT_COLUMNS, rows)
         else:
-            conn.execute(events_table.insert(), [_event_dict(r) for r in rows])
+            conn.execute(events_table.insert(), [event_dict(r) for r in rows])
         updates = [
-            {"b_case_id": cid, **_summary(states[cid])} for cid in ids if cid not in new_cases
+            {"b_case_id": cid, **summary_values(states[cid])} for cid in ids if cid not in new_cases
         ]
         if updates:
             conn.execute(
                 cases_table.update()
                 .where(cases_table.c.case_id == sa.bindparam("b_case_id"))
-                .values({c: sa.bindparam(c) for c in _SUMMARY_COLUMNS}),
+                .values({c: sa.bindparam(c) for c in SUMMARY_COLUMNS}),
                 updates,
             )
 
@@ -912,7 +576,7 @@ class CaseStore:
                 .order_by(events_table.c.case_id, events_table.c.seq)
             )
             for row in conn.execute(query):
-                event = _event_from_row(row)
+                event = event_from_row(row)
                 states[event.case_id] = apply(states.get(event.case_id, _NO_CASE), event)
         return states
 
@@ -922,7 +586,7 @@ class CaseStore:
             .where(events_table.c.case_id == case_id)
             .order_by(events_table.c.seq)
         )
-        return tuple(_event_from_row(r) for r in conn.execute(query))
+        return tuple(event_from_row(r) for r in conn.execute(query))
 
     def _record(self, conn: sa.Connection, case_id: str) -> CaseRecord:
         events = self._events(conn, case_id)
@@ -958,7 +622,7 @@ class CaseStore:
         query = _listing(sa.select(cases_table), targets, step, closed)
         query = query.order_by(cases_table.c.case_id).limit(limit)
         with self.engine.connect() as conn:
-            return [_state_from_row(r) for r in conn.execute(query)]
+            return [state_from_row(r) for r in conn.execute(query)]
 
     def page(
         self,
@@ -1000,7 +664,7 @@ class CaseStore:
             return CasePage(total, [])
         query = _listing(sa.select(cases_table), targets, step, closed)
         query = query.order_by(cases_table.c.case_id).offset(offset).limit(limit)
-        return CasePage(total, [_state_from_row(r) for r in connection.execute(query)])
+        return CasePage(total, [state_from_row(r) for r in connection.execute(query)])
 
     def overdue(self, as_of: dt.date) -> list[Overdue]:
         """Open cases whose pending deadline passed before ``as_of`` and the step
@@ -1049,13 +713,11 @@ class CaseStore:
         replay without error, and the summary table equals the replay."""
         problems: list[Problem] = []
         with self.engine.connect() as conn:
-            summaries = {
-                r.case_id: _state_from_row(r) for r in conn.execute(sa.select(cases_table))
-            }
+            summaries = {r.case_id: state_from_row(r) for r in conn.execute(sa.select(cases_table))}
             query = sa.select(events_table).order_by(events_table.c.case_id, events_table.c.seq)
             replayed: dict[str, CaseState] = {}
             for row in conn.execute(query):
-                event = _event_from_row(row)
+                event = event_from_row(row)
                 state = replayed.get(event.case_id, _NO_CASE)
                 if event.seq != state.count + 1:
                     problems.append(
@@ -1100,9 +762,9 @@ def _all_events(conn: sa.Connection, batch: int = 10_000, stream: bool = True) -
     ``stream``, fetched as they are read (a server-side cursor on PostgreSQL), else all
     at once (the caller writes on the same connection meanwhile)."""
     options = {"yield_per": batch} if stream else {}
-    result = conn.exec_driver_sql(_SELECT_EVENTS, execution_options=options)
+    result = conn.exec_driver_sql(SELECT_EVENTS, execution_options=options)
     while rows := result.fetchmany(batch):
-        yield from _events_from_raw(rows)
+        yield from events_from_raw(rows)
 
 
 def _check_case_id(case_id: str) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from alembic import context
 
 from dudao.server.db import metadata
-from dudao.store.cases import metadata as case_store_metadata
+from dudao.store.schema import metadata as case_store_metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - only ever run through dudao.server.db

@@ -17,12 +17,12 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-#: The case store's schema version these tables are (dudao.store.cases.SCHEMA_VERSION).
+#: The case store's schema version these tables are (dudao.store.SCHEMA_VERSION).
 CASE_STORE_VERSION = 3
 
 
 def upgrade() -> None:
-    # ---- the case store (dudao.store.cases), frozen as of its schema version 3
+    # ---- the case store (dudao.store.schema), frozen as of its schema version 3
     version = op.create_table(
         "dudao_schema_version", sa.Column("version", sa.Integer, nullable=False)
     )
