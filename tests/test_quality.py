@@ -40,3 +40,35 @@ def test_types_check_strictly() -> None:
         [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+#: Private names still imported across packages, each to be given a public name:
+#: (importing module, module imported from, name).
+PRIVATE_IMPORTS_LEFT = {("dudao.cli.check", "dudao.rules.engine", "_python")}
+
+
+def _package(module: str) -> str:
+    """The package a module belongs to for this rule: ``dudao.server.casework`` →
+    ``dudao.server``; a module directly under dudao is its own (``dudao.testcases``)."""
+    return ".".join(module.split(".")[:2])
+
+
+def test_no_private_name_is_imported_from_another_package() -> None:
+    """A package's ``_names`` are its own: the service lists cases through
+    CaseStore.page, not the store's row helpers; serve and testcases use the public
+    names of server.db and io.dataset. Checked at module level and inside functions."""
+    import ast
+
+    found = set()
+    for path in sorted((ROOT / "src" / "dudao").rglob("*.py")):
+        parts = path.relative_to(ROOT / "src").with_suffix("").parts
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom) or node.level or not node.module:
+                continue
+            if not node.module.startswith("dudao.") or _package(node.module) == _package(module):
+                continue
+            for alias in node.names:
+                if alias.name.startswith("_") and not alias.name.startswith("__"):
+                    found.add((module, node.module, alias.name))
+    assert found == PRIVATE_IMPORTS_LEFT

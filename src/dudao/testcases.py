@@ -53,7 +53,7 @@ import attrs
 
 from dudao.errors import DudaoError, Problem
 from dudao.io import yamlio
-from dudao.io.dataset import LoadedDataset, _references, absent_table, dataset_parameters
+from dudao.io.dataset import LoadedDataset, absent_table, check_references, dataset_parameters
 from dudao.io.tables import validate_table
 from dudao.law.book import LawBook
 from dudao.law.contributions import Contributor
@@ -350,7 +350,7 @@ def _dataset(
         tables_given=frozenset(inline.tables),
         **{k: v for k, v in tables.items() if k in fields},
     )
-    problems = [_inline_row(p, doc) for p in _references(ds, _NO_FOLDER, hierarchy)]
+    problems = [_inline_row(p, doc) for p in check_references(ds, _NO_FOLDER, hierarchy)]
     if problems:
         raise DudaoError(problems)
     entries = parameter_law(

@@ -99,9 +99,9 @@ def serve(
 
 
 def _shown_db(settings: Settings) -> str:
-    from dudao.server.db import _shown
+    from dudao.server.db import shown_url
 
-    return _shown(settings.database_url)
+    return shown_url(settings.database_url)
 
 
 def _import(settings: Settings, dataset: str, import_dataset: Any) -> None:

@@ -199,7 +199,7 @@ def _load(folder: Path, info: DatasetInfo, hierarchy: Hierarchy) -> tuple[Datase
         tables_given=frozenset(given),
         **tables,
     )
-    problems += _references(dataset, folder, hierarchy)
+    problems += check_references(dataset, folder, hierarchy)
     if problems:
         raise DudaoError(problems)
     return dataset, hierarchy
@@ -376,9 +376,11 @@ def _unknown(values: pd.Series, known: pd.Index | pd.Series) -> np.ndarray:
     return present & (positions_in(values, known) < 0)
 
 
-def _references(ds: LoadedDataset, folder: Path, hierarchy: Hierarchy) -> list[Problem]:
+def check_references(ds: LoadedDataset, folder: Path, hierarchy: Hierarchy) -> list[Problem]:
     """Rows that point at a school, zone or inspector the dataset does not have, or at a
-    unit outside the dataset's scope (rules would silently pass them by)."""
+    unit outside the dataset's scope (rules would silently pass them by); each problem
+    names the table file in ``folder`` and its rows. Run by :func:`load_dataset`, and
+    by :mod:`dudao.testcases` on a test case's inline tables."""
     found: list[Problem] = []
 
     def report(table: str, column: str, bad: np.ndarray, values: pd.Series, **how: Any) -> None:

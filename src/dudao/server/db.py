@@ -160,14 +160,16 @@ def migration_engine(url: str) -> sa.Engine:
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError):
         raise DudaoError(
             Problem(
-                f"无法识别的数据库地址 '{_shown(url)}'",
+                f"无法识别的数据库地址 '{shown_url(url)}'",
                 code="bad-database-url",
                 hint="给出 SQLite 文件路径，或 postgresql://用户@主机/数据库",
             )
         ) from None
 
 
-def _shown(url: str) -> str:
+def shown_url(url: str) -> str:
+    """The database's address for messages and the console: the URL without its
+    password (a file path as given)."""
     try:
         return sa.make_url(url).render_as_string(hide_password=True)
     except sa.exc.ArgumentError:
@@ -183,7 +185,7 @@ def open_database(url: str, policies: PolicySource | None = None) -> CaseStore:
     except sa.exc.OperationalError as exc:
         raise DudaoError(
             Problem(
-                f"无法打开数据库 '{_shown(url)}'：{exc.orig}",
+                f"无法打开数据库 '{shown_url(url)}'：{exc.orig}",
                 code="database-unavailable",
                 hint="检查地址、权限，以及数据库服务是否在运行",
             )
