@@ -13,9 +13,11 @@ import dataclasses
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -148,6 +150,66 @@ def test_dudao_check_with_no_argument_runs_in_a_process_with_no_regional_plugin(
     assert strict.returncode == 1, strict.stderr
 
 
+def test_demo_accounts_and_their_pages_need_no_regional_plugin(tmp_path: Path) -> None:
+    """README's information-system command (``dudao accounts demo && dudao serve``)
+    with the core alone: demo accounts of 宜昌 and its approved example data; a
+    county's page shows its findings and the bundled sample evaluation about it."""
+    from fastapi.testclient import TestClient
+
+    from dudao.server.settings import Settings
+    from dudao.web.app import create_app
+
+    data = tmp_path / "data"
+    run = subprocess.run(
+        [*DUDAO, "accounts", "--data", str(data), "demo"],
+        capture_output=True,
+        text=True,
+        env=_without_plugins(),
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "yc-staff" in run.stdout and "xl-staff" in run.stdout and "dudao-demo" in run.stdout
+    assert "已导入示例数据集 yichang" in run.stdout and "420500" in run.stdout
+    settings = Settings(data=data, plugins=load_plugins(autoload=False))
+    with TestClient(create_app(settings)) as client:
+        login = client.get("/login").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', login)
+        assert token is not None
+        signed = client.post(
+            "/login",
+            data={"username": "xl-staff", "password": "dudao-demo", "csrf_token": token[1]},
+        )
+        assert signed.status_code == 200 and "西陵区政府教育督导室（示例）" in signed.text
+        page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get("/units/420502").text))
+    assert "宜昌市2023年已审核数据" in page
+    assert "兼职督学已连续任职 4 届" in page  # XL-P2: part-time-terms, as in EXPECTED_ERRORS
+    assert "没有该项评估数据" not in page and "西陵区 420502 2024 年" in page
+
+
+def test_simulate_with_no_argument_runs_with_no_regional_plugin(tmp_path: Path) -> None:
+    """``dudao simulate`` on dudao's own example and its evaluation data, core alone."""
+    reform = tmp_path / "four.yaml"
+    reform.write_text(
+        "name: ratio-4-hubei\nparameters:\n"
+        "  - {id: inspector.schools_per_inspector, scope: '420000', value: 4}\n",
+        encoding="utf-8",
+    )
+    run = subprocess.run(
+        [*DUDAO, "simulate", "--reform", str(reform), "--runs", "0", "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=_without_plugins(),
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert data["dataset"]["scope"] == "420500" and data["dataset"]["sample"]
+    staffing = {r["scenario"]: r for r in data["staffing"]}
+    assert staffing["ratio-4-hubei"]["required"] > staffing["baseline"]["required"]
+    assert {r["set"] for r in data["ranks"]} == {"quality_balanced", "preschool_universal"}
+    assert data["plugins"] == {"excluded": [], "conflicts": []}
+
+
 def test_an_example_is_named_on_the_command_line() -> None:
     run = CliRunner().invoke(cli, ["check", "yichang", "--format", "json", "--exit-zero"])
     assert run.exit_code == 0, run.output
@@ -174,8 +236,7 @@ def test_the_nanning_example_is_the_nanning_plugin_s() -> None:
     assert "nanning" in example_names()
 
 
-@pytest.mark.parametrize("region", ["nanning", "yichang"])
-def test_the_generator_writes_the_examples_as_committed(region: str, tmp_path: Path) -> None:
+def _generator() -> Any:
     spec = importlib.util.spec_from_file_location(
         "make_example", ROOT / "tools" / "make_example_nanning.py"
     )
@@ -186,6 +247,12 @@ def test_the_generator_writes_the_examples_as_committed(region: str, tmp_path: P
         spec.loader.exec_module(tool)
     finally:
         del sys.modules[spec.name]
+    return tool
+
+
+@pytest.mark.parametrize("region", ["nanning", "yichang"])
+def test_the_generator_writes_the_examples_as_committed(region: str, tmp_path: Path) -> None:
+    tool = _generator()
     r = tool.REGIONS[region]
     committed = r.out
     if not committed.exists():
@@ -195,3 +262,16 @@ def test_the_generator_writes_the_examples_as_committed(region: str, tmp_path: P
     assert written == sorted(p.name for p in committed.iterdir() if p.name != "dataset.yaml")
     for name in written:
         assert (tmp_path / name).read_bytes() == (committed / name).read_bytes(), name
+
+
+def test_the_generator_writes_yichang_s_evaluation_data_as_committed(tmp_path: Path) -> None:
+    tool = _generator()
+    tool.write_evaluation(tool.REGIONS["yichang"], tmp_path)
+    committed = examples.evaluation_path("yichang")
+    assert committed == tool.EVALUATION_OUT["yichang"]
+    assert committed is not None and committed.parent == FOLDER
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["measurements.csv", "schools.csv"]
+    for name in ("measurements.csv", "schools.csv"):
+        assert (tmp_path / name).read_bytes() == (committed / name).read_bytes(), name
+    measured = pd.read_csv(committed / "measurements.csv", dtype={"target": str})
+    assert set(measured["target"]) == {"420502", "420503", "420525", "420526"}

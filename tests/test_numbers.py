@@ -107,13 +107,11 @@ def test_a_number_given_for_a_label_is_named_as_written() -> None:
         Level.parse(3.0)  # type: ignore[arg-type]
 
 
-@pytest.mark.regional
-def test_coverage_in_the_simulation_table_is_a_percentage(monkeypatch, tmp_path) -> None:
+def test_coverage_in_the_simulation_table_is_a_percentage() -> None:
     from click.testing import CliRunner
 
     from dudao.cli import cli
 
-    monkeypatch.setenv("DUDAO_DISABLE_PLUGINS", "yueyang,weinan")
     r = CliRunner().invoke(
         cli, ["simulate", "--runs", "2", "--years", "1", "--workers", "1", "--quiet"]
     )

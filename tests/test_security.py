@@ -89,14 +89,12 @@ def test_a_reform_name_cannot_write_outside_out(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["evil.yaml"]  # nothing written
 
 
-@pytest.mark.regional
 @pytest.mark.filterwarnings("ignore:Glyph")  # no CJK font here: the 汉字 name draws as boxes
-def test_an_accepted_reform_name_keeps_every_file_under_out(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("DUDAO_DISABLE_PLUGINS", "yueyang,weinan")
+def test_an_accepted_reform_name_keeps_every_file_under_out(tmp_path: Path) -> None:
     reform = tmp_path / "r.yaml"
     reform.write_text(
         "name: 配比1比4.v2\ntitle: 督学配比 1:4\nparameters:\n"
-        "  - {id: inspector.schools_per_inspector, scope: '450000', value: 4}\n",
+        "  - {id: inspector.schools_per_inspector, scope: '420000', value: 4}\n",
         encoding="utf-8",
     )
     out = tmp_path / "out"

@@ -12,6 +12,12 @@ so each deliberate problem, listed in :func:`problems`, lands on the county play
 that role. Tests assert exactly what ``dudao check`` finds. Deterministic: no
 randomness.
 
+It also writes Yichang's evaluation example (``src/dudao/examples/yichang_evaluation``,
+what ``dudao simulate`` scores with no argument): the Nanning measurements, written by
+hand (``src/dudao/examples/nanning_evaluation``), moved onto the Yichang units playing
+the same roles, so the designed results (one county passes, one fails a school's
+resources, one a veto, one teacher rotation and preschool coverage) hold there too.
+
 Run: .venv/bin/python tools/make_example_nanning.py [nanning|yichang ...]
 """
 
@@ -497,9 +503,51 @@ def write(r: Region) -> None:
     print(f"wrote {', '.join(f'{k} {len(v)}' for k, v in tables.items())} to {r.out}")
 
 
+#: The evaluation example written by hand, and where each region's copy goes.
+EVALUATION_SOURCE = ROOT / "src" / "dudao" / "examples" / "nanning_evaluation"
+EVALUATION_OUT = {"yichang": ROOT / "src" / "dudao" / "examples" / "yichang_evaluation"}
+
+
+def write_evaluation(r: Region, out: Path) -> None:
+    """Nanning's evaluation example on ``r``'s units: each Nanning county's rows (its
+    measurements, its schools) go to the unit playing its role, with that unit's code
+    and name; every value is copied as written."""
+    from dudao.io.divisions import divisions_hierarchy
+
+    h = divisions_hierarchy()
+    moved = {code: r.code(role) for code, (_, _, role) in NANNING.units.items() if r.has(role)}
+    names = {h.get(a).name: h.get(b).name for a, b in moved.items() if a in h}
+    out.mkdir(parents=True, exist_ok=True)
+    for name, code_column, text_columns in (
+        ("measurements", "target", ("name",)),
+        ("schools", "county", ("school_id", "name")),
+    ):
+        frame = pd.read_csv(EVALUATION_SOURCE / f"{name}.csv", dtype=str, keep_default_na=False)
+        old = frame[code_column]
+        frame[code_column] = old.map(moved)
+        assert frame[code_column].notna().all(), f"{name}: a county with no role in {r.key}"
+        for column in text_columns:
+            frame[column] = [
+                _renamed(text, before, moved[before], names)
+                for text, before in zip(frame[column], old, strict=True)
+            ]
+        frame.to_csv(out / f"{name}.csv", index=False)
+    print(f"wrote the evaluation example to {out}")
+
+
+def _renamed(text: str, code: str, new_code: str, names: dict[str, str]) -> str:
+    """``text`` naming a Nanning county (by code or name) naming ``new_code``'s instead."""
+    text = text.replace(code, new_code)
+    for before, after in names.items():
+        text = text.replace(before, after)
+    return text
+
+
 def main(argv: list[str]) -> None:
     for key in argv or list(REGIONS):
         write(REGIONS[key])
+        if key in EVALUATION_OUT:
+            write_evaluation(REGIONS[key], EVALUATION_OUT[key])
 
 
 if __name__ == "__main__":

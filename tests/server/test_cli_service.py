@@ -21,30 +21,52 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-@pytest.mark.regional
 def test_accounts_first_administrator_demo_and_list(tmp_path: Path) -> None:
     data = str(tmp_path / "data")
     code, out = run(
-        "accounts", "--data", data, "create", "root", "--unit", "450000", "--role", "admin",
+        "accounts", "--data", data, "create", "root", "--unit", "420000", "--role", "admin",
         env={"DUDAO_PASSWORD": "a-long-password"},
     )  # fmt: skip
     assert code == 0, out
     assert "root" in out
-    code, out = run("accounts", "--data", data, "create", "root2", "--unit", "459999",
+    code, out = run("accounts", "--data", data, "create", "root2", "--unit", "429999",
                     "--role", "admin", env={"DUDAO_PASSWORD": "a-long-password"})  # fmt: skip
-    assert code == 2 and "459999" in out
-    code, out = run("accounts", "--data", data, "demo")
-    assert code == 0 and "qx-staff" in out and "dudao-demo" in out and "已导入示例数据集" in out
+    assert code == 2 and "429999" in out
+    code, out = run("accounts", "--data", data, "demo")  # dudao's own example: 宜昌市
+    assert code == 0 and "xl-staff" in out and "dudao-demo" in out
+    assert "已导入示例数据集 yichang" in out
     code, out = run("accounts", "--data", data, "demo")
     assert code == 0 and "已存在" in out  # a second run changes nothing
     code, out = run("accounts", "--data", data, "list", "--format", "json")
     names = {a["username"]: a for a in json.loads(out)["accounts"]}
-    assert {"root", "gx-admin", "nn-staff", "qx-staff"} <= names.keys()
-    assert names["qx-staff"]["unit"] == "450103" and names["qx-staff"]["roles"] == ["staff"]
-    code, out = run("accounts", "--data", data, "disable", "qx-staff")
+    assert {"root", "hb-admin", "yc-staff", "xl-staff"} <= names.keys()
+    assert names["xl-staff"]["unit"] == "420502" and names["xl-staff"]["roles"] == ["staff"]
+    assert names["hb-admin"]["unit"] == "420000"
+    code, out = run("accounts", "--data", data, "disable", "xl-staff")
     assert code == 0
     code, out = run("accounts", "--data", data, "list", "--format", "json")
-    assert not {a["username"]: a for a in json.loads(out)["accounts"]}["qx-staff"]["active"]
+    assert not {a["username"]: a for a in json.loads(out)["accounts"]}["xl-staff"]["active"]
+
+
+def test_demo_accounts_only_for_an_example_that_has_them(tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    code, out = run("accounts", "--data", data, "demo", "nowhere")
+    assert code == 2 and "没有为示例 'nowhere' 准备的演示账号" in out and "yichang" in out
+    code, out = run("accounts", "--data", data, "list", "--format", "json")
+    assert json.loads(out)["accounts"] == []  # refused before anything was written
+
+
+@pytest.mark.regional
+def test_nanning_demo_accounts_and_example(tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    code, out = run("accounts", "--data", data, "demo", "nanning")
+    assert code == 0 and "qx-staff" in out and "dudao-demo" in out
+    assert "已导入示例数据集 nanning" in out and "450100" in out
+    code, out = run("accounts", "--data", data, "list", "--format", "json")
+    names = {a["username"]: a for a in json.loads(out)["accounts"]}
+    assert {"gx-admin", "nn-staff", "qx-staff"} <= names.keys()
+    assert names["qx-staff"]["unit"] == "450103" and names["qx-staff"]["roles"] == ["staff"]
+    assert not {n for n in names if n.startswith(("yc-", "xl-", "hb-"))}  # only what was asked
 
 
 @pytest.mark.regional

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from dudao.cli.output import ReportingGroup, format_option, print_json, stderr, stdout
+from dudao.errors import DudaoError, Problem
 
 if TYPE_CHECKING:
     from dudao.server.settings import Settings
@@ -23,16 +24,30 @@ DB_HELP = (
     "（默认数据文件夹中的 dudao.db，或 DUDAO_DB）"
 )
 
-#: The demo accounts ``dudao accounts demo`` creates: user name, unit, roles, name.
-DEMO_ACCOUNTS = (
-    ("gx-admin", "450000", ("admin", "staff"), "广西壮族自治区教育督导室（示例管理员）"),
-    ("gx-staff", "450000", ("staff",), "广西壮族自治区教育督导室（示例）"),
-    ("nn-admin", "450100", ("admin",), "南宁市政府教育督导室管理员（示例）"),
-    ("nn-staff", "450100", ("staff",), "南宁市政府教育督导室（示例）"),
-    ("qx-staff", "450103", ("staff",), "青秀区政府教育督导室（示例）"),
-    ("qx-inspector", "450103", ("inspector",), "青秀区督学（示例）"),
-    ("nn-viewer", "450100", ("viewer",), "南宁市查看账号（示例）"),
-)
+#: The demo accounts ``dudao accounts demo [EXAMPLE]`` creates for each example dataset
+#: (dudao's own, 宜昌市, by default): user name, unit, roles, name. Each set spans the
+#: province, the city and one county, so access by subtree and approval up the levels
+#: can be tried.
+DEMO_ACCOUNTS = {
+    "yichang": (
+        ("hb-admin", "420000", ("admin", "staff"), "湖北省教育督导室（示例管理员）"),
+        ("hb-staff", "420000", ("staff",), "湖北省教育督导室（示例）"),
+        ("yc-admin", "420500", ("admin",), "宜昌市政府教育督导室管理员（示例）"),
+        ("yc-staff", "420500", ("staff",), "宜昌市政府教育督导室（示例）"),
+        ("xl-staff", "420502", ("staff",), "西陵区政府教育督导室（示例）"),
+        ("xl-inspector", "420502", ("inspector",), "西陵区督学（示例）"),
+        ("yc-viewer", "420500", ("viewer",), "宜昌市查看账号（示例）"),
+    ),
+    "nanning": (
+        ("gx-admin", "450000", ("admin", "staff"), "广西壮族自治区教育督导室（示例管理员）"),
+        ("gx-staff", "450000", ("staff",), "广西壮族自治区教育督导室（示例）"),
+        ("nn-admin", "450100", ("admin",), "南宁市政府教育督导室管理员（示例）"),
+        ("nn-staff", "450100", ("staff",), "南宁市政府教育督导室（示例）"),
+        ("qx-staff", "450103", ("staff",), "青秀区政府教育督导室（示例）"),
+        ("qx-inspector", "450103", ("inspector",), "青秀区督学（示例）"),
+        ("nn-viewer", "450100", ("viewer",), "南宁市查看账号（示例）"),
+    ),
+}
 #: The demo accounts' password: printed, and for a demonstration only.
 DEMO_PASSWORD = "dudao-demo"
 
@@ -70,9 +85,9 @@ def serve(
 ) -> None:
     """启动教育督导信息管理系统（网页与 API），地址打印在屏幕上。
 
-    DATASET（可选）：启动时导入的数据集文件夹（或示例名 nanning），作为其范围单位
-    已审核的数据；同一内容只导入一次。首次使用先创建管理员：dudao accounts create …，
-    或演示账号：dudao accounts demo。
+    DATASET（可选）：启动时导入的数据集文件夹（或示例名，如 yichang、nanning），作为其
+    范围单位已审核的数据；同一内容只导入一次。首次使用先创建管理员：dudao accounts
+    create …，或演示账号：dudao accounts demo。
     """
     import uvicorn
 
@@ -262,21 +277,36 @@ def disable(ctx: click.Context, username: str) -> None:
 
 
 @accounts.command("demo")
+@click.argument("example", required=False)
 @click.option("--no-data", is_flag=True, help="不导入示例数据集")
 @click.pass_context
-def demo(ctx: click.Context, no_data: bool) -> None:
-    """创建演示账号（密码 dudao-demo，仅供演示），并导入内置示例数据集 nanning
-    （南宁市，示例数据）。"""
-    from dudao.examples import example_path
+def demo(ctx: click.Context, example: str | None, no_data: bool) -> None:
+    """创建演示账号（密码 dudao-demo，仅供演示），并导入示例数据集 EXAMPLE（示例数据）。
+
+    不给 EXAMPLE 时用 dudao 自带的宜昌市示例（不需要地区插件）：账号 yc-staff（宜昌市
+    督导办）、xl-staff（西陵区）等；nanning 是南宁插件的示例：账号 nn-staff（南宁市
+    督导办）、qx-staff（青秀区）等。
+    """
+    from dudao.examples import DEFAULT, example_path
     from dudao.server import accounts as acc
     from dudao.server.audit import record
     from dudao.server.submissions import import_dataset
 
+    name = example or DEFAULT
+    if name not in DEMO_ACCOUNTS:
+        raise DudaoError(
+            Problem(
+                f"没有为示例 '{name}' 准备的演示账号",
+                code="unknown-demo",
+                hint="可选：" + "、".join(DEMO_ACCOUNTS),
+            )
+        )
+    folder = None if no_data else example_path(name)  # a missing example: before any write
     service = _service(ctx)
     made = []
     try:
         with service.begin() as conn:
-            for username, unit, roles, name in DEMO_ACCOUNTS:
+            for username, unit, roles, display_name in DEMO_ACCOUNTS[name]:
                 if acc.find_account(conn, username) is not None:
                     continue
                 account = acc.create_account(
@@ -285,7 +315,7 @@ def demo(ctx: click.Context, no_data: bool) -> None:
                     password=DEMO_PASSWORD,
                     unit=unit,
                     roles=roles,
-                    display_name=name,
+                    display_name=display_name,
                     hierarchy=service.hierarchy,
                     password_hasher=service.password_hasher,
                 )
@@ -301,7 +331,7 @@ def demo(ctx: click.Context, no_data: bool) -> None:
                     detail={"username": username, "roles": list(roles), "demo": True},
                 )
                 made.append(account)
-        imported = None if no_data else import_dataset(service, example_path("nanning"))
+        imported = None if folder is None else import_dataset(service, folder)
     finally:
         service.close()
     for a in made:
@@ -312,6 +342,6 @@ def demo(ctx: click.Context, no_data: bool) -> None:
         stdout.print("演示账号已存在。")
     if imported is not None:
         stdout.print(
-            f"已导入示例数据集 nanning（示例数据）：单位 {imported['unit']}，"
+            f"已导入示例数据集 {name}（示例数据）：单位 {imported['unit']}，"
             f"{imported['year']} 年，已审核"
         )

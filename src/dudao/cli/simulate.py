@@ -11,9 +11,10 @@ import click
 from rich.text import Text
 
 from dudao.cli.lawstatus import LawStatus, strict_option
+from dudao.cli.options import dataset_folder
 from dudao.cli.output import console_text, parse_date, print_json, stderr, stdout, working
 from dudao.cli.table import Col, layout, paragraph
-from dudao.examples import FOLDER, example_path
+from dudao.examples import DEFAULT, evaluation_path
 from dudao.lazyimports import pd
 from dudao.model.numbers import number, percent
 
@@ -27,7 +28,7 @@ SUMMARY_METRICS = ("shortfall", "overdue", "open_findings", "escalated", "covera
 
 
 @click.command("simulate")
-@click.argument("dataset", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("dataset", required=False)
 @click.option(
     "--reform",
     "reform_files",
@@ -79,7 +80,7 @@ SUMMARY_METRICS = ("shortfall", "overdue", "open_findings", "escalated", "covera
 @click.option("--quiet", is_flag=True, help="不显示进度条")
 @strict_option
 def simulate(
-    dataset: Path | None,
+    dataset: str | None,
     reform_files: tuple[Path, ...],
     as_of: str | None,
     years: int,
@@ -100,7 +101,8 @@ def simulate(
     """比较基线与改革方案：各区划的问题数、督学缺口及其成本、评估得分与排名；
     再按年随机模拟学校增减、督学进出、整改与督办、周期内督导能力。
 
-    不给 DATASET 时使用自带的南宁示例数据集及其评估示例数据（示例数据）。
+    不给 DATASET 时使用自带的示例数据集（宜昌市，只用国家规则）及其评估示例数据（示例数据）；
+    DATASET 也可以是示例名，如 nanning（南宁插件的示例，评估用自带的南宁评估示例数据）。
 
     \b
     例：dudao simulate --reform 配比1比4.yaml --runs 200 --out 结果
@@ -115,11 +117,17 @@ def simulate(
 
     reforms = load_reforms(reform_files)
     check_reform_names(reforms)  # a name names files under --out: refused before any work
-    bundled = dataset is None
-    folder = dataset or example_path("nanning")
-    if evaluation is None and bundled:
-        evaluation = FOLDER / "nanning_evaluation"
-        sets = sets or ("quality_balanced", "preschool_universal")
+    folder = dataset_folder(dataset)
+    example = None  # an example (none given: dudao's own) comes with its evaluation data
+    if dataset is None:
+        example = DEFAULT
+    elif folder != Path(dataset):  # the name of an example
+        example = dataset
+    bundled = example is not None
+    if evaluation is None and example is not None:
+        evaluation = evaluation_path(example)
+        if evaluation is not None:
+            sets = sets or ("quality_balanced", "preschool_universal")
     data = EvaluationData.load(evaluation, sets or ("quality_balanced",)) if evaluation else None
     extra = [sample_parameter("simulate.inspector_annual_cost", pay)] if pay is not None else []
     with working("读取数据集和方案", total=2, show=not quiet) as advance:

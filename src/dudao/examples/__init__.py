@@ -6,6 +6,9 @@ Their schools, inspectors and records are sample data (示例数据), labelled s
 * dudao itself ships :data:`DEFAULT` (``yichang``, 湖北省宜昌市): no bundled plugin
   covers Hubei, so it loads and checks with no regional plugin installed, under the
   national rules alone.
+* Evaluation data (county measurements, school resources) goes with an example in a
+  folder of its own here: ``yichang_evaluation`` with Yichang, ``nanning_evaluation``
+  with Nanning (:func:`evaluation_path`).
 * A plugin ships examples in its package's ``examples/<name>/`` folder (the Nanning
   plugin: ``dudao_nanning/examples/nanning``). :func:`example_path` finds them through
   the plugins' entry points (group ``dudao``) without importing the plugin, so the
@@ -27,6 +30,8 @@ DEFAULT = "yichang"
 PLUGIN_GROUP = "dudao"
 #: Examples that bundled plugins ship, and the distribution to install for each.
 SHIPPED_BY = {"nanning": "dudao-nanning"}
+#: The evaluation data folder (here, beside the examples) that goes with an example.
+EVALUATIONS = {"yichang": "yichang_evaluation", "nanning": "nanning_evaluation"}
 
 
 def _plugin_examples() -> dict[str, Path]:
@@ -59,6 +64,17 @@ def example_names() -> list[str]:
     """
     own = {p.name for p in FOLDER.iterdir() if (p / "dataset.yaml").exists()}
     return sorted(own | set(_plugin_examples()))
+
+
+def evaluation_path(name: str = DEFAULT) -> Path | None:
+    """The evaluation data that goes with example ``name`` (county measurements and
+    school resources: the scores ``dudao simulate`` compares); None if it has none.
+
+    >>> evaluation_path().name
+    'yichang_evaluation'
+    """
+    folder = EVALUATIONS.get(name)
+    return FOLDER / folder if folder else None
 
 
 def example_path(name: str = DEFAULT) -> Path:

@@ -9,6 +9,7 @@ unit, the case store and the submissions — each a thin call of :mod:`dudao.ser
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 from collections.abc import Sequence
 from pathlib import Path
@@ -108,10 +109,26 @@ def can_write_case(request: Request, a: Account, code: str, step: Step | None = 
 
 
 # ---------------------------------------------------------------- data
-def _evaluation_example() -> Path:
-    import dudao.examples
+def _evaluation_example(h: Hierarchy, code: str) -> Path:
+    """The bundled sample measurements shown where none are approved: the example
+    evaluation data about ``code``'s part of the tree (宜昌's under Hubei, 南宁's under
+    Guangxi), else Nanning's."""
+    from dudao.examples import EVALUATIONS, FOLDER
 
-    return Path(dudao.examples.__file__).parent / "nanning_evaluation"
+    for name in EVALUATIONS.values():
+        targets = [t for t in _measured_units(FOLDER / name) if t in h]
+        if any(h.contains(code, t) or h.contains(t, code) for t in targets):
+            return FOLDER / name
+    return FOLDER / EVALUATIONS["nanning"]
+
+
+@functools.cache
+def _measured_units(folder: Path) -> tuple[str, ...]:
+    """The units a bundled measurement table measures (read once)."""
+    import csv
+
+    with (folder / "measurements.csv").open(encoding="utf-8", newline="") as f:
+        return tuple(dict.fromkeys(row["target"] for row in csv.DictReader(f)))
 
 
 def _sample(folder: Path) -> bool:
@@ -142,7 +159,7 @@ def data_for(request: Request, code: str) -> DataSource | None:
     label = f"{unit.name}{year}年已审核数据（第{version}版）{who}"
     measured = evaluations.measured_for(svc, code)
     if measured is None:  # no approved measurements: the bundled sample, marked 示例
-        return DataSource(folder, _sample(folder), label, _evaluation_example())
+        return DataSource(folder, _sample(folder), label, _evaluation_example(h, code))
     measures = subs.folder_of(svc, measured.submission_id)
     return DataSource(folder, _sample(folder), label, measures, _sample(measures))
     return None
