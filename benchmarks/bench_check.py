@@ -44,7 +44,7 @@ from dudao.api import check
 from dudao.io.dataset import (
     _find_table,
     _read_committees,
-    _references,
+    check_references,
     dataset_parameters,
     load_dataset,
     units_from_table,
@@ -110,7 +110,7 @@ def load_breakdown(folder: Path, hierarchy: Any) -> None:
         print(f"    {path.name:<32} {time.perf_counter() - t:7.2f} s  ({len(df):,} rows)")
     ds, loaded = load_dataset(folder, hierarchy)
     t = time.perf_counter()
-    _references(ds, folder, loaded)  # type: ignore[arg-type]
+    check_references(ds, folder, loaded)  # type: ignore[arg-type]
     print(f"    references                       {time.perf_counter() - t:7.2f} s")
 
 

@@ -6,6 +6,7 @@ Prints build time, the cost of single and vectorised lookups, and peak memory.
 
 from __future__ import annotations
 
+import argparse
 import resource
 import time
 
@@ -27,6 +28,7 @@ def best(fn, repeat: int = 3) -> float:
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     rng = np.random.default_rng(2026)
     divisions = load_divisions()
     counties = [u for u in divisions if u.level is Level.COUNTY]

@@ -11,6 +11,7 @@ stage), the work ``dudao programmes DATASET`` and ``dudao check`` do on load.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import time
 
@@ -39,6 +40,7 @@ def records(counties: list[str], seed: int = 0) -> pd.DataFrame:
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     plugins = load_plugins(autoload=False)
     law = plugins.law_book()
     counties = [u.code for u in law.hierarchy if u.level is Level.COUNTY]
