@@ -254,6 +254,53 @@ def test_only_names_that_are_identifiers_and_distribution_names_pass(name: str) 
         assert re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?", f"dudao-{name}")
     else:
         assert problem.code == "invalid-name" and repr(name) in problem.message
+        assert not problem.message.endswith("不合适：")  # always says why
+
+
+BAD_NAMES = [
+    ("a_", "不能以下划线结尾"),
+    ("liuzhou_", "不能以下划线结尾"),
+    ("_a", "须以小写字母开头"),
+    ("-a", "须以小写字母开头"),
+    (".a", "须以小写字母开头"),
+    ("a-", "只能用小写字母、数字和下划线"),
+    ("a.", "只能用小写字母、数字和下划线"),
+    ("liu-zhou", "只能用小写字母、数字和下划线"),
+]
+
+
+@pytest.mark.parametrize(("name", "reason"), BAD_NAMES, ids=[repr(n) for n, _ in BAD_NAMES])
+def test_a_name_that_is_no_distribution_name_is_refused_saying_why(
+    name: str, reason: str, tmp_path: Path
+) -> None:
+    # check_name accepted "a_" (hypothesis found it): dudao-a_ is no PEP 508 name,
+    # which must start and end with a letter or digit, so pip refused the scaffold
+    problem = check_name(name)
+    assert problem is not None and problem.code == "invalid-name"
+    assert repr(name) in problem.message and reason in problem.message
+    assert problem.hint is not None and "字母或数字结尾" in problem.hint
+    out = tmp_path / "p"
+    with pytest.raises(DudaoError):
+        new_plugin(name, "450200", out, HIERARCHY)
+    assert not out.exists()
+
+
+def test_the_cli_refuses_a_name_ending_in_an_underscore_with_exit_2(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from dudao.cli import cli
+
+    out = tmp_path / "p"
+    r = CliRunner().invoke(cli, ["new-plugin", "a_", "--scope", "450200", "--out", str(out)])
+    assert r.exit_code == 2, r.output
+    assert "插件名 'a_' 不合适" in r.output and "不能以下划线结尾" in r.output
+    assert "dudao-a_" in r.output  # says which name would be invalid
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("name", ["ab", "a1", "liuzhou", "hunan_yueyang", "a_b_2", "a" * 31])
+def test_names_that_start_with_a_letter_and_end_with_a_letter_or_digit_pass(name: str) -> None:
+    assert check_name(name) is None
 
 
 def test_a_name_with_a_trailing_newline_is_refused(tmp_path: Path) -> None:

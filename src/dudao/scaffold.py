@@ -32,20 +32,47 @@ from dudao.model.jurisdiction import Level
 from dudao.report.text import markdown_cell
 
 # a Python identifier once prefixed with dudao_, and a distribution name once prefixed
-# with dudao-: nothing to quote anywhere it is written
-NAME_RE = re.compile(r"[a-z][a-z0-9_]{1,30}")
+# with dudao- (PEP 508: letters, digits, ``-_.``, starting and ending with a letter or
+# digit, so no trailing underscore): nothing to quote anywhere it is written
+NAME_RE = re.compile(r"[a-z][a-z0-9_]{0,29}[a-z0-9]")
+NAME_MIN, NAME_MAX = 2, 31
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 TITLE_MAX = 60
+
+
+def _name_reason(name: str) -> str:
+    """Why ``name`` fails :data:`NAME_RE`, every reason, in the words the user needs
+    to fix it."""
+    if not name:
+        return "为空"
+    reasons = []
+    if not ("a" <= name[0] <= "z"):
+        reasons.append("须以小写字母开头")
+    bad = sorted({c for c in name if c not in _NAME_CHARS})
+    if bad:
+        shown = "、".join(repr(c) for c in bad[:5])
+        reasons.append(f"含有 {shown}，只能用小写字母、数字和下划线")
+    if name.endswith("_"):
+        reasons.append(f"不能以下划线结尾（发行包名 dudao-{name} 须以字母或数字结尾，PEP 508）")
+    if not NAME_MIN <= len(name) <= NAME_MAX:
+        reasons.append(f"有 {len(name)} 个字符，须为 {NAME_MIN}–{NAME_MAX} 个")
+    return "；".join(reasons)
 
 
 def check_name(name: str, what: str = "插件名") -> Problem | None:
     """The problem with a plugin name, or None. ``fullmatch``: ``$`` would let a
-    trailing newline through."""
+    trailing newline through.
+
+    >>> print(check_name("a_").message)
+    插件名 'a_' 不合适：不能以下划线结尾（发行包名 dudao-a_ 须以字母或数字结尾，PEP 508）
+    """
     if NAME_RE.fullmatch(name):
         return None
     return Problem(
-        f"{what} {name!r} 不合适",
+        f"{what} {name!r} 不合适：{_name_reason(name)}",
         code="invalid-name",
-        hint="用小写拼音或英文字母、数字和下划线，字母开头，2–31 个字符，如 liuzhou、hunan_yueyang",
+        hint=f"用小写拼音或英文字母、数字和下划线，字母开头、字母或数字结尾，"
+        f"{NAME_MIN}–{NAME_MAX} 个字符，如 liuzhou、hunan_yueyang",
     )
 
 
