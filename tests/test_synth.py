@@ -216,3 +216,38 @@ def test_cli_writes_a_dataset(tmp_path: Path) -> None:
     assert list(schools.columns) == TABLES["schools"].names
     assert schools["stage"].isin([s.label for s in Stage]).all()  # 幼儿园, 小学 … for people
     assert schools["school_id"].str.startswith("4501").all()
+
+
+def test_a_dataset_read_ahead_by_its_caller_loads_the_same_tables_decoded_once(
+    city: SynthData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `dudao check` starts decoding before it loads its plugins; load_dataset, which
+    # also reads ahead, must take those tables rather than decode them a second time
+    from dudao.io import tables as tables_module
+    from dudao.io.dataset import reading_dataset_ahead
+
+    folder = write_dataset(city, tmp_path / "a")
+    hierarchy = load_plugins().hierarchy()
+    plain, _ = load_dataset(folder, hierarchy)
+    decoded: list[str] = []
+    decode = tables_module._decode_parquet
+    monkeypatch.setattr(
+        tables_module, "_decode_parquet", lambda p: decoded.append(p.name) or decode(p)
+    )
+    with reading_dataset_ahead(folder):
+        ahead, _ = load_dataset(folder, hierarchy)
+    files = sorted(p.name for p in folder.glob("*.parquet"))
+    assert sorted(decoded) == [
+        f
+        for f in files
+        if f.removesuffix(".parquet")
+        in {"jurisdictions", "committees", "committee_members", *TABLES}
+    ]
+    assert len(decoded) == len(set(decoded))
+    for name in TABLES:
+        pd.testing.assert_frame_equal(getattr(ahead, name), getattr(plain, name))
+
+    decoded.clear()
+    with reading_dataset_ahead(tmp_path):  # not a dataset: nothing is read
+        pass
+    assert decoded == []

@@ -29,6 +29,7 @@ from dudao.cli.output import (
 )
 from dudao.cli.table import Col, layout, paragraph, summarise_units
 from dudao.errors import DudaoError, Problem
+from dudao.io.dataset import reading_dataset_ahead
 from dudao.law.book import LawBook
 from dudao.law.kinds import Kind
 from dudao.lazyimports import np, pd
@@ -82,12 +83,18 @@ def check(
     """
     path = dataset_folder(dataset)
     workbook = xlsx_path(fmt, out)
-    plugins = load_plugins()
-    # the command owns its process: loading may pause the cycle collector
-    with working("检查中：读取数据集、运行规则"):
-        result = run_check(
-            path, plugins, as_of=parse_date(as_of), only=set(rules) or None, pause_collector=True
-        )
+    # the tables decode on another core while the plugins load
+    with reading_dataset_ahead(path):
+        plugins = load_plugins()
+        # the command owns its process: loading may pause the cycle collector
+        with working("检查中：读取数据集、运行规则"):
+            result = run_check(
+                path,
+                plugins,
+                as_of=parse_date(as_of),
+                only=set(rules) or None,
+                pause_collector=True,
+            )
     _known_rules(rules, result.law or plugins.law_book(result.hierarchy))
     status = LawStatus.of(plugins, result.dataset.info.scope, result.as_of)
     if fmt == "json":
@@ -129,8 +136,9 @@ def _known_rules(names: Iterable[str], law: LawBook, where: str = "--rule") -> N
 
 
 def _summary(result: CheckResult) -> dict[str, int]:
-    counts = Counter(result.findings["severity"])
-    return {s.value: counts.get(s.value, 0) for s in Severity}
+    # counted by pandas: a Counter walks ~90,000 Arrow strings one by one
+    counts = result.findings["severity"].value_counts()
+    return {s.value: int(counts.get(s.value, 0)) for s in Severity}
 
 
 def _as_json(result: CheckResult, status: LawStatus) -> dict[str, Any]:

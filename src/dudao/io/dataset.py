@@ -119,13 +119,25 @@ def load_dataset(
                 Problem(f"未知的区划代码 '{info.scope}'", path=("scope",), code="unknown-code")
             )
         )
-    # the tables in the order read below, decoded ahead while the hierarchy is built
-    names = [UNITS.name, COMMITTEES.name, COMMITTEE_MEMBERS.name, *TABLES]
     with (
-        reading_ahead(p for p in map(partial(_table_if_any, folder), names) if p is not None),
+        reading_dataset_ahead(folder),
         collector_paused() if pause_collector else contextlib.nullcontext(),
     ):
         return _load(folder, info, hierarchy)
+
+
+def reading_dataset_ahead(folder: str | Path) -> contextlib.AbstractContextManager[None]:
+    """Decode the dataset's Parquet tables on a background thread, in the order
+    :func:`load_dataset` reads them, while the caller goes on (see
+    :func:`~dudao.io.tables.reading_ahead`). ``load_dataset`` does it itself; a caller
+    with other work first — the command line loads its plugins — enters it earlier
+    so that the decoding overlaps that work too. Nothing is read from a folder that
+    is not a dataset."""
+    folder = Path(folder)
+    if not (folder / "dataset.yaml").is_file():
+        return contextlib.nullcontext()
+    names = [UNITS.name, COMMITTEES.name, COMMITTEE_MEMBERS.name, *TABLES]
+    return reading_ahead(p for p in map(partial(_table_if_any, folder), names) if p is not None)
 
 
 @contextlib.contextmanager

@@ -349,6 +349,43 @@ class Hierarchy:
         self.get(code)
         return tuple(self._order[self._enter[code] : self._exit[code]])
 
+    def subtree_at_levels(
+        self, code: str, levels: Collection[Level]
+    ) -> tuple[list[Jurisdiction], np.ndarray]:
+        """Units of ``levels`` in ``code``'s subtree, in pre-order, and their positions
+        (as :meth:`positions` gives them): one vectorised pass over the levels.
+
+        >>> from dudao.model.jurisdiction import NATION, Jurisdiction as J
+        >>> h = Hierarchy([NATION, J("450000", "广西", "autonomous_region", "000000"),
+        ...                J("450100", "南宁市", "prefecture_city", "450000")])
+        >>> units, at = h.subtree_at_levels("000000", [Level.PREFECTURE])
+        >>> [u.name for u in units], at.tolist()
+        (['南宁市'], [2])
+        """
+        lo, hi = self.span(code)
+        wanted = np.array([self._level_number[lv] for lv in set(levels)], dtype=np.int8)
+        at = lo + np.flatnonzero(np.isin(self._levels[lo:hi], wanted))
+        units = self._units
+        return [units[c] for c in self._ordered[at].tolist()], at
+
+    @cached_property
+    def _level_number(self) -> dict[Level, int]:
+        return {lv: i for i, lv in enumerate(Level)}
+
+    @cached_property
+    def _levels(self) -> np.ndarray:
+        """Each unit's level (its number in :class:`Level`), in pre-order."""
+        number = self._level_number
+        return np.fromiter(
+            (number[self._units[c].kind.level] for c in self._order),
+            dtype=np.int8,
+            count=len(self._order),
+        )
+
+    @cached_property
+    def _ordered(self) -> np.ndarray:
+        return np.array(self._order, dtype=object)
+
     def subtree(self, code: str) -> Hierarchy:
         """A hierarchy of ``code`` and everything below it, rooted at ``code``."""
         codes = self.subtree_codes(code)

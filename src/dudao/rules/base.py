@@ -183,8 +183,7 @@ class Context:
         # units is done once per hierarchy, scope and levels
         cached = _UNITS.setdefault(h, {})
         if (self.scope, wanted) not in cached:
-            units = [u for u in map(h.get, h.subtree_codes(self.scope)) if u.kind.level in wanted]
-            cached[self.scope, wanted] = (units, h.positions([u.code for u in units]))
+            cached[self.scope, wanted] = h.subtree_at_levels(self.scope, wanted)
         found, positions = cached[self.scope, wanted]
         if region is None or not found:
             return list(found)
