@@ -60,3 +60,23 @@ def test_hand_computed_cv_on_the_fast_path() -> None:
     out = grouped_cv(frame, ["x"], "students", "county")
     assert out.loc["A", "x"] == np.sqrt(3) / 7 or np.isclose(out.loc["A", "x"], np.sqrt(3) / 7)
     assert out.loc["B", "x"] == 0.0
+
+
+@given(ROWS, st.sets(st.sampled_from(["450101", "450104", "450199"])))
+def test_categories_without_rows_are_no_group(rows: list, unused: set[str]) -> None:
+    # a filtered table keeps every category of its code column: groups are only those
+    # with a row (as for text keys), also where a group's rows have no students or value
+    county = [r[0] for r in rows]
+    frame = pd.DataFrame(
+        {
+            "county": pd.Series(county, dtype=object),
+            "students": [r[1] for r in rows],
+            "x": pd.Series([r[2] for r in rows], dtype=float),
+        }
+    )
+    present = sorted({c for c in county if c is not None})
+    cat = frame.assign(county=pd.Categorical(county, categories=sorted({*present, *unused})))
+    text = grouped_cv(frame, ["x"], "students", "county")
+    fast = grouped_cv(cat, ["x"], "students", "county")
+    assert list(fast.index.astype(str)) == present == list(text.index.astype(str))
+    np.testing.assert_array_equal(fast["x"].to_numpy(), text["x"].to_numpy())

@@ -72,48 +72,57 @@ def grouped_cv(
     {'A': 0.2474, 'B': 0.0}
     """
     keys = [by] if isinstance(by, str) else list(by)
-    codes, uniques = _factorize(df, keys)
+    codes, uniques, every_group_occurs = _factorize(df, keys)
     k = len(uniques)
     p_all = df[weight].to_numpy(dtype=np.float64, na_value=np.nan)
-    counted = p_all > 0
-    if (codes < 0).any():  # rows without a group key are in no group
-        counted &= codes >= 0
+    # reductions, not masks: the usual table (every row in a group, with students and a
+    # value) is told in three quick passes and then no row is copied
+    all_rows = codes.min(initial=0) >= 0 and p_all.min(initial=1.0) > 0
+    counted = None if all_rows else (p_all > 0) & (codes >= 0)
     out: dict[str, np.ndarray] = {}
+    weighted = np.zeros(k)  # weight per group over every value column
     for col in value_columns:
         x = df[col].to_numpy(dtype=np.float64, na_value=np.nan)
-        ok = counted & ~np.isnan(x)
-        # the usual case, every row counted: no copies of half a million rows
-        c, p, xv = (codes, p_all, x) if ok.all() else (codes[ok], p_all[ok], x[ok])
+        if counted is None and not np.isnan(x.sum()):
+            c, p, xv = codes, p_all, x
+        else:
+            ok = ~np.isnan(x) if counted is None else counted & ~np.isnan(x)
+            c, p, xv = codes[ok], p_all[ok], x[ok]
         ptot = np.bincount(c, weights=p, minlength=k)
+        weighted += ptot
         with np.errstate(divide="ignore", invalid="ignore"):
             mean = np.bincount(c, weights=p * xv, minlength=k) / ptot
             d = xv - mean[c]
             dev = np.bincount(c, weights=p * (d * d), minlength=k) / ptot
             cv = np.sqrt(dev) / mean
         out[col] = np.where(np.isfinite(cv), cv, np.nan)
-    return pd.DataFrame(out, index=uniques)
+    result = pd.DataFrame(out, index=uniques)
+    if every_group_occurs or (weighted > 0).all():  # a group with a weight has a row
+        return result
+    # categories with no row are no group (as factorize(sort=True) would find)
+    occurs = np.bincount(codes[codes >= 0], minlength=k) > 0
+    return result if occurs.all() else result.loc[occurs]
 
 
-def _factorize(df: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.Index]:
+def _factorize(df: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.Index, bool]:
+    """Group codes of ``keys``, the groups in sorted order, and whether every group is
+    known to occur (a categorical column's categories may include some that do not:
+    the caller tells, and drops them, only when it has to)."""
     if len(keys) == 1:
         column = df[keys[0]]
         dtype = column.dtype
         if isinstance(dtype, pd.CategoricalDtype) and not dtype.ordered:
             # a loaded code column: its codes are the groups when its categories are in
-            # order and every one occurs (what factorize(sort=True) would return)
-            codes = np.asarray(column.cat.codes, dtype=np.intp)
+            # order (what factorize(sort=True) would return, but for unused categories)
             categories = dtype.categories
-            if categories.is_monotonic_increasing and (
-                np.bincount(
-                    codes[codes >= 0] if (codes < 0).any() else codes, minlength=len(categories)
-                ).all()
-            ):
-                return codes, pd.Index(pd.Categorical(categories, dtype=dtype), name=keys[0])
+            if categories.is_monotonic_increasing:
+                codes = np.asarray(column.array.codes, dtype=np.intp)
+                return codes, pd.Index(pd.Categorical(categories, dtype=dtype), name=keys[0]), False
         codes, uniques = pd.factorize(column, sort=True)
-        return codes, pd.Index(uniques, name=keys[0])
+        return codes, pd.Index(uniques, name=keys[0]), True
     mi = pd.MultiIndex.from_frame(df[keys])
     codes, uniques = pd.factorize(mi, sort=True)
-    return codes, pd.MultiIndex.from_tuples(list(uniques), names=keys)
+    return codes, pd.MultiIndex.from_tuples(list(uniques), names=keys), True
 
 
 def split_combined(
