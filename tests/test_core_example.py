@@ -210,6 +210,36 @@ def test_simulate_with_no_argument_runs_with_no_regional_plugin(tmp_path: Path) 
     assert data["plugins"] == {"excluded": [], "conflicts": []}
 
 
+def test_evaluate_with_no_argument_scores_yichang_with_no_regional_plugin() -> None:
+    """``dudao evaluate`` defaults to dudao's own example's evaluation data, like check
+    and simulate: it was Nanning's, whose targets no national-only run has a name for."""
+    run = subprocess.run(
+        [*DUDAO, "evaluate", "--set", "quality_balanced", "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=_without_plugins(),
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    grades = {r["target"]: r["grade"] for r in data["results"]}
+    # yichang_evaluation/README.md: the designed results
+    assert grades == {"420502": "达标", "420503": "不达标", "420525": "不达标", "420526": "不达标"}
+    assert {r["evaluator"] for r in data["results"]} == {"420500"}
+    assert data["set"]["rests_on_sample"] and data["plugins"] == {"excluded": [], "conflicts": []}
+
+
+def test_evaluate_reaches_nanning_s_evaluation_data_by_name() -> None:
+    for args in (["evaluate", "nanning"], ["evaluate", "yichang"], ["evaluate"]):
+        run = CliRunner().invoke(cli, [*args, "--set", "preschool_universal", "--format", "json"])
+        assert run.exit_code == 0, run.output
+        targets = {r["target"] for r in json.loads(run.output)["results"]}
+        prefix = "450" if "nanning" in args else "420"
+        assert targets and all(t.startswith(prefix) for t in targets), (args, targets)
+    table = CliRunner().invoke(cli, ["evaluate", "nanning", "--set", "preschool_universal"])
+    assert "nanning_evaluation" in table.output and "示例数据" in table.output
+
+
 def test_an_example_is_named_on_the_command_line() -> None:
     run = CliRunner().invoke(cli, ["check", "yichang", "--format", "json", "--exit-zero"])
     assert run.exit_code == 0, run.output

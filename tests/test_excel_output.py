@@ -321,9 +321,10 @@ def test_evaluate_xlsx_names_evaluators_and_warns_of_sample_data(tmp_path: Path)
         r[0]: dict(zip(headers, r, strict=True))
         for r in ws.iter_rows(min_row=row + 1, values_only=True)
     }
-    assert rows["450103"]["对象名称"] == "青秀区" and rows["450103"]["所属地市"] == "南宁市"
-    assert rows["450103"]["评估主体"] == "南宁市" and rows["450103"]["评估主体代码"] == "450100"
-    assert rows["450123"]["一票否决"] == "是" and rows["450103"]["一票否决"] == "否"
+    # dudao's example, 宜昌市: 远安县 keeps key classes (one-vote veto)
+    assert rows["420502"]["对象名称"] == "西陵区" and rows["420502"]["所属地市"] == "宜昌市"
+    assert rows["420502"]["评估主体"] == "宜昌市" and rows["420502"]["评估主体代码"] == "420500"
+    assert rows["420525"]["一票否决"] == "是" and rows["420502"]["一票否决"] == "否"
     assert ws.freeze_panes == f"C{row + 1}"
 
 

@@ -229,7 +229,7 @@ def test_evaluate_marks_grades_resting_on_sample_standards(tmp_path) -> None:
     table = "".join(run("evaluate", "--set", "preschool_universal").stdout.split())
     assert f"依据{data['set']['cite']}{MARK}" in table  # however the heading wraps
     # each sample standard in an explanation: marked, and never under the set's document
-    lines = as_json("evaluate", "--set", "preschool_universal", "--explain", "450102")
+    lines = as_json("evaluate", "--set", "preschool_universal", "--explain", "420503")
     sample = [x for x in lines["lines"] if x["sample"]]
     assert sample and all(not x["cite"] for x in sample)
     assert all("（示例参数）" in x["rule"] for x in sample)

@@ -43,10 +43,11 @@ def test_example_passes_and_fails():
     m, schools = load_dataset(EXAMPLE, ["social_recognition"], schools=True)
     ev = evaluate_quality_balanced(schools, m)
     grades = dict(zip(ev.scores["target"], ev.scores["grade"], strict=True))
-    assert grades == {"450103": "达标", "450102": "不达标", "450123": "不达标", "450124": "不达标"}
+    # dudao's example, 宜昌市 (yichang_evaluation/README.md: the designed results)
+    assert grades == {"420502": "达标", "420503": "不达标", "420525": "不达标", "420526": "不达标"}
     assert s.id == ev.set.id
     pre = run_evaluate(national_sets()["preschool_universal"], m)
-    assert dict(zip(pre.scores["target"], pre.scores["grade"], strict=True))["450124"] == "不达标"
+    assert dict(zip(pre.scores["target"], pre.scores["grade"], strict=True))["420526"] == "不达标"
 
 
 def test_pipeline_refuses_out_of_order():
@@ -71,11 +72,11 @@ def test_cli_table_json_explain_xlsx(tmp_path):
     runner = CliRunner()
     r = runner.invoke(cli, ["evaluate", "--set", "quality_balanced"])
     assert r.exit_code == 0, r.output
-    assert "青秀区" in r.output and "一票否决" in r.output
+    assert "西陵区" in r.output and "一票否决" in r.output
     r = runner.invoke(cli, ["evaluate", "--set", "preschool_universal", "--format", "json"])
     data = json.loads(r.output)
     assert data["results"][0]["rank"] == 1
-    r = runner.invoke(cli, ["evaluate", "--set", "quality_balanced", "--explain", "450102"])
+    r = runner.invoke(cli, ["evaluate", "--set", "quality_balanced", "--explain", "420503"])
     assert "必达指标未达标" in r.output and "教督〔2017〕6号" in r.output
     out = tmp_path / "s.xlsx"
     r = runner.invoke(

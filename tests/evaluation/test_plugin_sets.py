@@ -81,11 +81,16 @@ def test_evaluate_resolves_the_regional_set(tmp_path: Path, monkeypatch) -> None
     plugins = load_plugins(autoload=False, extra={"nanning_test": regional_plugin(tmp_path)})
     monkeypatch.setattr(evaluate_cli, "load_plugins", lambda: plugins)
     runner = CliRunner()
-    args = ["evaluate", "--set", SET, "--format", "json"]
+    # Nanning's evaluation data by the example's name: the default is Yichang's now
+    args = ["evaluate", "nanning", "--set", SET, "--format", "json"]
     r = runner.invoke(cli, [*args, "--as-of", "2024-06-01"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.output)["set"]["title"] == "南宁市学前教育普及普惠评估"
     r = runner.invoke(cli, [*args, "--as-of", "2023-06-01"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["set"]["title"] == "县域学前教育普及普惠督导评估"
+    # the default data (宜昌市) lies outside the set's scope: the national set scores it
+    r = runner.invoke(cli, ["evaluate", "--set", SET, "--format", "json", "--as-of", "2024-06-01"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.output)["set"]["title"] == "县域学前教育普及普惠督导评估"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -83,6 +84,49 @@ def test_supervision_report_with_evaluations_and_a_number(tmp_path: Path) -> Non
     assert "马山县（450124）2024年得分 8 / 10" in text and "等级“不达标”" in text
     assert "普惠性幼儿园覆盖率：值 0.75，标准 ≥ 0.8，未达标" in text
     assert "2024年12月31日" in text
+
+
+def test_supervision_report_evaluates_dudao_s_example_by_default(tmp_path: Path) -> None:
+    """No DATASET and no --measurements: 宜昌市 and its evaluation data, as dudao check
+    and dudao simulate (it took Nanning's measurements, about none of Yichang's units).
+    兴山县 plays 马山县's part: 8 of 10 points, 不达标 (yichang_evaluation/README.md)."""
+    out = tmp_path / "r.docx"
+    code, stdout, err = run(
+        "report", "supervision", "--unit", "420526", "--set", "preschool_universal",
+        "--out", str(out),
+    )  # fmt: skip
+    assert code == 0, err
+    assert "示例" in stdout
+    text = _docx_text(out)
+    assert "关于兴山县教育督导情况的督导报告" in text
+    assert "兴山县（420526）2024年得分 8 / 10" in text and "等级“不达标”" in text
+    assert "普惠性幼儿园覆盖率：值 0.75，标准 ≥ 0.8，未达标" in text
+
+
+def test_supervision_report_measurements_by_example_name_or_the_dataset_s_own(
+    tmp_path: Path,
+) -> None:
+    from dudao.examples import FOLDER, example_path
+
+    out = tmp_path / "r.docx"
+    args = ("report", "supervision", "--unit", "420503", "--set", "quality_balanced")
+    code, _, err = run(*args, "--measurements", "yichang", "--out", str(out))
+    assert code == 0, err
+    assert "伍家岗区（420503）2024年得分 6 / 7" in _docx_text(out)
+    # a dataset folder of one's own: its measurements.csv, else --measurements is asked for
+    folder = tmp_path / "own"
+    shutil.copytree(example_path(), folder)
+    code, _, err = run(*args[:2], str(folder), *args[2:], "--out", str(out))
+    assert code == 2 and "--measurements" in err and "没有 measurements.csv" in err, err
+    evaluation = FOLDER / "yichang_evaluation"
+    shutil.copy(evaluation / "measurements.csv", folder / "measurements.csv")
+    # beside the check's schools.csv, 优质均衡's school table is school_resources
+    shutil.copy(evaluation / "schools.csv", folder / "school_resources.csv")
+    code, _, err = run(*args[:2], str(folder), *args[2:], "--out", str(out))
+    assert code == 0, err
+    assert "伍家岗区（420503）2024年得分 6 / 7" in _docx_text(out)
+    code, _, err = run(*args, "--measurements", str(tmp_path / "nowhere"), "--out", str(out))
+    assert code == 2 and "--measurements" in err and "不存在" in err, err
 
 
 @pytest.mark.regional

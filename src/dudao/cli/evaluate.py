@@ -11,6 +11,7 @@ import click
 
 from dudao import api
 from dudao.cli.lawstatus import LawStatus, strict_option
+from dudao.cli.options import evaluation_folder
 from dudao.cli.output import (
     console_text,
     parse_date,
@@ -24,17 +25,20 @@ from dudao.cli.table import Col, layout, paragraph
 from dudao.evaluation.evaluators import evaluator_basis, evaluators
 from dudao.evaluation.model import IndicatorSet
 from dudao.evaluation.score import Evaluation, ranked
+from dudao.examples import DEFAULT, EVALUATIONS, FOLDER
 from dudao.law.parameters import sample_citation
 from dudao.lazyimports import pd
 from dudao.model.hierarchy import Hierarchy
 from dudao.model.numbers import number
 from dudao.plugins.manager import load_plugins
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "nanning_evaluation"
+#: What ``dudao evaluate`` scores when given no DATASET: the evaluation data of dudao's
+#: own example (宜昌市), which the national sets score with the core alone.
+EXAMPLE = FOLDER / EVALUATIONS[DEFAULT]
 
 
 @click.command("evaluate")
-@click.argument("dataset", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("dataset", required=False, type=click.Path(file_okay=False))
 @click.option(
     "--set", "set_id", required=True, help="指标体系 id，如 quality_balanced、preschool_universal"
 )
@@ -55,7 +59,7 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "nanning_evaluat
 @click.option("--explain", "target", help="显示某一评估对象的逐项得分与依据")
 @strict_option
 def evaluate(
-    dataset: Path | None,
+    dataset: str | None,
     set_id: str,
     as_of: str | None,
     fmt: str,
@@ -66,9 +70,11 @@ def evaluate(
     """用指标体系评估 DATASET（含 measurements.csv 的文件夹），按得分排名。
 
     优质均衡（quality_balanced）另需学校资源表 schools.csv，由它计算各县的差异系数与
-    校级达标情况。不给 DATASET 时使用自带的南宁示例数据（示例数据，非真实情况）。
+    校级达标情况。不给 DATASET 时使用自带的宜昌市评估示例数据（只用国家指标体系，不需要
+    地区插件）；DATASET 也可以是示例名：yichang，或 nanning（自带的南宁评估示例数据）。
+    示例数据，非真实情况。
     """
-    folder = dataset or EXAMPLE
+    folder = evaluation_folder(dataset)
     workbook = xlsx_path(fmt, out)
     day = parse_date(as_of) or dt.date.today()
     plugins = load_plugins()
@@ -128,7 +134,7 @@ def _print(ev: Evaluation, folder: Path) -> None:
     s = ev.set
     head = console_text(s.title, "bold") + console_text(f"  依据 {_cite(ev)}  数据 {folder}")
     stdout.print(paragraph(stdout, head))
-    if folder == EXAMPLE:
+    if _bundled(folder):
         stdout.print("[yellow]注意：示例数据，不代表实际情况。[/]")
     who = ev.scores["evaluator"].dropna().unique() if "evaluator" in ev.scores else []
     single = len(who) <= 1  # the usual case: one government evaluates them all
@@ -190,9 +196,14 @@ def _cite(ev: Evaluation) -> str:
     return sample_citation(cite, rests_on_sample(ev), rests_on=True) or "—"
 
 
+def _bundled(folder: Path) -> bool:
+    """Evaluation data dudao ships with its examples (sample data, all of it)."""
+    return folder.resolve().is_relative_to(FOLDER.resolve())
+
+
 def _sample(folder: Path, s: IndicatorSet) -> bool:
-    """Sample data: the bundled example, or a set whose points no document gives."""
-    return folder.resolve() == EXAMPLE.resolve() or s.sample
+    """Sample data: a bundled example, or a set whose points no document gives."""
+    return _bundled(folder) or s.sample
 
 
 def _name(row: Any) -> str:

@@ -1,6 +1,7 @@
 """Options every command shares, checked the same way wherever they appear:
 ``--as-of`` (a real date) and ``--out`` (a file or folder that can be written); and
-the DATASET argument, a folder or an example's name (:func:`dataset_folder`).
+the DATASET argument, a folder or an example's name (:func:`dataset_folder`; for
+evaluation data, :func:`evaluation_folder`).
 
 :func:`check_options` is applied to each command when :mod:`dudao.cli` loads it, so a
 command gets these checks just by naming its options ``as_of`` and ``out``.
@@ -15,7 +16,7 @@ from pathlib import Path
 import click
 
 from dudao.errors import DudaoError, Problem
-from dudao.examples import example_names, example_path
+from dudao.examples import DEFAULT, EVALUATIONS, evaluation_path, example_names, example_path
 from dudao.model.convert import date_reason
 
 
@@ -102,3 +103,36 @@ def dataset_folder(path: str | None) -> Path:
     if not Path(path).exists() and path in example_names():
         return example_path(path)
     return Path(path)
+
+
+def example_named(path: str | None) -> str | None:
+    """The example a DATASET argument names: dudao's own (``yichang``) when none is
+    given, the name when it names an example (and no folder of that name is here); None
+    for a folder.
+
+    >>> example_named(None), example_named("yichang"), example_named("x/y")
+    ('yichang', 'yichang', None)
+    """
+    if not path:
+        return DEFAULT
+    if not Path(path).exists() and path in example_names():
+        return path
+    return None
+
+
+def evaluation_folder(path: str | None) -> Path:
+    """The evaluation data (county measurements, school resources) a command names: a
+    folder, else the name of an example whose evaluation data dudao ships (``yichang``,
+    ``nanning``); none: dudao's own example's, ``yichang_evaluation``.
+
+    >>> evaluation_folder(None).name, evaluation_folder("nanning").name
+    ('yichang_evaluation', 'nanning_evaluation')
+    >>> evaluation_folder("x/y")
+    PosixPath('x/y')
+    """
+    name = path or DEFAULT
+    if path and (Path(path).exists() or path not in EVALUATIONS):
+        return Path(path)
+    folder = evaluation_path(name)
+    assert folder is not None  # every name in EVALUATIONS has its folder
+    return folder

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from dudao.cli.lawstatus import LawStatus
-from dudao.cli.options import dataset_folder
+from dudao.cli.options import dataset_folder, evaluation_folder, example_named
 from dudao.cli.output import parse_date, stdout
 from dudao.errors import DudaoError, Problem
 
@@ -74,6 +74,48 @@ def _store_location(store: str) -> str:
     )
 
 
+def _measurements(given: str | None, dataset: str | None, folder: Path) -> Path:
+    """The evaluation data of a supervision report's ``--set``: ``--measurements`` (a
+    folder or an example's name); else the data that goes with the example DATASET
+    names (none: dudao's own, 宜昌市); else the dataset folder's own measurements."""
+    from dudao.evaluation.measurements import find_table
+    from dudao.examples import EVALUATIONS, evaluation_path, example_path
+
+    if given:
+        path = evaluation_folder(given)
+        if path.is_dir():
+            return path
+        raise DudaoError(
+            Problem(
+                f"测量数据文件夹 '{given}' 不存在",
+                path=("--measurements",),
+                code="missing-file",
+                hint="给出含 measurements.csv 的文件夹，或示例名：" + "、".join(EVALUATIONS),
+            )
+        )
+    example = example_named(dataset)
+    if example is None:  # a folder: perhaps an example's, given by its path
+        for name in EVALUATIONS:
+            try:
+                if example_path(name).resolve() == folder.resolve():
+                    example = name
+            except DudaoError:  # an example whose plugin is not installed
+                continue
+    bundled = evaluation_path(example) if example is not None else None
+    if bundled is not None:
+        return bundled
+    if find_table(folder, "measurements") is not None:
+        return folder
+    raise DudaoError(
+        Problem(
+            f"督导报告中的评估（--set）需要测量数据，数据集 {folder} 中没有 measurements.csv",
+            path=("--measurements",),
+            code="missing-option",
+            hint="用 --measurements 给出含 measurements.csv 的文件夹（dudao evaluate 读的那种）",
+        )
+    )
+
+
 @click.command("report")
 @click.argument("kind")
 @click.argument("dataset", required=False)
@@ -88,8 +130,8 @@ def _store_location(store: str) -> str:
 )
 @click.option(
     "--measurements",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="评估用的测量数据文件夹（含 measurements.csv；默认自带的南宁示例数据）",
+    help="评估用的测量数据文件夹（含 measurements.csv），或示例名 yichang、nanning；"
+    "默认：示例数据集用它自带的评估示例数据，其他数据集用其文件夹中的 measurements.csv",
 )
 @click.option("--case", "case_id", help="案件编号（督办单、整改通知书）")
 @click.option(
@@ -127,7 +169,7 @@ def report(
     as_of: str | None,
     year: int | None,
     sets: tuple[str, ...],
-    measurements: Path | None,
+    measurements: str | None,
     case_id: str | None,
     store: str,
     plugin: str | None,
@@ -226,7 +268,7 @@ def report(
         if sets:
             from dudao.examples import FOLDER
 
-            data = measurements or FOLDER / "nanning_evaluation"
+            data = _measurements(measurements, dataset, folder)
             evaluation_sample = data.resolve().is_relative_to(FOLDER.resolve())
             when = day or result.as_of
             evaluations = [api.evaluate(data, plugins, s, unit=code, as_of=when) for s in sets]
