@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -22,21 +23,29 @@ def test_each_command_in_the_table_loads_and_its_help_agrees(name: str) -> None:
     assert own.startswith(shown) or (command.short_help or "").startswith(shown), (name, own)
 
 
-def test_help_lists_every_command_without_importing_them() -> None:
+def _run_in_fresh_process(args: list[str], heavy: list[str]) -> tuple[str, list[str]]:
+    """What ``dudao ARGS`` prints in a new interpreter, and which of ``heavy`` it imported."""
     code = (
         "import sys\n"
         "from dudao.cli import cli\n"
         "try:\n"
-        "    cli(['--help'])\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "heavy = ['pandas', 'numpy', 'pyarrow', 'sqlalchemy', 'dudao.cli.check', 'dudao.plugins']\n"
-        "print('loaded:', [m for m in heavy if m in sys.modules])\n"
+        f"    cli({args!r})\n"
+        "except SystemExit as e:\n"
+        "    assert not e.code, e.code\n"
+        f"print('loaded:', [m for m in {heavy!r} if m in sys.modules])\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
-    assert "loaded: []" in out
+    text, _, loaded = out.rpartition("loaded: ")
+    return text, ast.literal_eval(loaded)
+
+
+def test_help_lists_every_command_without_importing_them() -> None:
+    out, loaded = _run_in_fresh_process(
+        ["--help"], ["pandas", "numpy", "pyarrow", "sqlalchemy", "dudao.cli.check", "dudao.plugins"]
+    )
+    assert loaded == []
     for name in COMMANDS:
         assert f"  {name} " in out, name
 
@@ -45,21 +54,9 @@ def test_listing_plugins_loads_them_without_numpy_or_pandas() -> None:
     # Loading plugins builds every contribution (rules, indicator sets, plans) but
     # computes nothing: the modules it touches import NumPy and pandas on first use
     # (dudao.lazyimports), which keeps `dudao plugins` a cold start of ~0.4 s.
-    code = (
-        "import sys\n"
-        "from dudao.cli import cli\n"
-        "try:\n"
-        "    cli(['plugins'])\n"
-        "except SystemExit as e:\n"
-        "    assert not e.code, e.code\n"
-        "heavy = ['pandas', 'numpy', 'pyarrow', 'sqlalchemy']\n"
-        "print('loaded:', [m for m in heavy if m in sys.modules])\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    assert "loaded: []" in out
-    assert "国家" in out  # the national rules were loaded and listed
+    out, loaded = _run_in_fresh_process(["plugins"], ["pandas", "numpy", "pyarrow", "sqlalchemy"])
+    assert loaded == []
+    assert "全国（国家规定）" in out  # the national rules were loaded and listed
 
 
 def test_options_are_checked_once_however_often_a_command_loads() -> None:

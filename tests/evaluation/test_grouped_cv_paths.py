@@ -21,8 +21,8 @@ ROWS = st.lists(
 )
 
 
-@given(ROWS, st.booleans())
-def test_a_categorical_key_gives_what_text_gives(rows: list, sorted_categories: bool) -> None:
+def _frame(rows: list) -> tuple[list, pd.DataFrame]:
+    """The rows' county keys, and the rows as a table with text keys."""
     county = [r[0] for r in rows]
     frame = pd.DataFrame(
         {
@@ -31,6 +31,12 @@ def test_a_categorical_key_gives_what_text_gives(rows: list, sorted_categories: 
             "x": pd.Series([r[2] for r in rows], dtype=float),
         }
     )
+    return county, frame
+
+
+@given(ROWS, st.booleans())
+def test_a_categorical_key_gives_what_text_gives(rows: list, sorted_categories: bool) -> None:
+    county, frame = _frame(rows)
     present = sorted({c for c in county if c is not None})
     categories = present if sorted_categories else present[::-1]
     cat = frame.assign(county=pd.Categorical(county, categories=categories))
@@ -66,14 +72,7 @@ def test_hand_computed_cv_on_the_fast_path() -> None:
 def test_categories_without_rows_are_no_group(rows: list, unused: set[str]) -> None:
     # a filtered table keeps every category of its code column: groups are only those
     # with a row (as for text keys), also where a group's rows have no students or value
-    county = [r[0] for r in rows]
-    frame = pd.DataFrame(
-        {
-            "county": pd.Series(county, dtype=object),
-            "students": [r[1] for r in rows],
-            "x": pd.Series([r[2] for r in rows], dtype=float),
-        }
-    )
+    county, frame = _frame(rows)
     present = sorted({c for c in county if c is not None})
     cat = frame.assign(county=pd.Categorical(county, categories=sorted({*present, *unused})))
     text = grouped_cv(frame, ["x"], "students", "county")
