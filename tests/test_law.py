@@ -187,7 +187,7 @@ def test_evidence_values_become_plain_json() -> None:
     import numpy as np
     import pandas as pd
 
-    from dudao.rules.engine import _python
+    from dudao.rules.engine import plain_value
 
     values = [
         pd.NaT,
@@ -200,7 +200,7 @@ def test_evidence_values_become_plain_json() -> None:
         None,
         "x",
     ]
-    assert [_python(v) for v in values] == [
+    assert [plain_value(v) for v in values] == [
         None,
         None,
         "2022-01-02",

@@ -652,7 +652,7 @@ def _origin(param: dict[str, Any]) -> str:
 
 
 def _trace(result: CheckResult, plugins: PluginSet, rule: str, target: str) -> dict[str, Any]:
-    from dudao.rules.engine import _python
+    from dudao.rules.engine import plain_value
 
     for key, frame in result.checks.items():
         hit = frame[frame["target"].astype(str) == target]
@@ -677,7 +677,7 @@ def _trace(result: CheckResult, plugins: PluginSet, rule: str, target: str) -> d
             if entry is not None and p["id"] in entry.value.parameters
         ]
         evidence = {
-            k: _python(v)
+            k: plain_value(v)
             for k, v in row.items()
             if k not in {"target", "jurisdiction", "ok", "citation", "target_name"}
         }

@@ -62,7 +62,7 @@ class CheckResult:
         return Finding(**{c: row[c] for c in FINDING_COLUMNS})
 
 
-def _python(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     """Evidence values as plain JSON-friendly Python."""
     # NaT first: it is also a datetime, and would print as "NaT"
     if value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
@@ -83,7 +83,7 @@ def _python(value: Any) -> Any:
 
 
 def _plain(col: pd.Series) -> list[Any] | None:
-    """:func:`_python` of every value of a text, categorical or date column, found
+    """:func:`plain_value` of every value of a text, categorical or date column, found
     without a Python call per value; None for other columns."""
     if isinstance(col.dtype, pd.CategoricalDtype):
         codes = np.asarray(col.cat.codes)
@@ -93,7 +93,7 @@ def _plain(col: pd.Series) -> list[Any] | None:
         if isinstance(shown.dtype, pd.StringDtype):  # text needs no conversion
             text[used] = shown.to_numpy(dtype=object)
         else:
-            text[used] = [_python(v) for v in shown.to_numpy(dtype=object)]
+            text[used] = [plain_value(v) for v in shown.to_numpy(dtype=object)]
         return cast(list[Any], text[codes].tolist())
     if isinstance(col.dtype, pd.StringDtype):
         return cast(list[Any], col.to_numpy(dtype=object, na_value=None).tolist())
@@ -128,14 +128,16 @@ def _evidence(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
             values.append(text.where(col.notna(), None).tolist())
         elif pd.api.types.is_bool_dtype(col.dtype) or pd.api.types.is_integer_dtype(col.dtype):
             values.append(
-                [_python(v) for v in col.astype(object)] if col.hasnans else col.to_numpy().tolist()
+                [plain_value(v) for v in col.astype(object)]
+                if col.hasnans
+                else col.to_numpy().tolist()
             )
         elif pd.api.types.is_float_dtype(col.dtype) and not col.hasnans:
             values.append(col.to_numpy().tolist())
         elif pd.api.types.is_float_dtype(col.dtype) and col.dtype == np.float64:
             values.append([None if v != v else v for v in col.to_numpy().tolist()])  # NaN
         else:
-            values.append([_python(v) for v in col.to_numpy(dtype=object)])
+            values.append([plain_value(v) for v in col.to_numpy(dtype=object)])
     if not values:
         return [{} for _ in range(len(frame))]
     return list(map(_dict_maker(tuple(columns)), *values))
