@@ -215,3 +215,46 @@ def test_validate_reads_a_file_in_a_layout_folder_as_the_loader_does(tmp_path: P
     assert code == 2
     assert "未知字段 'paramters'" in err and "parameters" in err
     assert "name: 缺少必填字段" not in err  # not read as a manifest
+
+
+def test_findings_are_counted_under_the_units_directly_below_the_scope() -> None:
+    """The table's 按区划 summary, by hand: the scope's own findings under its name, a
+    county's under its city, codes the tree does not know last, units outside the
+    scope left out."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from dudao.cli.check import _by_unit_below_scope
+    from dudao.model.hierarchy import Hierarchy
+    from dudao.model.jurisdiction import NATION
+    from dudao.model.jurisdiction import Jurisdiction as J
+
+    tree = Hierarchy(
+        [
+            NATION,
+            J("450000", "广西", "autonomous_region", "000000"),
+            J("450100", "南宁市", "prefecture_city", "450000"),
+            J("450102", "兴宁区", "district", "450100"),
+            J("450103", "青秀区", "district", "450100"),
+            J("450200", "柳州市", "prefecture_city", "450000"),
+            J("430000", "湖南省", "province", "000000"),
+        ]
+    )
+    findings = pd.DataFrame(
+        {
+            "jurisdiction": ["450000", "450102", "450103", "450200", "999999", "430000", "450103"],
+            "severity": ["error", "error", "warning", "info", "error", "error", "error"],
+        }
+    )
+    result = SimpleNamespace(
+        hierarchy=tree,
+        dataset=SimpleNamespace(info=SimpleNamespace(scope="450000")),
+        findings=findings,
+    )
+    assert _by_unit_below_scope(result) == [  # type: ignore[arg-type]
+        ["广西（450000）", "1", "0", "0"],
+        ["南宁市（450100）", "2", "1", "0"],
+        ["柳州市（450200）", "0", "0", "1"],
+        ["区划代码不明", "1", "0", "0"],
+    ]

@@ -6,7 +6,6 @@ import datetime as dt
 import difflib
 import json
 import sys
-from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -390,32 +389,33 @@ def _print_summaries(result: CheckResult) -> None:
 
 def _by_unit_below_scope(result: CheckResult) -> list[list[Any]]:
     """Findings per severity for each unit directly below the scope (the scope's own
-    findings under its own name), in tree order."""
+    findings under its own name), in tree order. Columnar: each finding's unit is found
+    among the children's pre-order spans by one binary search, not by its path."""
     h = result.hierarchy
     scope = result.dataset.info.scope
     if scope not in h:
         return []
-    heads = {c.code: c for c in h.children(scope)}
-    own = h.get(scope)
-    counts: dict[str, Counter[str]] = {}
-    for code, severity in zip(
-        result.findings["jurisdiction"], result.findings["severity"], strict=True
-    ):
-        if code not in h:
-            head = "?"
-        else:
-            path = h.path(code)
-            depth = len(h.path(scope))
-            head = path[depth].code if len(path) > depth else scope
-        counts.setdefault(head, Counter())[severity] += 1
-    order = [scope, *heads, "?"]
+    kids = h.children(scope)
+    lo, hi = h.span(scope)
+    pos = h.positions(result.findings["jurisdiction"])
+    # the children's spans tile the scope's below its own position, in order
+    starts = np.array([h.span(k.code)[0] for k in kids], dtype=np.int64)
+    head = np.searchsorted(starts, pos, side="right") - 1  # the child, by its number
+    head = np.where(pos == lo, -1, head)  # the scope itself
+    head = np.where(pos < 0, len(kids), head)  # a code the tree does not know
+    inside = (pos < 0) | ((pos >= lo) & (pos < hi))
+    counts = (
+        pd.DataFrame(
+            {"head": head[inside], "severity": result.findings["severity"].to_numpy()[inside]}
+        )
+        .value_counts()
+        .to_dict()
+    )
+    names = {-1: f"{h.get(scope).name}（{scope}）", len(kids): "区划代码不明"}
+    names |= {i: f"{k.name}（{k.code}）" for i, k in enumerate(kids)}
     rows = []
-    for code in order:
-        if code not in counts:
-            continue
-        c = counts[code]
-        name = "区划代码不明" if code == "?" else f"{(heads.get(code) or own).name}（{code}）"
-        rows.append([name, *(f"{c.get(s.value, 0):,}" for s in Severity)])
+    for i in sorted({int(i) for i, _ in counts}):
+        rows.append([names[i], *(f"{counts.get((i, s.value), 0):,}" for s in Severity)])
     return rows
 
 
