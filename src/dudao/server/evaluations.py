@@ -1,8 +1,12 @@
-"""Evaluations on approved data (分析评价): 优质均衡, 普及普惠 and the duty evaluation
-of the units in a subtree, run with the library's indicator sets
-(:mod:`dudao.evaluation`) on the measurement tables a unit submitted — the tables
-``dudao evaluate`` reads (``measurements``, and for 优质均衡 ``school_resources``) —
-once approved by the level above.
+"""Evaluations on approved data (分析评价): the indicator sets in force at a unit
+(the national 优质均衡 and 普及普惠; inside a region, the region's own, such as
+Guangxi's duty evaluation) over the units in its subtree, run with the library's
+indicator sets (:mod:`dudao.evaluation`) on the measurement tables a unit submitted —
+the tables ``dudao evaluate`` reads (``measurements``, and for 优质均衡
+``school_resources``) — once approved by the level above.
+
+Which sets a unit is offered is the law's answer (:func:`sets_in_force`), never a
+list naming one region's set: a Hubei unit is not told about Guangxi's.
 
 The data a unit's evaluations run on is the latest approved submission carrying a
 ``measurements`` table, of the unit itself or else of the nearest unit above it (a
@@ -24,6 +28,7 @@ from dudao import api
 from dudao.errors import DudaoError
 from dudao.evaluation.model import IndicatorSet
 from dudao.evaluation.score import ranked
+from dudao.law.kinds import Kind
 from dudao.lazyimports import pd
 from dudao.model.hierarchy import Hierarchy
 from dudao.plugins.manager import PluginSet
@@ -34,12 +39,37 @@ from dudao.server.problems import fail
 from dudao.server.service import Service
 from dudao.server.submissions import APPROVED, MEASUREMENT_TABLE, folder_of
 
-#: The evaluations a unit's analysis runs: 优质均衡, 普及普惠 and the duty evaluation.
-EVALUATION_SETS = (
-    ("quality_balanced", "优质均衡"),
-    ("preschool_universal", "普及普惠"),
-    ("gx_duty_evaluation", "履行教育职责评价"),
-)
+#: Short names of the national sets, which every unit's analysis lists first; any other
+#: set in force at the unit (a region's) follows under its own title.
+SET_LABELS = {"quality_balanced": "优质均衡", "preschool_universal": "普及普惠"}
+#: Shown where no indicator set is in force at a unit on the day.
+NO_SETS = "本单位在该日没有有效的指标体系"
+
+
+def sets_in_force(plugins: PluginSet, code: str, day: dt.date) -> list[tuple[str, str]]:
+    """(id, label) of the indicator sets in force for ``code`` on ``day`` that score
+    units: the national 优质均衡 and 普及普惠 first, then the regions' by id, each
+    listed only inside its scope and while valid. Sets scoring schools (优质均衡's
+    school-level resource sets, which it runs itself) are not offered. A set two
+    plugins contest at the unit is listed: running it says why it cannot.
+
+    >>> import datetime as dt
+    >>> from dudao.plugins.manager import load_plugins
+    >>> sets_in_force(load_plugins(autoload=False), "420502", dt.date(2024, 6, 30))
+    [('quality_balanced', '优质均衡'), ('preschool_universal', '普及普惠')]
+    """
+    found: dict[str, str] = {}
+    for set_id in plugins.law_book(plugins.hierarchy()).ids(Kind.INDICATOR_SET):
+        try:
+            s = api.indicator_set(plugins, set_id, code, day)
+        except DudaoError as exc:
+            if not {p.code for p in exc.problems} & {"not-in-force", "unknown-set"}:
+                found[set_id] = SET_LABELS.get(set_id, set_id)  # contested: run_set says why
+            continue
+        if s.target != "school":
+            found[set_id] = SET_LABELS.get(set_id, s.title)
+    first = [i for i in SET_LABELS if i in found]
+    return [(i, found[i]) for i in (*first, *sorted(set(found) - set(first)))]
 
 
 @attrs.frozen
@@ -108,11 +138,12 @@ def why(exc: DudaoError) -> str:
 def results(
     folder: Path, plugins: PluginSet, hierarchy: Hierarchy, code: str, day: dt.date
 ) -> list[dict[str, Any]]:
-    """Each of :data:`EVALUATION_SETS` run on ``folder`` for the units in ``code``'s
-    subtree: set, label, title, cite, sample, maximum, rows (ranked) or the problem."""
+    """Each indicator set in force at ``code`` on ``day`` (:func:`sets_in_force`) run on
+    ``folder`` for the units in ``code``'s subtree: set, label, title, cite, sample,
+    maximum, rows (ranked) or the problem. Empty when no set is in force there."""
     out: list[dict[str, Any]] = []
     inside = set(hierarchy.subtree_codes(code))
-    for set_id, label in EVALUATION_SETS:
+    for set_id, label in sets_in_force(plugins, code, day):
         got = run_set(folder, plugins, set_id, code, day)
         if isinstance(got, str):
             out.append(_view(set_id, label, label, "", False, None, [], got))

@@ -10,7 +10,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from dudao.errors import DudaoError
-from dudao.web import backend, unitdata
+from dudao.server.evaluations import sets_in_force
+from dudao.web import backend
 from dudao.web.backend import DataSource
 from dudao.web.casepages import case_context
 from dudao.web.guards import PageDenied, SignedIn, VisibleUnit
@@ -96,12 +97,11 @@ def _report_document(source: DataSource, plugins: Any, code: str) -> Any:
 
     evaluations = []
     if source.evaluation is not None:
-        for set_id, _ in unitdata.EVALUATION_SETS:
+        day = backend.today()
+        for set_id, _ in sets_in_force(plugins, code, day):
             try:
                 evaluations.append(
-                    api.evaluate(
-                        source.evaluation, plugins, set_id, unit=code, as_of=backend.today()
-                    )
+                    api.evaluate(source.evaluation, plugins, set_id, unit=code, as_of=day)
                 )
             except DudaoError:
                 continue  # no data for it: the report leaves it out

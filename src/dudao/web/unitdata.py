@@ -1,5 +1,6 @@
 """What a unit's pages show beside the service's analysis: counts of findings, the
-evaluations (优质均衡, 普及普惠, duty evaluation) of the units in a subtree, names.
+evaluations of the units in a subtree by the indicator sets in force at the unit
+(优质均衡, 普及普惠, and inside a region its own), names.
 
 The check and the work plans come from the service (:mod:`dudao.server.analysis`,
 cached per data and law version); the evaluations run with the service's
@@ -24,8 +25,7 @@ from dudao.lazyimports import pd
 from dudao.model.findings import Severity
 from dudao.model.hierarchy import Hierarchy
 from dudao.plugins.manager import PluginSet
-from dudao.server.evaluations import EVALUATION_SETS as EVALUATION_SETS
-from dudao.server.evaluations import results
+from dudao.server.evaluations import results, sets_in_force
 
 
 def version(folder: Path) -> tuple[str, float]:
@@ -88,12 +88,14 @@ def _results(
 def evaluations(
     folder: Path | None, plugins: PluginSet, code: str, day: dt.date
 ) -> list[EvaluationView]:
-    """The results of each of :data:`EVALUATION_SETS` for the units in ``code``'s
-    subtree, or why there are none (no data, a column missing): the service's
-    :func:`dudao.server.evaluations.results`, once per folder version."""
+    """The results of each indicator set in force at ``code`` on ``day``
+    (:func:`dudao.server.evaluations.sets_in_force`) for the units in its subtree, or
+    why there are none (no data, a column missing): the service's
+    :func:`dudao.server.evaluations.results`, once per folder version. Empty when no
+    set is in force there."""
     if folder is None:
         return [
             EvaluationView(set_id, label, label, "", False, [], "没有测量数据")
-            for set_id, label in EVALUATION_SETS
+            for set_id, label in sets_in_force(plugins, code, day)
         ]
     return [EvaluationView(**v) for v in _results(version(folder), plugins, code, day)]

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from dudao.errors import DudaoError
 from dudao.model.jurisdiction import Jurisdiction
+from dudao.server.evaluations import NO_SETS
 from dudao.web import backend, charts, unitdata
 from dudao.web.backend import Account
 from dudao.web.guards import SignedIn, VisibleUnit, visible_unit
@@ -81,6 +82,7 @@ def overview(request: Request, account: Account, unit: Jurisdiction) -> Response
             "per_child": per_child,
             "plan": _plan_view(request, account, code),
             "evaluations": evaluations,
+            "no_sets": NO_SETS,
             "eval_charts": {e.set_id: _evaluation_chart(e) for e in evaluations if e.rows},
         }
     )

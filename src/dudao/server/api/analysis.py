@@ -171,7 +171,8 @@ class EvaluationsOut(BaseModel):
 @router.get(
     "/{unit}/evaluations",
     response_model=EvaluationsOut,
-    summary="单位及其下级的评估（优质均衡、普及普惠、履行教育职责评价），基于已审核的测量数据",
+    summary="单位及其下级的评估：本单位在该日有效的各指标体系（优质均衡、普及普惠，"
+    "以及本地区的，如广西的履行教育职责评价），基于已审核的测量数据",
 )
 def evaluations_(
     unit: UnitCode,
