@@ -72,3 +72,50 @@ def test_no_private_name_is_imported_from_another_package() -> None:
                 if alias.name.startswith("_") and not alias.name.startswith("__"):
                     found.add((module, node.module, alias.name))
     assert found == PRIVATE_IMPORTS_LEFT
+
+
+def _conftest_imports(path: Path) -> list[int]:
+    """Lines of ``path`` importing a conftest module by its bare name."""
+    import ast
+
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and not node.level:
+            names = [node.module]
+        elif isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        else:
+            continue
+        if "conftest" in names:
+            lines.append(node.lineno)
+    return lines
+
+
+def test_no_test_imports_a_conftest_by_name() -> None:
+    """``from conftest import new_pg_database`` (tests/workflow) found whichever
+    conftest.py came first on sys.path: tests/web's, once that folder was collected, and
+    the test failed with ImportError. Shared helpers are fixtures (pg_database in
+    tests/conftest.py) or modules with names of their own."""
+    found = {
+        f"{path.relative_to(ROOT)}:{line}"
+        for folder in (ROOT / "tests", ROOT / "plugins")
+        for path in sorted(folder.rglob("*.py"))
+        if "node_modules" not in path.parts
+        for line in _conftest_imports(path)
+    }
+    assert not found
+
+
+def test_the_postgresql_tests_pass_whatever_was_collected_before_them(tmp_path: Path) -> None:
+    """The order that failed: the store's PostgreSQL test collected before the web
+    tests (whose conftest puts tests/web first on sys.path)."""
+    run = subprocess.run(
+        [
+            sys.executable, "-m", "pytest", "-q", "-p", "no:randomly",
+            "tests/workflow/test_store.py::test_postgresql_url_without_driver_name_uses_psycopg",
+            "tests/web/test_guards.py",
+        ],
+        cwd=ROOT, capture_output=True, text=True, check=False, timeout=600,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert "ImportError" not in run.stdout

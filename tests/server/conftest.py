@@ -1,13 +1,12 @@
 """Fixtures of the service's tests: the service started on loopback (uvicorn in a
 thread, on a free port) against SQLite and PostgreSQL, with accounts across the tree.
 
-PostgreSQL comes from the workflow tests' throwaway cluster (``pg_server``, loaded
-from tests/workflow/conftest.py), skipped with its reason when absent.
+PostgreSQL comes from the session's throwaway cluster (``pg_database``,
+tests/conftest.py), skipped with its reason when absent.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import socket
 import threading
 import time
@@ -25,15 +24,6 @@ from dudao.server import accounts as acc
 from dudao.server.app import create_app
 from dudao.server.service import Service
 from dudao.server.settings import Settings
-
-_spec = importlib.util.spec_from_file_location(
-    "dudao_workflow_conftest", Path(__file__).parent.parent / "workflow" / "conftest.py"
-)
-assert _spec is not None and _spec.loader is not None
-_wf = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_wf)
-pg_server = _wf.pg_server
-new_pg_database = _wf.new_pg_database
 
 #: The accounts every service under test has: user name → (unit, roles).
 ACCOUNTS = {
@@ -123,7 +113,7 @@ def settings_for(
 ) -> Settings:
     db = None
     if backend == "postgresql":
-        db = new_pg_database(request.getfixturevalue("pg_server"))
+        db = request.getfixturevalue("pg_database")()
     return Settings(
         data=tmp / "data",
         db=db,

@@ -4,6 +4,7 @@ declare (so a change to either without a migration fails here)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +18,13 @@ from dudao.server import db
 from dudao.store import SCHEMA_VERSION, CaseStore
 from dudao.store.schema import metadata as case_metadata
 
-from .conftest import new_pg_database
-
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'm.db'}"
-    return new_pg_database(request.getfixturevalue("pg_server"))
+    new_database: Callable[[], str] = request.getfixturevalue("pg_database")
+    return new_database()
 
 
 def revisions() -> list[str]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -300,14 +301,13 @@ CaseMachine.TestCase.settings = settings(
 TestCaseMachine = CaseMachine.TestCase
 
 
-def test_state_machine_on_postgresql(pg_server: str) -> None:
+def test_state_machine_on_postgresql(pg_database: Callable[[], str]) -> None:
     """The same machine recording into a real PostgreSQL database (fewer runs: each
     step is a round trip): dates, booleans and JSON payloads come back as written,
     so replay reproduces the stored state there too."""
-    from conftest import new_pg_database
 
     class PgMachine(CaseMachine):
-        url = new_pg_database(pg_server)
+        url = pg_database()
 
     store = CaseStore.open(PgMachine.url)
     run_state_machine_as_test(

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import attrs
@@ -181,10 +182,8 @@ def test_text_the_database_cannot_hold_is_refused(
     assert store.count_events() == 1
 
 
-def test_postgresql_url_without_driver_name_uses_psycopg(pg_server: str) -> None:
-    from conftest import new_pg_database
-
-    url = new_pg_database(pg_server).replace("postgresql+psycopg://", "postgresql://")
+def test_postgresql_url_without_driver_name_uses_psycopg(pg_database: Callable[[], str]) -> None:
+    url = pg_database().replace("postgresql+psycopg://", "postgresql://")
     store = CaseStore.open(url)
     assert store.engine.dialect.driver == "psycopg"
     store.append_many([opened()])
