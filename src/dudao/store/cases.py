@@ -12,7 +12,10 @@ Every append runs in one transaction that replays the case, checks the event
 against that state and the step policy in force (:mod:`dudao.workflow.policy`)
 and writes event + summary. On SQLite the transaction starts with ``BEGIN
 IMMEDIATE`` so concurrent writers (threads or processes) queue on the write lock
-instead of reading a state that another writer is about to change; on
+instead of reading a state that another writer is about to change (the store's
+own reads — :meth:`CaseStore.case`, :meth:`CaseStore.cases`, :meth:`CaseStore.overdue`
+… — begin with a plain ``BEGIN``: in WAL mode a reader sees the last commit and
+neither takes nor waits for the write lock, so readers never hold writers up); on
 PostgreSQL the case rows are locked ``FOR UPDATE`` (in case-id order), and a
 race the locks cannot prevent — two writers opening the same new case, a
 deadlock between batches — makes the database refuse one transaction, which is
@@ -129,6 +132,11 @@ def _shown(url_or_path: str | os.PathLike[str]) -> str:
         return text
 
 
+#: Execution option of the store's read-only connections (:meth:`CaseStore.reading`):
+#: on SQLite they begin with a deferred ``BEGIN`` instead of ``BEGIN IMMEDIATE``.
+READ_ONLY = "dudao_read_only"
+
+
 def _engine(url_or_path: str | os.PathLike[str]) -> sa.Engine:
     text = os.fspath(url_or_path)
     if "://" not in text:
@@ -189,8 +197,10 @@ def _engine(url_or_path: str | os.PathLike[str]) -> sa.Engine:
 
     @sa_event.listens_for(engine, "begin")
     def _begin(conn: sa.Connection) -> None:
-        # Take the write lock up front: the replayed state stays valid until commit.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A write takes the lock up front: the replayed state stays valid until commit.
+        # The store's reads take none: in WAL mode they see the last commit.
+        read_only = conn.get_execution_options().get(READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -325,9 +335,17 @@ class CaseStore:
                 .values(**summary_values(state))
             )
 
+    def reading(self) -> sa.Connection:
+        """A connection of the store's engine for reading only (use it in ``with``): on
+        SQLite its transactions begin with a plain ``BEGIN``, so a read neither takes
+        the write lock nor waits for a writer (WAL mode: it sees the last commit); every
+        transaction of a plain ``engine.connect()`` takes the lock up front, as a write
+        must. Do not write through it."""
+        return self.engine.connect().execution_options(**{READ_ONLY: True})
+
     @property
     def schema_version(self) -> int:
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             return int(conn.execute(sa.select(version_table.c.version)).scalar_one())
 
     def close(self) -> None:
@@ -606,7 +624,7 @@ class CaseStore:
     def case(self, case_id: str) -> CaseRecord:
         """A case's events and the state replayed from them."""
         _check_case_id(case_id)
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             return self._record(conn, case_id)
 
     def cases(
@@ -621,7 +639,7 @@ class CaseStore:
         targets = None if target is None else [target]
         query = _listing(sa.select(cases_table), targets, step, closed)
         query = query.order_by(cases_table.c.case_id).limit(limit)
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             return [state_from_row(r) for r in conn.execute(query)]
 
     def page(
@@ -643,13 +661,13 @@ class CaseStore:
         database on the summary table: no case is replayed, and none outside the page
         is read.
 
-        ``connection``: read through this connection instead of one of the store's
-        engine, e.g. a read-only connection beside it (on SQLite the store's engine
-        begins every transaction by taking the write lock; see
-        :func:`dudao.server.service.read_engine`).
+        ``connection``: read through this connection (e.g. inside the caller's
+        transaction, or a read-only engine beside the store's: see
+        :func:`dudao.server.service.read_engine`) instead of the store's own read
+        connection (:meth:`reading`, which takes no write lock on SQLite).
         """
         if connection is None:
-            with self.engine.connect() as conn:
+            with self.reading() as conn:
                 return self.page(
                     targets=targets,
                     step=step,
@@ -675,7 +693,7 @@ class CaseStore:
             .where(c.closed == sa.false(), c.deadline.is_not(None), c.deadline < as_of)
             .order_by(c.deadline, c.case_id)
         )
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             rows = conn.execute(query).all()
         labels = {s.value: s.label for s in Step}
         return [
@@ -692,7 +710,7 @@ class CaseStore:
 
     def iter_events(self, batch: int = 10_000) -> Iterator[Event]:
         """Every event, case by case in seq order (streamed)."""
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             yield from _all_events(conn, batch)
 
     def _replay_all(self, conn: sa.Connection) -> Iterator[CaseState]:
@@ -703,7 +721,7 @@ class CaseStore:
         yield from _fold_stream(self.iter_events())
 
     def count_events(self) -> int:
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             return int(
                 conn.execute(sa.select(sa.func.count()).select_from(events_table)).scalar_one()
             )
@@ -712,7 +730,7 @@ class CaseStore:
         """Check the store: events numbered 1..n per case, every case's events
         replay without error, and the summary table equals the replay."""
         problems: list[Problem] = []
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             summaries = {r.case_id: state_from_row(r) for r in conn.execute(sa.select(cases_table))}
             query = sa.select(events_table).order_by(events_table.c.case_id, events_table.c.seq)
             replayed: dict[str, CaseState] = {}
