@@ -98,11 +98,8 @@ def dataset_folder(path: str | None) -> Path:
     >>> dataset_folder(None).name, dataset_folder("yichang").name, dataset_folder("x/y")
     ('yichang', 'yichang', PosixPath('x/y'))
     """
-    if not path:
-        return example_path()
-    if not Path(path).exists() and path in example_names():
-        return example_path(path)
-    return Path(path)
+    name = example_named(path)
+    return example_path(name) if name is not None else Path(str(path))
 
 
 def example_named(path: str | None) -> str | None:

@@ -11,10 +11,10 @@ import click
 from rich.text import Text
 
 from dudao.cli.lawstatus import LawStatus, strict_option
-from dudao.cli.options import dataset_folder
+from dudao.cli.options import dataset_folder, example_named
 from dudao.cli.output import console_text, parse_date, print_json, stderr, stdout, working
 from dudao.cli.table import Col, layout, paragraph
-from dudao.examples import DEFAULT, evaluation_path
+from dudao.examples import evaluation_path
 from dudao.lazyimports import pd
 from dudao.model.numbers import number, percent
 
@@ -118,11 +118,7 @@ def simulate(
     reforms = load_reforms(reform_files)
     check_reform_names(reforms)  # a name names files under --out: refused before any work
     folder = dataset_folder(dataset)
-    example = None  # an example (none given: dudao's own) comes with its evaluation data
-    if dataset is None:
-        example = DEFAULT
-    elif folder != Path(dataset):  # the name of an example
-        example = dataset
+    example = example_named(dataset)  # an example comes with its evaluation data
     bundled = example is not None
     if evaluation is None and example is not None:
         evaluation = evaluation_path(example)
