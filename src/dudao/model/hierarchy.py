@@ -365,8 +365,8 @@ class Hierarchy:
         lo, hi = self.span(code)
         wanted = np.array([self._level_number[lv] for lv in set(levels)], dtype=np.int8)
         at = lo + np.flatnonzero(np.isin(self._levels[lo:hi], wanted))
-        units = self._units
-        return [units[c] for c in self._ordered[at].tolist()], at
+        units, order = self._units, self._order
+        return [units[order[i]] for i in at.tolist()], at
 
     @cached_property
     def _level_number(self) -> dict[Level, int]:
@@ -381,10 +381,6 @@ class Hierarchy:
             dtype=np.int8,
             count=len(self._order),
         )
-
-    @cached_property
-    def _ordered(self) -> np.ndarray:
-        return np.array(self._order, dtype=object)
 
     def subtree(self, code: str) -> Hierarchy:
         """A hierarchy of ``code`` and everything below it, rooted at ``code``."""
