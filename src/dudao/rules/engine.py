@@ -271,31 +271,44 @@ def _marked_citations(failing: pd.DataFrame, default_cite: str) -> Any:
     return out.array
 
 
+def _texts(column: pd.Series) -> np.ndarray:
+    """A column's values as text in an object array (what ``astype(str)`` shows)."""
+    return cast(np.ndarray, column.astype(str).to_numpy(dtype=object))
+
+
 def _findings(rule: Rule, entry: Entry, failing: pd.DataFrame, names: _Names) -> pd.DataFrame:
     evidence_cols = [c for c in failing.columns if c not in _RESERVED]
     message, message_en = rule.messages(failing)
     default_cite = entry.citation_text()
+    n = len(failing)
+    # object columns, not Arrow text: the findings of all rules are concatenated, sorted
+    # (a take) and read back value by value for output; Arrow text would be built from
+    # these Python strings only to be copied by the sort and turned back into them
+    columns = {
+        "rule": rule.id,
+        "severity": (
+            failing["severity"].astype(str).to_numpy(dtype=object)
+            if "severity" in failing
+            else rule.severity.value
+        ),
+        "target_kind": rule.target_kind.value,
+        "target": _texts(failing["target"]),
+        "target_name": (
+            _texts(failing["target_name"])
+            if "target_name" in failing
+            else names(rule.target_kind, failing["target"].astype(str)).to_numpy(dtype=object)
+        ),
+        "jurisdiction": _texts(failing["jurisdiction"]),
+        "message": message,
+        "message_en": message_en,
+        "citation": _marked_citations(failing, default_cite),
+        "evidence": _evidence(failing, evidence_cols),
+        "plugin": entry.origin.plugin,
+    }
     out = pd.DataFrame(
         {
-            "rule": rule.id,
-            "severity": (
-                failing["severity"].astype(str).to_numpy()
-                if "severity" in failing
-                else rule.severity.value
-            ),
-            "target_kind": rule.target_kind.value,
-            "target": failing["target"].astype(str).array,
-            "target_name": (
-                failing["target_name"].astype(str).array
-                if "target_name" in failing
-                else names(rule.target_kind, failing["target"].astype(str)).to_numpy()
-            ),
-            "jurisdiction": failing["jurisdiction"].astype(str).array,
-            "message": message,
-            "message_en": message_en,
-            "citation": _marked_citations(failing, default_cite),
-            "evidence": _evidence(failing, evidence_cols),
-            "plugin": entry.origin.plugin,
+            c: pd.Series(np.full(n, v, dtype=object) if isinstance(v, str) else v, dtype=object)
+            for c, v in columns.items()
         }
     )
     return out[list(FINDING_COLUMNS)]
