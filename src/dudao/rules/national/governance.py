@@ -63,6 +63,7 @@ from dudao.model.bodies import Committee, MemberUnit
 from dudao.model.findings import TargetKind
 from dudao.model.jurisdiction import Jurisdiction, JurisdictionKind, Level
 from dudao.model.numbers import number
+from dudao.model.tables import positions_in
 from dudao.rules.base import Context, Rule, empty_checks, row_citations
 
 GOVERNMENT_LEVELS = (Level.PROVINCE, Level.PREFECTURE, Level.COUNTY)
@@ -600,14 +601,18 @@ class CommitteeMeetings(Rule):
         if not keep.any():
             return empty_checks(*evidence)
         m = ctx.dataset.meetings
-        m = m.loc[(m["date"].dt.year == year).to_numpy()]
-        counts = (
-            pd.crosstab(m["jurisdiction"].astype(object), m["kind"].astype(object))
-            if len(m)
-            else pd.DataFrame()
+        in_year = (m["date"].dt.year == year).to_numpy(dtype=bool, na_value=False)
+        # counted by integer code: each meeting's unit among those checked (-1: another
+        # unit, or another year); two committees of one unit both see its meetings
+        which, checked = pd.factorize(codes[keep])
+        at = np.where(in_year, positions_in(m["jurisdiction"], pd.Index(checked)), -1)
+        regular, special = (
+            np.bincount(
+                at[(at >= 0) & (m["kind"] == kind).to_numpy(dtype=bool, na_value=False)],
+                minlength=len(checked),
+            )[which]
+            for kind in ("regular", "special")
         )
-        counts = counts.reindex(index=codes[keep], columns=["regular", "special"], fill_value=0)
-        regular = counts["regular"].to_numpy(dtype=int)
         need = minimum.numbers()[keep]
         return pd.DataFrame(
             {
@@ -618,7 +623,7 @@ class CommitteeMeetings(Rule):
                 "committee": [c.name for c, k in zip(committees, keep, strict=True) if k],
                 "year": year,
                 "regular_meetings": regular,
-                "special_meetings": counts["special"].to_numpy(dtype=int),
+                "special_meetings": special,
                 "required": need.astype(int),
                 "sample_parameters": minimum.sample[keep],
             }

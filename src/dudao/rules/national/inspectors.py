@@ -35,6 +35,7 @@ from dudao.law.book import Region
 from dudao.lazyimports import np, pd
 from dudao.model.findings import Severity, TargetKind
 from dudao.model.numbers import number
+from dudao.model.tables import positions_in
 from dudao.rules.base import (
     Context,
     ParamColumn,
@@ -407,13 +408,18 @@ class ZoneComposition(Rule):
         ft_min, ft_max, pt_min, pt_max = (b.numbers() for b in bounds)
 
         ins = serving(ctx)
-        zone_of = ins["zone"].astype(object)
-        kind = ins["kind"].astype(object)
+        # each serving inspector's row in `zones` (-1: a zone not checked here), counted
+        # by kind: a region's few zones, not the country's inspectors, made into text
+        at = positions_in(ins["zone"], zones["zone_id"])
+        kind = ins["kind"]
+        full_time, part_time = (
+            np.bincount(
+                at[(at >= 0) & (kind == k).to_numpy(dtype=bool, na_value=False)],
+                minlength=len(zones),
+            )
+            for k in ("full_time", "part_time")
+        )
         ids = zones["zone_id"].astype(object).to_numpy()
-        full = zone_of[(kind == "full_time").to_numpy()].value_counts()
-        part = zone_of[(kind == "part_time").to_numpy()].value_counts()
-        full_time = full.reindex(ids, fill_value=0).to_numpy(dtype=int)
-        part_time = part.reindex(ids, fill_value=0).to_numpy(dtype=int)
         # comparisons with an unset (NaN) bound are False: that bound is not applied
         full_ok = ~((full_time < ft_min) | (full_time > ft_max))
         part_ok = ~((part_time < pt_min) | (part_time > pt_max))
