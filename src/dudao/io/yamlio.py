@@ -225,6 +225,60 @@ if getattr(yaml, "__with_libyaml__", False):
         yaml_constructors = StrictLoader.yaml_constructors
 
 
+_STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map"))
+_SCALARS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("bool", "int", "float", "null", "timestamp")
+)
+
+
+class _Unusual(Exception):
+    """The fast constructor met something it leaves to PyYAML's (see :func:`_plain`)."""
+
+
+def _plain(root: yaml.Node, loader: Any) -> Any:
+    """The data of a document with no anchors, as ``loader.construct_document`` builds it,
+    and measured for depth as :func:`_check_graph` does, in one walk.
+
+    PyYAML's constructor is general (aliases, merge keys, recursive structures built
+    through generators) and was most of the time the parse takes once libyaml has
+    composed the nodes. Only plain maps, lists and the scalars our resolvers give are
+    built here, the scalars by the loader's own constructors; anything else (a merge
+    key, a tag, a key written twice, a collection as a key, nesting too deep, a scalar
+    its constructor refuses) raises :class:`_Unusual`, and the caller reads the
+    document the general way, which gives the data or the error it always gave.
+    """
+    constructors = loader.yaml_constructors
+
+    def build(node: yaml.Node, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise _Unusual
+        tag = node.tag
+        if isinstance(node, yaml.ScalarNode):
+            if tag == _STR:
+                return node.value
+            if tag not in _SCALARS:
+                raise _Unusual
+            try:
+                return constructors[tag](loader, node)
+            except Exception:
+                raise _Unusual from None
+        if isinstance(node, yaml.MappingNode) and tag == _MAP:
+            out = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise _Unusual
+                key = build(key_node, depth + 1)
+                if key in out:
+                    raise _Unusual
+                out[key] = build(value_node, depth + 1)
+            return out
+        if isinstance(node, yaml.SequenceNode) and tag == _SEQ:
+            return [build(child, depth + 1) for child in node.value]
+        raise _Unusual
+
+    return build(root, 1)
+
+
 class StrictDumper(yaml.SafeDumper):
     """Writes YAML that :class:`StrictLoader` and YAML 1.1 readers both read back unchanged.
 
@@ -296,9 +350,15 @@ def parse(text: str, source: str) -> YamlDocument:
         if fast is not None:
             try:
                 node = fast.get_single_node()
-                if node is not None:
-                    _check_graph(node, text)
-                data = fast.construct_document(node) if node is not None else None
+                if node is None:
+                    return YamlDocument(None, None, source)
+                if "&" not in text:  # no anchor, so no alias: every node is met once
+                    try:
+                        return YamlDocument(_plain(node, fast), node, source)
+                    except _Unusual:
+                        pass
+                _check_graph(node, text)
+                data = fast.construct_document(node)
                 return YamlDocument(data, node, source)
             except yaml.YAMLError:
                 pass  # as above
