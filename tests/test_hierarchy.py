@@ -159,6 +159,57 @@ def test_extending_checks_the_added_units_as_building_at_once_would(
     assert [str(p) for p in extending.value.problems] == [str(p) for p in at_once.value.problems]
 
 
+@given(trees(), st.data())
+def test_extending_by_any_subtrees_indexes_as_building_at_once_would(
+    units: list[Jurisdiction], data: st.DataObject
+) -> None:
+    # extend() keeps the tree's children lists and sorts only the added units among them
+    # (also beside siblings already there); the walk takes a unit's children at once
+    # where they are leaves: every query must answer as a tree built in one go does
+    whole = Hierarchy(units)
+    cut = data.draw(st.sets(st.sampled_from([u.code for u in units if u.parent])))
+    added = {d.code for c in cut for d in (whole.get(c), *whole.descendants(c))}
+    base = Hierarchy([u for u in units if u.code not in added])
+    extended = base.extend(u for u in units if u.code in added)  # any iterable
+    assert extended.codes() == whole.codes() == [u.code for u in whole]
+    for code in whole.codes():
+        assert extended.span(code) == whole.span(code)
+        assert extended.depth(code) == whole.depth(code)
+        assert extended.children(code) == whole.children(code)
+    assert extended.root == whole.root
+    assert extended.positions(whole.codes()).tolist() == list(range(len(units)))
+    assert all(base.get(c) for c in base.codes())  # the base is left as it was
+    assert base.codes() == [c for c in whole.codes() if c not in added]
+
+
+def test_siblings_added_later_take_their_place_among_those_there() -> None:
+    units = [
+        NATION,
+        Jurisdiction("450000", "广西壮族自治区", K.AUTONOMOUS_REGION, "000000"),
+        Jurisdiction("450100", "南宁市", K.PREFECTURE_CITY, "450000"),
+        Jurisdiction("450105", "江南区", K.DISTRICT, "450100"),
+    ]
+    h = Hierarchy(units).extend(
+        [
+            Jurisdiction("450100-gaoxin", "高新区", K.DEVELOPMENT_ZONE, "450100"),
+            Jurisdiction("450103", "青秀区", K.DISTRICT, "450100"),
+            Jurisdiction("450105002", "某镇", K.TOWN, "450105"),
+            Jurisdiction("450105001", "某街道", K.SUBDISTRICT, "450105"),
+        ]
+    )
+    # GB/T 2260 codes in order, then the zone (whose id sorts before 450103)
+    assert [u.code for u in h.children("450100")] == ["450103", "450105", "450100-gaoxin"]
+    assert h.codes() == [
+        "000000", "450000", "450100", "450103", "450105", "450105001", "450105002",
+        "450100-gaoxin",
+    ]  # fmt: skip
+    assert [h.span(c) for c in ("450100", "450103", "450105", "450105002")] == [
+        (2, 8), (3, 4), (4, 7), (6, 7)
+    ]  # fmt: skip
+    assert [h.depth(c) for c in ("450105001", "450100-gaoxin")] == [4, 3]
+    assert h.children("450105001") == () and h.children("450103") == ()
+
+
 def test_level_must_descend() -> None:
     units = [
         NATION,

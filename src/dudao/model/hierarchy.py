@@ -45,6 +45,7 @@ far too slow to call in a loop (``../shared/reference/conventions.md`` §4).
 from __future__ import annotations
 
 import difflib
+import operator
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, cast
@@ -64,6 +65,7 @@ from dudao.model.jurisdiction import (
 
 #: The depth of each kind's level (0: the nation), looked up once per unit.
 _DEPTH = {kind: kind.level.depth for kind in JurisdictionKind}
+_KIND = operator.attrgetter("kind")
 
 #: Where a unit came from, for error messages: (file, line), either may be None.
 SourceLine = tuple[str | None, int | None]
@@ -101,6 +103,14 @@ def _prefix_problem(unit: Jurisdiction, parent: Jurisdiction) -> str | None:
     return f"{code} 不能隶属于 {pcode}"
 
 
+def _sibling_order(codes: list[str]) -> list[str]:
+    """Codes as siblings are ordered: GB/T 2260 units first, then development zones
+    (their ids sort oddly); of the valid code forms, only a zone's id holds a "-"."""
+    ordered = sorted(codes)
+    zones = [c for c in ordered if "-" in c]
+    return [c for c in ordered if "-" not in c] + zones if zones else ordered
+
+
 class Hierarchy:
     """A validated tree of jurisdictions with fast structural queries.
 
@@ -108,6 +118,9 @@ class Hierarchy:
     line it came from so that errors can say where to fix it. Raises
     :class:`~dudao.errors.DudaoError` listing every violated invariant.
     """
+
+    _root: str
+    _children: dict[str, tuple[str, ...]]  # only units that have children
 
     def __init__(
         self,
@@ -120,28 +133,34 @@ class Hierarchy:
     def _build(
         self,
         valid: dict[str, Jurisdiction],
-        root: str | None,
+        base: Hierarchy | None,
         units: Iterable[Jurisdiction],
         origins: Mapping[str, SourceLine],
     ) -> None:
-        """Add ``units`` to ``valid`` (the units of a tree already checked, rooted at
-        ``root``; or none) and check what the new ones bring: units already checked
+        """Add ``units`` to ``valid`` (the units of ``base``, a tree already checked and
+        indexed; or none) and check what the new ones bring: units already checked
         cannot break an invariant among themselves, so extending a tree of thousands
-        checks only the units added."""
+        checks only the units added, and indexes them into ``base``'s order."""
         self._origins = dict(origins)
         self._units = dict(valid)
-        added: list[str] = []
         problems: list[Problem] = []
-        for unit in units:
-            if unit.code in self._units:
-                problems.append(self._duplicate(self._units[unit.code], unit))
-                continue
-            self._units[unit.code] = unit
-            added.append(unit.code)
-        problems += self._check_structure(added, root)
+        given = units if isinstance(units, list | tuple) else list(units)
+        incoming = {unit.code: unit for unit in given}
+        if len(incoming) == len(given) and incoming.keys().isdisjoint(self._units):
+            self._units.update(incoming)  # no code repeats: every unit is added
+            added = list(given)
+        else:
+            added = []
+            for unit in given:
+                if unit.code in self._units:
+                    problems.append(self._duplicate(self._units[unit.code], unit))
+                    continue
+                self._units[unit.code] = unit
+                added.append(unit)
+        problems += self._check_structure(added, None if base is None else base._root)
         if problems:
             raise DudaoError(problems)
-        self._index()
+        self._index(added, base)
 
     # ----------------------------------------------------------- validation
     def _problem(self, code: str, message: str, kind: str, hint: str | None = None) -> Problem:
@@ -158,12 +177,42 @@ class Hierarchy:
             "每个区划代码只能定义一次；若是插件补充的单位，请删去重复的一处",
         )
 
-    def _check_structure(self, added: list[str], root: str | None) -> list[Problem]:
+    def _check_structure(self, added: list[Jurisdiction], root: str | None) -> list[Problem]:
         """Problems the units ``added`` bring (``root``: the root of the units checked
         before them, if any)."""
         units = self._units
+        found: list[Problem] = []  # each unit's, after the tree's below
+        roots: list[Jurisdiction] = []
+        get, depth_of = units.get, _DEPTH
+        for unit in added:
+            if unit.parent is None:
+                roots.append(unit)
+                continue
+            parent = get(unit.parent)
+            if parent is None:
+                found.append(
+                    self._problem(
+                        unit.code,
+                        f"{unit.code} {unit.name} 的上级 {unit.parent} 不存在",
+                        "unknown-parent",
+                        self._suggest(unit.parent),
+                    )
+                )
+                continue
+            if depth_of[unit.kind] <= depth_of[parent.kind]:
+                found.append(
+                    self._problem(
+                        unit.code,
+                        f"{unit.code} {unit.name}（{unit.level.label}）不能隶属于同级或更低级的 "
+                        f"{parent.code} {parent.name}（{parent.level.label}）",
+                        "level-not-descending",
+                        "检查 kind 与 parent 是否填错",
+                    )
+                )
+            why = _prefix_problem(unit, parent)
+            if why:
+                found.append(self._problem(unit.code, why, "code-prefix", "检查代码或上级是否填错"))
         problems: list[Problem] = []
-        roots = [units[c] for c in added if units[c].parent is None]
         if root is not None and roots:
             roots.insert(0, units[root])
         if not roots and root is None:
@@ -183,40 +232,11 @@ class Hierarchy:
                     hint="为这些单位填写 parent",
                 )
             )
-        for code in added:
-            unit = units[code]
-            if unit.parent is None:
-                continue
-            parent = units.get(unit.parent)
-            if parent is None:
-                problems.append(
-                    self._problem(
-                        unit.code,
-                        f"{unit.code} {unit.name} 的上级 {unit.parent} 不存在",
-                        "unknown-parent",
-                        self._suggest(unit.parent),
-                    )
-                )
-                continue
-            if _DEPTH[unit.kind] <= _DEPTH[parent.kind]:
-                problems.append(
-                    self._problem(
-                        unit.code,
-                        f"{unit.code} {unit.name}（{unit.level.label}）不能隶属于同级或更低级的 "
-                        f"{parent.code} {parent.name}（{parent.level.label}）",
-                        "level-not-descending",
-                        "检查 kind 与 parent 是否填错",
-                    )
-                )
-            why = _prefix_problem(unit, parent)
-            if why:
-                problems.append(
-                    self._problem(unit.code, why, "code-prefix", "检查代码或上级是否填错")
-                )
+        problems += found
         if problems:
             # a cycle is impossible where levels strictly descend along every parent
             # link, so it is looked for only when something else is already wrong
-            problems += self._find_cycles(added)
+            problems += self._find_cycles([u.code for u in added])
         return problems
 
     def _find_cycles(self, added: list[str]) -> list[Problem]:
@@ -252,33 +272,54 @@ class Hierarchy:
         return "检查代码是否正确，或先加载提供该单位的插件"
 
     # ------------------------------------------------------------- indexing
-    def _index(self) -> None:
-        children: dict[str, list[str]] = {code: [] for code in self._units}
-        for unit in self._units.values():
-            if unit.parent is not None:
-                children[unit.parent].append(unit.code)
-        # GB/T 2260 units first, then development zones (their ids sort oddly): of the
-        # valid code forms, only a zone's id holds a "-"
-        order_key = lambda c: ("-" in c, c)  # noqa: E731
-        self._children = {c: tuple(sorted(kids, key=order_key)) for c, kids in children.items()}
-        self._root = next(u.code for u in self._units.values() if u.parent is None)
-        # Iterative pre-order walk: order, depth and Euler-tour intervals.
+    def _index(self, added: list[Jurisdiction], base: Hierarchy | None) -> None:
+        """Children, pre-order, depths and Euler-tour intervals. Extending ``base``, its
+        children lists are kept and only the ``added`` units are sorted among them; the
+        walk takes the children of a unit all at once where none has children of its
+        own (a county's townships), so a tree of tens of thousands of leaves is not
+        walked one unit at a time."""
+        units = self._units
+        children: dict[str, tuple[str, ...]] = {} if base is None else dict(base._children)
+        new: dict[str, list[str]] = {}  # the added units by parent, in sibling order
+        for code in _sibling_order([u.code for u in added]):
+            parent = units[code].parent
+            if parent is not None:
+                kids = new.get(parent)
+                if kids is None:
+                    new[parent] = [code]
+                else:
+                    kids.append(code)
+        for parent, kids in new.items():
+            before = children.get(parent)
+            children[parent] = tuple(_sibling_order([*before, *kids]) if before else kids)
+        self._children = children
+        if base is not None:
+            self._root = base._root
+        else:
+            self._root = next(u.code for u in added if u.parent is None)
         order: list[str] = []
-        depth: dict[str, int] = {self._root: 0}
+        depth: dict[str, int] = {}
         exit_: dict[str, int] = {}
-        stack: list[tuple[str, bool]] = [(self._root, False)]
-        while stack:
-            code, done = stack.pop()
-            if done:
-                exit_[code] = len(order)
-                continue
+
+        def visit(code: str, d: int) -> None:
+            # recursion is shallow: levels strictly descend, so a tree is at most 5 deep
             order.append(code)
-            stack.append((code, True))
-            for kid in reversed(self._children[code]):
-                depth[kid] = depth[code] + 1
-                stack.append((kid, False))
+            depth[code] = d
+            kids = children.get(code)
+            if kids is not None:
+                if children.keys().isdisjoint(kids):  # leaves only: all at once
+                    start = len(order) + 1
+                    order.extend(kids)
+                    depth.update(dict.fromkeys(kids, d + 1))
+                    exit_.update(zip(kids, range(start, start + len(kids)), strict=True))
+                else:
+                    for kid in kids:
+                        visit(kid, d + 1)
+            exit_[code] = len(order)
+
+        visit(self._root, 0)
         self._order = order
-        self._enter = {code: i for i, code in enumerate(order)}
+        self._enter = dict(zip(order, range(len(order)), strict=True))
         self._exit = exit_
         self._depth = depth
 
@@ -318,7 +359,7 @@ class Hierarchy:
 
     def children(self, code: str) -> tuple[Jurisdiction, ...]:
         self.get(code)
-        return tuple(self._units[c] for c in self._children[code])
+        return tuple(self._units[c] for c in self._children.get(code, ()))
 
     def depth(self, code: str) -> int:
         """Distance from the root (0 for the root)."""
@@ -375,12 +416,9 @@ class Hierarchy:
     @cached_property
     def _levels(self) -> np.ndarray:
         """Each unit's level (its number in :class:`Level`), in pre-order."""
-        number = self._level_number
-        return np.fromiter(
-            (number[self._units[c].kind.level] for c in self._order),
-            dtype=np.int8,
-            count=len(self._order),
-        )
+        number = {kind: self._level_number[kind.level] for kind in JurisdictionKind}
+        kinds = map(_KIND, map(self._units.__getitem__, self._order))  # no Python per unit
+        return np.fromiter(map(number.__getitem__, kinds), dtype=np.int8, count=len(self._order))
 
     def subtree(self, code: str) -> Hierarchy:
         """A hierarchy of ``code`` and everything below it, rooted at ``code``."""
@@ -526,7 +564,7 @@ class Hierarchy:
     ) -> Hierarchy:
         """A new hierarchy with more units (e.g. those a plugin contributes)."""
         extended = Hierarchy.__new__(Hierarchy)
-        extended._build(self._units, self._root, units, {**self._origins, **(origins or {})})
+        extended._build(self._units, self, units, {**self._origins, **(origins or {})})
         return extended
 
     @cached_property
