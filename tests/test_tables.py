@@ -863,6 +863,88 @@ def test_units_from_a_table_are_the_units_jurisdiction_itself_makes() -> None:
         units_from_table(frame)
 
 
+def test_units_from_a_table_with_categorical_kinds_are_those_jurisdiction_makes() -> None:
+    from dudao.io.dataset import units_from_table
+    from dudao.model.jurisdiction import Jurisdiction, JurisdictionKind
+
+    frame = pd.DataFrame(
+        {
+            "code": ["450103001", "450103002", "450100-gaoxin"],
+            "name": ["中山街道", "某镇", "高新区"],
+            # as load_table gives it: every kind a category, most unused
+            "kind": pd.Categorical(
+                ["subdistrict", "town", "development_zone"],
+                categories=[k.value for k in JurisdictionKind],
+            ),
+            "parent": pd.Categorical(["450103", "450103", "450100"]),
+        }
+    )
+    units = units_from_table(frame)
+    assert units == [
+        Jurisdiction("450103001", "中山街道", JurisdictionKind.SUBDISTRICT, "450103"),
+        Jurisdiction("450103002", "某镇", JurisdictionKind.TOWN, "450103"),
+        Jurisdiction("450100-gaoxin", "高新区", JurisdictionKind.DEVELOPMENT_ZONE, "450100"),
+    ]
+    assert [type(u.parent) for u in units] == [str, str, str]
+    assert hash(units[0]) == hash(Jurisdiction("450103001", "中山街道", "subdistrict", "450103"))
+    # only the kinds the rows use are parsed; one of no known spelling is named
+    kinds = pd.Categorical(["town", "镇", "town"], categories=["镇子", "town", "镇"])
+    assert [u.kind for u in units_from_table(frame.assign(kind=kinds))] == [
+        JurisdictionKind.TOWN
+    ] * 3
+    with pytest.raises(ValueError, match="'镇子' 不是有效的取值"):
+        units_from_table(frame.assign(kind=pd.Categorical(["town", "镇子", "town"])))
+
+
+def test_committees_from_tables_make_the_memberships_membership_makes() -> None:
+    from dudao.io.dataset import committees_from_tables
+    from dudao.model.bodies import Committee, Membership, Officer
+    from dudao.model.tables import COMMITTEE_MEMBERS, COMMITTEES
+
+    committees = validate_table(
+        pd.DataFrame(
+            {
+                "jurisdiction": ["450100", "450103"],
+                "name": ["南宁市人民政府教育督导委员会", "青秀区人民政府教育督导委员会"],
+                "chair": ["市长：张三", None],
+                "vice_chairs": ["副市长：李四；秘书长", None],
+            }
+        ),
+        COMMITTEES,
+        source="committees",
+    )
+    members = validate_table(
+        pd.DataFrame(
+            {
+                "jurisdiction": ["450103", "450100", "450100"],
+                "unit": ["区教育局", "市教育局", "市财政局"],
+                "liaison": ["王五", None, " 赵六 "],
+            }
+        ),
+        COMMITTEE_MEMBERS,
+        source="committee_members",
+    )
+    made = committees_from_tables(committees, members)
+    assert made == (
+        Committee(
+            "450100",
+            "南宁市人民政府教育督导委员会",
+            chair=Officer("市长", "张三"),
+            vice_chairs=(Officer("副市长", "李四"), Officer("秘书长")),
+            members=(Membership("市教育局"), Membership("市财政局", "赵六")),
+        ),
+        Committee(
+            "450103", "青秀区人民政府教育督导委员会", members=(Membership("区教育局", "王五"),)
+        ),
+    )
+    everyone = [m for c in made for m in c.members]
+    assert [m.liaison for m in everyone] == [None, "赵六", "王五"]
+    assert [hash(m) for m in everyone] == [
+        hash(Membership("市教育局")), hash(Membership("市财政局", "赵六")),
+        hash(Membership("区教育局", "王五")),
+    ]  # fmt: skip
+
+
 def test_typed_dates_are_floored_to_their_day_also_before_1970() -> None:
     frame = pd.DataFrame(
         {

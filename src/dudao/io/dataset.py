@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import gc
+from collections import deque
 from collections.abc import Collection, Iterator
 from functools import partial
+from itertools import count, repeat
+from operator import attrgetter
 from pathlib import Path
-from typing import Any, cast
+from types import MemberDescriptorType
+from typing import Any, TypeVar, cast
 
 import attrs
 
@@ -184,10 +188,10 @@ def _load(folder: Path, info: DatasetInfo, hierarchy: Hierarchy) -> tuple[Datase
                     code="out-of-scope",
                 )
             )
-    committees = _read_committees(folder, hierarchy)
-
     known = set(hierarchy.codes())
-    counties = {u.code for u in hierarchy if u.level is Level.COUNTY}
+    committees = _read_committees(folder, hierarchy, known)
+    # the tree's levels, which the rules read too, rather than each unit's kind
+    counties = {u.code for u in hierarchy.subtree_at_levels(hierarchy.root.code, [Level.COUNTY])[0]}
     tables: dict[str, pd.DataFrame | None] = {}
     given: set[str] = set()
     for name, spec in TABLES.items():
@@ -246,54 +250,56 @@ def _read_units(folder: Path) -> tuple[list[Jurisdiction], dict[str, tuple[str, 
     df = load_table(table_file, UNITS)
     first = 1 if table_file.suffix == ".parquet" else 2
     units = units_from_table(df)
-    name = str(table_file)
-    origins = {u.code: (name, i) for i, u in enumerate(units, start=first)}
+    rows = zip(repeat(str(table_file)), count(first))  # (file, row), without end
+    origins = dict(zip(map(attrgetter("code"), units), rows, strict=False))
     return units, origins
 
 
 def units_from_table(df: pd.DataFrame) -> list[Jurisdiction]:
     """Rows of the jurisdictions table as units."""
-    kinds = df["kind"].astype(object)
-    kind_of = {k: JurisdictionKind.parse(k) for k in set(kinds)}  # validated: a few distinct
     codes = df["code"].astype(object).tolist()
-    rows = zip(
-        codes,
-        df["name"].astype(object),
-        map(kind_of.__getitem__, kinds),
-        df["parent"].astype(object),
-        strict=True,
-    )
-    if tuple(f.name for f in attrs.fields(Jurisdiction)) != _UNIT_FIELDS or any(
-        code_form(c) == "invalid" for c in codes
-    ):  # Jurisdiction's own validation says what is wrong
-        return [Jurisdiction(*row) for row in rows]
-    # Every code has a valid form (the check Jurisdiction's validator makes) and every kind
-    # is parsed: the units are made without running both again for tens of thousands
-    # of townships (a third of the time).
-    new, put = object.__new__, object.__setattr__
-    units = []
-    for code, name, kind, parent in rows:
-        unit = new(Jurisdiction)
-        put(unit, "code", code)
-        put(unit, "name", name)
-        put(unit, "kind", kind)
-        put(unit, "parent", parent)
-        units.append(unit)
+    names = df["name"].astype(object).tolist()
+    kinds = _kinds(df["kind"])
+    parents = df["parent"].astype(object).tolist()
+    units = None
+    if not any(code_form(c) == "invalid" for c in codes):
+        # Every code has a valid form (the check Jurisdiction's validator makes) and every
+        # kind is parsed: the units are made without running both again for tens of
+        # thousands of townships
+        columns = {"code": codes, "name": names, "kind": kinds, "parent": parents}
+        units = _made_field_by_field(Jurisdiction, columns)
+    if units is None:  # Jurisdiction's own validation says what is wrong
+        units = [Jurisdiction(*row) for row in zip(codes, names, kinds, parents, strict=True)]
     return units
 
 
-_UNIT_FIELDS = ("code", "name", "kind", "parent")
+def _kinds(column: pd.Series) -> list[JurisdictionKind]:
+    """Each row's kind, each distinct value parsed once (a categorical: its categories
+    the rows use)."""
+    if isinstance(column.dtype, pd.CategoricalDtype) and column.notna().all():
+        at = np.asarray(column.cat.codes)
+        parsed = np.empty(len(column.cat.categories), dtype=object)
+        for i in np.unique(at).tolist():
+            parsed[i] = JurisdictionKind.parse(column.cat.categories[i])
+        return cast(list[JurisdictionKind], parsed[at].tolist())
+    values = column.astype(object).tolist()
+    kind_of = {k: JurisdictionKind.parse(k) for k in set(values)}  # validated: a few distinct
+    return list(map(kind_of.__getitem__, values))
 
 
-def _read_committees(folder: Path, hierarchy: Hierarchy) -> tuple[Committee, ...] | None:
+def _read_committees(
+    folder: Path, hierarchy: Hierarchy, known: set[str] | None = None
+) -> tuple[Committee, ...] | None:
     """``committees.yaml`` by hand, or the committees and committee_members tables for bulk;
-    None when the dataset has neither (rules that need committees are then skipped)."""
+    None when the dataset has neither (rules that need committees are then skipped).
+    ``known``: the hierarchy's codes, where the caller has them as a set already."""
     yaml_file, table_file = _yaml_or_table(folder, COMMITTEES.name)
     if yaml_file is not None:
         return yamlio.load(yaml_file, CommitteesFile).committees
     if table_file is None:
         return None
-    known = set(hierarchy.codes())
+    if known is None:
+        known = set(hierarchy.codes())
     committees = load_table(table_file, COMMITTEES, known_codes=known)
     members_file = _find_table(folder, COMMITTEE_MEMBERS.name)
     members = (
@@ -323,12 +329,10 @@ def committees_from_tables(
     order = np.argsort(codes, kind="stable")
     codes = codes[order]
     units = members["unit"].astype(object).to_numpy()[order].tolist()
-    liaisons = members["liaison"].astype(object).to_numpy()[order].tolist()
+    liaisons = members["liaison"].astype(object).to_numpy()[order]
+    liaisons[[not isinstance(lz, str) for lz in liaisons]] = None
     # every membership once, in committee order; each committee takes its slice
-    everyone = [
-        Membership(u, lz if isinstance(lz, str) else None)
-        for u, lz in zip(units, liaisons, strict=True)
-    ]
+    everyone = _memberships(units, liaisons.tolist())
     rows = committees.astype(object)
     wanted = rows["jurisdiction"].to_numpy()
     starts = np.searchsorted(codes, wanted, "left").tolist()
@@ -351,6 +355,36 @@ def committees_from_tables(
             )
         )
     return tuple(out)
+
+
+def _memberships(units: list[str], liaisons: list[str | None]) -> list[Membership]:
+    """``Membership(unit, liaison)`` of each pair, made field by field (a national dataset
+    has 63,000) where Membership has just these fields, neither converted nor validated."""
+    fields = attrs.fields(Membership)
+    if any(f.converter is not None or f.validator is not None for f in fields):
+        return [Membership(u, lz) for u, lz in zip(units, liaisons, strict=True)]
+    made = _made_field_by_field(Membership, {"unit": units, "liaison": liaisons})
+    return made if made is not None else [Membership(*m) for m in zip(units, liaisons, strict=True)]
+
+
+_T = TypeVar("_T")
+
+
+def _made_field_by_field(cls: type[_T], fields: dict[str, list[Any]]) -> list[_T] | None:
+    """Instances of a slotted attrs class with exactly ``fields``, each field's values set
+    on all of them at once by its slot, in C loops: no Python runs per instance (what
+    ``cls(...)`` costs tens of thousands of times over). The caller has done what the
+    class's converters and validators would do. None when ``cls`` is not such a class."""
+    slots = [cls.__dict__.get(name) for name in fields]
+    if tuple(f.name for f in attrs.fields(cast(Any, cls))) != tuple(fields) or not all(
+        isinstance(slot, MemberDescriptorType) for slot in slots
+    ):
+        return None
+    n = len(next(iter(fields.values()), []))
+    made: list[_T] = list(map(object.__new__, repeat(cls, n)))
+    for slot, values in zip(slots, fields.values(), strict=True):
+        deque(map(cast(MemberDescriptorType, slot).__set__, made, values), maxlen=0)
+    return made
 
 
 def committees_to_tables(committees: tuple[Committee, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
