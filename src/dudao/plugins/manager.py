@@ -436,16 +436,21 @@ def load_plugins(
                 points.setdefault(ep.name, []).append(ep)
         for name in sorted(points):
             eps = points[name]
-            dists = [ep.dist.name if ep.dist else "?" for ep in eps]
+            # a distribution's name and version each parse its METADATA file again: once
+            metas = [ep.dist.metadata if ep.dist else None for ep in eps]
+            dists = [meta["Name"] if meta is not None else "?" for meta in metas]
             if len({(d, ep.value) for d, ep in zip(dists, eps, strict=True)}) > 1:
                 loaded.append(_duplicate(name, dists))
                 continue
-            ep = eps[0]
+            ep, meta = eps[0], metas[0]
             if pm.has_plugin(ep.name):
                 continue
-            dist = ep.dist
             register(
-                LoadedPlugin(ep.name, dist.name if dist else None, dist.version if dist else None),
+                LoadedPlugin(
+                    ep.name,
+                    meta["Name"] if meta is not None else None,
+                    meta["Version"] if meta is not None else None,
+                ),
                 ep.load,
             )
     for name, obj in (extra or {}).items():

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import os
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
@@ -45,9 +46,21 @@ from dudao.workflow.situations import AccountabilityFile, AccountabilitySituatio
 def display_path(path: Path) -> str:
     """A path as users should see it: relative to the working directory when inside it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.resolve().relative_to(_cwd()))
     except ValueError:
         return str(path)
+
+
+_CWD: tuple[str, Path] | None = None
+
+
+def _cwd() -> Path:
+    """The working directory, resolved (once per directory the process is in)."""
+    global _CWD
+    here = os.getcwd()
+    if _CWD is None or _CWD[0] != here:
+        _CWD = (here, Path(here).resolve())
+    return _CWD[1]
 
 
 #: The plugin folder's layout: single files, and folders of one item per file.
@@ -117,16 +130,30 @@ class YamlPlugin:
         self._sets: list[Sourced[IndicatorSet]] | None = None
         self._plans: list[Sourced[WorkPlan]] | None = None
         self._rule_files: tuple[list[Sourced[RuleStatement]], list[Sourced[Rule]]] | None = None
+        self._resolved: dict[Path, Path] = {}  # each folder resolved once (see _shown)
 
     def __repr__(self) -> str:
         return f"YamlPlugin({display_path(self.folder)!r})"
+
+    def _shown(self, path: Path) -> str:
+        """``display_path(path)`` for a file of the plugin, resolving each folder once:
+        resolving a path reads every folder above it, a hundred files over again."""
+        if path.is_symlink():  # the file itself may lead elsewhere
+            return display_path(path)
+        folder = self._resolved.get(path.parent)
+        if folder is None:
+            folder = self._resolved[path.parent] = path.parent.resolve()
+        try:
+            return str((folder / path.name).relative_to(_cwd()))
+        except ValueError:
+            return str(path)
 
     def _read(self, filename: str) -> yamlio.YamlDocument | None:
         path = self.folder / filename
         if not path.exists():
             return None
         doc = yamlio.read(path)
-        return yamlio.YamlDocument(doc.data, doc.node, display_path(path))
+        return yamlio.YamlDocument(doc.data, doc.node, self._shown(path))
 
     def _items(self, filename: str, cls: type, field: str = "units") -> list[Sourced[Any]]:
         if filename not in self._cache:
@@ -143,7 +170,7 @@ class YamlPlugin:
     @property
     def manifest(self) -> str:
         """Where the plugin says who it is, as users should see the path."""
-        return display_path(self.folder / "plugin.yaml")
+        return self._shown(self.folder / "plugin.yaml")
 
     @cached_property
     def info(self) -> PluginInfo:
@@ -265,7 +292,7 @@ class YamlPlugin:
         """``indicator_sets/*.yaml``, one set per file (checked as they are read)."""
         if self._sets is None:
             self._sets = [
-                Sourced(load_indicator_set(path), display_path(path), 1)
+                Sourced(load_indicator_set(path), self._shown(path), 1)
                 for path in sorted((self.folder / "indicator_sets").glob("*.yaml"))
             ]
         return list(self._sets)
@@ -281,7 +308,7 @@ class YamlPlugin:
         if self._plans is None:
             paths = sorted((self.folder / "plans").glob("*.yaml"))
             self._plans = [
-                Sourced(yamlio.load(p, WorkPlan, validate=WorkPlan.problems), display_path(p), 1)
+                Sourced(yamlio.load(p, WorkPlan, validate=WorkPlan.problems), self._shown(p), 1)
                 for p in paths
             ]
         return list(self._plans)
