@@ -279,6 +279,65 @@ def _plain(root: yaml.Node, loader: Any) -> Any:
     return build(root, 1)
 
 
+def _plain_shared(root: yaml.Node, loader: Any) -> Any:
+    """:func:`_plain` for a document with anchors: an alias is the anchored node itself,
+    built once and shared, as PyYAML shares it. The document is read this way only
+    when :func:`_check_graph` would pass it for certain: no cycle, no deeper than
+    :data:`MAX_DEPTH`, and no more than :data:`MAX_ALIAS_GROWTH` nodes once every alias
+    is expanded (so no node is larger than the bound it is checked against)."""
+    constructors = loader.yaml_constructors
+    built: dict[int, tuple[Any, int]] = {}  # id(node): its data, its size expanded
+    open_: set[int] = set()
+
+    def build(node: yaml.Node, depth: int) -> tuple[Any, int]:
+        key = id(node)
+        if key in built:
+            return built[key]
+        if depth > MAX_DEPTH or key in open_:  # too deep, or holds itself
+            raise _Unusual
+        tag = node.tag
+        out: Any
+        if isinstance(node, yaml.ScalarNode):
+            if tag == _STR:
+                out = node.value
+            elif tag not in _SCALARS:
+                raise _Unusual
+            else:
+                try:
+                    out = constructors[tag](loader, node)
+                except Exception:
+                    raise _Unusual from None
+            built[key] = (out, 1)
+            return built[key]
+        open_.add(key)
+        size = 1
+        if isinstance(node, yaml.MappingNode) and tag == _MAP:
+            out = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise _Unusual
+                name, key_size = build(key_node, depth + 1)
+                if name in out:
+                    raise _Unusual
+                out[name], value_size = build(value_node, depth + 1)
+                size += key_size + value_size
+        elif isinstance(node, yaml.SequenceNode) and tag == _SEQ:
+            out = []
+            for child in node.value:
+                item, item_size = build(child, depth + 1)
+                out.append(item)
+                size += item_size
+        else:
+            raise _Unusual
+        if size > MAX_ALIAS_GROWTH:
+            raise _Unusual
+        open_.discard(key)
+        built[key] = (out, size)
+        return built[key]
+
+    return build(root, 1)[0]
+
+
 class StrictDumper(yaml.SafeDumper):
     """Writes YAML that :class:`StrictLoader` and YAML 1.1 readers both read back unchanged.
 
@@ -352,11 +411,12 @@ def parse(text: str, source: str) -> YamlDocument:
                 node = fast.get_single_node()
                 if node is None:
                     return YamlDocument(None, None, source)
-                if "&" not in text:  # no anchor, so no alias: every node is met once
-                    try:
-                        return YamlDocument(_plain(node, fast), node, source)
-                    except _Unusual:
-                        pass
+                # no anchor, no alias: every node is met once
+                plain = _plain if "&" not in text else _plain_shared
+                try:
+                    return YamlDocument(plain(node, fast), node, source)
+                except _Unusual:
+                    pass
                 _check_graph(node, text)
                 data = fast.construct_document(node)
                 return YamlDocument(data, node, source)
