@@ -945,6 +945,73 @@ def test_committees_from_tables_make_the_memberships_membership_makes() -> None:
     ]  # fmt: skip
 
 
+@given(
+    st.integers(-3, 3),
+    st.integers(0, 40),
+    st.data(),
+)
+def test_counted_row_numbers_are_those_an_arange_holds(
+    first: int, count: int, data: st.DataObject
+) -> None:
+    rows = tables_module._Counting(first, count)
+    held = np.arange(first, first + count, dtype=np.int64)
+    assert len(rows) == len(held)
+    mask = np.array(data.draw(st.lists(st.booleans(), min_size=count, max_size=count)), bool)
+    assert rows[mask].tolist() == held[mask].tolist() and rows[mask].dtype == np.int64
+    if count:
+        at = data.draw(st.lists(st.integers(0, count - 1), max_size=5))
+        assert rows[np.array(at, dtype=np.intp)].tolist() == held[np.array(at, np.intp)].tolist()
+        one = data.draw(st.integers(0, count - 1))
+        assert int(rows[np.int64(one)]) == int(held[one]) == int(rows[one])
+    with pytest.raises(IndexError):
+        rows[count]
+    with pytest.raises(IndexError):
+        rows[np.array([0, count])]
+
+
+def test_an_enum_column_already_categorical_is_read_as_its_text_would_be() -> None:
+    # a Parquet file pandas wrote from a loaded table holds stage and ownership with
+    # the enums' values as its categories: kept as they are, the rows without a value
+    # still found; other categories (Chinese labels, another order) are parsed
+    def frame(stage: pd.Categorical) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "school_id": ["S1", "S2", "S3"],
+                "name": ["一小", "二中", "三中"],
+                "stage": stage,
+                "ownership": pd.Categorical(
+                    ["public", "private", "public"], categories=[o.value for o in Ownership]
+                ),
+                "students": [100, 200, 300],
+                "county": ["450103"] * 3,
+            }
+        )
+
+    values = [s.value for s in Stage]
+    as_is = validate_table(
+        frame(pd.Categorical(["primary", "junior", "primary"], categories=values)),
+        SCHOOLS,
+        source="s",
+    )
+    text = validate_table(
+        frame(pd.Categorical(["小学", "初中", "primary"])), SCHOOLS, source="s"
+    ).assign(ownership=as_is["ownership"])
+    pd.testing.assert_frame_equal(as_is, text)
+    assert as_is["stage"].tolist() == ["primary", "junior", "primary"]
+    assert as_is["stage"].cat.categories.tolist() == values
+    assert as_is["stage"].dtype == text["stage"].dtype
+    with pytest.raises(DudaoError) as info:
+        validate_table(
+            frame(pd.Categorical(["primary", None, "junior"], categories=values)),
+            SCHOOLS,
+            source="s",
+            first_row=2,
+        )
+    ((problem),) = info.value.problems
+    assert (problem.code, problem.row, problem.path) == ("missing-value", 3, ("stage",))
+    assert problem.message == "学段为空"
+
+
 def test_typed_dates_are_floored_to_their_day_also_before_1970() -> None:
     frame = pd.DataFrame(
         {

@@ -165,7 +165,7 @@ def validate_table(
     raw = _Raw(
         frame,
         [_header_text(h) for h in df.columns],
-        np.arange(first_row, first_row + len(df), dtype=np.int64),
+        _Counting(first_row, len(df)),
         header_row=None,
         drop_blank=False,
     )
@@ -175,13 +175,38 @@ def validate_table(
 # ------------------------------------------------------------------------ reading
 
 
+@attrs.frozen
+class _Counting:
+    """Row numbers ``first``, ``first + 1``, … of ``count`` records: what
+    ``np.arange(first, first + count)`` holds, without making it: row numbers are read
+    for problems and blank lines only, and a national dataset's visits would take 12 MB."""
+
+    first: int
+    count: int
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, at: Any) -> Any:
+        """The row numbers at positions ``at`` (an integer, integers or a mask)."""
+        if isinstance(at, np.ndarray) and at.dtype == bool:
+            at = np.flatnonzero(at)
+        if np.any((np.asarray(at) < 0) | (np.asarray(at) >= self.count)):
+            raise IndexError(f"record {at} of {self.count}")
+        return np.asarray(at, dtype=np.int64) + self.first if np.ndim(at) else at + self.first
+
+
+#: The row number a person sees, per record.
+_Rows = np.ndarray | _Counting
+
+
 @attrs.define
 class _Raw:
     """Cells as read, before validation: positional columns and header texts."""
 
     frame: pd.DataFrame
     header: list[str]
-    rows: np.ndarray  # the row number a person sees, per record
+    rows: _Rows  # the row number a person sees, per record
     header_row: int | None  # where header problems point (None: no header row)
     drop_blank: bool  # skip rows with every cell empty (blank lines in files)
 
@@ -224,7 +249,7 @@ def _read_csv(path: str | os.PathLike[str] | IO[str] | IO[bytes], source: str, s
         frame = _read_csv_pandas(data, sep, source)
     header = [_header_text(h) for h in frame.iloc[0]]
     body = frame.iloc[1:].reset_index(drop=True)
-    rows = np.arange(2, len(body) + 2, dtype=np.int64)
+    rows = _Counting(2, len(body))
     return _Raw(body, header, rows, header_row=1, drop_blank=True)
 
 
@@ -331,7 +356,7 @@ def _read_excel(path: str | os.PathLike[str] | IO[str] | IO[bytes], source: str)
     frame = frame.set_axis(range(frame.shape[1]), axis=1)
     header = [_header_text(h) for h in frame.iloc[0]]
     body = frame.iloc[1:].reset_index(drop=True)
-    rows = np.arange(2, len(body) + 2, dtype=np.int64)
+    rows = _Counting(2, len(body))
     return _Raw(body, header, rows, header_row=1, drop_blank=True)
 
 
@@ -421,8 +446,7 @@ def _read_parquet(path: str | os.PathLike[str] | IO[str] | IO[bytes], source: st
         raise _unreadable(
             source, f"无法读取 Parquet 文件：{exc}", "确认文件是完整的 Parquet 文件"
         ) from None
-    rows = np.arange(1, len(frame) + 1, dtype=np.int64)
-    return _Raw(frame, header, rows, header_row=None, drop_blank=False)
+    return _Raw(frame, header, _Counting(1, len(frame)), header_row=None, drop_blank=False)
 
 
 def _dictionary_column(column: Any) -> pd.Categorical | None:
@@ -666,6 +690,16 @@ def _parse_date(s: pd.Series) -> _Parsed:
 
 def _parse_enum(s: pd.Series, enum: type[LabelledEnum]) -> _Parsed:
     categories = [m.value for m in enum]
+    if isinstance(s.dtype, pd.CategoricalDtype) and _enum_as_is(s.cat.categories, categories):
+        # already what parsing makes (a Parquet file pandas wrote from a loaded table):
+        # every category a value, none missing; only the rows without one are looked for
+        codes = s.array.codes
+        return _Parsed(
+            s.array,
+            codes < 0,
+            np.zeros(len(s), dtype=bool),
+            lambda i: "" if codes[i] < 0 else str(categories[codes[i]]),
+        )
     spellings = {m.value: i for i, m in enumerate(enum)} | {m.label: i for i, m in enumerate(enum)}
     cells = _Cells.of(s)
     index_u = cells.text.map(spellings).to_numpy(dtype=float, na_value=np.nan)
@@ -673,6 +707,16 @@ def _parse_enum(s: pd.Series, enum: type[LabelledEnum]) -> _Parsed:
     codes = cells.per_row(np.where(ok, index_u, -1).astype(np.int64), -1)
     values = pd.Categorical.from_codes(codes, categories=categories)
     return _Parsed(values, cells.missing, cells.per_row(~ok, False), cells.text_at)
+
+
+def _enum_as_is(categories: pd.Index, values: list[str]) -> bool:
+    """Whether a categorical column's categories are the enum's values, in its order, as
+    text: parsing would give the column back unchanged."""
+    return (
+        len(categories) == len(values)
+        and categories.dtype == string_dtype()
+        and categories.tolist() == values
+    )
 
 
 _BOOLS = {"true": True, "false": False, "1": True, "0": False, "是": True, "否": False}
@@ -731,7 +775,7 @@ def _bad_value(column: Column, value: str) -> tuple[str, str]:
 class _Report:
     """Collects problems, spelling out at most ``MAX_REPORTED`` per (code, column)."""
 
-    def __init__(self, source: str, rows: np.ndarray) -> None:
+    def __init__(self, source: str, rows: _Rows) -> None:
         self.source = source
         self.rows = rows
         self.problems: list[Problem] = []
