@@ -1012,6 +1012,75 @@ def test_an_enum_column_already_categorical_is_read_as_its_text_would_be() -> No
     assert problem.message == "学段为空"
 
 
+def _arrow_text(values: list[str | None]) -> pd.Series:
+    from dudao.model.tables import string_dtype
+
+    return pd.Series(values, dtype=string_dtype())
+
+
+def test_every_character_stripping_removes_is_looked_for_first_and_last() -> None:
+    pa = pytest.importorskip("pyarrow")
+    pc = pytest.importorskip("pyarrow.compute")
+    text = _arrow_text(["x"])
+    if getattr(text.dtype, "storage", None) != "pyarrow":
+        pytest.skip("text columns are not Arrow-backed here")
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    for where in ("{}x", "x{}", "{}", "中{}", "{}中"):
+        cells = pa.array([where.format(c) for c in chars])
+        changed = pc.not_equal(pc.utf8_trim_whitespace(cells), cells).to_numpy(zero_copy_only=False)
+        stripped = [c for c, yes in zip(chars, changed, strict=True) if yes]
+        assert stripped == [c for c in chars if c.isspace()]  # what the docstring lists
+        for c in stripped:
+            assert not tables_module._nothing_to_strip(_arrow_text(["ab", where.format(c)]))
+    assert tables_module._nothing_to_strip(_arrow_text(["450103", "南宁市第一中学", "", None]))
+    assert tables_module._nothing_to_strip(_arrow_text([]))
+
+
+@given(st.lists(st.none() | st.text(st.characters(codec="utf-8"), max_size=4), max_size=8))
+def test_text_nothing_is_stripped_from_is_the_stripped_text(values: list[str | None]) -> None:
+    text = _arrow_text(values)
+    if tables_module._nothing_to_strip(text):
+        pd.testing.assert_series_equal(text, text.str.strip())
+    stripped = tables_module._as_text(text)
+    assert stripped.tolist() == text.str.strip().tolist()
+    assert stripped.dtype == text.dtype
+
+
+def test_sliced_arrow_text_is_judged_by_its_own_texts() -> None:
+    pa = pytest.importorskip("pyarrow")
+    from dudao.model.tables import string_dtype
+
+    whole = pa.chunked_array([pa.array([" a", "b", "c "]).slice(1, 1), pa.array(["d"])])
+    text = pd.Series(pd.arrays.ArrowStringArray(whole)).astype(string_dtype())
+    if getattr(text.dtype, "storage", None) != "pyarrow":
+        pytest.skip("text columns are not Arrow-backed here")
+    assert tables_module._nothing_to_strip(text)
+    assert not tables_module._nothing_to_strip(text.str.cat(pd.Series(["", " "])).astype(str))
+
+
+def test_a_code_column_kept_as_its_categories_still_finds_its_missing_rows() -> None:
+    from dudao.model.tables import string_dtype
+
+    categories = pd.Index(["S1", "S2", "S3"], dtype=string_dtype())
+    frame = pd.DataFrame(
+        {
+            "school_id": pd.Categorical(["S2", None, "S3", "S2"], categories=categories),
+            "inspector_id": ["I1", "I1", "I2", "I2"],
+            "date": ["2024-03-01"] * 4,
+        }
+    )
+    with pytest.raises(DudaoError) as info:
+        validate_table(frame, VISITS, source="visits.parquet")
+    ((problem),) = info.value.problems
+    assert (problem.code, problem.row, problem.path) == ("missing-value", 2, ("school_id",))
+    kept = validate_table(frame.iloc[[0, 2, 3]], VISITS, source="visits.parquet")["school_id"]
+    assert kept.tolist() == ["S2", "S3", "S2"] and kept.cat.categories.tolist() == [
+        "S1",
+        "S2",
+        "S3",
+    ]
+
+
 def test_typed_dates_are_floored_to_their_day_also_before_1970() -> None:
     frame = pd.DataFrame(
         {

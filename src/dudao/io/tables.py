@@ -508,7 +508,60 @@ def _as_text(s: pd.Series) -> pd.Series:
     text = s.astype(string_dtype())
     if np.dtype(object) == string_dtype():
         return text.where(s.notna()).str.strip()
+    if _nothing_to_strip(text):  # as most are: a copy of every text would change nothing
+        return text
     return text.str.strip()
+
+
+def _nothing_to_strip(text: pd.Series) -> bool:
+    """Whether no text of an Arrow-backed column begins or ends with whitespace, told from
+    each text's first and last bytes without the copy of every text that ``str.strip``
+    (pyarrow's ``utf8_trim_whitespace``) makes; False when it cannot be told.
+
+    Unicode's whitespace (what ``str.isspace`` and the trim take: tab to carriage return,
+    U+001C–U+001F, space, U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F,
+    U+205F, U+3000) lies within what is looked for: an ASCII byte up to space, or a
+    character whose UTF-8 lead byte is 0xC2 (U+0080–U+00BF) or 0xE1–0xE3
+    (U+1000–U+3FFF). Finding one, the caller strips as before."""
+    if getattr(text.dtype, "storage", None) != "pyarrow":
+        return False
+    try:
+        import pyarrow as pa
+
+        values = pa.array(text.array)  # the column's own Arrow data, not a copy
+    except (ImportError, TypeError, ValueError):
+        return False
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    for chunk in chunks:
+        if chunk.type == pa.large_string():
+            width: Any = np.int64
+        elif chunk.type == pa.string():
+            width = np.int32
+        else:
+            return False
+        _, offsets, data = chunk.buffers()
+        if len(chunk) == 0 or data is None:
+            continue  # no text at all
+        bounds = np.frombuffer(offsets, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+        starts, ends = (
+            bounds[:-1].astype(np.int64, copy=False),
+            bounds[1:].astype(np.int64, copy=False),
+        )
+        size = ends - starts
+        if not (some := size > 0).all():  # empty texts (and missing ones) have no bytes
+            starts, ends, size = starts[some], ends[some], size[some]
+        byte = np.frombuffer(data, dtype=np.uint8)
+        first, last = byte[starts], byte[ends - 1]
+        if (first <= 0x20).any() or (last <= 0x20).any():
+            return False
+        if ((first == 0xC2) | ((first >= 0xE1) & (first <= 0xE3))).any():
+            return False
+        if (byte[ends[size >= 2] - 2] == 0xC2).any():  # the last character's lead byte
+            return False
+        lead = byte[ends[size >= 3] - 3]
+        if ((lead >= 0xE1) & (lead <= 0xE3)).any():
+            return False
+    return True
 
 
 @attrs.define
@@ -519,13 +572,15 @@ class _Cells:
     text: pd.Series  # stripped text of each distinct value (never empty)
 
     @classmethod
-    def of(cls, s: pd.Series) -> _Cells:
+    def of(cls, s: pd.Series, text: pd.Series | None = None) -> _Cells:
+        """``text``: the categories' text, where the caller has it already (categorical)."""
         if isinstance(s.dtype, pd.CategoricalDtype):
             # already factorised (Parquet dictionary columns): use its codes, not the rows
             codes, uniques = np.asarray(s.cat.codes, dtype=np.intp), s.cat.categories
         else:
             codes, uniques = pd.factorize(s, use_na_sentinel=True)
-        text = _as_text(pd.Series(uniques)).reset_index(drop=True)
+        if text is None:
+            text = _as_text(pd.Series(uniques)).reset_index(drop=True)
         empty = (text.isna() | (text == "")).to_numpy()
         if empty.any():  # blank or whitespace-only cells are missing values
             codes = np.where((codes >= 0) & empty[np.maximum(codes, 0)], -1, codes)
@@ -575,9 +630,20 @@ def _parse_str(s: pd.Series) -> _Parsed:
 
 def _parse_code(s: pd.Series) -> _Parsed:
     """Text stored as categories, built from the factorisation the checks use anyway."""
-    cells = _Cells.of(s)
-    if isinstance(s.dtype, pd.CategoricalDtype) and _kept_as_is(s.cat.categories, cells.text):
-        return _Parsed(s.array, cells.missing, np.zeros(len(s), dtype=bool), cells.text_at)
+    known = None
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        known = _as_text(pd.Series(s.cat.categories)).reset_index(drop=True)
+        if _kept_as_is(s.cat.categories, known):
+            # only the rows without a value are looked for, in the column's own codes
+            # (not widened to a copy of them per row, as factorising them would)
+            codes = s.array.codes
+            return _Parsed(
+                s.array,
+                codes < 0,
+                np.zeros(len(s), dtype=bool),
+                lambda i: "" if codes[i] < 0 else str(known.iloc[codes[i]]),
+            )
+    cells = _Cells.of(s, known)
     text = cells.text.where(cells.text != "")
     # values that differ only in surrounding spaces are one category
     inner, categories = pd.factorize(text, sort=True, use_na_sentinel=True)
@@ -668,8 +734,12 @@ def _parse_date(s: pd.Series) -> _Parsed:
         dt = s.dt.tz_localize(None) if getattr(s.dt, "tz", None) is not None else s
         # to the day in numpy (it floors, as normalize does, before 1970 too): pandas'
         # normalize takes three times as long on a million visits
-        values = np.asarray(dt.to_numpy()).astype("datetime64[D]").astype(_DATE_DTYPE)
-        missing = np.isnat(values)
+        days = np.asarray(dt.to_numpy()).astype("datetime64[D]")
+        missing = np.isnat(days)
+        # to seconds in place: a second array of the column's size is not needed
+        seconds = days.view(np.int64)
+        np.multiply(seconds, 86_400, out=seconds, where=~missing)
+        values = seconds.view(_DATE_DTYPE)
         early = ~missing & (values < np.datetime64(EARLIEST_DATE, "s"))
         return _Parsed(values, missing, early, lambda i: str(s.iloc[i])[:10])
     cells = _Cells.of(s)
