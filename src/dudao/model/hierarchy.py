@@ -121,6 +121,10 @@ class Hierarchy:
 
     _root: str
     _children: dict[str, tuple[str, ...]]  # only units that have children
+    _order: list[str]  # codes in pre-order
+    _enter: dict[str, int]  # each code's position in ``_order``
+    _exit: list[int]  # by position: where the unit's subtree ends in ``_order``
+    _depth: list[int]  # by position: distance from the root
 
     def __init__(
         self,
@@ -297,31 +301,33 @@ class Hierarchy:
             self._root = base._root
         else:
             self._root = next(u.code for u in added if u.parent is None)
+        # in pre-order: each unit's code, the end of its subtree's span and its depth
         order: list[str] = []
-        depth: dict[str, int] = {}
-        exit_: dict[str, int] = {}
+        exits: list[int] = []
+        depths: list[int] = []
 
         def visit(code: str, d: int) -> None:
             # recursion is shallow: levels strictly descend, so a tree is at most 5 deep
+            at = len(order)
             order.append(code)
-            depth[code] = d
+            exits.append(at + 1)
+            depths.append(d)
             kids = children.get(code)
             if kids is not None:
                 if children.keys().isdisjoint(kids):  # leaves only: all at once
-                    start = len(order) + 1
                     order.extend(kids)
-                    depth.update(dict.fromkeys(kids, d + 1))
-                    exit_.update(zip(kids, range(start, start + len(kids)), strict=True))
+                    exits.extend(range(at + 2, at + 2 + len(kids)))
+                    depths.extend([d + 1] * len(kids))
                 else:
                     for kid in kids:
                         visit(kid, d + 1)
-            exit_[code] = len(order)
+                exits[at] = len(order)
 
         visit(self._root, 0)
         self._order = order
         self._enter = dict(zip(order, range(len(order)), strict=True))
-        self._exit = exit_
-        self._depth = depth
+        self._exit = exits  # by position in ``order``, as ``_depth``: no dict per unit
+        self._depth = depths
 
     # -------------------------------------------------------------- queries
     @property
@@ -364,7 +370,7 @@ class Hierarchy:
     def depth(self, code: str) -> int:
         """Distance from the root (0 for the root)."""
         self.get(code)
-        return self._depth[code]
+        return self._depth[self._enter[code]]
 
     def ancestors(self, code: str) -> tuple[Jurisdiction, ...]:
         """Units above ``code``, nearest first."""
@@ -382,13 +388,15 @@ class Hierarchy:
     def descendants(self, code: str) -> tuple[Jurisdiction, ...]:
         """Units strictly below ``code``, in pre-order."""
         self.get(code)
-        lo, hi = self._enter[code] + 1, self._exit[code]
+        lo = self._enter[code]
+        lo, hi = lo + 1, self._exit[lo]
         return tuple(self._units[c] for c in self._order[lo:hi])
 
     def subtree_codes(self, code: str) -> tuple[str, ...]:
         """Codes of ``code`` and everything below it, in pre-order."""
         self.get(code)
-        return tuple(self._order[self._enter[code] : self._exit[code]])
+        lo = self._enter[code]
+        return tuple(self._order[lo : self._exit[lo]])
 
     def subtree_at_levels(
         self, code: str, levels: Collection[Level]
@@ -432,7 +440,8 @@ class Hierarchy:
         """True when ``code`` is ``scope`` or lies below it. O(1)."""
         self.get(scope)
         self.get(code)
-        return self._enter[scope] <= self._enter[code] < self._exit[scope]
+        lo = self._enter[scope]
+        return lo <= self._enter[code] < self._exit[lo]
 
     def contains_many(self, scope: str, codes: Collection[str] | pd.Series) -> np.ndarray:
         """Vectorised :meth:`contains` over many codes; unknown codes give False.
@@ -442,14 +451,16 @@ class Hierarchy:
         """
         self.get(scope)
         pos = self.positions(codes)
-        lo, hi = self._enter[scope], self._exit[scope]
+        lo = self._enter[scope]
+        hi = self._exit[lo]
         return (pos >= lo) & (pos < hi)
 
     def span(self, code: str) -> tuple[int, int]:
         """Pre-order interval ``[enter, exit)`` of ``code``'s subtree: a unit lies below
         ``code`` exactly when its :meth:`positions` value falls in it."""
         self.get(code)
-        return self._enter[code], self._exit[code]
+        lo = self._enter[code]
+        return lo, self._exit[lo]
 
     def spans(self, codes: Collection[str] | pd.Series) -> tuple[np.ndarray, np.ndarray]:
         """Vectorised :meth:`span`: ``(lo, hi)`` of each code's subtree, ``(-1, -1)`` for
@@ -465,7 +476,7 @@ class Hierarchy:
 
     @cached_property
     def _exits(self) -> np.ndarray:
-        return np.array([self._exit[c] for c in self._order], dtype=np.int64)
+        return np.array(self._exit, dtype=np.int64)
 
     def positions(self, codes: Collection[str] | pd.Series) -> np.ndarray:
         """Pre-order index of each code (-1 when unknown), for vectorised subtree tests."""
@@ -501,7 +512,7 @@ class Hierarchy:
         """Lowest common ancestor by walking parents from the deeper unit."""
         self.get(a)
         self.get(b)
-        da, db = self._depth[a], self._depth[b]
+        da, db = self._depth[self._enter[a]], self._depth[self._enter[b]]
         while da > db:
             a, da = self._units[a].parent, da - 1  # type: ignore[assignment]
         while db > da:
