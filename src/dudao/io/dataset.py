@@ -338,20 +338,29 @@ def committees_from_tables(
     starts = np.searchsorted(codes, wanted, "left").tolist()
     ends = np.searchsorted(codes, wanted, "right").tolist()
     out = []
+    # each distinct text parsed once: committees share titles (区教育局局长, 总督学)
+    posts: dict[object, tuple[Officer, ...]] = {}
+
+    def officers(text: object) -> tuple[Officer, ...]:
+        found = posts.get(text) if isinstance(text, str) else ()
+        if found is None:
+            found = posts[text] = _posts(text)
+        return found
+
     for row, lo, hi in zip(rows.itertuples(index=False), starts, ends, strict=True):
         memberships = tuple(everyone[lo:hi])
-        chair = _posts(row.chair)
-        chief = _posts(row.chief_inspector)
+        chair = officers(row.chair)
+        chief = officers(row.chief_inspector)
         out.append(
             Committee(
                 jurisdiction=row.jurisdiction,
                 name=row.name,
                 chair=chair[0] if chair else None,
-                vice_chairs=_posts(row.vice_chairs),
+                vice_chairs=officers(row.vice_chairs),
                 members=memberships,
                 office_host=row.office_host if isinstance(row.office_host, str) else None,
                 chief_inspector=chief[0] if chief else None,
-                deputy_chief_inspectors=_posts(row.deputy_chief_inspectors),
+                deputy_chief_inspectors=officers(row.deputy_chief_inspectors),
             )
         )
     return tuple(out)
