@@ -210,6 +210,21 @@ def test_siblings_added_later_take_their_place_among_those_there() -> None:
     assert h.children("450105001") == () and h.children("450103") == ()
 
 
+#: codes and near-codes, with digits of other scripts (which \d and isdecimal take too)
+_CODES = st.text(st.sampled_from("0123456789-az\n٣０߀"), max_size=12) | st.text(
+    st.sampled_from("0123456789٣０߀"), min_size=6, max_size=9
+)
+
+
+@given(_CODES)
+def test_code_forms_told_without_regular_expressions_are_code_forms(code: str) -> None:
+    from dudao.model.hierarchy import _form
+    from dudao.model.jurisdiction import code_form
+
+    assert _form(code) == code_form(code)
+    assert _form(code + "\n") == code_form(code + "\n")  # $ also matches before a last newline
+
+
 def test_level_must_descend() -> None:
     units = [
         NATION,

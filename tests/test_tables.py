@@ -896,6 +896,17 @@ def test_units_from_a_table_with_categorical_kinds_are_those_jurisdiction_makes(
         units_from_table(frame.assign(kind=pd.Categorical(["town", "镇子", "town"])))
 
 
+@given(
+    st.text(st.sampled_from("0123456789-az\n٣０"), max_size=11)
+    | st.text(st.sampled_from("0123456789٣０\n"), min_size=6, max_size=10)
+)
+def test_codes_told_valid_without_regular_expressions_are_valid(code: str) -> None:
+    from dudao.io.dataset import _valid_code
+    from dudao.model.jurisdiction import code_form
+
+    assert _valid_code(code) == (code_form(code) != "invalid")
+
+
 def test_committees_from_tables_make_the_memberships_membership_makes() -> None:
     from dudao.io.dataset import committees_from_tables
     from dudao.model.bodies import Committee, Membership, Officer

@@ -262,7 +262,7 @@ def units_from_table(df: pd.DataFrame) -> list[Jurisdiction]:
     kinds = _kinds(df["kind"])
     parents = df["parent"].astype(object).tolist()
     units = None
-    if not any(code_form(c) == "invalid" for c in codes):
+    if all(_valid_code(c) for c in codes):
         # Every code has a valid form (the check Jurisdiction's validator makes) and every
         # kind is parsed: the units are made without running both again for tens of
         # thousands of townships
@@ -271,6 +271,14 @@ def units_from_table(df: pd.DataFrame) -> list[Jurisdiction]:
     if units is None:  # Jurisdiction's own validation says what is wrong
         units = [Jurisdiction(*row) for row in zip(codes, names, kinds, parents, strict=True)]
     return units
+
+
+def _valid_code(code: object) -> bool:
+    """``code_form(code) != "invalid"``, told without its regular expressions for a code of
+    6 or 9 digits (``\\d`` and ``str.isdecimal`` both mean Unicode's decimal digits)."""
+    if isinstance(code, str) and code.isdecimal() and len(code) in (6, 9):
+        return True
+    return code_form(code) != "invalid"  # as Jurisdiction's own check
 
 
 def _kinds(column: pd.Series) -> list[JurisdictionKind]:
