@@ -695,6 +695,21 @@ def test_spec_columns() -> None:
 # --------------------------------------------------------------- Parquet categories
 
 
+@pytest.mark.parametrize("index", ["int8", "int16", "int32", "int64"])
+def test_dictionary_columns_convert_whatever_their_indices_type(index: str) -> None:
+    pa = pytest.importorskip("pyarrow")
+    dictionary = pa.array(["450102", "450103", "450105"])
+    chunks = [
+        pa.DictionaryArray.from_arrays(pa.array(i, type=getattr(pa, index)()), dictionary)
+        for i in ([1, None, 0], [2, 2])
+    ]
+    column = tables_module._dictionary_column(pa.chunked_array(chunks))
+    assert column is not None
+    assert column.tolist() == ["450103", np.nan, "450102", "450105", "450105"]
+    assert column.codes.tolist() == [1, -1, 0, 2, 2] and column.codes.dtype == np.int8
+    assert column.categories.tolist() == ["450102", "450103", "450105"]
+
+
 def test_parquet_categories_are_cleaned_like_text(tmp_path: Path) -> None:
     # Categories as some other writer left them: unsorted, with spaces, one blank, two
     # spellings of one code. They load as the same text would (and are checked).
@@ -1045,6 +1060,10 @@ def test_every_character_stripping_removes_is_looked_for_first_and_last() -> Non
             assert not tables_module._nothing_to_strip(_arrow_text(["ab", where.format(c)]))
     assert tables_module._nothing_to_strip(_arrow_text(["450103", "南宁市第一中学", "", None]))
     assert tables_module._nothing_to_strip(_arrow_text([]))
+    many = [f"S{i}" for i in range(70_000)]  # looked at a block of texts at a time
+    assert tables_module._nothing_to_strip(_arrow_text(many))
+    for at in (0, 65_535, 65_536, 69_999):
+        assert not tables_module._nothing_to_strip(_arrow_text([*many[:at], "S\u3000", *many[at:]]))
 
 
 @given(st.lists(st.none() | st.text(st.characters(codec="utf-8"), max_size=4), max_size=8))

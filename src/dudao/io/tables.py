@@ -467,9 +467,9 @@ def _dictionary_column(column: Any) -> pd.Categorical | None:
     dictionary = chunks[0].dictionary
     if dictionary.null_count or any(not c.dictionary.equals(dictionary) for c in chunks[1:]):
         return None
-    codes = np.concatenate(
-        [c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in chunks]
-    ).astype(np.int64, copy=False)
+    # the indices' own integer type: pandas keeps codes in the smallest type that holds
+    # the categories (int32 for half a million), so int64 codes were a copy it narrowed again
+    codes = np.concatenate([c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in chunks])
     try:
         categories = pd.Index(dictionary.to_pandas(), dtype=string_dtype())
         if _strictly_increasing(dictionary) and hasattr(pd.CategoricalDtype, "_from_fastpath"):
@@ -543,24 +543,29 @@ def _nothing_to_strip(text: pd.Series) -> bool:
         if len(chunk) == 0 or data is None:
             continue  # no text at all
         bounds = np.frombuffer(offsets, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
-        starts, ends = (
-            bounds[:-1].astype(np.int64, copy=False),
-            bounds[1:].astype(np.int64, copy=False),
-        )
-        size = ends - starts
-        if not (some := size > 0).all():  # empty texts (and missing ones) have no bytes
-            starts, ends, size = starts[some], ends[some], size[some]
         byte = np.frombuffer(data, dtype=np.uint8)
-        first, last = byte[starts], byte[ends - 1]
-        if (first <= 0x20).any() or (last <= 0x20).any():
-            return False
-        if ((first == 0xC2) | ((first >= 0xE1) & (first <= 0xE3))).any():
-            return False
-        if (byte[ends[size >= 2] - 2] == 0xC2).any():  # the last character's lead byte
-            return False
-        lead = byte[ends[size >= 3] - 3]
-        if ((lead >= 0xE1) & (lead <= 0xE3)).any():
-            return False
+        # a block of texts at a time: the arrays made to look stay small and are reused
+        for lo in range(0, len(bounds) - 1, 1 << 16):
+            if not _nothing_to_strip_in(byte, bounds[lo : lo + (1 << 16) + 1]):
+                return False
+    return True
+
+
+def _nothing_to_strip_in(byte: np.ndarray, bounds: np.ndarray) -> bool:
+    """:func:`_nothing_to_strip` of the texts between consecutive ``bounds`` in ``byte``."""
+    starts, ends = bounds[:-1].astype(np.int64), bounds[1:].astype(np.int64)
+    size = ends - starts
+    if not (some := size > 0).all():  # empty texts (and missing ones) have no bytes
+        starts, ends, size = starts[some], ends[some], size[some]
+    first, last = byte[starts], byte[ends - 1]
+    if (first <= 0x20).any() or (last <= 0x20).any():
+        return False
+    if ((first == 0xC2) | ((first >= 0xE1) & (first <= 0xE3))).any():
+        return False
+    if (byte[ends[size >= 2] - 2] == 0xC2).any():  # the last character's lead byte
+        return False
+    lead = byte[ends[size >= 3] - 3]
+    return not ((lead >= 0xE1) & (lead <= 0xE3)).any()
     return True
 
 
