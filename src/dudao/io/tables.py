@@ -618,7 +618,7 @@ class _Parsed:
     missing: np.ndarray
     bad: np.ndarray  # present but not parseable (bad-int, bad-date, ...)
     text_at: Callable[[int], str]
-    numbers: np.ndarray | None = None  # float view for range checks
+    numbers: np.ndarray | None = None  # the numbers, for range checks (ints as they are)
 
 
 def _parse_str(s: pd.Series) -> _Parsed:
@@ -690,9 +690,7 @@ def _parse_int(s: pd.Series) -> _Parsed:
     if pd.api.types.is_integer_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
         missing = s.isna().to_numpy()
         values = s.to_numpy(dtype=np.int64, na_value=0)
-        return _Parsed(
-            values, missing, np.zeros(len(s), bool), lambda i: str(s.iloc[i]), values.astype(float)
-        )
+        return _Parsed(values, missing, np.zeros(len(s), bool), lambda i: str(s.iloc[i]), values)
     cells = _Cells.of(s)
     if pd.api.types.is_bool_dtype(s.dtype):
         numbers = np.full(len(cells.text), np.nan)
@@ -706,7 +704,7 @@ def _parse_int(s: pd.Series) -> _Parsed:
     values_u = np.where(ok, numbers, 0).astype(np.int64)
     bad = cells.per_row(~ok, False)
     values = cells.per_row(values_u, 0)
-    return _Parsed(values, cells.missing, bad, cells.text_at, values.astype(float))
+    return _Parsed(values, cells.missing, bad, cells.text_at, values)
 
 
 def _parse_float(s: pd.Series) -> _Parsed:
