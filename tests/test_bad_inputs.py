@@ -351,3 +351,29 @@ def test_dataset_units_outside_its_scope_are_named_with_file_and_line(tmp_path: 
         ("out-of-scope", 3, "450305001 某镇 不在数据集范围 450100 之内"),
         ("out-of-scope", 5, "450305002 又一镇 不在数据集范围 450100 之内"),
     ]
+
+
+def test_dataset_units_are_found_at_their_rows_behind_the_plugins_units(tmp_path: Path) -> None:
+    from dudao.io.dataset import load_dataset
+
+    (tmp_path / "dataset.yaml").write_text(
+        "name: 测试\nscope: '450100'\nas_of: 2023-03-01\n", encoding="utf-8"
+    )
+    table = tmp_path / "jurisdictions.csv"
+    rows = "code,name,kind,parent\n450103001,某街道,街道,450103\n450108002,另一镇,镇,450108\n"
+    table.write_text(rows, encoding="utf-8")
+    (tmp_path / "schools.csv").write_text(
+        "school_id,name,stage,ownership,students,county\n", encoding="utf-8"
+    )
+    plugins = load_plugins().hierarchy()
+    _, h = load_dataset(tmp_path, plugins)
+    assert h.origin("450108002") == (str(table), 3)
+    assert h.origin("450100-jingkai") == plugins.origin("450100-jingkai")
+    assert h.origin("450100-jingkai")[0] is not None  # a plugin's unit, from its file
+    assert h.origin("450103") == (None, None)  # dudao's own national tree
+    assert h.subtree("450108").origin("450108002") == (str(table), 3)
+    table.write_text(rows + "450108003,又一镇,镇,450199\n", encoding="utf-8")  # no such parent
+    with pytest.raises(DudaoError) as info:
+        load_dataset(tmp_path, plugins)
+    ((problem),) = info.value.problems
+    assert (problem.code, problem.source, problem.line) == ("unknown-parent", str(table), 4)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections import deque
-from collections.abc import Collection, Iterator
-from functools import partial
+from collections.abc import Collection, Iterator, Mapping
+from functools import cached_property, partial
 from itertools import count, repeat
 from operator import attrgetter
 from pathlib import Path
@@ -237,7 +237,7 @@ def _yaml_or_table(folder: Path, name: str) -> tuple[Path | None, Path | None]:
     return (yaml_file if yaml_file.exists() else None), table_file
 
 
-def _read_units(folder: Path) -> tuple[list[Jurisdiction], dict[str, tuple[str, int | None]]]:
+def _read_units(folder: Path) -> tuple[list[Jurisdiction], Mapping[str, tuple[str, int | None]]]:
     """Units the dataset adds: ``jurisdictions.yaml`` by hand, or a table for bulk."""
     yaml_file, table_file = _yaml_or_table(folder, UNITS.name)
     if yaml_file is not None:
@@ -250,9 +250,29 @@ def _read_units(folder: Path) -> tuple[list[Jurisdiction], dict[str, tuple[str, 
     df = load_table(table_file, UNITS)
     first = 1 if table_file.suffix == ".parquet" else 2
     units = units_from_table(df)
-    rows = zip(repeat(str(table_file)), count(first))  # (file, row), without end
-    origins = dict(zip(map(attrgetter("code"), units), rows, strict=False))
-    return units, origins
+    return units, _TableRows(str(table_file), units, first)
+
+
+class _TableRows(Mapping[str, tuple[str, int]]):
+    """Each of a jurisdictions table's units' (file, row), found when a problem names one:
+    the 37,861 pairs of a national dataset are not made for the case of an error."""
+
+    def __init__(self, source: str, units: list[Jurisdiction], first: int) -> None:
+        self._source, self._units, self._first = source, units, first
+
+    @cached_property
+    def _rows(self) -> dict[str, int]:
+        codes = map(attrgetter("code"), self._units)
+        return dict(zip(codes, count(self._first), strict=False))  # a code twice: its last
+
+    def __getitem__(self, code: str) -> tuple[str, int]:
+        return self._source, self._rows[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
 
 
 def units_from_table(df: pd.DataFrame) -> list[Jurisdiction]:

@@ -46,9 +46,10 @@ from __future__ import annotations
 
 import difflib
 import operator
+from collections import ChainMap
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -144,7 +145,7 @@ class Hierarchy:
         *,
         origins: Mapping[str, SourceLine] | None = None,
     ) -> None:
-        self._build({}, None, units, origins or {})
+        self._build({}, None, units, dict(origins or {}))
 
     def _build(
         self,
@@ -157,7 +158,7 @@ class Hierarchy:
         indexed; or none) and check what the new ones bring: units already checked
         cannot break an invariant among themselves, so extending a tree of thousands
         checks only the units added, and indexes them into ``base``'s order."""
-        self._origins = dict(origins)
+        self._origins = origins
         self._units = dict(valid)
         problems: list[Problem] = []
         given = units if isinstance(units, list | tuple) else list(units)
@@ -585,9 +586,16 @@ class Hierarchy:
     def extend(
         self, units: Iterable[Jurisdiction], *, origins: Mapping[str, SourceLine] | None = None
     ) -> Hierarchy:
-        """A new hierarchy with more units (e.g. those a plugin contributes)."""
+        """A new hierarchy with more units (e.g. those a plugin contributes).
+
+        ``origins`` is read only when a problem or :meth:`origin` names a unit: a dict is
+        copied, any other mapping (a dataset's rows, found on demand) is kept as given and
+        must not change. This tree's origins are looked up behind it, not copied."""
         extended = Hierarchy.__new__(Hierarchy)
-        extended._build(self._units, self, units, {**self._origins, **(origins or {})})
+        added = dict(origins) if isinstance(origins, dict) else origins
+        # read only, which ChainMap's typing (mutable mappings) does not say
+        chain = ChainMap(cast(Any, added), cast(Any, self._origins)) if added else self._origins
+        extended._build(self._units, self, units, chain)
         return extended
 
     @cached_property
