@@ -70,7 +70,7 @@ import threading
 from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import attrs
 
@@ -196,8 +196,9 @@ class _Counting:
         return np.asarray(at, dtype=np.int64) + self.first if np.ndim(at) else at + self.first
 
 
-#: The row number a person sees, per record.
-_Rows = np.ndarray | _Counting
+if TYPE_CHECKING:  # NumPy loads on first use, not when this module is imported
+    #: The row number a person sees, per record.
+    _Rows = np.ndarray | _Counting
 
 
 @attrs.define
