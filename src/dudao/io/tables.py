@@ -1132,7 +1132,8 @@ def _isin(values: pd.Series, codes: Collection[str]) -> np.ndarray:
         at, distinct = np.asarray(values.cat.codes), values.cat.categories
     else:  # each distinct value once (pandas' isin converts the whole set each time)
         at, distinct = pd.factorize(values, use_na_sentinel=True)
-    found: np.ndarray = np.array([c in known for c in distinct] + [False], dtype=bool)[at]
+    # as a list: iterating an Arrow-backed index makes a scalar of each value first
+    found: np.ndarray = np.array([c in known for c in distinct.tolist()] + [False], bool)[at]
     return found
 
 
