@@ -353,23 +353,41 @@ def test_dataset_units_outside_its_scope_are_named_with_file_and_line(tmp_path: 
     ]
 
 
-def test_dataset_units_are_found_at_their_rows_behind_the_plugins_units(tmp_path: Path) -> None:
-    from dudao.io.dataset import load_dataset
+_TOWNSHIP_ROWS = "code,name,kind,parent\n450103001,某街道,街道,450103\n450108002,另一镇,镇,450108\n"
 
-    (tmp_path / "dataset.yaml").write_text(
+
+def _dataset_with_townships(folder: Path) -> Path:
+    """A Nanning dataset whose jurisdictions table adds two townships; the table's path."""
+    (folder / "dataset.yaml").write_text(
         "name: 测试\nscope: '450100'\nas_of: 2023-03-01\n", encoding="utf-8"
     )
-    table = tmp_path / "jurisdictions.csv"
-    rows = "code,name,kind,parent\n450103001,某街道,街道,450103\n450108002,另一镇,镇,450108\n"
-    table.write_text(rows, encoding="utf-8")
-    (tmp_path / "schools.csv").write_text(
+    table = folder / "jurisdictions.csv"
+    table.write_text(_TOWNSHIP_ROWS, encoding="utf-8")
+    (folder / "schools.csv").write_text(
         "school_id,name,stage,ownership,students,county\n", encoding="utf-8"
     )
+    return table
+
+
+@pytest.mark.regional
+def test_dataset_units_are_found_behind_the_plugins_units(tmp_path: Path) -> None:
+    from dudao.io.dataset import load_dataset
+
+    _dataset_with_townships(tmp_path)
+    plugins = load_plugins().hierarchy()
+    _, h = load_dataset(tmp_path, plugins)
+    assert h.origin("450100-jingkai") == plugins.origin("450100-jingkai")
+    assert h.origin("450100-jingkai")[0] is not None  # the Nanning plugin's unit, from its file
+
+
+def test_dataset_units_are_found_at_their_rows(tmp_path: Path) -> None:
+    from dudao.io.dataset import load_dataset
+
+    table = _dataset_with_townships(tmp_path)
+    rows = _TOWNSHIP_ROWS
     plugins = load_plugins().hierarchy()
     _, h = load_dataset(tmp_path, plugins)
     assert h.origin("450108002") == (str(table), 3)
-    assert h.origin("450100-jingkai") == plugins.origin("450100-jingkai")
-    assert h.origin("450100-jingkai")[0] is not None  # a plugin's unit, from its file
     assert h.origin("450103") == (None, None)  # dudao's own national tree
     assert h.subtree("450108").origin("450108002") == (str(table), 3)
     table.write_text(rows + "450108003,又一镇,镇,450199\n", encoding="utf-8")  # no such parent
