@@ -192,45 +192,17 @@ def _findings_json(findings: pd.DataFrame, rows: int = 8192) -> Iterable[bytes]:
 
     encoder = msgspec.json.Encoder(enc_hook=str)
     columns = list(findings.columns)
-    kept: set[float] = set()  # floats seen that rounding leaves as they are
     if all(isinstance(c, str) and c.isidentifier() and not c.startswith("_") for c in columns):
         record: Any = msgspec.defstruct("Finding", columns)
     else:
         record = lambda *row: dict(zip(columns, row, strict=True))  # noqa: E731
     for start in range(0, len(findings), rows):
         part = findings.iloc[start : start + rows]
+        # evidence floats are already shown to 10 decimals (dudao.rules.engine.ten_digits)
         values = [_json_values(part[c]) for c in columns]
-        if "evidence" in columns:  # floats to 10 decimals, as before: 10.1, not 10.100000000000001
-            at = columns.index("evidence")
-            values[at] = [_rounded(e, kept) for e in values[at]]
         # one call per chunk; a raw newline in its output can only separate two records
         lines = encoder.encode_lines(map(record, *values))
         yield lines[:-1].replace(b"\n", b",\n")
-
-
-def _rounded(evidence: Any, kept: set[float] | None = None) -> Any:
-    """An evidence dict with its floats as JSON output has always shown them (pandas'
-    ``double_precision=10``): arithmetic noise such as 10.100000000000001 is not evidence.
-    A dict whose floats that leaves unchanged (nearly all) is returned as it is;
-    ``kept`` remembers such floats (a national check's evidence repeats a few thousand)."""
-    if not isinstance(evidence, dict):
-        return evidence
-    for v in evidence.values():
-        if type(v) is float and (kept is None or v not in kept):
-            if not (v == 0 or (1e-15 <= abs(v) < 1e16 and round(v, 10) == v)):
-                return {k: _ten_digits(v) if type(v) is float else v for k, v in evidence.items()}
-            if kept is not None:
-                kept.add(v)
-    return evidence
-
-
-def _ten_digits(v: float) -> float:
-    """10 decimals; 10 significant digits below 1e-15 and from 1e16 on (pandas' ujson)."""
-    if v != v or v in (float("inf"), float("-inf")):
-        return v
-    if v == 0 or 1e-15 <= abs(v) < 1e16:
-        return round(v, 10)
-    return float(f"{v:.10g}")
 
 
 def _json_values(column: pd.Series) -> list[Any]:

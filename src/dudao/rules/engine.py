@@ -93,7 +93,7 @@ def _plain(col: pd.Series) -> list[Any] | None:
         if isinstance(shown.dtype, pd.StringDtype):  # text needs no conversion
             text[used] = shown.to_numpy(dtype=object)
         else:
-            text[used] = [plain_value(v) for v in shown.to_numpy(dtype=object)]
+            text[used] = _ten_digits_any([plain_value(v) for v in shown.to_numpy(dtype=object)])
         return cast(list[Any], text[codes].tolist())
     if isinstance(col.dtype, pd.StringDtype):
         return cast(list[Any], col.to_numpy(dtype=object, na_value=None).tolist())
@@ -114,9 +114,46 @@ def _plain(col: pd.Series) -> list[Any] | None:
     return None
 
 
+def ten_digits(v: float) -> float:
+    """A float as evidence shows it: 10 decimals (10 significant digits below 1e-15 and
+    from 1e16 on), as JSON output always has (pandas' ``double_precision=10``):
+    arithmetic noise such as 10.100000000000001 is not evidence.
+
+    >>> ten_digits(10.100000000000001), ten_digits(2 / 3), ten_digits(1e20 / 3)
+    (10.1, 0.6666666667, 3.333333333e+19)
+    """
+    if v != v or v in (float("inf"), float("-inf")):
+        return v
+    if v == 0 or 1e-15 <= abs(v) < 1e16:
+        return round(v, 10)
+    return float(f"{v:.10g}")
+
+
+def _ten_digits_all(values: np.ndarray) -> list[Any]:
+    """:func:`ten_digits` of every float of an array, as Python floats (NaN kept). Told
+    in one vectorised test for nearly all: where NumPy's rounding to 10 decimals leaves
+    a value of magnitude below 2**17 (and not below 1e-15) unchanged, Python's correctly
+    rounded ``round`` does too (the value is then within a third of a unit in the 10th
+    decimal of a representable multiple of it), so only the others go through Python."""
+    a = values.astype(np.float64, copy=False)
+    out: list[Any] = a.tolist()
+    with np.errstate(invalid="ignore", over="ignore"):
+        size = np.abs(a)
+        unchanged = (np.round(a, 10) == a) & (size < 2**17) & ((size >= 1e-15) | (a == 0))
+    for i in np.flatnonzero(~unchanged).tolist():
+        out[i] = ten_digits(out[i])
+    return out
+
+
+def _ten_digits_any(values: list[Any]) -> list[Any]:
+    """:func:`ten_digits` of the floats among plain values; the others as they are."""
+    return [ten_digits(v) if type(v) is float else v for v in values]
+
+
 def _evidence(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
     """Evidence dicts for each row, converted a column at a time (tens of thousands of
-    findings would otherwise mean hundreds of thousands of per-value conversions)."""
+    findings would otherwise mean hundreds of thousands of per-value conversions).
+    Floats are shown to 10 decimals (:func:`ten_digits`)."""
     values = []
     for c in columns:
         col = frame[c]
@@ -133,11 +170,11 @@ def _evidence(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
                 else col.to_numpy().tolist()
             )
         elif pd.api.types.is_float_dtype(col.dtype) and not col.hasnans:
-            values.append(col.to_numpy().tolist())
+            values.append(_ten_digits_all(col.to_numpy()))
         elif pd.api.types.is_float_dtype(col.dtype) and col.dtype == np.float64:
-            values.append([None if v != v else v for v in col.to_numpy().tolist()])  # NaN
+            values.append([None if v != v else v for v in _ten_digits_all(col.to_numpy())])
         else:
-            values.append([plain_value(v) for v in col.to_numpy(dtype=object)])
+            values.append(_ten_digits_any([plain_value(v) for v in col.to_numpy(dtype=object)]))
     if not values:
         return [{} for _ in range(len(frame))]
     return list(map(_dict_maker(tuple(columns)), *values))
