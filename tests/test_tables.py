@@ -801,6 +801,58 @@ def test_positions_in_a_few_values_among_many_ids() -> None:
     assert found.tolist() == np.where(codes.isna(), -1, expected).tolist()
 
 
+#: Texts of a few lengths in bytes: NUL (fixed-width bytes hide a trailing one), a byte
+#: past 0x7f, a character of two and one of three bytes.
+_TEXTS = st.text(st.sampled_from("ab\x00\x7f\xff镇"), max_size=4)
+
+
+@given(
+    st.lists(_TEXTS, max_size=30),
+    st.lists(_TEXTS, max_size=30),
+    st.integers(1, 6),
+    st.booleans(),
+    st.data(),
+)
+def test_ids_of_one_length_are_matched_as_pyarrows_index_in_matches(
+    values: list[str], ids: list[str], size: int, sort: bool, data: st.DataObject
+) -> None:
+    """The sort-based lookup among ids of one length in bytes finds what index_in finds:
+    the first equal id, -1 for none (values of other lengths, duplicated ids, unsorted or
+    sorted, chunked or sliced arrays)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from dudao.model.tables import _lookup, _lookup_fixed
+
+    ids = [(t.encode()[:size].ljust(size, b"a")).decode("utf-8", "replace") for t in ids]
+    ids = [t for t in ids if len(t.encode()) == size]  # a cut character changes the length
+    values = list(dict.fromkeys(values + data.draw(st.lists(st.sampled_from(ids or ["x"])))))
+    if sort:
+        ids, values = sorted(ids), sorted(values)
+    cut = data.draw(st.integers(0, 2))
+    b = pa.chunked_array([ids[:cut], ids[cut:]], pa.string())
+    a = pa.array(["pad", *values], pa.large_string())[1:]  # sliced: an offset
+    expected = (
+        pc.index_in(a, value_set=b.combine_chunks()).fill_null(-1).to_numpy(zero_copy_only=False)
+    )
+    found = _lookup_fixed(a, b)
+    assert (found is None) == (not ids)
+    if found is not None:
+        assert found.tolist() == expected.tolist()
+    as_index = pd.Index(values, dtype=string_dtype())
+    assert _lookup(as_index, pd.Index(ids, dtype=string_dtype())).tolist() == expected.tolist()
+
+
+def test_ids_of_several_lengths_are_hashed() -> None:
+    import pyarrow as pa
+
+    from dudao.model.tables import _lookup_fixed
+
+    assert _lookup_fixed(pa.array(["ab"]), pa.array(["ab", "abc"])) is None
+    assert _lookup_fixed(pa.array(["ab"]), pa.array(["ab", None])) is None
+    assert _lookup_fixed(pa.array(["", "ab", None]), pa.array(["ab"])).tolist() == [-1, 0, -1]
+
+
 def test_supervision_topic_is_optional_free_text_stored_as_categories() -> None:
     from dudao.model.tables import SUPERVISIONS
 
