@@ -464,21 +464,22 @@ def _lookup_fixed(a: Any, b: Any) -> np.ndarray | None:
     out = np.full(len(a), -1, dtype=np.intp)
     same = pc.fill_null(pc.equal(pc.binary_length(a), y.dtype.itemsize), False)
     where = np.flatnonzero(same.to_numpy(zero_copy_only=False))
-    x = _fixed_width(a.filter(same)) if len(where) else None
+    x = _fixed_width(a if len(where) == len(a) else a.filter(same)) if len(where) else None
     if x is None:  # no value of that length: none is an id
         return out
     # stable: an id comes right after the equal value, its first occurrence first
     order = np.argsort(np.concatenate([x, y]), kind="stable")
     at = np.flatnonzero((order[:-1] < len(x)) & (order[1:] >= len(x)))
     xi, yi = order[at], order[at + 1] - len(x)
-    equal = x[xi] == y[yi]  # of the same width, equal exactly when their bytes are
+    equal = np.take(x, xi) == np.take(y, yi)
     out[where[xi[equal]]] = yi[equal]
     return out
 
 
 def _fixed_width(texts: Any) -> np.ndarray | None:
-    """A pyarrow text array's texts as NumPy fixed-width bytes, without a copy, when
-    every one has the same length (not 0) in bytes and none is missing; else None."""
+    """A pyarrow text array's texts as NumPy fixed-width raw bytes (compared and sorted as
+    memcmp does), without a copy, when every one has the same length (not 0) in bytes
+    and none is missing; else None."""
     import pyarrow as pa
 
     if texts.type not in (pa.string(), pa.large_string()) or texts.null_count or not len(texts):
@@ -489,7 +490,7 @@ def _fixed_width(texts: Any) -> np.ndarray | None:
     size = int(bounds[1] - bounds[0])
     if size == 0 or not (np.diff(bounds) == size).all():
         return None
-    return np.frombuffer(data, dtype=f"S{size}", count=len(texts), offset=int(bounds[0]))
+    return np.frombuffer(data, dtype=f"V{size}", count=len(texts), offset=int(bounds[0]))
 
 
 def fill_absent(column: Column, n: int) -> Any:
