@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
@@ -124,3 +125,22 @@ def test_required_inspectors_never_decrease_when_schools_are_added(tables, more)
         r0 = evidence(before, "inspector-staffing", county)["required"]
         r1 = evidence(after, "inspector-staffing", county)["required"]
         assert r1 >= r0
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.text(max_size=6),  # any code point: NUL, surrogates, astral planes
+            st.sampled_from(["450103-00001", "450103-00001\0", "450103", "Ｓ1", "s1"]),
+        ),
+        max_size=40,
+    )
+)
+def test_findings_sort_keys_follow_text_order(values: list[str | None]) -> None:
+    """The codes the findings are sorted by order texts as Python does (the code points,
+    trailing NULs included), missing values first, as ``pd.factorize(sort=True)``."""
+    from dudao.rules.engine import _text_order
+
+    column = np.array(values, dtype=object)
+    assert _text_order(column).tolist() == pd.factorize(column, sort=True)[0].tolist()

@@ -283,7 +283,7 @@ def _sorted(found: list[dict[str, np.ndarray]]) -> pd.DataFrame:
     columns = {c: np.concatenate([f[c] for f in found]) for c in FINDING_COLUMNS}
     # a stable sort on integer codes in text order: tens of thousands of strings
     # compared once each, not per pair
-    keys = [pd.factorize(columns[c], sort=True)[0] for c in ("target", "rule", "jurisdiction")]
+    keys = [_text_order(columns[c]) for c in ("target", "rule", "jurisdiction")]
     order = np.lexsort(keys)
     # object columns kept as they are (pandas would make Arrow text of them)
     return pd.DataFrame({c: values[order] for c, values in columns.items()}, dtype=object)
@@ -318,6 +318,25 @@ def _marked_citations(failing: pd.DataFrame, default_cite: str) -> Any:
 def _texts(column: pd.Series) -> np.ndarray:
     """A column's values as text in an object array (what ``astype(str)`` shows)."""
     return cast(np.ndarray, column.astype(str).to_numpy(dtype=object))
+
+
+def _text_order(values: np.ndarray) -> np.ndarray:
+    """Integer codes of an object column in the order of its values (missing: -1), as
+    ``pd.factorize(values, sort=True)`` gives them. Texts are told apart by hashing and
+    only the distinct ones sorted, as fixed-width NumPy text compared in C: sorting
+    74,000 distinct targets as Python strings took three times as long. NumPy text
+    compares code points as Python does, but drops trailing NUL characters: a column
+    with a NUL, or with anything but texts, is sorted as Python objects.
+
+    >>> _text_order(np.array(["b", None, "a", "b", "ab"], dtype=object)).tolist()
+    [2, -1, 0, 2, 1]
+    """
+    codes, distinct = pd.factorize(values)
+    if not all(type(v) is str for v in distinct) or "\0" in "".join(distinct):
+        return cast(np.ndarray, pd.factorize(values, sort=True)[0])
+    rank = np.full(len(distinct) + 1, -1, dtype=np.int64)  # the last: a missing value's
+    rank[np.argsort(np.array(distinct, dtype=str), kind="stable")] = np.arange(len(distinct))
+    return rank[codes]
 
 
 def _objects(values: Any, n: int) -> np.ndarray:
