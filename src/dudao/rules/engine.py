@@ -336,7 +336,7 @@ def _text_order(values: np.ndarray) -> np.ndarray:
         return cast(np.ndarray, pd.factorize(values, sort=True)[0])
     rank = np.full(len(distinct) + 1, -1, dtype=np.int64)  # the last: a missing value's
     rank[np.argsort(np.array(distinct, dtype=str), kind="stable")] = np.arange(len(distinct))
-    return rank[codes]
+    return cast(np.ndarray, rank[codes])
 
 
 def _objects(values: Any, n: int) -> np.ndarray:
