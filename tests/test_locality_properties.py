@@ -170,3 +170,30 @@ def test_a_reform_changes_nothing_outside_its_scope(
     before = run_rules(Context(ds, h, base, DAY, loaded.member_units), only=RULES).findings
     after = run_rules(Context(ds, h, reformed, DAY, loaded.member_units), only=RULES).findings
     assert _outside(before, scope) == _outside(after, scope)
+
+
+@given(
+    st.lists(st.one_of(st.none(), st.sampled_from([*COUNTIES, "999999"])), max_size=30),
+    st.sampled_from(["000000", *SCOPES]),
+    st.sampled_from(["000000", *SCOPES]),
+    st.lists(st.sampled_from(SCOPES), max_size=2),
+)
+def test_rows_within_a_region_are_told_alike_from_categories_and_texts(
+    codes: list[str | None], scope: str, region_scope: str, exclude: list[str]
+) -> None:
+    """A rule's rows in its region and the dataset's scope: the same rows whether the
+    code column is categorical (told per category) or plain text (told per row);
+    missing and unknown codes are in no region."""
+    from dudao.law.book import Region
+
+    ctx = Context(dataset(scope), H, BASE.law_book(H), DAY)
+    region = Region(H, region_scope, tuple(exclude))
+    text = pd.DataFrame({"county": pd.Series(codes, dtype=object), "row": range(len(codes))})
+    as_categories = text.assign(county=text["county"].astype("category"))
+    expected = [
+        i
+        for i, c in enumerate(codes)
+        if c is not None and region.contains(c) and c in H and H.contains(scope, c)
+    ]
+    assert ctx.within(text, "county", region)["row"].tolist() == expected
+    assert ctx.within(as_categories, "county", region)["row"].tolist() == expected

@@ -222,7 +222,8 @@ class RoutineVisits(Rule):
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
         ds = ctx.dataset
         zoned = ds.schools["stage"].isin(ZONED_STAGES).to_numpy()
-        schools = ctx.within(ds.schools, "county", region, zoned)
+        read = ds.schools[["school_id", "name", "county", "zone"]]
+        schools = ctx.within(read, "county", region, zoned)
         start, end = ctx.semester()
         required = ctx.param_column("supervision.visits_per_semester", schools["county"], on=end)
         keep = required.is_set
@@ -336,7 +337,7 @@ class SchoolComprehensiveCycle(Rule):
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
         ds = ctx.dataset
-        schools = ctx.within(ds.schools, "county", region)
+        schools = ctx.within(ds.schools[["school_id", "name", "county"]], "county", region)
         cycle = ctx.param_column("school.comprehensive_cycle_years", schools["county"])
         keep = cycle.is_set
         schools = schools if keep.all() else schools.loc[keep]

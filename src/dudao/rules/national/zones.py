@@ -40,7 +40,8 @@ class ZoneCoverage(Rule):
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
         everywhere = ctx.dataset.schools
         zoned = everywhere["stage"].isin(ZONED_STAGES).to_numpy()
-        schools = ctx.within(everywhere, "county", region, zoned)
+        read = everywhere[["school_id", "name", "county", "zone"]]
+        schools = ctx.within(read, "county", region, zoned)
         zones = ctx.dataset.zones
         # Integer codes, not strings: half a million schools, tens of thousands of zones.
         zone_cat = schools["zone"].array  # categorical
