@@ -345,7 +345,8 @@ class SchoolComprehensiveCycle(Rule):
         county = schools["county"]
 
         sup = ds.supervisions
-        sup = sup.loc[
+        # only the columns read are copied: not the records' ids, say
+        sup = sup[["target", "body", "date"]].loc[
             (
                 (sup["target_kind"] == "school")
                 & (sup["kind"] == "comprehensive")
@@ -427,7 +428,7 @@ class GovernmentSupervised(Rule):
         units = units.loc[keep].reset_index(drop=True)
 
         sup = ctx.dataset.supervisions
-        sup = sup.loc[
+        sup = sup[["target", "body", "kind", "date"]].loc[
             (
                 (sup["target_kind"] == "government")
                 & sup["kind"].isin(["special", "comprehensive"])
@@ -519,8 +520,8 @@ class AnnualComprehensiveSupervision(Rule):
         in_year = (sup["date"] >= pd.Timestamp(year, 1, 1)) & (
             sup["date"] <= pd.Timestamp(year, 12, 31)
         )
-        sup = sup.loc[(in_year & (sup["kind"] == "comprehensive")).to_numpy()]
-        counts = sup["body"].astype(object).value_counts()
+        body = sup["body"].loc[(in_year & (sup["kind"] == "comprehensive")).to_numpy()]
+        counts = body.astype(object).value_counts()
         n = counts.reindex(units.to_numpy(), fill_value=0).to_numpy(dtype=int)
         need = required.numbers()[keep]
         return pd.DataFrame(
