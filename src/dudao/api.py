@@ -19,18 +19,14 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from functools import reduce
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from dudao.errors import DudaoError, Problem
 from dudao.evaluation.extend import materialise
-from dudao.evaluation.measurements import load_dataset as load_measurements
 from dudao.evaluation.model import IndicatorSet
-from dudao.evaluation.national import DERIVED_PREFIXES, evaluate_quality_balanced
 from dudao.evaluation.programmes import check_dataset_programmes
-from dudao.evaluation.score import Evaluation
-from dudao.evaluation.score import evaluate as score_table
 from dudao.io.dataset import collector_paused, dataset_parameters, load_dataset
 from dudao.law.book import Entry, LawBook
 from dudao.law.kinds import Kind
@@ -40,11 +36,18 @@ from dudao.model.dataset import Dataset
 from dudao.model.hierarchy import Hierarchy
 from dudao.model.jurisdiction import Jurisdiction
 from dudao.model.numbers import number
-from dudao.plans.status import PlanReport, measure_loaded
 from dudao.plugins.manager import PluginSet, load_plugins
 from dudao.rules.base import Context
 from dudao.rules.engine import CheckResult, run_rules
 from dudao.rules.national.governance import local_name
+
+if TYPE_CHECKING:
+    from dudao.evaluation.score import Evaluation
+    from dudao.plans.status import PlanReport
+
+# Scoring (dudao.evaluation.score, .national, .measurements) and work-plan measuring
+# (dudao.plans.status) are imported by the functions that use them: `dudao check`
+# imports this module and needs neither.
 
 __all__ = [
     "Loaded",
@@ -137,6 +140,8 @@ def measure_plans(
     A plan is measured in the narrower of its scope and the dataset's, so a
     province's plan run on one city's data counts only that city's units.
     """
+    from dudao.plans.status import measure_loaded
+
     loaded = load(dataset, plugins)
     return measure_loaded(
         loaded.dataset,
@@ -316,6 +321,10 @@ def evaluate(
     >>> ev.set.id, sorted(ev.scores["target"])
     ('preschool_universal', ['450102', '450103', '450123', '450124'])
     """
+    from dudao.evaluation.measurements import load_dataset as load_measurements
+    from dudao.evaluation.national import DERIVED_PREFIXES, evaluate_quality_balanced
+    from dudao.evaluation.score import evaluate as score_table
+
     folder = Path(folder)
     day = as_of or dt.date.today()
     if unit is None:
