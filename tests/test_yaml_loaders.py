@@ -122,3 +122,44 @@ def test_a_date_field_says_why_the_date_is_impossible() -> None:
         with pytest.raises(DudaoError) as err:
             yamlio.structure(doc, DatasetInfo)
         assert str(err.value).startswith(f"d.yaml:3 as_of: {words}")
+
+
+def _tags(node: yaml.Node) -> list[tuple[str, str]]:
+    """Every node's kind and tag, depth first."""
+    out = [(type(node).__name__, node.tag)]
+    if isinstance(node, yaml.SequenceNode):
+        for child in node.value:
+            out += _tags(child)
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            out += _tags(key) + _tags(value)
+    return out
+
+
+@given(st.one_of(st.sampled_from([*TRICKY, "True", "-0", "+1.5", ".5", "1.", "NULL"]), st.text()))
+def test_the_fast_resolver_tags_every_scalar_as_pyyaml_does(value: str) -> None:
+    """libyaml's loader resolves tags with a lookup of its own (_CLoader.resolve):
+    every scalar, quoted or not, and the collections get PyYAML's tag."""
+    assert yamlio._CLoader is not None
+    loader = yamlio._CLoader("")
+    try:
+        for implicit in ((True, False), (False, True), (False, False)):
+            ours = loader.resolve(yaml.ScalarNode, value, implicit)
+            assert ours == yaml.resolver.BaseResolver.resolve(
+                loader, yaml.ScalarNode, value, implicit
+            )
+        for kind in (yaml.SequenceNode, yaml.MappingNode):
+            ours = loader.resolve(kind, None, (True, False))
+            assert ours == yaml.resolver.BaseResolver.resolve(loader, kind, None, (True, False))
+    finally:
+        loader.dispose()
+    # and in a document: the same tags as the pure-Python loader's, node by node
+    text = yamlio.dump({"k": [value, {value: value}]})
+    fast = yamlio._CLoader(text)
+    try:
+        node = fast.get_single_node()
+    finally:
+        fast.dispose()
+    _, pure = _pure(text)
+    assert node is not None and pure is not None
+    assert _tags(node) == _tags(pure)

@@ -218,11 +218,39 @@ StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 # libyaml's parser (when PyYAML has it) with the same resolvers and constructor: plugin
 # folders hold a hundred files, and the pure-Python scanner took ~0.6 s per process.
 _CLoader: type | None = None
+
+#: StrictLoader's implicit resolvers by the first character of a plain scalar, in order.
+_FIRST: dict[str | None, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    first: tuple(pairs) for first, pairs in StrictLoader.yaml_implicit_resolvers.items()
+}
+# what _CLoader.resolve leaves out: resolvers for any first character, and path resolvers
+assert None not in _FIRST and not StrictLoader.yaml_path_resolvers
 if getattr(yaml, "__with_libyaml__", False):
 
     class _CLoader(_NoDuplicateKeys, yaml.CSafeLoader):  # type: ignore[no-redef]
         yaml_implicit_resolvers = StrictLoader.yaml_implicit_resolvers
         yaml_constructors = StrictLoader.yaml_constructors
+
+        # libyaml's composer calls these three for every node (some 11,000 in the
+        # plugins' files). PyYAML's resolve builds a list of candidate resolvers per
+        # call and each looks for path resolvers; StrictLoader has no path resolvers
+        # and no wildcard (None) resolvers, so the same tags come from one lookup.
+        # (test_yaml_loaders compares every tag with PyYAML's own resolve.)
+        def resolve(self, kind: type[yaml.Node], value: str | None, implicit: Any) -> str:
+            if kind is yaml.ScalarNode:
+                if implicit[0]:
+                    assert value is not None  # a scalar's text
+                    for tag, regexp in _FIRST.get(value[:1], ()):
+                        if regexp.match(value):
+                            return tag
+                return _STR
+            return _SEQ if kind is yaml.SequenceNode else _MAP
+
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            pass
+
+        def ascend_resolver(self) -> None:
+            pass
 
 
 _STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map"))
