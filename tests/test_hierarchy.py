@@ -352,3 +352,32 @@ def test_positions_of_a_column_with_many_categories_few_of_them_used() -> None:
     assert (h.positions(column) >= 0).tolist() == [True, False, False, True, True, False, True]
     everything = pd.Series(pd.Categorical(categories))  # every category used: looked up whole
     assert np.array_equal(h.positions(everything), h.positions(np.array(categories, dtype=object)))
+
+
+_DIVISIONS = Hierarchy(load_divisions())
+
+
+@given(
+    st.lists(
+        st.sampled_from([u.code for u in load_divisions()][:200])
+        | st.sampled_from(["999999", "", "450100-x", "1"])
+        | st.none()
+        | st.just(float("nan")),
+        max_size=150,
+    )
+)
+def test_positions_of_python_objects_are_those_of_a_column(codes: list[str]) -> None:
+    """A list of codes (any length: a dataset's units are tens of thousands) is looked up
+    in the tree's dict, as a text column of them is through pandas: the same positions,
+    -1 for an unknown code, None or NaN."""
+    import numpy as np
+    import pandas as pd
+
+    h = _DIVISIONS
+    column = pd.Series(codes, dtype=object)
+    expected = [h._enter.get(c, -1) if isinstance(c, str) else -1 for c in codes]
+    assert h.positions(codes).tolist() == expected
+    assert h.positions(tuple(codes)).tolist() == expected
+    assert h.positions(column).tolist() == expected
+    assert h.positions(np.array(codes, dtype=object)).tolist() == expected
+    assert h.positions(pd.Categorical(codes)).tolist() == expected
