@@ -490,6 +490,8 @@ def check_references(ds: LoadedDataset, folder: Path, hierarchy: Hierarchy) -> l
             hint=f"检查{what}编号，或在对应的表中补上该{what}",
         )
 
+    # a unit column's values and their positions in the tree, where found already
+    looked_up: dict[tuple[str, str], tuple[pd.Series, np.ndarray]] = {}
     refs("schools", "zone", ds.schools["zone"], "zones", "责任区")
     refs("inspectors", "zone", ds.inspectors["zone"], "zones", "责任区")
     if ds.visits is not None:
@@ -501,10 +503,12 @@ def check_references(ds: LoadedDataset, folder: Path, hierarchy: Hierarchy) -> l
         refs("supervisions", "target", targets, "schools", "学校", on_schools.to_numpy())
         # a government is a unit: a code the tree knows (schools are checked above)
         governments = targets.where(ds.supervisions["target_kind"] == "government")
+        at = hierarchy.positions(governments)
+        looked_up["supervisions", "target"] = governments, at
         report(
             "supervisions",
             "target",
-            governments.notna().to_numpy() & (hierarchy.positions(governments) < 0),
+            governments.notna().to_numpy() & (at < 0),
             governments,
             message="督导活动表的对象 '{value}' 不是已知的区划代码（{rows}）",
             code="unknown-code",
@@ -518,23 +522,23 @@ def check_references(ds: LoadedDataset, folder: Path, hierarchy: Hierarchy) -> l
         frame = ds.table(table)
         if frame is None:
             continue
-        values = frame[column]
-        if (table, column) == ("supervisions", "target"):
-            values = values.where(frame["target_kind"] == "government")
-        elif (table, column) == ("programmes", "unit") and ds.provides("schools"):
+        values, pos = looked_up.get((table, column), (frame[column], None))
+        if (table, column) == ("programmes", "unit") and ds.provides("schools"):
             # a unit is a code, or else a school (without schools it cannot be told)
             values = values.where(_unknown(values, ds.schools["school_id"]))
+            pos = hierarchy.positions(values)
             report(
                 table,
                 column,
-                values.notna().to_numpy() & (hierarchy.positions(values) < 0),
+                values.notna().to_numpy() & (pos < 0),
                 values,
                 message="评估认定项目进展表的单位 '{value}' 既不是已知的区划代码，"
                 "也不是学校表中的学校代码（{rows}）",
                 code="unknown-reference",
                 hint="单位写区划代码（县级项目）或学校代码（学校项目）",
             )
-        pos = hierarchy.positions(values)  # once: whether known, and whether inside
+        if pos is None:
+            pos = hierarchy.positions(values)  # once: whether known, and whether inside
         known = pos >= 0
         inside = (pos >= lo) & (pos < hi)
         if (table, column) in MAY_BE_ABOVE_SCOPE:
