@@ -49,3 +49,36 @@ def test_an_unknown_name_of_the_evaluation_package_is_an_attribute_error() -> No
         dudao.evaluation.no_such_name  # noqa: B018
     with pytest.raises(ImportError):
         from dudao.evaluation import no_such_name  # type: ignore[attr-defined] # noqa: F401
+
+
+def test_plugins_adding_no_unit_leave_the_shipped_tree_as_it_is() -> None:
+    """Extending the tree by no unit built and checked a copy of its 3,200 units, once
+    per such plugin; the tree is now the shipped one itself."""
+    from dudao.io.divisions import divisions_hierarchy
+    from dudao.model.jurisdiction import Jurisdiction, JurisdictionKind
+    from dudao.plugins.info import PluginInfo
+    from dudao.plugins.manager import load_plugins
+    from dudao.plugins.markers import hookimpl
+
+    class NoUnits:
+        @hookimpl
+        def dudao_plugin_info(self) -> PluginInfo:
+            return PluginInfo(name="bare", title="无单位", scope="450100")
+
+    class OneUnit(NoUnits):
+        @hookimpl
+        def dudao_plugin_info(self) -> PluginInfo:
+            return PluginInfo(name="dev", title="开发区", scope="450100")
+
+        @hookimpl
+        def dudao_jurisdictions(self) -> list[Jurisdiction]:
+            kind = JurisdictionKind.DEVELOPMENT_ZONE
+            return [Jurisdiction("450100-demo", "演示开发区", kind, "450100")]
+
+    bare = load_plugins(autoload=False, extra={"bare": NoUnits()})
+    assert bare.hierarchy() is divisions_hierarchy()
+    assert [p.state for p in bare] == ["loaded", "loaded"]
+    grown = load_plugins(autoload=False, extra={"bare": NoUnits(), "dev": OneUnit()})
+    assert grown.hierarchy() is not divisions_hierarchy()
+    assert grown.hierarchy().contains("450100", "450100-demo")
+    assert "450100-demo" not in divisions_hierarchy()
