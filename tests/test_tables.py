@@ -974,6 +974,45 @@ def test_codes_told_valid_without_regular_expressions_are_valid(code: str) -> No
     assert _valid_code(code) == (code_form(code) != "invalid")
 
 
+@given(
+    st.lists(st.sampled_from(["450100", "450102", "450103", "450000"]), unique=True),
+    st.lists(
+        st.tuples(
+            st.sampled_from(["450100", "450102", "450103", "450199"]),
+            st.sampled_from(["市教育局", "财政局", "区教育局"]),
+            st.none() | st.sampled_from(["王五", " 赵六 ", ""]),
+        ),
+        max_size=12,
+    ),
+    st.booleans(),
+)
+def test_committees_take_their_members_in_row_order(
+    jurisdictions: list[str], rows: list[tuple[str, str, str | None]], validated: bool
+) -> None:
+    """Each committee's members are the rows of its jurisdiction, in row order (none for a
+    committee without rows; rows of a jurisdiction without a committee belong to none),
+    from a loaded table's categories or from plain text columns alike."""
+    from dudao.io.dataset import committees_from_tables
+    from dudao.model.bodies import Membership
+    from dudao.model.tables import COMMITTEE_MEMBERS, COMMITTEES
+
+    committees = pd.DataFrame({"jurisdiction": jurisdictions, "name": "委员会"})
+    committees = validate_table(committees, COMMITTEES, source="c")
+    members = pd.DataFrame(rows, columns=["jurisdiction", "unit", "liaison"], dtype=object)
+    if validated:  # categories, and liaisons stripped (blank: none)
+        members = validate_table(members, COMMITTEE_MEMBERS, source="m")
+        rows = [(code, unit, (liaison or "").strip() or None) for code, unit, liaison in rows]
+    made = committees_from_tables(committees, members)
+    assert [c.jurisdiction for c in made] == jurisdictions
+    for committee in made:
+        expected = [
+            Membership(unit, liaison)
+            for code, unit, liaison in rows
+            if code == committee.jurisdiction
+        ]
+        assert list(committee.members) == expected
+
+
 def test_committees_from_tables_make_the_memberships_membership_makes() -> None:
     from dudao.io.dataset import committees_from_tables
     from dudao.model.bodies import Committee, Membership, Officer

@@ -353,16 +353,18 @@ def committees_from_tables(
     committees: pd.DataFrame, members: pd.DataFrame
 ) -> tuple[Committee, ...]:
     """Committees from one row each plus their member units (one row per membership)."""
-    codes = members["jurisdiction"].astype(object).to_numpy()
-    order = np.argsort(codes, kind="stable")
-    codes = codes[order]
-    units = members["unit"].astype(object).to_numpy()[order].tolist()
-    liaisons = members["liaison"].astype(object).to_numpy()[order]
-    liaisons[[not isinstance(lz, str) for lz in liaisons]] = None
+    # grouped by the jurisdictions' category codes, not their texts (63,000 of them)
+    jurisdiction = pd.Categorical(members["jurisdiction"])
+    order = np.argsort(jurisdiction.codes, kind="stable")
+    codes = jurisdiction.codes[order]
+    unit = pd.Categorical(members["unit"])  # a few names: each row takes its category's
+    units = np.append(np.asarray(unit.categories, dtype=object), np.nan)[unit.codes[order]]
+    liaisons = members["liaison"].to_numpy(dtype=object, na_value=None)[order]
     # every membership once, in committee order; each committee takes its slice
-    everyone = _memberships(units, liaisons.tolist())
+    everyone = _memberships(units.tolist(), liaisons.tolist())
     rows = committees.astype(object)
-    wanted = rows["jurisdiction"].to_numpy()
+    wanted = jurisdiction.categories.get_indexer(rows["jurisdiction"])
+    wanted[wanted < 0] = len(jurisdiction.categories)  # no members: a code no row has
     starts = np.searchsorted(codes, wanted, "left").tolist()
     ends = np.searchsorted(codes, wanted, "right").tolist()
     out = []
