@@ -82,3 +82,40 @@ def test_plugins_adding_no_unit_leave_the_shipped_tree_as_it_is() -> None:
     assert grown.hierarchy() is not divisions_hierarchy()
     assert grown.hierarchy().contains("450100", "450100-demo")
     assert "450100-demo" not in divisions_hierarchy()
+
+
+def test_the_collector_is_paused_while_a_command_loads_and_runs_again_for_it() -> None:
+    """main() pauses the cycle collector for the command's imports, then freezes what
+    they made and lets it run: a command runs with the collector on, as before."""
+    code = (
+        "import gc, sys\n"
+        "import dudao.cli as cli\n"
+        "seen = {}\n"
+        "original = cli.load_command\n"
+        "def load(name):\n"
+        "    seen['loading'] = gc.isenabled()\n"
+        "    return original(name)\n"
+        "cli.load_command = load\n"
+        "sys.argv = ['dudao', 'schema', 'committee']\n"
+        "try:\n"
+        "    cli.main()\n"
+        "except SystemExit as e:\n"
+        "    assert not e.code, e.code\n"
+        "finally:\n"
+        "    print(seen['loading'], gc.isenabled(), gc.get_freeze_count() > 0, file=sys.stderr)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stderr.split() == ["False", "True", "True"]
+
+
+def test_a_command_run_in_process_leaves_the_collector_as_it_was() -> None:
+    import gc
+
+    from click.testing import CliRunner
+
+    from dudao.cli import cli
+
+    assert gc.isenabled()
+    result = CliRunner().invoke(cli, ["schema", "committee"])
+    assert result.exit_code == 0
+    assert gc.isenabled()
