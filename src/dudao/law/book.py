@@ -38,7 +38,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -131,9 +131,12 @@ class Region:
         return not any(h.contains(x, code) for x in self.exclude)
 
     def mask(self, codes: Sequence[str] | pd.Series) -> np.ndarray:
-        """Vectorised :meth:`contains` over a column of codes."""
-        pos = self.hierarchy.positions(codes)
-        return self.mask_positions(pos)
+        """Vectorised :meth:`contains` over a column of codes; a categorical column's
+        told once per category (a few thousand counties, not half a million schools)."""
+        if isinstance(codes, pd.Series) and isinstance(codes.dtype, pd.CategoricalDtype):
+            inside = self.mask_positions(self.hierarchy.positions(codes.cat.categories))
+            return cast(np.ndarray, np.append(inside, False)[np.asarray(codes.cat.codes)])
+        return self.mask_positions(self.hierarchy.positions(codes))
 
     def mask_positions(self, pos: np.ndarray) -> np.ndarray:
         lo, hi = self.hierarchy.span(self.scope)

@@ -200,20 +200,10 @@ class Context:
         once, whatever the masks (never when every row is kept): pass only the columns
         the rule reads (``frame[[...]]``), since each one is copied."""
         codes = frame[column]
-        if isinstance(codes.dtype, pd.CategoricalDtype):
-            # told once per category (a few thousand counties), not per row (half a million)
-            inside = self._inside(pd.Series(codes.cat.categories), region)
-            keep = np.append(inside, False)[np.asarray(codes.cat.codes)]  # missing: -1
-        else:
-            keep = self._inside(codes, region)
+        keep = region.mask(codes) & Region(self.hierarchy, self.scope).mask(codes)
         if also is not None:
             keep &= also
         return frame if keep.all() else frame.loc[keep]  # no copy of a national table
-
-    def _inside(self, codes: pd.Series, region: Region) -> np.ndarray:
-        """Whether each code lies in ``region`` and the dataset's scope."""
-        pos = self.hierarchy.positions(codes)
-        return region.mask_positions(pos) & Region(self.hierarchy, self.scope).mask_positions(pos)
 
     def param(self, id: str, code: str, on: dt.date | None = None) -> Entry | None:
         """The parameter entry governing ``code`` on ``on`` (default: the as-of date).
