@@ -131,3 +131,23 @@ def test_rounding_agrees_on_decimals_near_every_magnitude(mantissa: int, shift: 
     NumPy's rounding (multiply, round, divide) could disagree with Python's."""
     v = mantissa / 10**shift
     assert repr(_ten_digits_all(np.array([v]))[0]) == repr(ten_digits(v))
+
+
+@pytest.mark.parametrize("rows", [1, 2, 8192])
+def test_missing_values_of_every_kind_print_as_null(rows: int) -> None:
+    """None, NaN, pd.NA, NaT and NumPy's NaT in a findings column are all null, in
+    object, string and categorical columns alike; other values print as themselves."""
+    missing = [None, float("nan"), np.float64("nan"), pd.NA, pd.NaT, np.datetime64("NaT")]
+    frame = pd.DataFrame(
+        {
+            "target_name": pd.Series([*missing, "学校"], dtype=object),
+            "target": pd.Series([None] * len(missing) + ["S1"], dtype="string"),
+            "jurisdiction": pd.Series([None] * len(missing) + ["450103"], dtype="category"),
+            "evidence": pd.Series([*missing, {"n": 1}], dtype=object),
+        }
+    )
+    got = _streamed(frame, rows)
+    assert [r["target_name"] for r in got] == [None] * len(missing) + ["学校"]
+    assert [r["target"] for r in got] == [None] * len(missing) + ["S1"]
+    assert [r["jurisdiction"] for r in got] == [None] * len(missing) + ["450103"]
+    assert [r["evidence"] for r in got] == [None] * len(missing) + [{"n": 1}]

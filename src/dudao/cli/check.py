@@ -190,7 +190,7 @@ def _findings_json(findings: pd.DataFrame, rows: int = 8192) -> Iterable[bytes]:
     lines (newlines inside texts are escaped, so a record is one line)."""
     import msgspec
 
-    encoder = msgspec.json.Encoder(enc_hook=str)
+    encoder = msgspec.json.Encoder(enc_hook=_json_other)
     columns = list(findings.columns)
     if all(isinstance(c, str) and c.isidentifier() and not c.startswith("_") for c in columns):
         record: Any = msgspec.defstruct("Finding", columns)
@@ -205,14 +205,18 @@ def _findings_json(findings: pd.DataFrame, rows: int = 8192) -> Iterable[bytes]:
         yield lines[:-1].replace(b"\n", b",\n")
 
 
+def _json_other(value: Any) -> Any:
+    """What msgspec cannot encode itself: a missing value (pd.NA, NaT) as null, anything
+    else as its text. (NaN and None it writes as null.)"""
+    missing = pd.isna(value)
+    return None if missing is True or missing is np.True_ else str(value)
+
+
 def _json_values(column: pd.Series) -> list[Any]:
-    """A findings column as plain values for JSON: missing values None, dates ISO text."""
+    """A findings column as plain values for JSON: dates ISO text; missing values are
+    written as null (:func:`_json_other`), with no pass over every value to find them."""
     if column.dtype == object or isinstance(column.dtype, pd.StringDtype | pd.CategoricalDtype):
-        values = column.to_numpy(dtype=object)
-        missing = pd.isna(values)
-        if missing.any():
-            values = np.where(missing, None, values)
-        return list(values.tolist())
+        return list(column.to_numpy(dtype=object).tolist())
     if pd.api.types.is_datetime64_any_dtype(column.dtype):
         text = column.dt.strftime("%Y-%m-%d").astype(object)
         return list(text.where(column.notna(), None).tolist())
