@@ -975,6 +975,26 @@ def test_codes_told_valid_without_regular_expressions_are_valid(code: str) -> No
 
 
 @given(
+    st.lists(
+        st.text(st.sampled_from("0123456789-az\n٣０"), max_size=11)
+        | st.text(st.sampled_from("0123456789"), min_size=5, max_size=10),
+        max_size=5,
+    )
+)
+def test_a_column_of_digit_codes_is_valid_as_each_code_is(codes: list[str]) -> None:
+    """The one-pass test of a text column passes only codes each found valid, and passes
+    a column of 6- and 9-digit codes."""
+    from dudao.io.dataset import _digit_codes, _valid_code
+
+    column = pd.Series(codes, dtype=string_dtype())
+    if _digit_codes(column):
+        assert all(_valid_code(c) for c in codes)
+    digits = all(c.isascii() and c.isdigit() and len(c) in (6, 9) for c in codes)
+    assert _digit_codes(column) == (digits and bool(codes))  # none: not told
+    assert not _digit_codes(pd.Series([*codes, None], dtype=string_dtype()))
+
+
+@given(
     st.lists(st.sampled_from(["450100", "450102", "450103", "450000"]), unique=True),
     st.lists(
         st.tuples(
