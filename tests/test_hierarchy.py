@@ -381,3 +381,34 @@ def test_positions_of_python_objects_are_those_of_a_column(codes: list[str]) -> 
     assert h.positions(column).tolist() == expected
     assert h.positions(np.array(codes, dtype=object)).tolist() == expected
     assert h.positions(pd.Categorical(codes)).tolist() == expected
+
+
+@given(
+    st.sampled_from(["450103", "45010٣"]),
+    st.text(st.sampled_from("0123456789٣"), min_size=6, max_size=6),
+    st.text(st.sampled_from("0123456789٣"), min_size=3, max_size=3),
+    st.booleans(),
+)
+def test_a_township_under_a_county_is_checked_as_prefix_problem_checks(
+    county: str, prefix: str, rest: str, own_prefix: bool
+) -> None:
+    """The township test the check makes without calling _prefix_problem (9 digits under
+    a 6-character code they start with) agrees with it: passed exactly when it finds no
+    problem, reported as it says otherwise (any Unicode decimal digits)."""
+    from dudao.model.hierarchy import _prefix_problem
+
+    units = [
+        NATION,
+        Jurisdiction("450000", "广西", K.AUTONOMOUS_REGION, "000000"),
+        Jurisdiction("450100", "南宁市", K.PREFECTURE_CITY, "450000"),
+        Jurisdiction(county, "县", K.DISTRICT, "450100"),
+    ]
+    township = Jurisdiction((county if own_prefix else prefix) + rest, "镇", K.TOWN, county)
+    base = Hierarchy(units)
+    why = _prefix_problem(township, units[-1])
+    if why is None:
+        assert township.code in base.extend([township])
+    else:
+        with pytest.raises(DudaoError) as info:
+            base.extend([township])
+        assert [p.message for p in info.value.problems] == [why]

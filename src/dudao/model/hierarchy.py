@@ -227,6 +227,9 @@ class Hierarchy:
                         "检查 kind 与 parent 是否填错",
                     )
                 )
+            code, pcode = unit.code, parent.code
+            if len(code) == 9 and len(pcode) == 6 and code.startswith(pcode) and code.isdecimal():
+                continue  # a township of its county's code, as almost all are: no call
             why = _prefix_problem(unit, parent)
             if why:
                 found.append(self._problem(unit.code, why, "code-prefix", "检查代码或上级是否填错"))
