@@ -120,3 +120,21 @@ def test_coverage_in_the_simulation_table_is_a_percentage() -> None:
     final = rows[-1]  # the dynamic table comes last; its last column is the coverage
     coverage = final.rstrip(" │").rsplit("│", 1)[-1]  # "93.75%" (the interval wraps below)
     assert re.fullmatch(r"\d+(\.\d+)?%( \[.*)?", coverage.strip()), final
+
+
+@given(
+    st.one_of(
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.integers(-(2**60), 2**60).map(float),  # integral floats, below and above 2**53
+    ),
+    st.integers(0, 8),
+    st.booleans(),
+)
+def test_a_float_prints_as_its_decimal_digits(value: float, digits: int, thousands: bool) -> None:
+    """Integral floats (printed as integers) and remembered texts of others print as the
+    decimal rounding of the float's shortest repr does: -0.0 as 0, 1e20 in full."""
+    from dudao.model.numbers import _text
+
+    assert number(value, digits, thousands=thousands) == _text(
+        Decimal(repr(value)), digits, thousands
+    )

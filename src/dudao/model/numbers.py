@@ -13,6 +13,7 @@ Floating point leaves traces no official would write: 40 − 32.3 is
 
 from __future__ import annotations
 
+import functools
 import math
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from numbers import Integral, Real
@@ -39,15 +40,23 @@ def number(x: Any, digits: int = 6, *, thousands: bool = False) -> str:
     """
     if x is None:
         return MISSING
-    if isinstance(x, Integral) and not isinstance(x, bool):
+    if type(x) is int or (isinstance(x, Integral) and not isinstance(x, bool)):
         return f"{int(x):,}" if thousands else str(int(x))
-    if not isinstance(x, Real):
+    if not isinstance(x, float | Real):  # float first: the ABC's check is slow
         raise TypeError(f"number() needs a real number, not {type(x).__name__}")
     f = float(x)
     if math.isnan(f):
         return MISSING
     if math.isinf(f):
         return "∞" if f > 0 else "-∞"
+    if f.is_integer() and abs(f) < 2**53:  # its digits exactly (no "-0"): 40.0 is 40
+        return f"{int(f):,}" if thousands else str(int(f))
+    return _float_text(f, digits, thousands)
+
+
+@functools.lru_cache(maxsize=4096)
+def _float_text(f: float, digits: int, thousands: bool) -> str:
+    # messages of tens of thousands of findings repeat a few thousand values
     return _text(Decimal(repr(f)), digits, thousands)
 
 

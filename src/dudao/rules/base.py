@@ -323,6 +323,17 @@ class Rule(abc.ABC):
         return f"<Rule {self.id}>"
 
 
+def day_text(x: Any) -> str:
+    """A date, timestamp or date text as ISO text for a message: 2023-01-31.
+
+    >>> day_text(dt.date(2023, 1, 31)), day_text(pd.Timestamp("2023-01-31 08:00"))
+    ('2023-01-31', '2023-01-31')
+    """
+    if type(x) is dt.date:  # as evidence holds them: no Timestamp to make
+        return x.isoformat()
+    return cast(str, pd.Timestamp(x).date().isoformat())
+
+
 def as_dates(values: Any) -> np.ndarray:
     """Dates and timestamps as ``datetime.date`` objects, None where missing (evidence
     shows them as ISO text or null; a NaT would print as the text 'NaT'). Half a million

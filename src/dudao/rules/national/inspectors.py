@@ -42,6 +42,7 @@ from dudao.rules.base import (
     Rule,
     as_dates,
     citation_column,
+    day_text,
     empty_checks,
     row_citations,
 )
@@ -54,8 +55,7 @@ MEASURES_ISSUED = dt.date(2016, 7, 29)  # 教督〔2016〕2号 印发日期 (in 
 # ------------------------------------------------------------------- helpers
 
 
-def _day(x: Any) -> str:
-    return cast(str, pd.Timestamp(x).date().isoformat())
+_day = day_text
 
 
 def _dates(values: Any) -> np.ndarray:

@@ -43,6 +43,7 @@ from dudao.rules.base import (
     Rule,
     as_dates,
     citation_column,
+    day_text,
     empty_checks,
     first_and_inverse,
     row_citations,
@@ -57,8 +58,7 @@ SEMESTER_BASIS = "学期起止为约定（秋季学期9月1日至次年1月31日
 # ------------------------------------------------------------------- helpers
 
 
-def _day(x: Any) -> str:
-    return cast(str, pd.Timestamp(x).date().isoformat())
+_day = day_text
 
 
 def _category_codes(s: pd.Series) -> tuple[np.ndarray, pd.Index]:
