@@ -355,8 +355,10 @@ class CommitteeComposition(Rule):
             or _canonical(catalogue, c.office_host) != _canonical(catalogue, expected)
         ):
             missing.append("office_host")
-        present = {_canonical(catalogue, m.unit) for m in c.members}
         wanted = [] if required is None or not required.value else required.value
+        # the members' names are compared only where some units are required (not
+        # nationally: thousands of committees' members)
+        present = {_canonical(catalogue, m.unit) for m in c.members} if wanted else set()
         absent = [
             u for u in dict.fromkeys(_canonical(catalogue, w) for w in wanted) if u not in present
         ]
