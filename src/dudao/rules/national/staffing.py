@@ -28,7 +28,8 @@ def serving(ctx: Context) -> pd.DataFrame:
     day = pd.Timestamp(ctx.as_of)
     current = (ins["term_start"] <= day) & (ins["term_end"].isna() | (ins["term_end"] >= day))
     found = ins.loc[current.to_numpy()]
-    _SERVING[:] = [e for e in _SERVING[-1:] if e[0]() is not None]
+    # a few kept: regions' rules read their own copies, and the country's must survive them
+    _SERVING[:] = [e for e in _SERVING[-3:] if e[0]() is not None]
     _SERVING.append((weakref.ref(ins), ctx.as_of, found))
     return found.copy(deep=False)
 
