@@ -843,6 +843,21 @@ def test_ids_of_one_length_are_matched_as_pyarrows_index_in_matches(
     assert _lookup(as_index, pd.Index(ids, dtype=string_dtype())).tolist() == expected.tolist()
 
 
+@given(st.lists(st.tuples(_TEXTS, st.booleans()), max_size=12), st.booleans())
+def test_ids_are_told_distinct_as_pandas_tells_them(
+    rows: list[tuple[str, bool]], same_length: bool
+) -> None:
+    """Ids of one length in bytes, told distinct by sorting them as bytes, are distinct
+    exactly when pandas finds them unique (present rows only); other ids as before."""
+    values = [t.encode()[:2].ljust(2, b"a").decode("utf-8", "replace") for t, _ in rows]
+    if not same_length:
+        values = [t for t, _ in rows]
+    present = np.array([p for _, p in rows], dtype=bool)
+    column = pd.Series(values, dtype=string_dtype())
+    expected = column[present].is_unique
+    assert tables_module._all_distinct(column.array, present) == expected
+
+
 def test_ids_of_several_lengths_are_hashed() -> None:
     import pyarrow as pa
 

@@ -84,6 +84,7 @@ from dudao.model.tables import (
     Column,
     TableSpec,
     fill_absent,
+    fixed_width_bytes,
     string_dtype,
 )
 
@@ -1118,8 +1119,13 @@ def _all_distinct(values: Any, present: np.ndarray) -> bool:
         try:
             import pyarrow as pa
 
-            if _strictly_increasing(pa.array(values.array)):  # ids written in order
+            arrow = pa.array(values.array)
+            if _strictly_increasing(arrow):  # ids written in order
                 return True
+            fixed = fixed_width_bytes(arrow)
+            if fixed is not None:  # ids of one form: repeats side by side once sorted as bytes
+                ordered = np.sort(fixed, kind="stable")  # stable: fast on runs in order
+                return bool((ordered[1:] != ordered[:-1]).all())
         except (ImportError, TypeError, ValueError):
             pass
     return bool(values.is_unique)

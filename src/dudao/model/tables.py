@@ -47,6 +47,7 @@ __all__ = [
     "Column",
     "TableSpec",
     "fill_absent",
+    "fixed_width_bytes",
     "positions_in",
     "string_dtype",
 ]
@@ -457,14 +458,14 @@ def _lookup_fixed(a: Any, b: Any) -> np.ndarray | None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    y = _fixed_width(b.combine_chunks() if isinstance(b, pa.ChunkedArray) else b)
+    y = fixed_width_bytes(b)
     if y is None:
         return None
     a = a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
     out = np.full(len(a), -1, dtype=np.intp)
     same = pc.fill_null(pc.equal(pc.binary_length(a), y.dtype.itemsize), False)
     where = np.flatnonzero(same.to_numpy(zero_copy_only=False))
-    x = _fixed_width(a if len(where) == len(a) else a.filter(same)) if len(where) else None
+    x = fixed_width_bytes(a if len(where) == len(a) else a.filter(same)) if len(where) else None
     if x is None:  # no value of that length: none is an id
         return out
     # stable: an id comes right after the equal value, its first occurrence first
@@ -476,12 +477,14 @@ def _lookup_fixed(a: Any, b: Any) -> np.ndarray | None:
     return out
 
 
-def _fixed_width(texts: Any) -> np.ndarray | None:
+def fixed_width_bytes(texts: Any) -> np.ndarray | None:
     """A pyarrow text array's texts as NumPy fixed-width raw bytes (compared and sorted as
-    memcmp does), without a copy, when every one has the same length (not 0) in bytes
-    and none is missing; else None."""
+    memcmp does; a chunked array's chunks joined, else without a copy), when every one
+    has the same length (not 0) in bytes and none is missing; else None."""
     import pyarrow as pa
 
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
     if texts.type not in (pa.string(), pa.large_string()) or texts.null_count or not len(texts):
         return None
     _, offsets, data = texts.buffers()
