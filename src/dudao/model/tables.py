@@ -373,7 +373,8 @@ def positions_in(values: pd.Series | pd.Index, ids: pd.Series | pd.Index) -> np.
 
     Joins of a loaded table's code columns: each distinct value is looked up once (a
     categorical column's categories; identical categories and ids need no lookup), with
-    pyarrow's hash join where installed (several times pandas' on text).
+    pyarrow installed: one sort of both as bytes where the ids have one length in bytes,
+    as a table's do, else pyarrow's hash join (several times pandas' on text).
 
     >>> ids = pd.Series(["s1", "s2", "s3"])
     >>> positions_in(pd.Series(["s3", None, "s9", "s1", "s3"]), ids).tolist()
