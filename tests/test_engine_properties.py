@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -144,3 +145,30 @@ def test_findings_sort_keys_follow_text_order(values: list[str | None]) -> None:
 
     column = np.array(values, dtype=object)
     assert _text_order(column).tolist() == pd.factorize(column, sort=True)[0].tolist()
+
+
+@given(
+    st.lists(st.one_of(st.none(), st.text(max_size=4), st.integers(0, 3)), max_size=20),
+    st.sampled_from(["category", "category-of-str"]),
+)
+def test_findings_texts_of_a_categorical_are_what_astype_str_shows(
+    values: list[Any], kind: str
+) -> None:
+    """A categorical column's texts in a finding (its target, jurisdiction, citation)
+    are its values as ``astype(str)`` shows them, missing values as NaN, whether its
+    categories are texts (taken by code) or not."""
+    from dudao.rules.engine import _texts
+
+    if kind == "category-of-str":
+        values = [None if v is None else str(v) for v in values]
+        column = pd.Series(
+            values,
+            dtype=pd.CategoricalDtype(
+                pd.Index(sorted({v for v in values if v is not None}), dtype="str")
+            ),
+        )
+    else:
+        column = pd.Series(values, dtype=object).astype("category")
+    got, want = _texts(column), column.astype(str).to_numpy(dtype=object)
+    assert [type(v) for v in got] == [type(v) for v in want]
+    assert [v for v in got if v == v] == [v for v in want if v == v]

@@ -299,23 +299,36 @@ def _marked_citations(failing: pd.DataFrame, default_cite: str) -> Any:
     """Each failing row's citation; a row that rests on a sample value (its
     ``sample_parameters`` evidence) says so beside it, never citing a document alone
     for a number the document does not give."""
-    cites: Any = (
-        failing["citation"].astype(str).replace("", default_cite).array
-        if "citation" in failing
-        else default_cite
-    )
+    if "citation" in failing:
+        cites: Any = _texts(failing["citation"])
+        cites = np.where(cites == "", np.array(default_cite, dtype=object), cites)
+    else:
+        cites = default_cite
     if "sample_parameters" not in failing:
         return cites
     sample = failing["sample_parameters"].fillna(False).astype(bool).to_numpy()
     if not sample.any():
         return cites
-    out = pd.Series(cites if not isinstance(cites, str) else [cites] * len(failing), dtype=object)
+    out = (
+        np.array(cites, dtype=object)
+        if not isinstance(cites, str)
+        else np.full(len(failing), cites, dtype=object)
+    )
     out[sample] = [sample_citation(c, True, rests_on=True) for c in out[sample]]
-    return out.array
+    return out
 
 
 def _texts(column: pd.Series) -> np.ndarray:
-    """A column's values as text in an object array (what ``astype(str)`` shows)."""
+    """A column's values as text in an object array (what ``astype(str)`` shows). A
+    categorical of texts has its few categories converted and taken by its codes, not
+    a text made for every row."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        categories = column.cat.categories
+        if isinstance(categories.dtype, pd.StringDtype) or (
+            categories.dtype == object and pd.api.types.infer_dtype(categories) == "string"
+        ):
+            texts = np.append(categories.to_numpy(dtype=object), np.nan)  # missing: -1
+            return cast(np.ndarray, texts[np.asarray(column.cat.codes)])
     return cast(np.ndarray, column.astype(str).to_numpy(dtype=object))
 
 
