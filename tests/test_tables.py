@@ -1252,3 +1252,16 @@ def test_typed_dates_are_floored_to_their_day_also_before_1970() -> None:
     days = validate_table(frame, VISITS, source="v")["date"]
     assert str(days.dtype) == "datetime64[s]"
     assert days.astype(str).tolist() == ["1969-12-31", "2022-05-01"]
+
+
+def test_references_to_ids_that_are_a_columns_very_categories_are_all_known() -> None:
+    from dudao.io.dataset import _unknown
+
+    ids = pd.Series(["s1", "s2"], dtype=string_dtype())
+    categories = pd.Index(["s1", "s2"], dtype=string_dtype())
+    same = pd.Series(pd.Categorical(["s2", None, "s1"], categories=categories))
+    assert _unknown(same, ids).tolist() == [False, False, False]
+    other = pd.Series(pd.Categorical(["s2", None, "s3"], categories=["s1", "s2", "s3"]))
+    assert _unknown(other, ids).tolist() == [False, False, True]
+    reordered = pd.Series(pd.Categorical(["s2", "s1"], categories=["s2", "s1"]))
+    assert _unknown(reordered, ids).tolist() == [False, False]

@@ -469,6 +469,11 @@ def committees_to_tables(committees: tuple[Committee, ...]) -> tuple[pd.DataFram
 
 
 def _unknown(values: pd.Series, known: pd.Index | pd.Series) -> np.ndarray:
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        categories = values.cat.categories
+        if len(categories) == len(known) and categories.equals(pd.Index(known)):
+            # the ids are the very categories (the visits' schools): none is unknown
+            return np.zeros(len(values), dtype=bool)
     present: np.ndarray = values.notna().to_numpy()
     return present & (positions_in(values, known) < 0)
 

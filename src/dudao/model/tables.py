@@ -432,6 +432,9 @@ def _lookup(distinct: pd.Index, ids: pd.Index) -> np.ndarray:
     if a.type not in text or b.type not in text:  # only text is joined by pyarrow
         return cast(np.ndarray, ids.get_indexer(distinct))
     a, b = a.cast(pa.large_string()), b.cast(pa.large_string())
+    found = _lookup_fixed(a, b)  # first: values of another length need no lookup at all
+    if found is not None:
+        return found
     if 4 * len(a) <= len(b):
         # a few values among many ids (a programme's units among half a million school
         # codes): hashing the few and probing the ids once is several times faster than
@@ -442,9 +445,6 @@ def _lookup(distinct: pd.Index, ids: pd.Index) -> np.ndarray:
         out = np.full(len(a), -1, dtype=np.intp)
         out[values] = hit[first]
         return out
-    found = _lookup_fixed(a, b)
-    if found is not None:
-        return found
     found = pc.index_in(a, value_set=b)
     return cast(np.ndarray, found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp))
 
