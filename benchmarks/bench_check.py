@@ -248,11 +248,14 @@ def single(folder: str) -> None:
     try:
         start, cpu = time.perf_counter(), time.process_time()
         # as the command line does: the tables decode while the plugins load, and the
-        # cycle collector is paused
-        with dataset_module.reading_dataset_ahead(folder):
+        # cycle collector is paused from the plugins to the findings
+        with (
+            dataset_module.reading_dataset_ahead(folder),
+            dataset_module.collector_paused(freeze=True),
+        ):
             plugins = timing("plugins", load_plugins)()
             Hierarchy.extend = timing("load: Hierarchy.extend", extend)  # type: ignore[method-assign]
-            result = check(folder, plugins, pause_collector=True)
+            result = check(folder, plugins)
         wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     finally:
         api_module.load_dataset, api_module.run_rules = load, rules

@@ -258,3 +258,20 @@ def test_findings_are_counted_under_the_units_directly_below_the_scope() -> None
         ["柳州市（450200）", "0", "0", "1"],
         ["区划代码不明", "1", "0", "0"],
     ]
+
+
+@pytest.mark.parametrize(("args", "code"), [([], 1), (["--exit-zero"], 0)])
+def test_a_check_process_ends_at_once_with_all_its_output(args: list[str], code: int) -> None:
+    """`dudao check` ends its process without the interpreter's teardown once its output
+    is written: every finding is there, the exit status is the check's (1 with errors
+    unless --exit-zero), and stderr holds no traceback."""
+    import sys
+
+    exe = Path(sys.executable).parent / "dudao"
+    run_ = subprocess.run(
+        [str(exe), "check", "--format", "json", *args], capture_output=True, timeout=300
+    )
+    assert run_.returncode == code, run_.stderr.decode("utf-8")
+    data = json.loads(run_.stdout)
+    assert len(data["findings"]) == sum(data["summary"].values()) > 0
+    assert b"Traceback" not in run_.stderr

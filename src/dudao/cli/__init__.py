@@ -201,4 +201,34 @@ def main() -> None:
     if gc.isenabled():
         gc.disable()
         _starting = True
-    cli()
+    try:
+        cli()
+    except SystemExit as end:
+        if _ending_at_once and isinstance(end.code, int | None):
+            _end_now(end.code or 0)
+        raise
+
+
+#: Set by a command that has written all its output and holds nothing the interpreter's
+#: own ending would release but memory (:func:`end_at_once`).
+_ending_at_once = False
+
+
+def end_at_once() -> None:
+    """Let :func:`main` end the process as soon as the command returns, without the
+    interpreter's teardown, which frees every object one by one for memory the operating
+    system takes back anyway: a national check's loaded tables and ~90,000 findings, some
+    tens of milliseconds. Only for a command with nothing left to close (files written and
+    closed, no threads, processes or connections); commands run in-process (click's test
+    runner) end as usual."""
+    global _ending_at_once
+    _ending_at_once = True
+
+
+def _end_now(code: int) -> None:
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a closed pipe: the usual ending reports it
+        return
+    os._exit(code)

@@ -28,7 +28,7 @@ from dudao.cli.output import (
 )
 from dudao.cli.table import Col, layout, paragraph, summarise_units
 from dudao.errors import DudaoError, Problem
-from dudao.io.dataset import reading_dataset_ahead
+from dudao.io.dataset import collector_paused, reading_dataset_ahead
 from dudao.law.book import LawBook
 from dudao.law.kinds import Kind
 from dudao.lazyimports import np, pd
@@ -82,18 +82,13 @@ def check(
     """
     path = dataset_folder(dataset)
     workbook = xlsx_path(fmt, out)
-    # the tables decode on another core while the plugins load
-    with reading_dataset_ahead(path):
+    # the tables decode on another core while the plugins load; the command owns its
+    # process, so the cycle collector is paused from the plugins to the findings (see
+    # dudao.api.check: what they make lives on, and walking it found next to nothing)
+    with reading_dataset_ahead(path), collector_paused(freeze=True):
         plugins = load_plugins()
-        # the command owns its process: loading may pause the cycle collector
         with working("检查中：读取数据集、运行规则"):
-            result = run_check(
-                path,
-                plugins,
-                as_of=parse_date(as_of),
-                only=set(rules) or None,
-                pause_collector=True,
-            )
+            result = run_check(path, plugins, as_of=parse_date(as_of), only=set(rules) or None)
     _known_rules(rules, result.law or plugins.law_book(result.hierarchy))
     status = LawStatus.of(plugins, result.dataset.info.scope, result.as_of)
     if fmt == "json":
@@ -109,6 +104,9 @@ def check(
     else:
         _print_table(result, limit)
         status.footer()
+    from dudao.cli import end_at_once
+
+    end_at_once()  # all written: no teardown of the loaded dataset and its findings
     status.finish(strict)
     if result.has_errors and not exit_zero:
         raise SystemExit(1)
