@@ -1265,3 +1265,20 @@ def test_references_to_ids_that_are_a_columns_very_categories_are_all_known() ->
     assert _unknown(other, ids).tolist() == [False, False, True]
     reordered = pd.Series(pd.Categorical(["s2", "s1"], categories=["s2", "s1"]))
     assert _unknown(reordered, ids).tolist() == [False, False]
+
+
+@given(
+    st.lists(st.none() | st.text(st.sampled_from(" !a~\x7f\t\x1f\x85中"), max_size=4), max_size=8)
+)
+def test_ascii_text_is_found_to_need_stripping_as_stripping_finds(values: list[str | None]) -> None:
+    """Texts of printable ASCII alone are passed at once; anything else (whitespace,
+    control characters, other than ASCII) is looked at text by text, and stripping changes
+    nothing where nothing is found."""
+    text = _arrow_text(values)
+    if getattr(text.dtype, "storage", None) != "pyarrow":
+        return
+    nothing = tables_module._nothing_to_strip(text)
+    if nothing:
+        assert text.tolist() == text.str.strip().tolist()
+    if all(v is None or all(0x20 < ord(c) < 0x80 for c in v) for v in values):
+        assert nothing

@@ -546,6 +546,9 @@ def _nothing_to_strip(text: pd.Series) -> bool:
             continue  # no text at all
         bounds = np.frombuffer(offsets, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
         byte = np.frombuffer(data, dtype=np.uint8)
+        used = byte[bounds[0] : bounds[-1]]
+        if not len(used) or (used.min() > 0x20 and used.max() < 0x80):
+            continue  # printable ASCII alone (ids, codes): no whitespace anywhere
         # a block of texts at a time: the arrays made to look stay small and are reused
         for lo in range(0, len(bounds) - 1, 1 << 16):
             if not _nothing_to_strip_in(byte, bounds[lo : lo + (1 << 16) + 1]):
