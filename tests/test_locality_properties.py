@@ -197,3 +197,37 @@ def test_rows_within_a_region_are_told_alike_from_categories_and_texts(
     ]
     assert ctx.within(text, "county", region)["row"].tolist() == expected
     assert ctx.within(as_categories, "county", region)["row"].tolist() == expected
+
+
+@given(
+    st.sampled_from(["000000", *SCOPES]),
+    st.lists(st.sampled_from(SCOPES), max_size=2),
+    st.sampled_from(["000000", *SCOPES]),
+    st.lists(st.sampled_from(SCOPES), max_size=2),
+    st.lists(
+        st.one_of(st.none(), st.sampled_from([*COUNTIES, *SCOPES, "999999", "450100-shili"])),
+        max_size=20,
+    ),
+)
+def test_the_intersection_of_two_regions_holds_the_codes_in_both(
+    a: str, a_out: list[str], b: str, b_out: list[str], codes: list[str | None]
+) -> None:
+    """A rule's region within the dataset's scope is one region (two subtrees are nested
+    or apart): a code is in it exactly when it is in both; a categorical column's mask
+    says so too, on each tree it is asked about (the positions remembered per tree)."""
+    from dudao.law.book import Region
+    from dudao.model.jurisdiction import Jurisdiction
+
+    first, second = Region(H, a, tuple(a_out)), Region(H, b, tuple(b_out))
+    both = first.intersect(second)
+    for code in [*COUNTIES, *SCOPES, "000000"]:
+        assert both.contains(code) == (first.contains(code) and second.contains(code))
+    column = pd.Series(codes, dtype=object).astype("category")
+    in_both = [c is not None and first.contains(c) and second.contains(c) for c in codes]
+    assert both.mask(column).tolist() == in_both
+    # another tree, which knows one more unit, asked about the same categories
+    zone = Jurisdiction("450100-shili", "示例开发区", "development_zone", "450100")
+    wider = H.extend([zone])
+    assert Region(wider, a).mask(column).tolist() == [
+        c is not None and Region(wider, a).contains(c) for c in codes
+    ]

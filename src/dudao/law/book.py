@@ -36,6 +36,7 @@ both), while every other place resolves as before.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
@@ -134,9 +135,26 @@ class Region:
         """Vectorised :meth:`contains` over a column of codes; a categorical column's
         told once per category (a few thousand counties, not half a million schools)."""
         if isinstance(codes, pd.Series) and isinstance(codes.dtype, pd.CategoricalDtype):
-            inside = self.mask_positions(self.hierarchy.positions(codes.cat.categories))
+            inside = self.mask_positions(_category_positions(self.hierarchy, codes.cat.categories))
             return cast(np.ndarray, np.append(inside, False)[np.asarray(codes.cat.codes)])
         return self.mask_positions(self.hierarchy.positions(codes))
+
+    def intersect(self, other: Region) -> Region:
+        """The codes in both regions, itself a region: two subtrees are nested or apart.
+
+        >>> from dudao.model.jurisdiction import NATION, Jurisdiction as J
+        >>> h = Hierarchy([NATION, J("450000", "广西", "autonomous_region", "000000"),
+        ...                J("450100", "南宁市", "prefecture_city", "450000")])
+        >>> both = Region(h, "000000", ("450100",)).intersect(Region(h, "450000"))
+        >>> both.scope, both.exclude, both.contains("450000"), both.contains("450100")
+        ('450000', ('450100',), True, False)
+        """
+        h, excluded = self.hierarchy, tuple(dict.fromkeys((*self.exclude, *other.exclude)))
+        if h.contains(self.scope, other.scope):
+            return Region(h, other.scope, excluded)
+        if h.contains(other.scope, self.scope):
+            return Region(h, self.scope, excluded)
+        return Region(h, self.scope, (self.scope,))  # apart: empty
 
     def mask_positions(self, pos: np.ndarray) -> np.ndarray:
         lo, hi = self.hierarchy.span(self.scope)
@@ -145,6 +163,22 @@ class Region:
             xlo, xhi = self.hierarchy.span(x)
             inside &= ~((pos >= xlo) & (pos < xhi))
         return inside
+
+
+#: Tree positions of recent categorical columns' categories (by the identity of the
+#: tree and of the categories, which a column's filtered copies share): the engine and
+#: the rules ask for the same few thousand counties' positions a hundred times a check.
+_POSITIONS: list[tuple[weakref.ref[Any], weakref.ref[Any], np.ndarray]] = []
+
+
+def _category_positions(hierarchy: Hierarchy, categories: pd.Index) -> np.ndarray:
+    for h, c, found in _POSITIONS:
+        if h() is hierarchy and c() is categories:
+            return found
+    found = hierarchy.positions(categories)
+    _POSITIONS[:] = [e for e in _POSITIONS[-7:] if e[0]() is not None and e[1]() is not None]
+    _POSITIONS.append((weakref.ref(hierarchy), weakref.ref(categories), found))
+    return found
 
 
 class LawBook:

@@ -200,7 +200,7 @@ class Context:
         once, whatever the masks (never when every row is kept): pass only the columns
         the rule reads (``frame[[...]]``), since each one is copied."""
         codes = frame[column]
-        keep = region.mask(codes) & Region(self.hierarchy, self.scope).mask(codes)
+        keep = region.intersect(Region(self.hierarchy, self.scope)).mask(codes)
         if also is not None:
             keep &= also
         return frame if keep.all() else frame.loc[keep]  # no copy of a national table

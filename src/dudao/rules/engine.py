@@ -260,7 +260,7 @@ def run_rules(ctx: Context, *, only: set[str] | None = None) -> CheckResult:
                 else attrs.evolve(ctx, dataset=ctx.dataset.isolated())
             )
             frame = rule.check(own, region)
-            keep = region.mask(frame["jurisdiction"]) & scope_region.mask(frame["jurisdiction"])
+            keep = region.intersect(scope_region).mask(frame["jurisdiction"])
             frame = (frame if keep.all() else frame.loc[keep]).reset_index(drop=True)
             checks[f"{rule_id}@{entry.scope}"] = frame
             failing = frame.loc[~frame["ok"].astype(bool)]
