@@ -87,7 +87,8 @@ def _plain(col: pd.Series) -> list[Any] | None:
     without a Python call per value; None for other columns."""
     if isinstance(col.dtype, pd.CategoricalDtype):
         codes = np.asarray(col.cat.codes)
-        used = np.unique(codes[codes >= 0])  # not every zone of the country: those shown
+        # not every zone of the country: those shown (counted, not sorted)
+        used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(col.cat.categories)))
         text = np.full(len(col.cat.categories) + 1, None, dtype=object)
         shown = col.cat.categories[used]
         if isinstance(shown.dtype, pd.StringDtype):  # text needs no conversion
@@ -357,9 +358,7 @@ def _objects(values: Any, n: int) -> np.ndarray:
     if isinstance(values, str):
         return np.full(n, values, dtype=object)
     if isinstance(values, list):  # of texts or dicts: never read as nested sequences
-        out = np.empty(n, dtype=object)
-        out[:] = values
-        return out
+        return np.fromiter(values, dtype=object, count=n)  # (slice assignment inspects each)
     return np.asarray(values, dtype=object)
 
 
