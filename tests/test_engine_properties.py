@@ -172,3 +172,20 @@ def test_findings_texts_of_a_categorical_are_what_astype_str_shows(
     got, want = _texts(column), column.astype(str).to_numpy(dtype=object)
     assert [type(v) for v in got] == [type(v) for v in want]
     assert [v for v in got if v == v] == [v for v in want if v == v]
+
+
+@given(st.lists(st.integers(-3, 3), max_size=30), st.booleans())
+def test_first_and_inverse_finds_each_value_where_it_first_appears(
+    values: list[int], constant: bool
+) -> None:
+    """(first, inverse) of an integer column: each distinct value's first position in
+    order of appearance, and each row's value's index among them; a column of one value
+    (as most citation columns are) too."""
+    from dudao.rules.base import first_and_inverse
+
+    if constant:
+        values = [values[0]] * len(values) if values else []
+    first, inverse = first_and_inverse(np.array(values, dtype=np.int64))
+    seen = list(dict.fromkeys(values))
+    assert first.tolist() == [values.index(v) for v in seen]
+    assert inverse.tolist() == [seen.index(v) for v in values]

@@ -375,6 +375,8 @@ def first_and_inverse(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     >>> first.tolist(), inverse.tolist()
     ([0, 1, 3], [0, 1, 0, 2, 1])
     """
+    if len(key) and key.min() == key.max():  # one value (a parameter set once nationally)
+        return np.zeros(1, dtype=np.intp), np.zeros(len(key), dtype=np.intp)
     inverse, distinct = pd.factorize(key)
     first = np.full(len(distinct), len(key), dtype=np.intp)
     np.minimum.at(first, inverse, np.arange(len(key), dtype=np.intp))
