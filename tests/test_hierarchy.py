@@ -412,3 +412,12 @@ def test_a_township_under_a_county_is_checked_as_prefix_problem_checks(
         with pytest.raises(DudaoError) as info:
             base.extend([township])
         assert [p.message for p in info.value.problems] == [why]
+
+
+def test_extending_a_tree_by_nothing_is_the_tree_itself() -> None:
+    """No unit to add: the same tree, not a copy built and checked again."""
+    from dudao.io.divisions import divisions_hierarchy
+
+    tree = divisions_hierarchy()
+    assert tree.extend([]) is tree
+    assert tree.extend(iter(())) is tree

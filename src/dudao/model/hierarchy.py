@@ -597,7 +597,11 @@ class Hierarchy:
 
         ``origins`` is read only when a problem or :meth:`origin` names a unit: a dict is
         copied, any other mapping (a dataset's rows, found on demand) is kept as given and
-        must not change. This tree's origins are looked up behind it, not copied."""
+        must not change. This tree's origins are looked up behind it, not copied. Nothing
+        to add: this very tree (a copy would be built and checked all over again)."""
+        units = list(units)
+        if not units:
+            return self
         extended = Hierarchy.__new__(Hierarchy)
         added = dict(origins) if isinstance(origins, dict) else origins
         # read only, which ChainMap's typing (mutable mappings) does not say
