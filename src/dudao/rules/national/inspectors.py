@@ -42,10 +42,10 @@ from dudao.rules.base import (
     Rule,
     as_dates,
     citation_column,
-    day_text,
     empty_checks,
     row_citations,
 )
+from dudao.rules.base import day_text as _day  # a date in a message: 2023-01-31
 from dudao.rules.national.staffing import serving
 
 ORDINANCE_IN_FORCE = dt.date(2012, 10, 1)  # 《教育督导条例》 施行日期
@@ -53,9 +53,6 @@ MEASURES_ISSUED = dt.date(2016, 7, 29)  # 教督〔2016〕2号 印发日期 (in 
 
 
 # ------------------------------------------------------------------- helpers
-
-
-_day = day_text
 
 
 def _dates(values: Any) -> np.ndarray:

@@ -43,11 +43,11 @@ from dudao.rules.base import (
     Rule,
     as_dates,
     citation_column,
-    day_text,
     empty_checks,
     first_and_inverse,
     row_citations,
 )
+from dudao.rules.base import day_text as _day  # a date in a message: 2023-01-31
 
 ZONED_STAGES = [s.value for s in Stage if s.needs_zone]
 ORDINANCE_IN_FORCE = dt.date(2012, 10, 1)  # 《教育督导条例》 施行日期
@@ -56,9 +56,6 @@ SEMESTER_BASIS = "学期起止为约定（秋季学期9月1日至次年1月31日
 
 
 # ------------------------------------------------------------------- helpers
-
-
-_day = day_text
 
 
 def _category_codes(s: pd.Series) -> tuple[np.ndarray, pd.Index]:
