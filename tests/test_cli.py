@@ -275,3 +275,31 @@ def test_a_check_process_ends_at_once_with_all_its_output(args: list[str], code:
     data = json.loads(run_.stdout)
     assert len(data["findings"]) == sum(data["summary"].values()) > 0
     assert b"Traceback" not in run_.stderr
+
+
+def _thp_enabled() -> str | None:
+    """This process's transparent-huge-page switch (Linux ≥ 5.0), or None."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return None
+    return next((ln.split()[1] for ln in status.splitlines() if ln.startswith("THP_enabled")), None)
+
+
+@pytest.mark.skipif(_thp_enabled() != "1", reason="no transparent-huge-page switch to observe")
+def test_small_pages_turns_huge_pages_off_only_in_a_process_main_runs() -> None:
+    """small_pages leaves a process run by someone else (click's test runner) as it is,
+    and turns transparent huge pages off in one that main() runs."""
+    import sys
+
+    code = (
+        "import dudao.cli as c\n"
+        "def thp():\n"
+        "    s = open('/proc/self/status').read().splitlines()\n"
+        "    return next(ln.split()[1] for ln in s if ln.startswith('THP_enabled'))\n"
+        "c.small_pages(); print(thp())\n"
+        "c._in_main = True; c.small_pages(); print(thp())\n"
+    )
+    run_ = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert run_.returncode == 0, run_.stderr.decode("utf-8")
+    assert run_.stdout.decode().split() == ["1", "0"]

@@ -82,6 +82,9 @@ def check(
     """
     path = dataset_folder(dataset)
     workbook = xlsx_path(fmt, out)
+    from dudao.cli import end_at_once, small_pages
+
+    small_pages()  # before the tables' memory is first touched
     # the tables decode on another core while the plugins load; the command owns its
     # process, so the cycle collector is paused from the plugins to the findings (see
     # dudao.api.check: what they make lives on, and walking it found next to nothing)
@@ -104,8 +107,6 @@ def check(
     else:
         _print_table(result, limit)
         status.footer()
-    from dudao.cli import end_at_once
-
     end_at_once()  # all written: no teardown of the loaded dataset and its findings
     status.finish(strict)
     if result.has_errors and not exit_zero:
