@@ -228,15 +228,14 @@ class RoutineVisits(Rule):
         ids = schools["school_id"]
 
         visits = ds.visits
-        dates = visits["date"]
-        visits = visits.loc[
-            ((dates >= pd.Timestamp(start)) & (dates <= pd.Timestamp(end))).to_numpy()
-        ]
+        dates = visits["date"].to_numpy()
         # Integer positions throughout: visits run to millions of rows, ids to hundreds of
         # thousands of distinct values; no id is turned into a Python string.
         ins = ds.inspectors
-        # row in `schools`, -1: not checked here
+        # row in `schools`, -1: not checked here, or a visit outside the semester (most
+        # visits are in it: marked, not copied out of the table)
         school = _rows_in(visits["school_id"], schools, ds.schools, "school_id")
+        school[~((dates >= np.datetime64(start)) & (dates <= np.datetime64(end)))] = -1
         inspector = _rows_of(visits["inspector_id"], ins["inspector_id"])
         no_inspector = visits["inspector_id"].isna().to_numpy()
         school_zones, inspector_zones = _shared_codes(schools["zone"], ins["zone"])
@@ -245,11 +244,11 @@ class RoutineVisits(Rule):
         iz = _take(inspector_zones, inspector)
         # a school without a zone (-1) has no zone inspectors
         counted = seen & (no_inspector | ((sz >= 0) & (sz == iz)))
-        day = visits["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+        day = dates[counted].astype("datetime64[D]").astype(np.int64)
         first = day.min() if len(day) else 0
         span = int(day.max() - first) + 1 if len(day) else 1
         # one visit per school and day: the law counts occasions (次), not records
-        pairs = school[counted].astype(np.int64) * span + (day[counted] - first)
+        pairs = school[counted].astype(np.int64) * span + (day - first)
         if len(ids) * span < 2**31:  # half the bytes to sort (a national semester fits)
             pairs = pairs.astype(np.int32)
         if not (pairs[1:] >= pairs[:-1]).all():  # records kept by school and date need none
@@ -342,17 +341,17 @@ class SchoolComprehensiveCycle(Rule):
         county = schools["county"]
 
         sup = ds.supervisions
-        # only the columns read are copied: not the records' ids, say
-        sup = sup[["target", "body", "date"]].loc[
-            (
+        # Join on integer positions, not strings: hundreds of thousands of rows each.
+        # the school each record is about (-1: another target, or a record that does not
+        # count: most do, so they are marked rather than copied out of the table)
+        row = _rows_in(sup["target"], schools, ds.schools, "school_id")
+        row[
+            ~(
                 (sup["target_kind"] == "school")
                 & (sup["kind"] == "comprehensive")
                 & (sup["date"] <= pd.Timestamp(ctx.as_of))
             ).to_numpy()
-        ]
-        # Join on integer positions, not strings: hundreds of thousands of rows each.
-        # the school each record is about (-1: another target)
-        row = _rows_in(sup["target"], schools, ds.schools, "school_id")
+        ] = -1
         known = row >= 0
         county_pos = ctx.hierarchy.positions(county)[row[known]]
         lo, hi = ctx.hierarchy.spans(sup["body"])
