@@ -189,3 +189,21 @@ def test_first_and_inverse_finds_each_value_where_it_first_appears(
     seen = list(dict.fromkeys(values))
     assert first.tolist() == [values.index(v) for v in seen]
     assert inverse.tolist() == [seen.index(v) for v in values]
+
+
+@given(
+    st.lists(st.integers(-(2**40), 2**40), max_size=30),
+    st.sampled_from(["D", "h", "m", "s", "ms", "us", "ns", "10s", "W"]),
+)
+def test_day_numbers_are_the_days_numpy_converts_to(ticks: list[int], unit: str) -> None:
+    """day_numbers (integer division of the ticks) gives the day NumPy's conversion to
+    datetime64[D] gives, before 1970 too, in any unit (a week's ticks convert as NumPy
+    does)."""
+    from dudao.rules.base import day_numbers
+
+    if unit == "ns":  # nanoseconds span ±292 years from 1970
+        ticks = [t * 1000 for t in ticks]
+    stamps = np.array(ticks, dtype=np.int64).view(f"datetime64[{unit}]")
+    stamps = stamps[~np.isnat(stamps)]
+    want = stamps.astype("datetime64[D]").astype(np.int64)
+    assert day_numbers(stamps).tolist() == want.tolist()

@@ -46,6 +46,7 @@ __all__ = [
     "TABLES",
     "Column",
     "TableSpec",
+    "coded_positions",
     "fill_absent",
     "fixed_width_bytes",
     "positions_in",
@@ -380,17 +381,35 @@ def positions_in(values: pd.Series | pd.Index, ids: pd.Series | pd.Index) -> np.
     >>> positions_in(pd.Series(["s3", None, "s9", "s1", "s3"]), ids).tolist()
     [2, -1, -1, 0, 2]
     """
+    codes, at = coded_positions(values, ids)
+    return cast(np.ndarray, at[codes])
+
+
+def coded_positions(
+    values: pd.Series | pd.Index, ids: pd.Series | pd.Index
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`positions_in` in two parts: each value's integer code (-1: missing) and each
+    code's position in ``ids``, with a last -1 that code -1 picks: ``at[codes]`` is
+    ``positions_in(values, ids)``. For a join of millions of rows that maps the codes
+    further (a school's zone, say) before taking one array row by row.
+
+    >>> codes, at = coded_positions(pd.Series(["s3", None, "s9", "s3"]), pd.Series(["s1", "s3"]))
+    >>> codes.tolist(), at.tolist()
+    ([0, -1, 1, 0], [1, -1, -1])
+    """
     if isinstance(values.dtype, pd.CategoricalDtype):
         cat = values.array
-        codes, distinct = np.asarray(cat.codes, dtype=np.intp), cat.categories
+        codes, distinct = np.asarray(cat.codes), cat.categories
     else:
         codes, distinct = pd.factorize(values, use_na_sentinel=True)
         distinct = pd.Index(distinct)
     source = ids.array if isinstance(ids, pd.Series) else ids
     ids = pd.Index(ids)
     if len(distinct) == len(ids) and distinct.equals(ids):
-        return codes.astype(np.intp, copy=True)  # -1 (missing) stays -1
-    return np.append(_recalled(distinct, source, ids), -1)[codes]
+        at = np.arange(len(ids) + 1, dtype=np.intp)
+        at[-1] = -1
+        return codes, at
+    return codes, np.append(_recalled(distinct, source, ids), -1)
 
 
 #: Recent lookups of a large column's categories in a table's ids, by the identity of

@@ -37,12 +37,13 @@ from dudao.model.hierarchy import Hierarchy
 from dudao.model.jurisdiction import Level
 from dudao.model.numbers import number
 from dudao.model.schools import Stage
-from dudao.model.tables import positions_in
+from dudao.model.tables import coded_positions, positions_in
 from dudao.rules.base import (
     Context,
     Rule,
     as_dates,
     citation_column,
+    day_numbers,
     empty_checks,
     first_and_inverse,
     row_citations,
@@ -71,14 +72,24 @@ def _rows_of(codes: pd.Series, ids: pd.Series) -> np.ndarray:
 
 
 def _rows_in(codes: pd.Series, subset: pd.DataFrame, table: pd.DataFrame, key: str) -> np.ndarray:
-    """:func:`_rows_of` into ``subset[key]``, rows selected from ``table``: looked up in the
-    whole table, whose ids a code column often has as its very categories (no lookup
-    then), and carried over to the subset by row label."""
+    """:func:`_rows_of` into ``subset[key]``, rows selected from ``table``
+    (:func:`_coded_rows_in`)."""
+    coded, rows = _coded_rows_in(codes, subset, table, key)
+    return cast(np.ndarray, rows[coded])
+
+
+def _coded_rows_in(
+    codes: pd.Series, subset: pd.DataFrame, table: pd.DataFrame, key: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`coded_positions` of ``codes`` in ``subset[key]``, rows selected from
+    ``table``: looked up in the whole table, whose ids a code column often has as its
+    very categories (no lookup then), and carried over to the subset by row label."""
     if not table.index.is_unique:
-        return _rows_of(codes, subset[key])
+        return coded_positions(codes, subset[key])
     into = np.full(len(table) + 1, -1, dtype=np.intp)  # the last: not in the table
     into[table.index.get_indexer(subset.index)] = np.arange(len(subset))
-    return cast(np.ndarray, into[positions_in(codes, table[key])])
+    coded, at = coded_positions(codes, table[key])
+    return coded, into[at]
 
 
 def _shared_codes(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -181,14 +192,6 @@ def _latest(frame: pd.DataFrame, targets: pd.Series) -> pd.DataFrame:
 # --------------------------------------------------------------- 1 routine visits
 
 
-def _take(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """``values[rows]``, -1 where a row is -1 (none) — also when ``values`` is empty,
-    as when a rule version governs a region without schools."""
-    if not len(values):
-        return np.full(len(rows), -1, dtype=np.int64)
-    return np.where(rows >= 0, values[np.maximum(rows, 0)], -1)
-
-
 class RoutineVisits(Rule):
     """Each school that must lie in a responsibility zone gets at least N routine visits
     (经常性督导) in the last complete semester.
@@ -227,30 +230,39 @@ class RoutineVisits(Rule):
         schools = schools if keep.all() else schools.loc[keep]
         ids = schools["school_id"]
 
-        visits = ds.visits
+        visits, ins = ds.visits, ds.inspectors
         dates = visits["date"].to_numpy()
-        # Integer positions throughout: visits run to millions of rows, ids to hundreds of
-        # thousands of distinct values; no id is turned into a Python string.
-        ins = ds.inspectors
-        # row in `schools`, -1: not checked here, or a visit outside the semester (most
-        # visits are in it: marked, not copied out of the table)
-        school = _rows_in(visits["school_id"], schools, ds.schools, "school_id")
-        school[~((dates >= np.datetime64(start)) & (dates <= np.datetime64(end)))] = -1
-        inspector = _rows_of(visits["inspector_id"], ins["inspector_id"])
-        no_inspector = visits["inspector_id"].isna().to_numpy()
+        # Integer codes throughout: visits run to millions of rows, ids to hundreds of
+        # thousands of distinct values; no id is turned into a Python string. Each
+        # distinct school and inspector is placed once (its row, its zone), and each map
+        # then taken once per visit, in 32 bits: the visits' arrays are the rule's memory.
+        school_code, school_of = _coded_rows_in(
+            visits["school_id"], schools, ds.schools, "school_id"
+        )
+        inspector_code, inspector_of = coded_positions(visits["inspector_id"], ins["inspector_id"])
         school_zones, inspector_zones = _shared_codes(schools["zone"], ins["zone"])
+        # -1 (none: no such school or inspector, or no zone) picks the appended -1
+        sz = np.append(school_zones, -1).astype(np.int32)[school_of][school_code]
+        iz = np.append(inspector_zones, -1).astype(np.int32)[inspector_of][inspector_code]
+        # the row in `schools`; -1: not checked here, or a visit outside the semester (most
+        # visits are in it: marked, not copied out of the table)
+        school = school_of.astype(np.int32)[school_code]
+        ticks = dates.view(np.int64)  # compared as integers: NaT, the least, is before any
+        first_tick, last_tick = (
+            np.datetime64(d).astype(dates.dtype).view(np.int64) for d in (start, end)
+        )
+        school[~((ticks >= first_tick) & (ticks <= last_tick))] = -1
         seen = school >= 0
-        sz = _take(school_zones, school)
-        iz = _take(inspector_zones, inspector)
+        no_inspector = inspector_code < 0
         # a school without a zone (-1) has no zone inspectors
         counted = seen & (no_inspector | ((sz >= 0) & (sz == iz)))
-        day = dates[counted].astype("datetime64[D]").astype(np.int64)
+        day = day_numbers(dates[counted])
         first = day.min() if len(day) else 0
         span = int(day.max() - first) + 1 if len(day) else 1
-        # one visit per school and day: the law counts occasions (次), not records
-        pairs = school[counted].astype(np.int64) * span + (day - first)
-        if len(ids) * span < 2**31:  # half the bytes to sort (a national semester fits)
-            pairs = pairs.astype(np.int32)
+        # one visit per school and day: the law counts occasions (次), not records; in 32
+        # bits where they fit, half the bytes to sort (a national semester does)
+        wide = np.int32 if len(ids) * span < 2**31 else np.int64
+        pairs = school[counted].astype(wide) * wide(span) + (day - first).astype(wide)
         if not (pairs[1:] >= pairs[:-1]).all():  # records kept by school and date need none
             pairs = np.sort(pairs)
         pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs  # distinct
