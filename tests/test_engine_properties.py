@@ -199,7 +199,7 @@ def test_day_numbers_are_the_days_numpy_converts_to(ticks: list[int], unit: str)
     """day_numbers (integer division of the ticks) gives the day NumPy's conversion to
     datetime64[D] gives, before 1970 too, in any unit (a week's ticks convert as NumPy
     does)."""
-    from dudao.rules.base import day_numbers
+    from dudao.model.tables import day_numbers
 
     if unit == "ns":  # nanoseconds span ±292 years from 1970
         ticks = [t * 1000 for t in ticks]

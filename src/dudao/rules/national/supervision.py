@@ -37,13 +37,12 @@ from dudao.model.hierarchy import Hierarchy
 from dudao.model.jurisdiction import Level
 from dudao.model.numbers import number
 from dudao.model.schools import Stage
-from dudao.model.tables import coded_positions, positions_in
+from dudao.model.tables import coded_positions, day_numbers, positions_in
 from dudao.rules.base import (
     Context,
     Rule,
     as_dates,
     citation_column,
-    day_numbers,
     empty_checks,
     first_and_inverse,
     row_citations,
