@@ -200,6 +200,39 @@ def test_rows_within_a_region_are_told_alike_from_categories_and_texts(
 
 
 @given(
+    st.lists(st.tuples(st.sampled_from([*COUNTIES, *SCOPES]), st.booleans()), max_size=12),
+    st.sampled_from(["000000", *SCOPES]),
+    st.sampled_from(["000000", *SCOPES]),
+    st.lists(st.sampled_from(SCOPES), max_size=2),
+)
+def test_a_region_reads_the_serving_inspectors_appointed_inside_it(
+    appointed: list[tuple[str, bool]], scope: str, region_scope: str, exclude: list[str]
+) -> None:
+    """serving(ctx, region, columns): exactly the inspectors on duty whose appointing
+    unit lies in the region and the dataset's scope, with the columns asked for (an
+    inspector rule a region adopts reads that region's, not the country's)."""
+    from dudao.law.book import Region
+    from dudao.rules.national.staffing import serving
+
+    rows = [
+        inspector(f"I{i}", unit, term_end=None if on_duty else "2022-08-31")
+        for i, (unit, on_duty) in enumerate(appointed)
+    ]
+    ctx = Context(dataset(scope, inspectors=rows), H, BASE.law_book(H), DAY)
+    region = Region(H, region_scope, tuple(exclude))
+    got = serving(ctx, region, ["inspector_id", "appointing"])
+    expected = [
+        f"I{i}"
+        for i, (unit, on_duty) in enumerate(appointed)
+        if on_duty and region.contains(unit) and H.contains(scope, unit)
+    ]
+    assert got["inspector_id"].tolist() == expected
+    assert list(got.columns) == ["inspector_id", "appointing"]
+    everyone = serving(ctx)
+    assert everyone["inspector_id"].tolist() == [f"I{i}" for i, (_, d) in enumerate(appointed) if d]
+
+
+@given(
     st.sampled_from(["000000", *SCOPES]),
     st.lists(st.sampled_from(SCOPES), max_size=2),
     st.sampled_from(["000000", *SCOPES]),

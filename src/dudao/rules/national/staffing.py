@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import weakref
-from typing import Any
+from typing import Any, cast
 
 from dudao.law.book import Region
 from dudao.lazyimports import np, pd
@@ -14,24 +12,31 @@ from dudao.model.numbers import number
 from dudao.model.tables import positions_in
 from dudao.rules.base import Context, Rule, row_citations
 
-#: Recent serving() answers by inspectors table (weakly held) and day: seven rules ask
-#: for the same rows of one check.
-_SERVING: list[tuple[weakref.ref[Any], dt.date, pd.DataFrame]] = []
 
-
-def serving(ctx: Context) -> pd.DataFrame:
-    """Inspectors whose term covers the as-of date."""
+def on_duty(ctx: Context) -> np.ndarray:
+    """Which rows of the inspectors table serve on the as-of date (their term covers it):
+    a rule that only counts serving inspectors (per zone, per county) reads this mask
+    beside the table's own columns, with no copy of the rows."""
     ins = ctx.dataset.inspectors
-    for table, day, found in _SERVING:
-        if table() is ins and day == ctx.as_of:
-            return found.copy(deep=False)  # a caller's new column stays its own
     day = pd.Timestamp(ctx.as_of)
-    current = (ins["term_start"] <= day) & (ins["term_end"].isna() | (ins["term_end"] >= day))
-    found = ins.loc[current.to_numpy()]
-    # a few kept: regions' rules read their own copies, and the country's must survive them
-    _SERVING[:] = [e for e in _SERVING[-3:] if e[0]() is not None]
-    _SERVING.append((weakref.ref(ins), ctx.as_of, found))
-    return found.copy(deep=False)
+    term = (ins["term_start"] <= day) & (ins["term_end"].isna() | (ins["term_end"] >= day))
+    return cast(np.ndarray, term.to_numpy())
+
+
+def serving(
+    ctx: Context, region: Region | None = None, columns: list[str] | None = None
+) -> pd.DataFrame:
+    """Inspectors whose term covers the as-of date (their ``columns``, default all).
+    Given ``region``, only those appointed inside it and the dataset's scope
+    (:meth:`Context.within`): a rule whose findings lie where the inspector was
+    appointed reads a region's inspectors, not the country's, when a region adopts it.
+    The rows kept are copied once: name the columns the rule reads."""
+    ins = ctx.dataset.inspectors
+    read = ins if columns is None else ins[columns]
+    if region is None:
+        return read.loc[on_duty(ctx)]
+    kept = ctx.within(read, "appointing", region, on_duty(ctx))
+    return kept.copy(deep=False) if kept is ins else kept  # a caller's new column stays its own
 
 
 def required_inspectors(
@@ -83,7 +88,8 @@ class InspectorStaffing(Rule):
         is_large = schools["students"].to_numpy() >= school_threshold  # NaN compares False
         n_schools = np.bincount(county[mine], minlength=len(counties))
         n_large = np.bincount(county[mine & is_large], minlength=len(counties))
-        appointing = positions_in(serving(ctx)["appointing"], counties)
+        ins = ctx.dataset.inspectors
+        appointing = np.where(on_duty(ctx), positions_in(ins["appointing"], counties), -1)
         actual = np.bincount(appointing[appointing >= 0], minlength=len(counties))
         n = ratio.numbers()
         required = required_inspectors(n_schools, n_large, n)

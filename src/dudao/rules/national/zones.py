@@ -10,7 +10,7 @@ from dudao.model.findings import TargetKind
 from dudao.model.schools import Stage
 from dudao.model.tables import positions_in
 from dudao.rules.base import Context, Rule
-from dudao.rules.national.staffing import serving
+from dudao.rules.national.staffing import on_duty
 
 ZONED_STAGES = [s.value for s in Stage if s.needs_zone]
 
@@ -49,7 +49,8 @@ class ZoneCoverage(Rule):
         zone_row = positions_in(schools["zone"], zones["zone_id"])
         in_zone = zone_row >= 0
         at = np.maximum(zone_row, 0)
-        staffed_row = positions_in(serving(ctx)["zone"], zones["zone_id"])
+        ins = ctx.dataset.inspectors
+        staffed_row = np.where(on_duty(ctx), positions_in(ins["zone"], zones["zone_id"]), -1)
         per_zone = np.bincount(staffed_row + 1, minlength=len(zones) + 1)[1:]
         # text columns as categories: half a million rows hold a few thousand values
         county_code, counties = pd.factorize(zones["county"].astype(object))
