@@ -197,6 +197,9 @@ def test_rows_within_a_region_are_told_alike_from_categories_and_texts(
     ]
     assert ctx.within(text, "county", region)["row"].tolist() == expected
     assert ctx.within(as_categories, "county", region)["row"].tolist() == expected
+    # the same frame as selecting those rows, whether taken or joined from runs of rows
+    arrow = as_categories.assign(name=pd.Series([f"校{i}" for i in range(len(codes))], dtype="str"))
+    pd.testing.assert_frame_equal(ctx.within(arrow, "county", region), arrow.loc[expected])
 
 
 @given(

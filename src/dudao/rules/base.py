@@ -152,6 +152,9 @@ def _citations(
     return joined, inverse
 
 
+#: Context.within joins up to this many runs of kept rows as slices; more are taken.
+_FEW_RUNS = 4
+
 #: Context.units per hierarchy (which does not change once built), by scope and levels.
 _UNITS: weakref.WeakKeyDictionary[
     Hierarchy, dict[tuple[str, frozenset[Level]], tuple[list[Jurisdiction], np.ndarray]]
@@ -196,14 +199,24 @@ class Context:
         """Rows of ``frame`` whose code in ``column`` lies in ``region`` and the dataset's
         scope (and, given ``also``, a mask over ``frame``, where it is true). The engine
         keeps only those rows anyway; filtering first spares a rule that a region adopts
-        from working through the whole country once per version. The rows are copied
-        once, whatever the masks (never when every row is kept): pass only the columns
-        the rule reads (``frame[[...]]``), since each one is copied."""
+        from working through the whole country once per version. The rows are copied at
+        most once, whatever the masks (never when every row is kept, nor pyarrow text
+        kept in a few runs of rows): pass only the columns the rule reads
+        (``frame[[...]]``), since each one may be copied."""
         codes = frame[column]
         keep = region.intersect(Region(self.hierarchy, self.scope)).mask(codes)
         if also is not None:
             keep &= also
-        return frame if keep.all() else frame.loc[keep]  # no copy of a national table
+        if keep.all():
+            return frame  # no copy of a national table
+        # A region is a few subtrees, and a table kept in code order holds each as one
+        # run of rows: a few runs are joined as slices (pyarrow text is then chunked,
+        # not copied: the country without one province, 500,000 schools' ids and names)
+        edges = np.flatnonzero(np.diff(keep, prepend=False, append=False))
+        if len(edges) <= 2 * _FEW_RUNS:
+            runs = [frame.iloc[a:b] for a, b in zip(edges[::2], edges[1::2], strict=True)]
+            return pd.concat(runs) if len(runs) > 1 else runs[0] if runs else frame.iloc[:0]
+        return frame.loc[keep]
 
     def param(self, id: str, code: str, on: dt.date | None = None) -> Entry | None:
         """The parameter entry governing ``code`` on ``on`` (default: the as-of date).
