@@ -39,7 +39,7 @@ import datetime as dt
 import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any, cast
+from typing import Any
 
 import attrs
 
@@ -136,7 +136,8 @@ class Region:
         told once per category (a few thousand counties, not half a million schools)."""
         if isinstance(codes, pd.Series) and isinstance(codes.dtype, pd.CategoricalDtype):
             inside = self.mask_positions(_category_positions(self.hierarchy, codes.cat.categories))
-            return cast(np.ndarray, np.append(inside, False)[np.asarray(codes.cat.codes)])
+            # take, not fancy indexing: half the time on 520,000 small-integer codes
+            return np.append(inside, False).take(np.asarray(codes.cat.codes))
         return self.mask_positions(self.hierarchy.positions(codes))
 
     def intersect(self, other: Region) -> Region:

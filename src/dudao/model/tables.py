@@ -383,7 +383,7 @@ def positions_in(values: pd.Series | pd.Index, ids: pd.Series | pd.Index) -> np.
     [2, -1, -1, 0, 2]
     """
     codes, at = coded_positions(values, ids)
-    return cast(np.ndarray, at[codes])
+    return at.take(codes)  # take: half the time of fancy indexing on small-integer codes
 
 
 def coded_positions(
