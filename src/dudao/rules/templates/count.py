@@ -184,7 +184,9 @@ class CountPerPeriod(TemplateSpec):
             schools = self.units.school_rows(ctx, region)
             codes = schools["county"].astype(object).to_numpy()
         else:
-            codes = self.units.jurisdictions(ctx, region)
+            # the schools each unit must have are looked for last, in the units still
+            # judged (a switch unset in the region judges none: no school is read)
+            codes = self.units.jurisdictions(ctx, region, with_schools=False)
             schools = None
         keep = np.ones(len(codes), dtype=bool)
         setting = np.full(len(codes), None, dtype=object)
@@ -197,6 +199,8 @@ class CountPerPeriod(TemplateSpec):
         target = self.at_least.column(ctx, codes, on=on)
         keep &= target.is_set
         cites.append(target)
+        if schools is None and keep.any():
+            keep &= self.units.have_schools(ctx, region, codes)
         if not keep.any():
             return empty_checks(*evidence)
         cites = [c.subset(keep) for c in cites]
@@ -204,7 +208,10 @@ class CountPerPeriod(TemplateSpec):
         sample = np.zeros(int(keep.sum()), dtype=bool)
         for c in cites:
             sample |= c.sample
-        rows = self.records.rows(ctx, periods.year_start(year), due)
+        # records naming the judged units (not schools): those of units in the region
+        rows = self.records.rows(
+            ctx, periods.year_start(year), due, region if schools is None else None
+        )
         if schools is not None:
             schools = schools.loc[keep]
             achieved, _ = self.records.per_school(ctx, schools, rows)
@@ -221,11 +228,8 @@ class CountPerPeriod(TemplateSpec):
         if self.records.sub_units is not None:
             more.update(self._sub_units(ctx, region, targets, rows))
         if self.units.with_schools:
-            s = ctx.dataset.schools
-            county = s.loc[s["stage"].isin(self.units.with_schools).to_numpy(), "county"]
-            more["schools"] = (
-                county.astype(object).value_counts().reindex(targets, fill_value=0).to_numpy(int)
-            )
+            per_county = self.units.schools_per_county(ctx, region)
+            more["schools"] = per_county.reindex(targets, fill_value=0).to_numpy(int)
         ok = achieved >= required
         severity = np.full(len(targets), self.severity.value, dtype=object)
         if self.early is not None and not periods.is_due(ctx.as_of, due):

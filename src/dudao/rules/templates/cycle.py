@@ -114,6 +114,10 @@ class Cycle(TemplateSpec):
         evidence = self.evidence()
         year = periods.judged_year(ctx.as_of)
         on = periods.year_end(year)
+        # a cycle set in none of the region's counties judges no school: none is read
+        counties = self.years.column(ctx, self.units.counties(ctx, region), on=on).values
+        if not any(v is not None and v is not False for v in counties):
+            return empty_checks(*evidence)
         schools = self.units.school_rows(ctx, region)
         length = self.years.column(ctx, schools["county"], on=on)
         years = np.array([cycle_length(v) for v in length.values], dtype=int)

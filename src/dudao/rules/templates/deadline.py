@@ -203,7 +203,9 @@ class Deadline(TemplateSpec):
         trig_on = None
         if self.trigger is not None:
             first = year - 1 if self.trigger.since == "previous-year" else year
-            rows = self.trigger.records().rows(ctx, periods.year_start(first), ctx.as_of)
+            rows = self.trigger.records().rows(ctx, periods.year_start(first), ctx.as_of, region)
+            if not len(rows):  # no unit obliged
+                return empty_checks(*evidence)
             latest = (
                 pd.Series(pd.to_datetime(rows[self.trigger.date]).to_numpy())
                 .groupby(rows[self.trigger.unit_column].astype(object).to_numpy())
@@ -216,7 +218,7 @@ class Deadline(TemplateSpec):
         codes, due = codes[keep], due[keep]
         cites = (col.subset(keep),) if col is not None else ()
         start = None if self.trigger is not None else periods.year_start(year)
-        rows = self.records.rows(ctx, start, ctx.as_of)
+        rows = self.records.rows(ctx, start, ctx.as_of, region)
         frame = pd.DataFrame(
             {
                 "unit": rows[self.records.unit_column].astype(object).to_numpy(),

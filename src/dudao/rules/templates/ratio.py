@@ -90,8 +90,10 @@ class Ratio(TemplateSpec):
         if not keep.any():
             return empty_checks(*self.evidence())
         codes, limit = codes[keep], limit.subset(keep)
-        top = self.numerator.per_unit(ctx, codes, self.numerator.rows(ctx, None, ctx.as_of))
-        bottom = self.denominator.per_unit(ctx, codes, self.denominator.rows(ctx, None, ctx.as_of))
+        top = self.numerator.per_unit(ctx, codes, self.numerator.rows(ctx, None, ctx.as_of, region))
+        bottom = self.denominator.per_unit(
+            ctx, codes, self.denominator.rows(ctx, None, ctx.as_of, region)
+        )
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(
                 bottom > 0, top / np.maximum(bottom, 1), np.where(top > 0, np.inf, 0.0)

@@ -112,8 +112,9 @@ class RowCondition(TemplateSpec):
 
     def check(self, rule: TemplateRule, ctx: Context, region: Region) -> pd.DataFrame:
         year, due = period_of(self.period, ctx.as_of)
-        rows = self.records.rows(ctx, periods.year_start(year), due)
-        rows = ctx.within(rows, self.group_by, region)
+        # the rows of units in the region only, before any test: group_by names the unit
+        by_unit = attrs.evolve(self.records, unit_column=self.group_by, schools=(), sub_units=None)
+        rows = by_unit.rows(ctx, periods.year_start(year), due, region)
         if not len(rows):
             return empty_checks(*self.evidence())
         day = pd.Timestamp(ctx.as_of)

@@ -98,27 +98,61 @@ class Units:
     def parameters(self) -> tuple[str, ...]:
         return tuple(limit.parameter for limit in self.larger_than)
 
-    def jurisdictions(self, ctx: Context, region: Region) -> np.ndarray:
-        """Codes of the judged jurisdictions in scope and ``region``."""
+    def jurisdictions(
+        self, ctx: Context, region: Region, *, with_schools: bool = True
+    ) -> np.ndarray:
+        """Codes of the judged jurisdictions in scope and ``region`` (``with_schools``
+        false: not yet tested for :attr:`with_schools`, see :meth:`have_schools`)."""
         assert self.level is not None
         units = ctx.units([self.level], region)
         if self.governments_only:
             units = [u for u in units if u.kind is not JurisdictionKind.DEVELOPMENT_ZONE]
         codes = np.array([u.code for u in units], dtype=object)
-        if self.with_schools and len(codes):
-            schools = ctx.dataset.schools
-            with_schools = schools["stage"].isin(self.with_schools).to_numpy()
-            have = _used(schools["county"], with_schools)
-            codes = codes[np.array([c in have for c in codes], dtype=bool)]
+        if with_schools and self.with_schools and len(codes):
+            codes = codes[self.have_schools(ctx, region, codes)]
         return codes
+
+    def have_schools(self, ctx: Context, region: Region, codes: np.ndarray) -> np.ndarray:
+        """Which of ``codes`` (units in scope and ``region``) have a school of
+        :attr:`with_schools`: all when that is not set."""
+        if not self.with_schools:
+            return np.ones(len(codes), dtype=bool)
+        have = self.schools_per_county(ctx, region)
+        return np.asarray(have.reindex(codes, fill_value=0).to_numpy() > 0, dtype=bool)
+
+    def schools_per_county(self, ctx: Context, region: Region) -> pd.Series:
+        """The number of schools of :attr:`with_schools` in each county in scope and
+        ``region`` that has one."""
+        # the region's schools only (a school lies where its county does): a region's
+        # rule then reads its own few thousand schools, not the country's half a million
+        schools = ctx.within(ctx.dataset.schools, "county", region)
+        return _counts(schools["county"], schools["stage"].isin(self.with_schools).to_numpy())
 
     def school_rows(self, ctx: Context, region: Region) -> pd.DataFrame:
         """The judged schools in scope and ``region`` (before any size limit)."""
-        schools = ctx.dataset.schools
+        # the region's schools first, then their stages: a region's rule tests its own
+        # few thousand schools, not the country's half a million
+        schools = ctx.within(ctx.dataset.schools, "county", region)
         mask = schools["stage"].isin(self.schools).to_numpy()
         if self.ownership:
             mask = mask & (schools["ownership"] == self.ownership).to_numpy()
-        return ctx.within(schools, "county", region, mask)
+        return schools if mask.all() else schools.loc[mask]
+
+    def counties(self, ctx: Context, region: Region) -> pd.Index:
+        """The county codes the schools table names (a categorical column's categories,
+        used or not) that lie in scope and ``region``: every school :meth:`school_rows`
+        returns lies in one of them. A county parameter unset in all of them judges no
+        school, found without reading the schools."""
+        county = ctx.dataset.schools["county"]
+        inside = region.intersect(Region(ctx.hierarchy, ctx.scope))
+        if not isinstance(county.dtype, pd.CategoricalDtype):
+            named = pd.Index(county.dropna().unique())
+            return named[inside.mask(named.to_numpy(dtype=object))]
+        # each category once, as a column of the table's categories: Region.mask keeps
+        # their positions in the tree from one test of the table's column to the next
+        named = county.cat.categories
+        every = pd.Categorical.from_codes(np.arange(len(named)), dtype=county.dtype)
+        return named[inside.mask(pd.Series(every))]
 
     def sized(
         self, ctx: Context, schools: pd.DataFrame, on: dt.date
@@ -254,9 +288,17 @@ class Records:
     def needs(self) -> tuple[str, ...]:
         return (self.table, "schools") if self.schools else (self.table,)
 
-    def rows(self, ctx: Context, start: dt.date | None, end: dt.date) -> pd.DataFrame:
-        """Rows matching ``where``, dated in [start, end] and not after the as-of date."""
+    def rows(
+        self, ctx: Context, start: dt.date | None, end: dt.date, region: Region | None = None
+    ) -> pd.DataFrame:
+        """Rows matching ``where``, dated in [start, end] and not after the as-of date.
+        Given the ``region`` the judged units lie in, and records that name those units
+        themselves (not schools, not sub-units), only rows naming a unit in it (and in
+        scope): no other row counts for a judged unit."""
         frame = ctx.dataset.table(self.table)
+        if region is not None and not self.schools and self.sub_units is None:
+            # the region's rows before any test: a region's rule reads its own records
+            frame = ctx.within(frame, self.unit_column, region)
         mask = np.ones(len(frame), dtype=bool)
         for column, wanted in self._where().items():
             mask &= matches(frame, column, wanted)
@@ -266,7 +308,7 @@ class Records:
             mask &= (dates <= last).to_numpy(dtype=bool)
             if start is not None:
                 mask &= (dates >= pd.Timestamp(start)).to_numpy(dtype=bool)
-        return frame.loc[mask]
+        return frame if mask.all() else frame.loc[mask]
 
     def per_school(
         self, ctx: Context, schools: pd.DataFrame, rows: pd.DataFrame
@@ -364,6 +406,8 @@ def matches(frame: pd.DataFrame, column: str, wanted: Any) -> np.ndarray:
     >>> f = pd.DataFrame({"kind": ["a", "b", None], "passed": [True, None, False]})
     >>> matches(f, "kind", ["a", None]).tolist(), matches(f, "passed", True).tolist()
     ([True, False, True], [True, False, False])
+    >>> matches(f.astype({"kind": "category"}), "kind", ["a", None]).tolist()
+    [True, False, True]
     >>> matches(f, "topic", [None, "x"]).tolist()
     [True, True, True]
     """
@@ -377,16 +421,28 @@ def matches(frame: pd.DataFrame, column: str, wanted: Any) -> np.ndarray:
         truth = col.astype("boolean")
         truth_hit = truth.isin(options).fillna(False).to_numpy(dtype=bool)
         return np.asarray(truth_hit | (col.isna().to_numpy(dtype=bool) & empty_ok), dtype=bool)
-    values = col.astype(object)
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        # each category, then the missing value (code -1: the last), told once and
+        # spread by the codes: half a million rows are never boxed one by one
+        codes = np.append(np.arange(len(col.cat.categories)), -1)
+        each = pd.Categorical.from_codes(codes, dtype=col.dtype)
+        hit = _hits(pd.Series(each).astype(object), options, empty_ok)
+        return hit.take(np.asarray(col.array.codes))
+    return _hits(col.astype(object), options, empty_ok)
+
+
+def _hits(values: pd.Series, options: list[Any], empty_ok: bool) -> np.ndarray:
     hit = values.isin([str(o) if not isinstance(o, int | float) else o for o in options])
     return np.asarray(hit.to_numpy(dtype=bool) | (values.isna().to_numpy() & empty_ok), dtype=bool)
 
 
-def _used(column: pd.Series, rows: np.ndarray) -> set[Any]:
-    """The distinct values of ``column`` in the rows where ``rows`` is true (missing
-    values left out): a categorical column's codes are counted, its half a million rows
-    never boxed one by one."""
+def _counts(column: pd.Series, rows: np.ndarray) -> pd.Series:
+    """How many of the rows where ``rows`` is true hold each value of ``column``
+    (values held by none and missing values left out): a categorical column's codes are
+    counted, its rows never boxed one by one."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         codes = np.asarray(column.array.codes)[rows]
-        return set(column.array.categories[np.unique(codes[codes >= 0])])
-    return {v for v in column[rows] if not pd.isna(v)}
+        counts = np.bincount(codes[codes >= 0], minlength=len(column.array.categories))
+        used = np.flatnonzero(counts)
+        return pd.Series(counts[used], index=column.array.categories[used].astype(object))
+    return column[rows].dropna().astype(object).value_counts()
