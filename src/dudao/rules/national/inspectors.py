@@ -46,7 +46,7 @@ from dudao.rules.base import (
     row_citations,
 )
 from dudao.rules.base import day_text as _day  # a date in a message: 2023-01-31
-from dudao.rules.national.staffing import serving
+from dudao.rules.national.staffing import on_duty, serving
 
 ORDINANCE_IN_FORCE = dt.date(2012, 10, 1)  # 《教育督导条例》 施行日期
 MEASURES_ISSUED = dt.date(2016, 7, 29)  # 教督〔2016〕2号 印发日期 (in force from issue: assumed)
@@ -431,7 +431,9 @@ class ZoneComposition(Rule):
     needs = ("zones", "inspectors")
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
-        zones = ctx.dataset.zones
+        # the region's zones (a zone lies where its county does), the country's when it
+        # is the country's rule: a city's rule reads its few hundred
+        zones = ctx.within(ctx.dataset.zones, "county", region)
         if not len(zones):
             return empty_checks()
         bounds = [ctx.param_column(p, zones["county"]) for p in self.parameters]
@@ -440,10 +442,10 @@ class ZoneComposition(Rule):
         bounds = [b.subset(keep) for b in bounds]
         ft_min, ft_max, pt_min, pt_max = (b.numbers() for b in bounds)
 
-        ins = serving(ctx)
-        # each serving inspector's row in `zones` (-1: a zone not checked here), counted
-        # by kind: a region's few zones, not the country's inspectors, made into text
-        at = positions_in(ins["zone"], zones["zone_id"])
+        ins = ctx.dataset.inspectors
+        # each serving inspector's row in `zones` (-1: a zone not checked here, or not
+        # serving), counted by kind: integer codes, no inspector's row copied or made text
+        at = np.where(on_duty(ctx), positions_in(ins["zone"], zones["zone_id"]), -1)
         kind = ins["kind"]
         full_time, part_time = (
             np.bincount(
