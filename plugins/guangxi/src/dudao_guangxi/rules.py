@@ -31,8 +31,10 @@ from dudao.law.book import Region
 from dudao.lazyimports import np, pd
 from dudao.model.findings import TargetKind
 from dudao.model.jurisdiction import Level
+from dudao.model.tables import positions_in
 from dudao.rules.base import Context, Rule, empty_checks, row_citations
-from dudao.rules.national.governance import judged_year, year_end
+from dudao.rules.national.governance import earliest, judged_year, year_end
+from dudao.rules.national.supervision import counts_by_code, dated_between, is_one_of
 
 OPINIONS_ISSUED = dt.date(2020, 5, 14)  # 厅发〔2020〕26号 印发日期
 
@@ -79,24 +81,29 @@ class CityUpwardReporting(Rule):
             return empty_checks(*evidence)
 
         f = ctx.dataset.filings
-        f = f.loc[((f["year"] == year) & (f["filed_on"] <= pd.Timestamp(ctx.as_of))).to_numpy()]
-        first = f.groupby([f["jurisdiction"].astype(object), f["kind"].astype(object)])[
-            "filed_on"
-        ].min()
-        plan_on = first.reindex(pd.MultiIndex.from_product([codes, ["plan"]])).to_numpy()
-        result_on = first.reindex(pd.MultiIndex.from_product([codes, ["result"]])).to_numpy()
+        # each filing's city among those judged (-1: another unit), by integer codes
+        city = positions_in(f["jurisdiction"], pd.Index(codes))
+        counted = (
+            (city >= 0)
+            & (f["year"] == year).to_numpy(dtype=bool, na_value=False)
+            & dated_between(f["filed_on"], None, ctx.as_of)
+        )
+        plan_on, result_on = (
+            earliest(
+                f["filed_on"].to_numpy(), city, counted & is_one_of(f["kind"], kind), len(codes)
+            )
+            for kind in ("plan", "result")
+        )
 
         sup = ctx.dataset.supervisions
         if sup is None:  # results are owed only for supervision organised: unknown here
             organised = np.full(len(codes), np.nan)
         else:
-            in_year = (
-                (sup["date"] >= pd.Timestamp(year, 1, 1))
-                & (sup["date"] <= pd.Timestamp(min(on, ctx.as_of)))
-                & (sup["kind"] != "routine")
-            )
-            counts = sup.loc[in_year.to_numpy(), "body"].astype(object).value_counts()
-            organised = counts.reindex(codes, fill_value=0).to_numpy(dtype=float)
+            # counted by integer code: no supervision's body becomes text
+            in_year = dated_between(sup["date"], dt.date(year, 1, 1), min(on, ctx.as_of))
+            organised = counts_by_code(
+                sup["body"], in_year & ~is_one_of(sup["kind"], "routine"), codes
+            ).astype(float)
 
         no_plan = wants_plan & pd.isna(plan_on)
         no_result = wants_result & (organised > 0) & pd.isna(result_on)

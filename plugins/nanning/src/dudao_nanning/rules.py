@@ -25,6 +25,7 @@ from dudao.law.book import Region
 from dudao.lazyimports import np, pd
 from dudao.model.findings import TargetKind
 from dudao.model.jurisdiction import Level
+from dudao.model.tables import positions_in
 from dudao.rules.base import Context, Rule, empty_checks, row_citations
 
 SEED = "南府督委办〔2022〕7号"
@@ -93,9 +94,13 @@ class CityInspectorRenewal(Rule):
             return empty_checks(*evidence)
         codes, due = codes[keep], due[keep]
         ins = ctx.dataset.inspectors
-        appointing = ins["appointing"].astype(object).to_numpy()
-        start = ins["term_start"].to_numpy()
-        end = ins["term_end"].to_numpy()
+        # only the inspectors a checked city appointed, found by integer codes: the
+        # table is the whole country's in a national check
+        city = positions_in(ins["appointing"], pd.Index(codes))
+        rows = np.flatnonzero(city >= 0)
+        appointing = codes[city[rows]]
+        start = ins["term_start"].to_numpy()[rows]
+        end = ins["term_end"].to_numpy()[rows]
         # one column per checked city: few cities, many inspectors
         day = pd.to_datetime(pd.Series(due)).to_numpy()
         year_start = pd.to_datetime(pd.Series([dt.date(d.year, 1, 1) for d in due])).to_numpy()

@@ -28,12 +28,12 @@ checked. Conventions shared by the rules below:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any, cast
 
 from dudao.law.book import Region
 from dudao.lazyimports import np, pd
 from dudao.model.findings import TargetKind
-from dudao.model.hierarchy import Hierarchy
 from dudao.model.jurisdiction import Level
 from dudao.model.numbers import number
 from dudao.model.schools import Stage
@@ -44,7 +44,6 @@ from dudao.rules.base import (
     as_dates,
     citation_column,
     empty_checks,
-    first_and_inverse,
     row_citations,
 )
 from dudao.rules.base import day_text as _day  # a date in a message: 2023-01-31
@@ -64,17 +63,66 @@ def _category_codes(s: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return np.asarray(cat.codes, dtype=np.intp), pd.Index(cat.categories, dtype=object)
 
 
-def _rows_of(codes: pd.Series, ids: pd.Series) -> np.ndarray:
-    """For each code, the position of the equal value in ``ids`` (-1: none), looked up
-    once per distinct code."""
-    return positions_in(codes, ids)
+def _codes(s: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """A categorical column's integer codes (-1: missing) as stored, and its categories;
+    another column is coded first (:func:`_category_codes`)."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return np.asarray(s.array.codes), s.array.categories
+    return _category_codes(s)
 
 
-def _rows_in(codes: pd.Series, subset: pd.DataFrame, table: pd.DataFrame, key: str) -> np.ndarray:
-    """:func:`_rows_of` into ``subset[key]``, rows selected from ``table``
-    (:func:`_coded_rows_in`)."""
-    coded, rows = _coded_rows_in(codes, subset, table, key)
-    return cast(np.ndarray, rows[coded])
+def is_one_of(column: pd.Series, *values: str) -> np.ndarray:
+    """Whether each row of ``column`` holds one of ``values`` (missing: False); a
+    categorical column's integer codes are compared, not its half a million values."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return cast(np.ndarray, column.isin(values).to_numpy(dtype=bool))
+    codes = np.asarray(column.array.codes)
+    wanted = np.unique(column.array.categories.get_indexer(list(values)))
+    wanted = wanted[wanted >= 0]  # -1: a value that is no category
+    if not len(wanted):
+        return np.zeros(len(codes), dtype=bool)
+    keep = codes == wanted[0]
+    for code in wanted[1:]:
+        keep |= codes == code  # one comparison per value: np.isin took ten times as long
+    return cast(np.ndarray, keep)
+
+
+_NAT = np.iinfo(np.int64).min  # NaT as an integer
+
+
+def dated_between(column: pd.Series, first: dt.date | None, last: dt.date) -> np.ndarray:
+    """Whether each row's date lies from ``first`` (None: any) to ``last``, both
+    included (missing: False); a loaded table's dates compared as integers."""
+    values = column.to_numpy()
+    unit, count = np.datetime_data(values.dtype) if values.dtype.kind == "M" else ("", 0)
+    if unit not in ("s", "ms", "us", "ns") or count != 1:  # not a loaded table's dates
+        keep = (column <= pd.Timestamp(last)).to_numpy(dtype=bool, na_value=False)
+        if first is not None:
+            keep &= (column >= pd.Timestamp(first)).to_numpy(dtype=bool, na_value=False)
+        return cast(np.ndarray, keep)
+    ticks = values.view(np.int64)
+    keep = ticks <= np.datetime64(last).astype(values.dtype).view(np.int64)
+    if first is None:
+        keep &= ticks != _NAT  # NaT, the least integer, is no date
+    else:
+        keep &= ticks >= np.datetime64(first).astype(values.dtype).view(np.int64)
+    return cast(np.ndarray, keep)
+
+
+def counts_by_code(column: pd.Series, where: np.ndarray, codes: Sequence[str]) -> np.ndarray:
+    """For each of ``codes``, the number of rows of ``column`` equal to it among those
+    ``where`` is true: a categorical column is counted by integer code (a table of
+    half a million supervisions is never turned into text), and only ``codes`` are
+    looked up among its categories."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        counts = column.loc[where].astype(object).value_counts()
+        return cast(np.ndarray, counts.reindex(list(codes), fill_value=0).to_numpy(dtype=int))
+    coded, categories = _codes(column)
+    # missing (-1) is counted in the first slot, which then holds the codes not among
+    # the categories (-1 again), with nothing counted
+    per = np.bincount(coded[where].astype(np.intp) + 1, minlength=len(categories) + 1)
+    per[0] = 0
+    return cast(np.ndarray, per[categories.get_indexer(list(codes)) + 1].astype(int))
 
 
 def _coded_rows_in(
@@ -85,10 +133,26 @@ def _coded_rows_in(
     very categories (no lookup then), and carried over to the subset by row label."""
     if not table.index.is_unique:
         return coded_positions(codes, subset[key])
+    if subset.index.equals(table.index):  # every row kept (a national check): no carry
+        return coded_positions(codes, table[key])
     into = np.full(len(table) + 1, -1, dtype=np.intp)  # the last: not in the table
-    into[table.index.get_indexer(subset.index)] = np.arange(len(subset))
+    into[_label_positions(table.index, subset.index)] = np.arange(len(subset))
     coded, at = coded_positions(codes, table[key])
     return coded, into[at]
+
+
+def _label_positions(index: pd.Index, labels: pd.Index) -> np.ndarray:
+    """``index.get_indexer(labels)`` (-1: absent); a loaded table's index, 0 … n - 1,
+    by arithmetic on the labels (pandas took 8 ms on half a million)."""
+    if (
+        isinstance(index, pd.RangeIndex)
+        and index.step == 1
+        and labels.dtype.kind in "iu"
+        and not isinstance(labels, pd.RangeIndex)
+    ):
+        at = np.asarray(labels, dtype=np.int64) - index.start
+        return np.where((at >= 0) & (at < len(index)), at, -1)
+    return cast(np.ndarray, index.get_indexer(labels))
 
 
 def _shared_codes(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -100,17 +164,18 @@ def _shared_codes(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return ca, into_a[cb]
 
 
-def _body_over(
-    hierarchy: Hierarchy, bodies: pd.Series, targets: pd.Series, *, strictly: bool
-) -> np.ndarray:
-    """Whether each body's subtree contains the matching target code (strictly: and is
-    not the target itself)."""
-    lo, hi = hierarchy.spans(bodies)
-    pos = hierarchy.positions(targets.astype(object))
-    inside = (pos >= 0) & (lo <= pos) & (pos < hi)
-    if strictly:
-        inside &= bodies.astype(object).to_numpy() != targets.astype(object).to_numpy()
-    return inside
+def _frame(columns: dict[str, Any]) -> pd.DataFrame:
+    """A checks frame of half a million rows from fresh arrays and a table's columns,
+    which are not copied: each column kept as its own array, not consolidated into
+    blocks by copying (objects copied one reference at a time), and a table's columns
+    passed as Series, numbered from 0 again, so that pandas knows they are shared."""
+    return pd.DataFrame(
+        {
+            k: v.reset_index(drop=True) if isinstance(v, pd.Series) else v
+            for k, v in columns.items()
+        },
+        copy=False,
+    )
 
 
 def _dates(s: pd.Series) -> np.ndarray:
@@ -142,50 +207,125 @@ def add_years(days: np.ndarray, years: np.ndarray) -> np.ndarray:
 
 
 def _cycle(
-    ctx: Context, last: pd.Series, years: np.ndarray
+    ctx: Context, last: np.ndarray, years: np.ndarray, groups: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(ok, last, due, years_since) for the last dates ``last`` (NaT: never) and cycle
-    lengths ``years`` (no NaN: unset rows are dropped before). ``due`` is ``last`` plus
-    the cycle in calendar years (29 February + 1 year → 28 February). Half a million
-    schools share a few thousand (last date, cycle) pairs: each pair is worked out once.
+    """(ok, last, due, years_since) for the last dates ``last`` (datetime64, NaT: never)
+    and cycle lengths ``years`` (no NaN: unset rows are dropped before). ``due`` is
+    ``last`` plus the cycle in calendar years (29 February + 1 year → 28 February). Half
+    a million schools share a few thousand (last date, cycle) pairs: each pair is worked
+    out once. ``groups``: integers (from 0) equal where ``years`` are, such as the
+    parameter version of each row, which spare hashing the cycles.
     """
-    stamp = pd.to_datetime(last.reset_index(drop=True)).astype("datetime64[s]").to_numpy()
+    stamp = np.asarray(last).astype("datetime64[s]", copy=False)
     never = np.isnat(stamp)
     seconds = stamp.view(np.int64)
-    low = seconds[~never].min() if (~never).any() else 0
-    cycle_code, cycles = pd.factorize(years)
-    # one integer per pair; never supervised is 0, the dates count from 1
-    key = np.where(never, 0, seconds - low + 1) * len(cycles) + cycle_code
-    first, inverse = first_and_inverse(key)
-    last_at, years_at = stamp[first], years[first]
+    if groups is None:
+        groups, _ = pd.factorize(years)
+    n_groups = int(groups.max()) + 1 if len(groups) else 1
+    pair, first_of = _pairs(seconds, never, groups, n_groups)
+    last_at, years_at = stamp[first_of], years[first_of]
     due = add_years(last_at, years_at.astype(np.int64))
     day = np.datetime64(ctx.as_of, "s")
     ok = ~np.isnat(due) & (due >= day)  # never supervised: not ok
     days_since = (day - last_at).astype("timedelta64[D]").astype(np.float64)
     years_since = np.where(np.isnat(last_at), np.nan, np.round(days_since / 365.25, 1))
     return (
-        ok[inverse],
-        _dates(last_at)[inverse],
-        _dates(due)[inverse],
-        years_since[inverse],
+        ok[pair],
+        _dates(last_at)[pair],
+        _dates(due)[pair],
+        years_since[pair],
     )
 
 
-def _latest(frame: pd.DataFrame, targets: pd.Series) -> pd.DataFrame:
-    """The latest supervision record of each target (``date``, ``body``, ``kind``; all
-    missing where none), one row per ``targets``, in order. Ties on the date go to the
-    greatest (body, kind), so the answer does not depend on the order of the rows."""
-    records = pd.DataFrame(
-        {
-            "target": frame["target"].astype(object).to_numpy(),
-            "date": frame["date"].to_numpy(),
-            "body": frame["body"].astype(object).to_numpy(),
-            "kind": frame["kind"].astype(object).to_numpy(),
-        }
-    )
-    records = records.sort_values(["date", "body", "kind"], kind="stable")
-    latest = records.drop_duplicates("target", keep="last").set_index("target")
-    return latest.reindex(targets.to_numpy())
+_DAY = 86_400  # seconds
+
+
+def _pairs(
+    seconds: np.ndarray, never: np.ndarray, groups: np.ndarray, n_groups: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's (time, group) pair as an index into the distinct pairs, and a row
+    holding each. Times on whole days over a few thousand days (as loaded dates are)
+    are counted in a table indexed by the pair, several times faster than hashing."""
+    days = seconds // _DAY  # by a constant: fast, where % is not
+    if ((days * _DAY == seconds) | never).all():
+        seconds = days
+    low = np.min(seconds, where=~never, initial=np.iinfo(np.int64).max)
+    # one integer per pair; never supervised is 0, the times count from 1
+    key = np.where(never, 0, seconds - low + 1)
+    if n_groups > 1:
+        key = key * n_groups + groups
+    size = int(key.max()) + 1 if len(key) else 0
+    if size > len(key) + 100_000:  # times spread too thinly for a table: hashed
+        inverse, distinct = pd.factorize(key)
+        first = np.full(len(distinct), len(key), dtype=np.intp)
+        np.minimum.at(first, inverse, np.arange(len(key), dtype=np.intp))
+        return inverse.astype(np.intp, copy=False), first
+    where = np.full(size, -1, dtype=np.intp)
+    where[key] = np.arange(len(key), dtype=np.intp)  # some row of each pair: any will do
+    distinct = np.flatnonzero(where >= 0)
+    index = np.zeros(size, dtype=np.intp)
+    index[distinct] = np.arange(len(distinct), dtype=np.intp)
+    return index[key], where[distinct]
+
+
+def _values_used(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The values of a code column in ``rows``: each row's index among the distinct
+    values, and those values as Python objects (None: missing). A categorical column's
+    codes are read, so only the values used become text (a few thousand government
+    codes, not the half a million school codes among the categories)."""
+    codes, categories = _codes(column)
+    used, inverse = np.unique(codes[rows], return_inverse=True)
+    values = categories.take(np.maximum(used, 0)).to_numpy(dtype=object)
+    values[used < 0] = None
+    return inverse, values
+
+
+def _latest_of(
+    dates: np.ndarray,
+    body: tuple[np.ndarray, np.ndarray],
+    kind: tuple[np.ndarray, np.ndarray],
+    unit: np.ndarray,
+    n: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The latest of supervision records of each of ``n`` targets: its date (NaT where
+    none), body and kind (NaN where none). ``unit`` is each record's target (from 0);
+    ``body`` and ``kind`` each the records' index among some texts, and the texts (as
+    :func:`_values_used` gives them; none missing among the records). Ties on the date
+    go to the greatest (body, kind) as texts, so the answer does not depend on the order
+    of the records."""
+    body_rank, body_text = _text_ranks(*body)
+    kind_rank, kind_text = _text_ranks(*kind)
+    # (date, body, kind) as one integer, in that order: the latest is the greatest
+    ticks = dates.view(np.int64)
+    low = int(ticks.min()) if len(ticks) else 0
+    n_body, n_kind = max(len(body_text), 1), max(len(kind_text), 1)
+    distinct: np.ndarray | None = None  # None: dates counted from `low`
+    if not len(ticks) or (int(ticks.max()) - low + 1) * n_body * n_kind >= 2**62:
+        distinct, day = np.unique(ticks, return_inverse=True)  # too wide: by rank
+    else:
+        day = ticks - low
+    best = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(best, unit, (day * n_body + body_rank) * n_kind + kind_rank)
+    at = np.flatnonzero(best >= 0)
+    key = best[at]
+    when = key // (n_body * n_kind)
+    date = np.full(n, np.datetime64("NaT"), dtype=dates.dtype)
+    date[at] = (when + low if distinct is None else distinct[when]).view(dates.dtype)
+    # what a missing value is in an object column pandas reindexed: NaN
+    out_body = np.full(n, np.nan, dtype=object)
+    out_body[at] = body_text[key // n_kind % n_body]
+    out_kind = np.full(n, np.nan, dtype=object)
+    out_kind[at] = kind_text[key % n_kind]
+    return date, out_body, out_kind
+
+
+def _text_ranks(index: np.ndarray, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each of ``index``'s text's rank in text order (as pandas sorts them), and the
+    texts in that order."""
+    order = np.argsort(np.array(["" if t is None else t for t in texts], dtype=object))
+    rank = np.empty(len(texts), dtype=np.intp)
+    rank[order] = np.arange(len(texts))
+    return rank[index], texts[order]
 
 
 # --------------------------------------------------------------- 1 routine visits
@@ -347,46 +487,55 @@ class SchoolComprehensiveCycle(Rule):
         schools = ctx.within(ds.schools[["school_id", "name", "county"]], "county", region)
         cycle = ctx.param_column("school.comprehensive_cycle_years", schools["county"])
         keep = cycle.is_set
-        schools = schools if keep.all() else schools.loc[keep]
+        if not keep.all():
+            schools, cycle = schools.loc[keep], cycle.subset(keep)
         ids = schools["school_id"]
         county = schools["county"]
 
         sup = ds.supervisions
+        h = ctx.hierarchy
         # Join on integer positions, not strings: hundreds of thousands of rows each.
-        # the school each record is about (-1: another target, or a record that does not
-        # count: most do, so they are marked rather than copied out of the table)
-        row = _rows_in(sup["target"], schools, ds.schools, "school_id")
-        row[
-            ~(
-                (sup["target_kind"] == "school")
-                & (sup["kind"] == "comprehensive")
-                & (sup["date"] <= pd.Timestamp(ctx.as_of))
-            ).to_numpy()
-        ] = -1
-        known = row >= 0
-        county_pos = ctx.hierarchy.positions(county)[row[known]]
-        lo, hi = ctx.hierarchy.spans(sup["body"])
-        by_own = (lo[known] <= county_pos) & (county_pos < hi[known])
-        dates = sup["date"].to_numpy().astype("datetime64[s]")[known][by_own]
+        # The school each record is about (-1: another target, or a school not checked
+        # here), placed once per distinct target; then only the records that count are
+        # taken further (a region's few thousand, not the country's).
+        coded, row_of = _coded_rows_in(sup["target"], schools, ds.schools, "school_id")
+        row = row_of[coded]
+        counted = np.flatnonzero(
+            (row >= 0)
+            & is_one_of(sup["target_kind"], "school")
+            & is_one_of(sup["kind"], "comprehensive")
+            & dated_between(sup["date"], None, ctx.as_of)
+        )
+        row = row[counted]
+        # by the school's county's government or one above it: the body's subtree holds
+        # the county; each distinct county and body placed in the tree once
+        county_codes, counties = _codes(county)
+        county_pos = np.append(h.positions(pd.Index(counties, dtype=object)), -1)
+        at = county_pos[county_codes[row]]
+        body_codes, bodies = _codes(sup["body"])
+        lo, hi = (np.append(x, -1) for x in h.spans(pd.Index(bodies, dtype=object)))
+        body = body_codes[counted]
+        by_own = (lo[body] <= at) & (at < hi[body])
+        dates = sup["date"].to_numpy()[counted[by_own]].astype("datetime64[s]", copy=False)
         # the latest date per school: NaT is the smallest int64, so a maximum skips it
         latest = np.full(len(ids), np.iinfo(np.int64).min, dtype=np.int64)
-        np.maximum.at(latest, row[known][by_own], dates.view(np.int64))
-        last = pd.Series(latest.view("datetime64[s]"))
+        np.maximum.at(latest, row[by_own], dates.view(np.int64))
+        last = latest.view("datetime64[s]")
 
-        years = cycle.numbers()[keep]
-        ok, last_day, due, since = _cycle(ctx, last, years)
-        return pd.DataFrame(
+        years = cycle.numbers()
+        ok, last_day, due, since = _cycle(ctx, last, years, cycle.which)
+        return _frame(
             {
-                "target": ids.array,
-                "target_name": schools["name"].array,
-                "jurisdiction": county.array,
+                "target": ids,
+                "target_name": schools["name"],
+                "jurisdiction": county,
                 "ok": ok,
-                "citation": citation_column(self.cite, cycle.subset(keep)),
+                "citation": citation_column(self.cite, cycle),
                 "last_comprehensive": last_day,
                 "years_since": since,
                 "cycle_years": years,
                 "due": due,
-                "sample_parameters": cycle.sample[keep],
+                "sample_parameters": cycle.sample,
             }
         )
 
@@ -435,24 +584,35 @@ class GovernmentSupervised(Rule):
         units = units.loc[keep].reset_index(drop=True)
 
         sup = ctx.dataset.supervisions
-        sup = sup[["target", "body", "kind", "date"]].loc[
-            (
-                (sup["target_kind"] == "government")
-                & sup["kind"].isin(["special", "comprehensive"])
-                & (sup["date"] <= pd.Timestamp(ctx.as_of))
-            ).to_numpy()
-        ]
-        if isinstance(sup["target"].dtype, pd.CategoricalDtype):
-            # the government targets keep only their own categories, not the half a
-            # million school codes of the column, so that each step below turning them
-            # into text converts a few thousand values, not every school's
-            sup = sup.assign(target=sup["target"].cat.remove_unused_categories())
-        target = sup["target"].astype(object)
-        sup = sup.loc[target.isin(set(units)).to_numpy()]
-        above = _body_over(ctx.hierarchy, sup["body"], sup["target"], strictly=True)
-        sup = sup.loc[above]
-        latest = _latest(sup, units)
-        last = latest["date"]
+        h = ctx.hierarchy
+        # the few thousand records about governments, by integer codes: no code of the
+        # column (half a million school codes among its categories) becomes text
+        rows = np.flatnonzero(
+            is_one_of(sup["target_kind"], "government")
+            & is_one_of(sup["kind"], "special", "comprehensive")
+            & dated_between(sup["date"], None, ctx.as_of)
+        )
+        # each distinct target and body among them placed in the tree once
+        target_of, targets = _values_used(sup["target"], rows)
+        target = h.positions(targets)[target_of]
+        body_of, bodies = _values_used(sup["body"], rows)
+        lo, hi = (x[body_of] for x in h.spans(bodies))
+        # the unit checked that each record is about (-1: none), by tree position: a
+        # code is one of the units exactly when its position is one of theirs
+        unit_of = np.full(len(h) + 1, -1, dtype=np.intp)  # the last: an unknown code
+        unit_of[h.positions(units)] = np.arange(len(units))
+        unit = unit_of[target]
+        # by a body strictly above the unit: its subtree holds the unit, and it is not
+        # the unit itself (one position per code)
+        above = np.flatnonzero((unit >= 0) & (lo <= target) & (target < hi) & (lo != target))
+        kind_of, kinds = _values_used(sup["kind"], rows)
+        last, last_body, last_kind = _latest_of(
+            sup["date"].to_numpy()[rows[above]],
+            (body_of[above], bodies),
+            (kind_of[above], kinds),
+            unit[above],
+            len(units),
+        )
 
         years = cycle.numbers()[keep]
         ok, last_day, due, since = _cycle(ctx, last, years)
@@ -463,8 +623,8 @@ class GovernmentSupervised(Rule):
                 "ok": ok,
                 "citation": row_citations(self.cite, cycle.subset(keep)),
                 "last_supervision": last_day,
-                "last_kind": latest["kind"].to_numpy(dtype=object),
-                "last_body": latest["body"].to_numpy(dtype=object),
+                "last_kind": last_kind,
+                "last_body": last_body,
                 "years_since": since,
                 "cycle_years": years,
                 "due": due,
@@ -524,12 +684,8 @@ class AnnualComprehensiveSupervision(Rule):
         units = units.loc[keep].reset_index(drop=True)
 
         sup = ctx.dataset.supervisions
-        in_year = (sup["date"] >= pd.Timestamp(year, 1, 1)) & (
-            sup["date"] <= pd.Timestamp(year, 12, 31)
-        )
-        body = sup["body"].loc[(in_year & (sup["kind"] == "comprehensive")).to_numpy()]
-        counts = body.astype(object).value_counts()
-        n = counts.reindex(units.to_numpy(), fill_value=0).to_numpy(dtype=int)
+        in_year = dated_between(sup["date"], dt.date(year, 1, 1), dt.date(year, 12, 31))
+        n = counts_by_code(sup["body"], in_year & is_one_of(sup["kind"], "comprehensive"), units)
         need = required.numbers()[keep]
         return pd.DataFrame(
             {
