@@ -87,7 +87,7 @@ def is_one_of(column: pd.Series, *values: str) -> np.ndarray:
     return cast(np.ndarray, keep)
 
 
-_NAT = np.iinfo(np.int64).min  # NaT as an integer
+_NAT = -(2**63)  # NaT as an integer (the least int64); a literal: no NumPy at import
 
 
 def dated_between(column: pd.Series, first: dt.date | None, last: dt.date) -> np.ndarray:
