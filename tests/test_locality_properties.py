@@ -223,14 +223,14 @@ def test_a_region_reads_the_serving_inspectors_appointed_inside_it(
     ]
     ctx = Context(dataset(scope, inspectors=rows), H, BASE.law_book(H), DAY)
     region = Region(H, region_scope, tuple(exclude))
-    got = serving(ctx, region, ["inspector_id", "appointing"])
+    got = serving(ctx, region, ["kind"])
     expected = [
         f"I{i}"
         for i, (unit, on_duty) in enumerate(appointed)
         if on_duty and region.contains(unit) and H.contains(scope, unit)
     ]
     assert got["inspector_id"].tolist() == expected
-    assert list(got.columns) == ["inspector_id", "appointing"]
+    assert list(got.columns) == ["inspector_id", "name", "appointing", "kind"]
     everyone = serving(ctx)
     assert everyone["inspector_id"].tolist() == [f"I{i}" for i, (_, d) in enumerate(appointed) if d]
 

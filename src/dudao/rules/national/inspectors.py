@@ -122,19 +122,7 @@ class PartTimeTerms(Rule):
     )
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
-        ins = serving(
-            ctx,
-            region,
-            [
-                "inspector_id",
-                "name",
-                "appointing",
-                "kind",
-                "term_start",
-                "term_end",
-                "consecutive_terms",
-            ],
-        )
+        ins = serving(ctx, region, ["kind", "term_start", "term_end", "consecutive_terms"])
         ins = ins.loc[(ins["kind"] == "part_time").to_numpy()]
         years = ctx.param_column("inspector.part_time_term_years", ins["appointing"])
         terms = ctx.param_column("inspector.part_time_max_terms", ins["appointing"])
@@ -213,7 +201,7 @@ class TrainingHours(Rule):
     message_columns = ("problem", "required_hours", "training_hours", "shortfall")
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
-        ins = serving(ctx, region, ["inspector_id", "name", "appointing", "training_hours"])
+        ins = serving(ctx, region, ["training_hours"])
         required = ctx.param_column("inspector.annual_training_hours", ins["appointing"])
         keep = required.is_set
         ins, required = ins.loc[keep], required.subset(keep)
@@ -275,19 +263,7 @@ class PreServiceTraining(Rule):
     message_columns = ("problem", "term_start", "trained_on", "days_late")
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
-        ins = serving(
-            ctx,
-            region,
-            [
-                "inspector_id",
-                "name",
-                "appointing",
-                "zone",
-                "consecutive_terms",
-                "term_start",
-                "trained_on",
-            ],
-        )
+        ins = serving(ctx, region, ["zone", "consecutive_terms", "term_start", "trained_on"])
         new = (
             (ins["consecutive_terms"] == 1)
             & ins["zone"].notna()
@@ -353,19 +329,7 @@ class UnqualifiedRemoved(Rule):
     message_columns = ("assessment_year",)
 
     def check(self, ctx: Context, region: Region) -> pd.DataFrame:
-        ins = serving(
-            ctx,
-            region,
-            [
-                "inspector_id",
-                "name",
-                "appointing",
-                "assessment",
-                "assessment_year",
-                "term_start",
-                "term_end",
-            ],
-        )
+        ins = serving(ctx, region, ["assessment", "assessment_year", "term_start", "term_end"])
         ins = ins.loc[(ins["assessment"].notna() & ins["assessment_year"].notna()).to_numpy()]
         year = ins["assessment_year"].to_numpy(dtype=float)
         unqualified = (ins["assessment"] == "unqualified").to_numpy()

@@ -26,13 +26,14 @@ def on_duty(ctx: Context) -> np.ndarray:
 def serving(
     ctx: Context, region: Region | None = None, columns: list[str] | None = None
 ) -> pd.DataFrame:
-    """Inspectors whose term covers the as-of date (their ``columns``, default all).
-    Given ``region``, only those appointed inside it and the dataset's scope
-    (:meth:`Context.within`): a rule whose findings lie where the inspector was
-    appointed reads a region's inspectors, not the country's, when a region adopts it.
-    The rows kept are copied once: name the columns the rule reads."""
+    """Inspectors whose term covers the as-of date (all columns, or ``columns`` besides
+    the id, name and appointing unit that every finding shows). Given ``region``, only
+    those appointed inside it and the dataset's scope (:meth:`Context.within`): a rule
+    whose findings lie where the inspector was appointed reads a region's inspectors,
+    not the country's, when a region adopts it. The rows kept are copied once: name the
+    columns the rule reads."""
     ins = ctx.dataset.inspectors
-    read = ins if columns is None else ins[columns]
+    read = ins if columns is None else ins[["inspector_id", "name", "appointing", *columns]]
     if region is None:
         return read.loc[on_duty(ctx)]
     kept = ctx.within(read, "appointing", region, on_duty(ctx))
